@@ -1,0 +1,1195 @@
+package dev.sluice.flow;
+
+import dev.sluice.flow.policy.FlowQueueView;
+import dev.sluice.flow.policy.UsageLimitPolicy;
+import dev.sluice.flow.saturation.SaturationDetector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The flow controller engine.
+ *
+ * <p><b>Locks.</b> Each {@link Shard} has a lock guarding its queues, counters and policy state;
+ * admission (capacity check plus enqueue) and dispatch decisions are made under it, so multi-level
+ * limits are checked atomically. The registry lock guards flow and band creation and collection
+ * and resharding; it is taken before shard locks, never while holding one. Futures, listeners and
+ * the scheduler are called only after every lock is released.
+ *
+ * <p><b>Ownership.</b> Whoever takes a request out of its queue (under the shard lock) owns its
+ * resources (flow lease, in-flight slot); whoever completes its future first decides and counts its
+ * outcome. The two can differ only when the caller cancels while the controller is finishing the
+ * request; then the canceller counts {@link Outcome#EVICTED_CANCELLED} and the remover releases.
+ */
+final class DefaultFlowController implements FlowController {
+
+  private static final System.Logger LOG = System.getLogger(FlowController.class.getName());
+  private static final int DISPATCH_BATCH = 64;
+  private static final Object DONE = new Object();
+  private static final Object RETRY = new Object();
+  private static final Outcome[] OUTCOMES = Outcome.values();
+
+  private final FlowControllerConfig config;
+  private final Ticker ticker;
+  private final Scheduler scheduler;
+  private final SaturationDetector detector;
+  private final UsageLimitPolicy usageLimit;
+  private final FlowControlListener listener;
+  private final boolean hasListener;
+  private final long defaultTtlNanos;
+  private final long flowIdleNanos;
+  private final long bandIdleNanos;
+
+  private final ConcurrentHashMap<FlowKey, Flow> flows = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, Band> bands = new ConcurrentHashMap<>();
+  private final ReentrantLock registryLock = new ReentrantLock();
+  /** Outcomes not attributed to a live band: invalid or post-shutdown requests, collected bands. */
+  private final AtomicLongArray unattributed = new AtomicLongArray(OUTCOMES.length);
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Every shard, active and draining; copy-on-write under the registry lock. */
+  private volatile Shard[] shards = new Shard[0];
+  private int nextShardId;
+  private Scheduler.Cancellable collector;
+
+  DefaultFlowController(FlowControllerConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.ticker = config.ticker();
+    this.scheduler = config.scheduler();
+    this.detector = config.saturationDetector();
+    this.usageLimit = config.usageLimitPolicy();
+    this.listener = config.listener();
+    this.hasListener = listener != FlowControlListener.NO_OP;
+    this.defaultTtlNanos = config.defaultTtl().toNanos();
+    this.flowIdleNanos = config.flowIdleTimeout().toNanos();
+    this.bandIdleNanos = config.bandIdleTimeout().toNanos();
+
+    long now = ticker.read();
+    for (BandConfig bandConfig : config.bands()) {
+      bands.put(bandConfig.priority(), new Band(bandConfig, false, now));
+    }
+    registryLock.lock();
+    try {
+      addShards(config.shards());
+      applyLimits();
+      collector = scheduler.schedule(this::collectIdle, collectInterval());
+    } finally {
+      registryLock.unlock();
+    }
+    detector.addListener(this::onSaturationSignal);
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  @Override
+  public CompletableFuture<Admission> submit(FlowRequest request) {
+    return submit(request, -1);
+  }
+
+  @Override
+  public CompletableFuture<Admission> submit(FlowRequest request, Duration maxWait) {
+    Objects.requireNonNull(maxWait, "maxWait");
+    if (maxWait.isNegative()) {
+      return rejectUnattributed(request, Outcome.REJECTED_INVALID,
+          "maxWait: " + maxWait + " (expected >= 0)");
+    }
+    return submit(request, saturatedNanos(maxWait));
+  }
+
+  @Override
+  public Admission acquire(FlowRequest request) throws InterruptedException {
+    return await(submit(request));
+  }
+
+  @Override
+  public Admission acquire(FlowRequest request, Duration maxWait) throws InterruptedException {
+    return await(submit(request, maxWait));
+  }
+
+  @Override
+  public FlowControllerConfig config() {
+    return config;
+  }
+
+  @Override
+  public int shardCount() {
+    int active = 0;
+    for (Shard shard : shards) {
+      if (!shard.draining) {
+        active++;
+      }
+    }
+    return active;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  // ---------------------------------------------------------------- submission
+
+  private CompletableFuture<Admission> submit(FlowRequest request, long maxWaitNanos) {
+    Objects.requireNonNull(request, "request");
+    String problems = validate(request);
+    if (problems != null) {
+      return rejectUnattributed(request, Outcome.REJECTED_INVALID, problems);
+    }
+    if (closed.get()) {
+      return rejectUnattributed(request, Outcome.REJECTED_SHUTDOWN, "the flow controller is closed");
+    }
+    long callerDeadline = maxWaitNanos < 0 ? Long.MAX_VALUE : saturatedAdd(ticker.read(), maxWaitNanos);
+    QueuedRequest item = new QueuedRequest(this, request, leaseFlow(request.flowKey()), callerDeadline);
+    admit(item);
+    return item.future;
+  }
+
+  private static String validate(FlowRequest request) {
+    List<String> problems = new ArrayList<>(0);
+    if (request.flowKey().id().isBlank()) {
+      problems.add("flowKey.id: '" + request.flowKey().id() + "' (expected a non-blank id)");
+    }
+    if (request.byteSize() < 0) {
+      problems.add("byteSize: " + request.byteSize() + " (expected >= 0)");
+    }
+    if (request.cost() < 1) {
+      problems.add("cost: " + request.cost() + " (expected >= 1)");
+    }
+    if (request.ttl() != null && (request.ttl().isNegative() || request.ttl().isZero())) {
+      problems.add("ttl: " + request.ttl() + " (expected > 0, or null for none)");
+    }
+    if (request.slo() != null && request.slo().isNegative()) {
+      problems.add("slo: " + request.slo() + " (expected >= 0, or null for none)");
+    }
+    return problems.isEmpty() ? null : String.join("; ", problems);
+  }
+
+  private CompletableFuture<Admission> rejectUnattributed(FlowRequest request, Outcome outcome, String reason) {
+    unattributed.incrementAndGet(outcome.ordinal());
+    notifyOutcome(request, outcome, 0);
+    return CompletableFuture.failedFuture(new FlowControlException(outcome, reason));
+  }
+
+  /** Places {@code item} on a shard (JSQ by the flow's queued bytes), retrying around reshards. */
+  private void admit(QueuedRequest item) {
+    for (;;) {
+      FlowShard[] candidates = item.flow.shards;
+      if (candidates.length == 1) {
+        Object result = tryAdmit(candidates[0], item);
+        if (result == RETRY) {
+          continue;
+        }
+        if (result != DONE) {
+          reject(item, Outcome.REJECTED_CAPACITY, (String) result);
+        }
+        return;
+      }
+      FlowShard[] ordered = byQueuedBytes(candidates);
+      String firstProblem = null;
+      boolean retry = false;
+      for (FlowShard candidate : ordered) {
+        Object result = tryAdmit(candidate, item);
+        if (result == DONE) {
+          return;
+        }
+        if (result == RETRY) {
+          retry = true;
+          break;
+        }
+        if (firstProblem == null) {
+          firstProblem = (String) result;
+        }
+      }
+      if (retry || firstProblem == null) {
+        Thread.onSpinWait();
+        continue;
+      }
+      reject(item, Outcome.REJECTED_CAPACITY, firstProblem);
+      return;
+    }
+  }
+
+  /** The non-draining candidates, fewest queued bytes of this flow first. */
+  private static FlowShard[] byQueuedBytes(FlowShard[] candidates) {
+    FlowShard[] ordered = new FlowShard[candidates.length];
+    int count = 0;
+    for (FlowShard candidate : candidates) {
+      if (candidate.shard.draining) {
+        continue;
+      }
+      int at = count++;
+      long bytes = candidate.queuedBytes;
+      while (at > 0 && ordered[at - 1].queuedBytes > bytes) {
+        ordered[at] = ordered[at - 1];
+        at--;
+      }
+      ordered[at] = candidate;
+    }
+    return Arrays.copyOf(ordered, count);
+  }
+
+  /**
+   * Under the shard lock: dispatch at once if nothing is queued and the gate is open; otherwise
+   * check limits (displacing if allowed) and enqueue.
+   *
+   * @return {@link #DONE} if the request was dispatched, queued or finally rejected;
+   *     {@link #RETRY} if the shard is draining; otherwise the capacity problem as a string
+   */
+  private Object tryAdmit(FlowShard flowShard, QueuedRequest item) {
+    Shard shard = flowShard.shard;
+    ShardBand band = flowShard.band;
+    boolean dispatchNow = false;
+    Outcome rejection = null;
+    String reason = null;
+    List<QueuedRequest> displaced = null;
+    long armAt = 0;
+    long armToken = 0;
+    long now = 0;
+    shard.lock.lock();
+    try {
+      if (shard.draining) {
+        return RETRY; // removed by a reshard: pick again among the active shards
+      } else if (shard.closed) {
+        rejection = Outcome.REJECTED_SHUTDOWN;
+        reason = "the flow controller is closed";
+      } else {
+        boolean shedding = config.rejectSheddableWhenSaturated() && item.request.flowKey().isSheddable();
+        boolean empty = shard.queuedRequests == 0;
+        double saturation = empty || shedding ? detector.saturation() : Double.NaN;
+        double ceiling = empty || shedding
+            ? usageLimit.ceiling(saturation, band.rank, shard.bands.length) : Double.NaN;
+        if (empty && saturation < ceiling) {
+          item.flowShard = flowShard;
+          markDispatched(item);
+          dispatchNow = true;
+        } else if (shedding && !(saturation < ceiling)) {
+          rejection = Outcome.REJECTED_SHED;
+          reason = "band " + band.band.priority + " is saturated (saturation " + saturation
+              + " >= ceiling " + ceiling + ") and the request is sheddable";
+        } else {
+          now = ticker.read();
+          prepare(item, flowShard, now);
+          String problem = localProblem(flowShard, item.request.byteSize());
+          if (problem == null) {
+            problem = globalProblem(shard, item.request.byteSize());
+            if (problem != null && config.displacement()) {
+              displaced = displace(shard, item);
+              if (displaced != null) {
+                problem = null;
+              }
+            }
+          }
+          if (problem != null) {
+            return problem;
+          }
+          enqueueLocked(item, flowShard);
+          if (item.deadlineNanos < shard.timerAtNanos) {
+            shard.timerAtNanos = item.deadlineNanos;
+            armToken = ++shard.timerToken;
+            armAt = item.deadlineNanos;
+          }
+        }
+      }
+    } finally {
+      shard.lock.unlock();
+    }
+    if (rejection != null) {
+      reject(item, rejection, reason);
+      return DONE;
+    }
+    if (dispatchNow) {
+      completeDispatch(item, 0);
+      return DONE;
+    }
+    if (displaced != null) {
+      for (QueuedRequest victim : displaced) {
+        completeRemoved(victim, Outcome.EVICTED_DISPLACED,
+            "displaced to make room for a request of priority " + item.request.flowKey().priority(),
+            now - victim.enqueueNanos);
+      }
+    }
+    if (armToken != 0) {
+      armTimer(shard, armAt, armToken);
+    }
+    drain(shard);
+    return DONE;
+  }
+
+  private void prepare(QueuedRequest item, FlowShard flowShard, long now) {
+    FlowRequest request = item.request;
+    item.flowShard = flowShard;
+    item.enqueueNanos = now;
+    item.receivedNanos = request.receivedNanos() == FlowRequest.NOT_SET ? now : request.receivedNanos();
+    item.sequence = flowShard.shard.nextSequence++;
+    long deadline = item.callerDeadlineNanos;
+    if (request.ttl() != null) {
+      deadline = Math.min(deadline, saturatedAdd(now, saturatedNanos(request.ttl())));
+    }
+    if (defaultTtlNanos > 0) {
+      deadline = Math.min(deadline, saturatedAdd(now, defaultTtlNanos));
+    }
+    item.deadlineNanos = deadline;
+  }
+
+  /** The flow or band limit {@code bytes} more would break, or null. */
+  private static String localProblem(FlowShard flowShard, long bytes) {
+    ShardBand band = flowShard.band;
+    if (flowShard.queuedRequests >= band.maxFlowRequests) {
+      return "flow " + flowShard.flow.key + " request limit reached (" + flowShard.queuedRequests
+          + " queued, limit " + band.maxFlowRequests + ")";
+    }
+    if (bytes > band.maxFlowBytes - flowShard.queuedBytes) {
+      return "flow " + flowShard.flow.key + " byte limit reached (" + flowShard.queuedBytes
+          + " queued + " + bytes + " > limit " + band.maxFlowBytes + ")";
+    }
+    if (band.queuedRequests >= band.maxRequests) {
+      return "band " + band.band.priority + " request limit reached (" + band.queuedRequests
+          + " queued, limit " + band.maxRequests + ")";
+    }
+    if (bytes > band.maxBytes - band.queuedBytes) {
+      return "band " + band.band.priority + " byte limit reached (" + band.queuedBytes
+          + " queued + " + bytes + " > limit " + band.maxBytes + ")";
+    }
+    return null;
+  }
+
+  /** The global limit {@code bytes} more would break, or null. */
+  private static String globalProblem(Shard shard, long bytes) {
+    if (shard.queuedRequests >= shard.maxRequests) {
+      return "global request limit reached (" + shard.queuedRequests + " queued, limit "
+          + shard.maxRequests + ")";
+    }
+    if (bytes > shard.maxBytes - shard.queuedBytes) {
+      return "global byte limit reached (" + shard.queuedBytes + " queued + " + bytes
+          + " > limit " + shard.maxBytes + ")";
+    }
+    return null;
+  }
+
+  /**
+   * Evicts strictly lower-priority work, lowest band first and newest first, until the global
+   * limits admit {@code item}; returns the victims, or null (evicting nothing) if not enough
+   * lower-priority work is queued.
+   */
+  private static List<QueuedRequest> displace(Shard shard, QueuedRequest item) {
+    int priority = item.request.flowKey().priority();
+    long bytes = item.request.byteSize();
+    long needRequests = shard.queuedRequests + 1 - shard.maxRequests;
+    long needBytes = shard.maxBytes == Long.MAX_VALUE ? 0 : shard.queuedBytes + bytes - shard.maxBytes;
+    if (bytes > shard.maxBytes) {
+      return null;
+    }
+    long availableRequests = 0;
+    long availableBytes = 0;
+    ShardBand[] bands = shard.bands;
+    for (ShardBand band : bands) {
+      if (band.band.priority < priority) {
+        availableRequests += band.queuedRequests;
+        availableBytes += band.queuedBytes;
+      }
+    }
+    if (availableRequests < needRequests || availableBytes < needBytes) {
+      return null;
+    }
+    List<QueuedRequest> victims = new ArrayList<>();
+    for (int i = bands.length - 1; i >= 0 && (needRequests > 0 || needBytes > 0); i--) {
+      ShardBand band = bands[i];
+      if (band.band.priority >= priority) {
+        break;
+      }
+      QueuedRequest victim = band.newest;
+      while (victim != null && (needRequests > 0 || needBytes > 0)) {
+        QueuedRequest older = victim.arrivalPrev;
+        removeLocked(victim, false);
+        victim.state = QueuedRequest.REMOVED;
+        victims.add(victim);
+        needRequests--;
+        needBytes -= victim.request.byteSize();
+        victim = older;
+      }
+    }
+    return victims;
+  }
+
+  // ---------------------------------------------------------------- queue bookkeeping (under lock)
+
+  private static void enqueueLocked(QueuedRequest item, FlowShard flowShard) {
+    ShardBand band = flowShard.band;
+    Shard shard = flowShard.shard;
+    long bytes = item.request.byteSize();
+    flowShard.queue.add(item);
+    flowShard.queuedRequests++;
+    flowShard.queuedBytes += bytes;
+    band.queuedRequests++;
+    band.queuedBytes += bytes;
+    shard.queuedRequests++;
+    shard.queuedBytes += bytes;
+    band.appendArrival(item);
+    if (item.deadlineNanos != Long.MAX_VALUE) {
+      shard.deadlines.add(item);
+    }
+    item.state = QueuedRequest.QUEUED;
+    band.fairness.onEnqueued(flowShard, item);
+  }
+
+  private static void removeLocked(QueuedRequest item, boolean dispatched) {
+    FlowShard flowShard = item.flowShard;
+    ShardBand band = flowShard.band;
+    Shard shard = flowShard.shard;
+    long bytes = item.request.byteSize();
+    flowShard.queue.remove(item);
+    flowShard.queuedRequests--;
+    flowShard.queuedBytes -= bytes;
+    band.queuedRequests--;
+    band.queuedBytes -= bytes;
+    shard.queuedRequests--;
+    shard.queuedBytes -= bytes;
+    band.unlinkArrival(item);
+    shard.deadlines.remove(item);
+    band.fairness.onRemoved(flowShard, item, dispatched);
+  }
+
+  private void markDispatched(QueuedRequest item) {
+    item.state = QueuedRequest.DISPATCHED;
+    item.flow.inFlight.incrementAndGet();
+    detector.onDispatched(item.request);
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  /** Runs dispatch on {@code shard}, or asks the thread already running it to go round again. */
+  private void drain(Shard shard) {
+    if (shard.wip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    do {
+      dispatchBatches(shard);
+      missed = shard.wip.addAndGet(-missed);
+    } while (missed != 0);
+    retireIfDrained(shard);
+  }
+
+  private void drainAll() {
+    for (Shard shard : shards) {
+      if (shard.queuedRequests > 0) {
+        drain(shard);
+      }
+    }
+  }
+
+  private void dispatchBatches(Shard shard) {
+    QueuedRequest[] batch = null;
+    for (;;) {
+      int count = 0;
+      long now = 0;
+      shard.lock.lock();
+      try {
+        if (shard.closed) {
+          return;
+        }
+        while (count < DISPATCH_BATCH && shard.queuedRequests > 0) {
+          QueuedRequest item = selectLocked(shard);
+          if (item == null) {
+            break;
+          }
+          if (batch == null) {
+            batch = new QueuedRequest[DISPATCH_BATCH];
+          }
+          if (count == 0) {
+            now = ticker.read();
+          }
+          removeLocked(item, true);
+          markDispatched(item);
+          batch[count++] = item;
+        }
+      } finally {
+        shard.lock.unlock();
+      }
+      for (int i = 0; i < count; i++) {
+        QueuedRequest item = batch[i];
+        batch[i] = null;
+        completeDispatch(item, Math.max(0, now - item.enqueueNanos));
+      }
+      if (count < DISPATCH_BATCH) {
+        return;
+      }
+    }
+  }
+
+  /** The next request to dispatch: highest open band, fairness picks the flow, ordering the item. */
+  private QueuedRequest selectLocked(Shard shard) {
+    ShardBand[] bands = shard.bands;
+    double saturation = Double.NaN;
+    for (int rank = 0; rank < bands.length; rank++) {
+      ShardBand band = bands[rank];
+      if (band.queuedRequests == 0) {
+        continue;
+      }
+      if (Double.isNaN(saturation)) {
+        saturation = detector.saturation();
+      }
+      if (!(saturation < usageLimit.ceiling(saturation, rank, bands.length))) {
+        continue;
+      }
+      FlowQueueView flow = band.fairness.pick();
+      if (flow != null) {
+        return (QueuedRequest) flow.peekHead();
+      }
+    }
+    return null;
+  }
+
+  private void completeDispatch(QueuedRequest item, long waitNanos) {
+    if (item.future.admit(new DefaultAdmission(this, item, waitNanos))) {
+      count(item.flow, Outcome.DISPATCHED);
+      notifyOutcome(item.request, Outcome.DISPATCHED, waitNanos);
+    } else {
+      finishDispatched(item, false); // the caller withdrew first and counted it
+    }
+  }
+
+  /** Returns a dispatched request's in-flight slot and lease; wakes dispatch. */
+  void finishDispatched(QueuedRequest item, boolean closedByCaller) {
+    item.flow.inFlight.decrementAndGet();
+    detector.onFinished(item.request);
+    if (closedByCaller && hasListener) {
+      try {
+        listener.onAdmissionClosed(item.request);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
+      }
+    }
+    item.flow.release();
+    drainAll();
+  }
+
+  private void onSaturationSignal() {
+    if (closed.get()) {
+      return;
+    }
+    for (Shard shard : shards) {
+      if (shard.lock.isHeldByCurrentThread()) {
+        scheduler.schedule(this::drainAll, 0); // never dispatch under a lock we already hold
+        return;
+      }
+    }
+    drainAll();
+  }
+
+  // ---------------------------------------------------------------- endings
+
+  private void reject(QueuedRequest item, Outcome outcome, String reason) {
+    item.future.fail(new FlowControlException(outcome, reason));
+    count(item.flow, outcome);
+    notifyOutcome(item.request, outcome, 0);
+    item.flow.release();
+  }
+
+  /** Finishes a request this thread took out of its queue without dispatching it. */
+  private void completeRemoved(QueuedRequest item, Outcome outcome, String reason, long waitNanos) {
+    if (item.future.fail(new FlowControlException(outcome, reason))) {
+      count(item.flow, outcome);
+      notifyOutcome(item.request, outcome, waitNanos);
+    }
+    item.flow.release();
+  }
+
+  /** The caller cancelled or failed the future: take the request out if it is still queued. */
+  void withdraw(QueuedRequest item) {
+    FlowShard flowShard = item.flowShard;
+    boolean removedHere = false;
+    long waitNanos = 0;
+    if (flowShard != null) {
+      Shard shard = flowShard.shard;
+      shard.lock.lock();
+      try {
+        if (item.state == QueuedRequest.QUEUED) {
+          removeLocked(item, false);
+          item.state = QueuedRequest.REMOVED;
+          removedHere = true;
+          waitNanos = Math.max(0, ticker.read() - item.enqueueNanos);
+        }
+      } finally {
+        shard.lock.unlock();
+      }
+    }
+    count(item.flow, Outcome.EVICTED_CANCELLED);
+    notifyOutcome(item.request, Outcome.EVICTED_CANCELLED, waitNanos);
+    if (removedHere) {
+      item.flow.release();
+      drain(flowShard.shard);
+    }
+  }
+
+  private static Admission await(CompletableFuture<Admission> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      if (!future.cancel(false)) {
+        try {
+          future.join().close(); // dispatched at that very moment: give the slot back
+        } catch (CompletionException | CancellationException ignored) {
+          // it ended otherwise; nothing is held
+        }
+      }
+      throw e;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof FlowControlException) {
+        throw (FlowControlException) e.getCause();
+      }
+      throw new IllegalStateException("admission failed unexpectedly", e.getCause());
+    }
+  }
+
+  // ---------------------------------------------------------------- deadlines
+
+  private void armTimer(Shard shard, long atNanos, long token) {
+    Scheduler.Cancellable handle =
+        scheduler.schedule(() -> onTimer(shard, token), atNanos - ticker.read());
+    Scheduler.Cancellable stale;
+    shard.lock.lock();
+    try {
+      if (shard.timerToken == token && !shard.closed) {
+        stale = shard.timer;
+        shard.timer = handle;
+      } else {
+        stale = handle;
+      }
+    } finally {
+      shard.lock.unlock();
+    }
+    if (stale != null) {
+      stale.cancel();
+    }
+  }
+
+  private void onTimer(Shard shard, long token) {
+    List<QueuedRequest> expired = null;
+    long armAt = 0;
+    long armToken = 0;
+    long now;
+    shard.lock.lock();
+    try {
+      if (shard.closed) {
+        return;
+      }
+      if (shard.timerToken == token) {
+        shard.timerAtNanos = Long.MAX_VALUE;
+        shard.timer = null;
+      }
+      now = ticker.read();
+      for (QueuedRequest head = shard.deadlines.peek();
+          head != null && head.deadlineNanos <= now;
+          head = shard.deadlines.peek()) {
+        removeLocked(head, false);
+        head.state = QueuedRequest.REMOVED;
+        if (expired == null) {
+          expired = new ArrayList<>();
+        }
+        expired.add(head);
+      }
+      QueuedRequest next = shard.deadlines.peek();
+      if (next != null && next.deadlineNanos < shard.timerAtNanos) {
+        shard.timerAtNanos = next.deadlineNanos;
+        armToken = ++shard.timerToken;
+        armAt = next.deadlineNanos;
+      }
+    } finally {
+      shard.lock.unlock();
+    }
+    if (expired != null) {
+      for (QueuedRequest item : expired) {
+        long waited = now - item.enqueueNanos;
+        completeRemoved(item, Outcome.EVICTED_TTL,
+            "deadline passed after waiting " + waited / 1_000_000 + " ms in the queue", waited);
+      }
+    }
+    if (armToken != 0) {
+      armTimer(shard, armAt, armToken);
+    }
+    if (expired != null) {
+      drain(shard);
+    }
+  }
+
+  // ---------------------------------------------------------------- registry
+
+  /** Leases the flow {@code key}, creating it (and its band) on first use. */
+  private Flow leaseFlow(FlowKey key) {
+    Flow flow = flows.get(key);
+    if (flow != null && flow.tryAcquire()) {
+      return flow;
+    }
+    List<Runnable> events = new ArrayList<>(2);
+    registryLock.lock();
+    try {
+      flow = flows.get(key); // collected flows leave the map under this lock
+      if (flow == null) {
+        flow = createFlow(key, events);
+      }
+      if (!flow.tryAcquire()) {
+        throw new IllegalStateException("flow " + key + " collected while the registry lock was held");
+      }
+    } finally {
+      registryLock.unlock();
+    }
+    events.forEach(this::notifySafely);
+    return flow;
+  }
+
+  private Flow createFlow(FlowKey key, List<Runnable> events) {
+    int priority = key.priority();
+    Band band = bands.get(priority);
+    if (band == null) {
+      BandConfig template = priority < 0 ? config.defaultSheddableBand() : config.defaultBand();
+      band = new Band(template.withPriority(priority), true, ticker.read());
+      bands.put(priority, band);
+      for (Shard shard : shards) {
+        if (!shard.draining) {
+          attachBand(shard, band);
+        }
+      }
+      applyLimits();
+      if (hasListener) {
+        events.add(() -> listener.onBandCreated(priority));
+      }
+    }
+    Flow flow = new Flow(key, band);
+    List<FlowShard> queues = new ArrayList<>();
+    for (Shard shard : shards) {
+      if (!shard.draining) {
+        queues.add(attachFlow(shard, flow));
+      }
+    }
+    flow.shards = queues.toArray(new FlowShard[0]);
+    band.flowCount++;
+    flows.put(key, flow);
+    if (hasListener) {
+      events.add(() -> listener.onFlowCreated(key));
+    }
+    return flow;
+  }
+
+  private static void attachBand(Shard shard, Band band) {
+    shard.lock.lock();
+    try {
+      shard.addBand(new ShardBand(band));
+    } finally {
+      shard.lock.unlock();
+    }
+  }
+
+  private static FlowShard attachFlow(Shard shard, Flow flow) {
+    shard.lock.lock();
+    try {
+      ShardBand band = shard.bandsByPriority.get(flow.key.priority());
+      band.flowCount++;
+      return new FlowShard(flow, shard, band);
+    } finally {
+      shard.lock.unlock();
+    }
+  }
+
+  private long collectInterval() {
+    return Math.max(1, flowIdleNanos / 4);
+  }
+
+  /** Collects flows idle for the flow timeout and dynamic bands empty for the band timeout. */
+  void collectIdle() {
+    List<Runnable> events = new ArrayList<>();
+    registryLock.lock();
+    try {
+      if (closed.get()) {
+        return;
+      }
+      long now = ticker.read();
+      for (Flow flow : flows.values()) {
+        long word = flow.lease.get();
+        if (Flow.holders(word) != 0) {
+          flow.seenVersion = -1;
+          continue;
+        }
+        long version = Flow.version(word);
+        if (flow.seenVersion != version) {
+          flow.seenVersion = version;
+          flow.idleSinceNanos = now;
+          continue;
+        }
+        if (now - flow.idleSinceNanos < flowIdleNanos || !flow.lease.compareAndSet(word, Flow.TOMBSTONE)) {
+          continue;
+        }
+        detachFlow(flow, now);
+        if (hasListener) {
+          events.add(() -> listener.onFlowCollected(flow.key));
+        }
+      }
+      for (Band band : bands.values()) {
+        if (band.dynamic && band.flowCount == 0 && now - band.emptySinceNanos >= bandIdleNanos) {
+          removeBand(band);
+          if (hasListener) {
+            events.add(() -> listener.onBandCollected(band.priority));
+          }
+        }
+      }
+      collector = scheduler.schedule(this::collectIdle, collectInterval());
+    } finally {
+      registryLock.unlock();
+    }
+    events.forEach(this::notifySafely);
+  }
+
+  private void detachFlow(Flow flow, long now) {
+    flows.remove(flow.key, flow);
+    for (FlowShard flowShard : flow.shards) {
+      Shard shard = flowShard.shard;
+      shard.lock.lock();
+      try {
+        flowShard.band.fairness.onFlowRemoved(flowShard);
+        flowShard.band.flowCount--;
+      } finally {
+        shard.lock.unlock();
+      }
+    }
+    Band band = flow.band;
+    for (int i = 0; i < OUTCOMES.length; i++) {
+      band.retiredOutcomes.addAndGet(i, flow.outcomes.get(i));
+    }
+    if (--band.flowCount == 0) {
+      band.emptySinceNanos = now;
+    }
+  }
+
+  private void removeBand(Band band) {
+    bands.remove(band.priority, band);
+    for (Shard shard : shards) {
+      shard.lock.lock();
+      try {
+        ShardBand shardBand = shard.bandsByPriority.get(band.priority);
+        if (shardBand != null) {
+          shard.removeBand(shardBand);
+        }
+      } finally {
+        shard.lock.unlock();
+      }
+    }
+    for (int i = 0; i < OUTCOMES.length; i++) {
+      unattributed.addAndGet(i, band.retiredOutcomes.get(i));
+    }
+  }
+
+  // ---------------------------------------------------------------- shards
+
+  @Override
+  public void setShardCount(int count) {
+    if (count < 1 || count > FlowControllerConfig.MAX_SHARDS) {
+      throw new IllegalArgumentException(
+          "shards: " + count + " (expected 1 to " + FlowControllerConfig.MAX_SHARDS + ")");
+    }
+    registryLock.lock();
+    try {
+      if (closed.get()) {
+        return;
+      }
+      List<Shard> active = activeShards();
+      if (count > active.size()) {
+        addShards(count - active.size());
+      } else {
+        for (Shard shard : active.subList(count, active.size())) {
+          shard.lock.lock();
+          try {
+            shard.draining = true;
+          } finally {
+            shard.lock.unlock();
+          }
+        }
+      }
+      applyLimits();
+    } finally {
+      registryLock.unlock();
+    }
+    retireDrainedShards();
+    drainAll();
+  }
+
+  private List<Shard> activeShards() {
+    List<Shard> active = new ArrayList<>();
+    for (Shard shard : shards) {
+      if (!shard.draining) {
+        active.add(shard);
+      }
+    }
+    return active;
+  }
+
+  /** Under the registry lock: adds empty shards holding every band and every flow. */
+  private void addShards(int count) {
+    Shard[] grown = Arrays.copyOf(shards, shards.length + count);
+    for (int i = shards.length; i < grown.length; i++) {
+      Shard shard = new Shard(nextShardId++);
+      for (Band band : bands.values()) {
+        attachBand(shard, band);
+      }
+      for (Flow flow : flows.values()) {
+        FlowShard[] queues = Arrays.copyOf(flow.shards, flow.shards.length + 1);
+        queues[queues.length - 1] = attachFlow(shard, flow);
+        flow.shards = queues;
+      }
+      grown[i] = shard;
+    }
+    shards = grown;
+  }
+
+  /** Under the registry lock: splits every limit across the active shards, remainders spread. */
+  private void applyLimits() {
+    List<Shard> active = activeShards();
+    int n = active.size();
+    for (int i = 0; i < n; i++) {
+      Shard shard = active.get(i);
+      shard.lock.lock();
+      try {
+        shard.maxBytes = share(config.maxBytes(), n, i);
+        shard.maxRequests = share(config.maxRequests(), n, i);
+        for (ShardBand band : shard.bands) {
+          BandConfig limits = band.band.config;
+          band.maxBytes = share(limits.maxBytes(), n, i);
+          band.maxRequests = share(limits.maxRequests(), n, i);
+          band.maxFlowBytes = share(limits.maxFlowBytes(), n, i);
+          band.maxFlowRequests = share(limits.maxFlowRequests(), n, i);
+        }
+      } finally {
+        shard.lock.unlock();
+      }
+    }
+  }
+
+  /** Shard {@code index}'s part of {@code limit} over {@code n} shards; 0 (unlimited) stays unlimited. */
+  static long share(long limit, int n, int index) {
+    if (limit == 0) {
+      return Long.MAX_VALUE;
+    }
+    return limit / n + (index < limit % n ? 1 : 0);
+  }
+
+  private void retireIfDrained(Shard shard) {
+    if (shard.draining && shard.queuedRequests == 0) {
+      retireDrainedShards();
+    }
+  }
+
+  /** Removes draining shards that have emptied, with every flow's queue on them. */
+  private void retireDrainedShards() {
+    registryLock.lock();
+    try {
+      List<Shard> kept = new ArrayList<>();
+      List<Shard> retired = new ArrayList<>();
+      for (Shard shard : shards) {
+        boolean retire = false;
+        if (shard.draining) {
+          shard.lock.lock();
+          try {
+            retire = shard.queuedRequests == 0;
+          } finally {
+            shard.lock.unlock();
+          }
+        }
+        (retire ? retired : kept).add(shard);
+      }
+      if (retired.isEmpty()) {
+        return;
+      }
+      shards = kept.toArray(new Shard[0]);
+      for (Flow flow : flows.values()) {
+        flow.shards = Arrays.stream(flow.shards)
+            .filter(queue -> !retired.contains(queue.shard))
+            .toArray(FlowShard[]::new);
+      }
+      for (Shard shard : retired) {
+        if (shard.timer != null) {
+          shard.timer.cancel();
+        }
+      }
+    } finally {
+      registryLock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- shutdown
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    registryLock.lock();
+    try {
+      if (collector != null) {
+        collector.cancel();
+      }
+    } finally {
+      registryLock.unlock();
+    }
+    for (Shard shard : shards) {
+      List<QueuedRequest> evicted = new ArrayList<>();
+      Scheduler.Cancellable timer;
+      long now;
+      shard.lock.lock();
+      try {
+        shard.closed = true;
+        now = ticker.read();
+        for (ShardBand band : shard.bands) {
+          for (QueuedRequest item = band.oldest; item != null; item = band.oldest) {
+            removeLocked(item, false);
+            item.state = QueuedRequest.REMOVED;
+            evicted.add(item);
+          }
+        }
+        timer = shard.timer;
+        shard.timer = null;
+      } finally {
+        shard.lock.unlock();
+      }
+      if (timer != null) {
+        timer.cancel();
+      }
+      for (QueuedRequest item : evicted) {
+        completeRemoved(item, Outcome.EVICTED_SHUTDOWN, "the flow controller shut down",
+            now - item.enqueueNanos);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- stats
+
+  @Override
+  public FlowStats stats() {
+    Map<Integer, BandAccumulator> byPriority = new HashMap<>();
+    for (Band band : bands.values()) {
+      byPriority.put(band.priority, new BandAccumulator(band));
+    }
+    for (Flow flow : flows.values()) {
+      long queued = 0;
+      long bytes = 0;
+      for (FlowShard flowShard : flow.shards) {
+        queued += flowShard.queuedRequests;
+        bytes += flowShard.queuedBytes;
+      }
+      long inFlight = flow.inFlight.get();
+      long[] outcomes = read(flow.outcomes);
+      BandAccumulator band = byPriority.computeIfAbsent(flow.band.priority, p -> new BandAccumulator(flow.band));
+      band.add(new FlowStats.FlowEntry(flow.key, queued, bytes, inFlight, toMap(outcomes)), outcomes);
+    }
+    long[] total = read(unattributed);
+    long queued = 0;
+    long bytes = 0;
+    long inFlight = 0;
+    List<FlowStats.BandStats> bandStats = new ArrayList<>();
+    for (BandAccumulator band : byPriority.values()) {
+      FlowStats.BandStats stats = band.toStats();
+      bandStats.add(stats);
+      queued += stats.queuedRequests();
+      bytes += stats.queuedBytes();
+      inFlight += stats.inFlightRequests();
+      for (int i = 0; i < total.length; i++) {
+        total[i] += band.outcomes[i];
+      }
+    }
+    bandStats.sort((a, b) -> Integer.compare(b.priority(), a.priority()));
+    return new FlowStats(queued, bytes, inFlight, toMap(total), shardCount(), bandStats);
+  }
+
+  private static final class BandAccumulator {
+    final Band band;
+    final long[] outcomes;
+    final Map<String, FlowStats.FlowEntry> flows = new HashMap<>();
+    long queued;
+    long bytes;
+    long inFlight;
+
+    BandAccumulator(Band band) {
+      this.band = band;
+      this.outcomes = read(band.retiredOutcomes);
+    }
+
+    void add(FlowStats.FlowEntry flow, long[] flowOutcomes) {
+      flows.put(flow.key().id(), flow);
+      queued += flow.queuedRequests();
+      bytes += flow.queuedBytes();
+      inFlight += flow.inFlightRequests();
+      for (int i = 0; i < outcomes.length; i++) {
+        outcomes[i] += flowOutcomes[i];
+      }
+    }
+
+    FlowStats.BandStats toStats() {
+      return new FlowStats.BandStats(band.priority, band.dynamic, queued, bytes, inFlight,
+          toMap(outcomes), flows);
+    }
+  }
+
+  private static long[] read(AtomicLongArray array) {
+    long[] values = new long[array.length()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = array.get(i);
+    }
+    return values;
+  }
+
+  private static Map<Outcome, Long> toMap(long[] counts) {
+    Map<Outcome, Long> map = new EnumMap<>(Outcome.class);
+    for (Outcome outcome : OUTCOMES) {
+      map.put(outcome, counts[outcome.ordinal()]);
+    }
+    return map;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static void count(Flow flow, Outcome outcome) {
+    flow.outcomes.incrementAndGet(outcome.ordinal());
+  }
+
+  private void notifyOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
+    if (hasListener) {
+      try {
+        listener.onOutcome(request, outcome, queueNanos);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
+      }
+    }
+  }
+
+  private void notifySafely(Runnable event) {
+    try {
+      event.run();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
+    }
+  }
+
+  private static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException overflow) {
+      return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
+}

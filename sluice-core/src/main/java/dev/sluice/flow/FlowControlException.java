@@ -1,0 +1,35 @@
+package dev.sluice.flow;
+
+import java.util.Objects;
+
+/**
+ * A request did not proceed: it was rejected on arrival or evicted from its queue.
+ *
+ * <p>{@link #outcome()} says which, and the message says why, for example
+ * {@code "band 0 request limit reached (5000 queued, limit 5000)"}. Unchecked, so that it can
+ * complete a {@link java.util.concurrent.CompletableFuture} and be thrown by
+ * {@link FlowController#acquire} without wrapping.
+ */
+public final class FlowControlException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final Outcome outcome;
+
+  /**
+   * Creates an exception for a request that ended with {@code outcome}.
+   *
+   * @throws IllegalArgumentException if {@code outcome} is {@link Outcome#DISPATCHED}
+   */
+  public FlowControlException(Outcome outcome, String message) {
+    super(outcome.reason() + ": " + message, null, false, false);
+    if (outcome == Outcome.DISPATCHED) {
+      throw new IllegalArgumentException("outcome: DISPATCHED (expected a rejection or eviction)");
+    }
+    this.outcome = Objects.requireNonNull(outcome, "outcome");
+  }
+
+  /** How the request ended; never {@link Outcome#DISPATCHED}. */
+  public Outcome outcome() {
+    return outcome;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.sluice.flow;
+
+/**
+ * Receives the controller's events, for metrics and logs. Every method has a no-op default.
+ *
+ * <p>Methods are called on the thread that caused the event (a submitter, a closer of an
+ * admission, the scheduler), never while the controller holds an internal lock, and may be
+ * called concurrently. They must be fast and must not throw; an exception thrown by a listener
+ * is caught and dropped so that it cannot break the controller's accounting.
+ */
+public interface FlowControlListener {
+
+  /** A listener that ignores every event. */
+  FlowControlListener NO_OP = new FlowControlListener() {};
+
+  /**
+   * A request ended with {@code outcome}. Called exactly once per submitted request.
+   *
+   * @param queueNanos how long it waited in its queue (0 if it never queued)
+   */
+  default void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {}
+
+  /** Dispatched work finished: its {@link Admission} was closed. */
+  default void onAdmissionClosed(FlowRequest request) {}
+
+  /** A flow was created on first use. */
+  default void onFlowCreated(FlowKey key) {}
+
+  /** An idle flow was collected. */
+  default void onFlowCollected(FlowKey key) {}
+
+  /** A dynamic band was created for a priority not in the configuration. */
+  default void onBandCreated(int priority) {}
+
+  /** An idle dynamic band was collected. */
+  default void onBandCollected(int priority) {}
+}

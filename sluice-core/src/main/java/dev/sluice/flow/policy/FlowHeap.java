@@ -1,0 +1,105 @@
+package dev.sluice.flow.policy;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * An indexed binary min-heap of flows: each flow's {@link Slot} records its position, so a flow
+ * can be re-sifted or removed in O(log F) when its head or tag changes.
+ */
+final class FlowHeap {
+
+  /** Per-flow bookkeeping stored in {@link FlowQueueView#policyState()}. */
+  static class Slot {
+    int index = -1;
+  }
+
+  private final Comparator<FlowQueueView> order;
+  private FlowQueueView[] heap = new FlowQueueView[8];
+  private int size;
+
+  FlowHeap(Comparator<FlowQueueView> order) {
+    this.order = order;
+  }
+
+  FlowQueueView peek() {
+    return size == 0 ? null : heap[0];
+  }
+
+  boolean contains(FlowQueueView flow) {
+    Slot slot = (Slot) flow.policyState();
+    return slot != null && slot.index >= 0;
+  }
+
+  void add(FlowQueueView flow) {
+    if (size == heap.length) {
+      heap = Arrays.copyOf(heap, size * 2);
+    }
+    place(flow, size++);
+    siftUp(size - 1);
+  }
+
+  /** Restores order after {@code flow}'s key changed in either direction. */
+  void update(FlowQueueView flow) {
+    int index = slot(flow).index;
+    siftUp(index);
+    siftDown(slot(flow).index);
+  }
+
+  void remove(FlowQueueView flow) {
+    int index = slot(flow).index;
+    if (index < 0) {
+      return;
+    }
+    slot(flow).index = -1;
+    int last = --size;
+    if (index != last) {
+      FlowQueueView moved = heap[last];
+      heap[last] = null;
+      place(moved, index);
+      siftUp(index);
+      siftDown(slot(moved).index);
+    } else {
+      heap[last] = null;
+    }
+  }
+
+  private static Slot slot(FlowQueueView flow) {
+    return (Slot) flow.policyState();
+  }
+
+  private void place(FlowQueueView flow, int index) {
+    heap[index] = flow;
+    slot(flow).index = index;
+  }
+
+  private void siftUp(int index) {
+    FlowQueueView flow = heap[index];
+    while (index > 0) {
+      int parent = (index - 1) >>> 1;
+      if (order.compare(flow, heap[parent]) >= 0) {
+        break;
+      }
+      place(heap[parent], index);
+      index = parent;
+    }
+    place(flow, index);
+  }
+
+  private void siftDown(int index) {
+    FlowQueueView flow = heap[index];
+    int half = size >>> 1;
+    while (index < half) {
+      int child = 2 * index + 1;
+      if (child + 1 < size && order.compare(heap[child + 1], heap[child]) < 0) {
+        child++;
+      }
+      if (order.compare(flow, heap[child]) <= 0) {
+        break;
+      }
+      place(heap[child], index);
+      index = child;
+    }
+    place(flow, index);
+  }
+}

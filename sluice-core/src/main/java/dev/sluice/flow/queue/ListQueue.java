@@ -1,0 +1,145 @@
+package dev.sluice.flow.queue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A FIFO doubly-linked list: O(1) add, removal by handle, and peek at both ends. The handle is
+ * the item's list node, which also records the owning queue, so removal through another queue
+ * is refused. Ignores any comparator. Not thread-safe (see {@link FlowQueue}).
+ */
+final class ListQueue implements FlowQueue {
+
+  static final QueueFactory FACTORY = new QueueFactory() {
+    @Override
+    public String name() {
+      return "list";
+    }
+
+    @Override
+    public Set<QueueCapability> capabilities() {
+      return EnumSet.of(QueueCapability.FIFO);
+    }
+
+    @Override
+    public FlowQueue create(Comparator<QueueItem> order) {
+      return new ListQueue();
+    }
+
+    @Override
+    public String toString() {
+      return name();
+    }
+  };
+
+  private static final class Node {
+    final ListQueue owner;
+    final QueueItem item;
+    Node prev;
+    Node next;
+
+    Node(ListQueue owner, QueueItem item) {
+      this.owner = owner;
+      this.item = item;
+    }
+  }
+
+  private Node head;
+  private Node tail;
+  private int size;
+  private long byteSize;
+
+  @Override
+  public String name() {
+    return "list";
+  }
+
+  @Override
+  public Set<QueueCapability> capabilities() {
+    return FACTORY.capabilities();
+  }
+
+  @Override
+  public void add(QueueItem item) {
+    Node node = new Node(this, item);
+    node.prev = tail;
+    if (tail == null) {
+      head = node;
+    } else {
+      tail.next = node;
+    }
+    tail = node;
+    size++;
+    byteSize += item.request().byteSize();
+    item.queueHandle(node);
+  }
+
+  @Override
+  public boolean remove(QueueItem item) {
+    if (!(item.queueHandle() instanceof Node) || ((Node) item.queueHandle()).owner != this) {
+      return false;
+    }
+    unlink((Node) item.queueHandle());
+    return true;
+  }
+
+  private void unlink(Node node) {
+    if (node.prev == null) {
+      head = node.next;
+    } else {
+      node.prev.next = node.next;
+    }
+    if (node.next == null) {
+      tail = node.prev;
+    } else {
+      node.next.prev = node.prev;
+    }
+    node.prev = null;
+    node.next = null;
+    size--;
+    byteSize -= node.item.request().byteSize();
+    node.item.queueHandle(null);
+  }
+
+  @Override
+  public QueueItem peekHead() {
+    return head == null ? null : head.item;
+  }
+
+  @Override
+  public QueueItem peekTail() {
+    return tail == null ? null : tail.item;
+  }
+
+  @Override
+  public QueueItem pollHead() {
+    if (head == null) {
+      return null;
+    }
+    QueueItem item = head.item;
+    unlink(head);
+    return item;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public long byteSize() {
+    return byteSize;
+  }
+
+  @Override
+  public List<QueueItem> drain() {
+    List<QueueItem> items = new ArrayList<>(size);
+    for (QueueItem item = pollHead(); item != null; item = pollHead()) {
+      items.add(item);
+    }
+    return items;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.sluice.sim.metrics;
+
+import java.util.Map;
+
+/**
+ * The engine's state and totals at one instant, ready to be exposed.
+ *
+ * @param running requests holding a running slot
+ * @param waiting requests in the waiting queue
+ * @param usedBlocks KV-cache blocks reserved by running requests
+ * @param totalBlocks KV-cache blocks in total
+ * @param blockSize tokens per block
+ * @param promptTokens prompt tokens of every admitted request
+ * @param generationTokens output tokens generated, including those of aborted requests
+ * @param finished finished requests by reason ({@code stop}, {@code length}, {@code abort})
+ * @param rejected rejected requests by reason ({@code queue_full}, {@code injected}, ...)
+ * @param timeToFirstToken seconds from arrival to first token
+ * @param interTokenLatency seconds between consecutive tokens
+ * @param e2eLatency seconds from arrival to last token
+ * @param queueTime seconds spent waiting for a slot
+ */
+public record MetricsSnapshot(
+        int running,
+        int waiting,
+        int usedBlocks,
+        int totalBlocks,
+        int blockSize,
+        long promptTokens,
+        long generationTokens,
+        Map<String, Long> finished,
+        Map<String, Long> rejected,
+        Histogram.Snapshot timeToFirstToken,
+        Histogram.Snapshot interTokenLatency,
+        Histogram.Snapshot e2eLatency,
+        Histogram.Snapshot queueTime) {
+
+    /** Reserved blocks over total blocks, 0..1. */
+    public double kvCacheUsage() {
+        return (double) usedBlocks / totalBlocks;
+    }
+}
