@@ -1,0 +1,78 @@
+package dev.sluice.flow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A listener that records every outcome and lifecycle event. Thread-safe. */
+final class Recorder implements FlowControlListener {
+
+  /** One outcome. */
+  record Event(FlowRequest request, Outcome outcome, long queueNanos) {}
+
+  private final List<Event> events = new ArrayList<>();
+  final Map<String, AtomicLong> lifecycle = new ConcurrentHashMap<>();
+
+  @Override
+  public synchronized void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
+    events.add(new Event(request, outcome, queueNanos));
+  }
+
+  @Override
+  public void onFlowCreated(FlowKey key) {
+    bump("flowCreated");
+  }
+
+  @Override
+  public void onFlowCollected(FlowKey key) {
+    bump("flowCollected");
+  }
+
+  @Override
+  public void onBandCreated(int priority) {
+    bump("bandCreated");
+  }
+
+  @Override
+  public void onBandCollected(int priority) {
+    bump("bandCollected");
+  }
+
+  private void bump(String event) {
+    lifecycle.computeIfAbsent(event, e -> new AtomicLong()).incrementAndGet();
+  }
+
+  long lifecycle(String event) {
+    AtomicLong count = lifecycle.get(event);
+    return count == null ? 0 : count.get();
+  }
+
+  synchronized List<Event> events() {
+    return new ArrayList<>(events);
+  }
+
+  synchronized List<FlowRequest> dispatched() {
+    List<FlowRequest> dispatched = new ArrayList<>();
+    for (Event event : events) {
+      if (event.outcome() == Outcome.DISPATCHED) {
+        dispatched.add(event.request());
+      }
+    }
+    return dispatched;
+  }
+
+  synchronized Outcome outcomeOf(FlowRequest request) {
+    Outcome found = null;
+    for (Event event : events) {
+      if (event.request() == request) {
+        if (found != null) {
+          throw new AssertionError("two outcomes for " + request + ": " + found + ", " + event.outcome());
+        }
+        found = event.outcome();
+      }
+    }
+    return found;
+  }
+}
