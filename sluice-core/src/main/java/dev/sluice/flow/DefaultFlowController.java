@@ -30,9 +30,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * the scheduler are called only after every lock is released.
  *
  * <p><b>Ownership.</b> Whoever takes a request out of its queue (under the shard lock) owns its
- * resources (flow lease, in-flight slot); whoever completes its future first decides and counts its
- * outcome. The two can differ only when the caller cancels while the controller is finishing the
- * request; then the canceller counts {@link Outcome#EVICTED_CANCELLED} and the remover releases.
+ * queue accounting and, if it dispatched it, its in-flight slot. Whoever completes its future first
+ * decides its one outcome, counts it, and then releases the flow lease (a dispatched request's
+ * lease goes when its admission closes). The two differ only when the caller cancels while the
+ * controller is finishing the request: the canceller counts {@link Outcome#EVICTED_CANCELLED} and
+ * releases the lease; the controller's path only returns the in-flight slot it took.
  */
 final class DefaultFlowController implements FlowController {
 
@@ -554,19 +556,29 @@ final class DefaultFlowController implements FlowController {
   }
 
   private void completeDispatch(QueuedRequest item, long waitNanos) {
-    if (item.future.admit(new DefaultAdmission(this, item, waitNanos))) {
+    DefaultAdmission admission = new DefaultAdmission(this, item, waitNanos);
+    if (item.future.admit(admission)) {
       count(item.flow, Outcome.DISPATCHED);
       notifyOutcome(item.request, Outcome.DISPATCHED, waitNanos);
+      admission.counted();
     } else {
-      finishDispatched(item, false); // the caller withdrew first and counted it
+      returnInFlight(item); // the caller withdrew first: it counts and releases the lease
     }
   }
 
-  /** Returns a dispatched request's in-flight slot and lease; wakes dispatch. */
-  void finishDispatched(QueuedRequest item, boolean closedByCaller) {
+  /** Gives back a dispatched request's in-flight slot and wakes dispatch. */
+  void returnInFlight(QueuedRequest item) {
     item.flow.inFlight.decrementAndGet();
     detector.onFinished(item.request);
-    if (closedByCaller && hasListener) {
+    drainAll();
+  }
+
+  /**
+   * The last step of a dispatched request, once its admission is closed and its outcome counted
+   * (in either order): report the close and release the flow lease.
+   */
+  void afterAdmission(QueuedRequest item) {
+    if (hasListener) {
       try {
         listener.onAdmissionClosed(item.request);
       } catch (RuntimeException e) {
@@ -574,7 +586,6 @@ final class DefaultFlowController implements FlowController {
       }
     }
     item.flow.release();
-    drainAll();
   }
 
   private void onSaturationSignal() {
@@ -599,13 +610,16 @@ final class DefaultFlowController implements FlowController {
     item.flow.release();
   }
 
-  /** Finishes a request this thread took out of its queue without dispatching it. */
+  /**
+   * Finishes a request this thread took out of its queue without dispatching it. If the caller
+   * withdrew first, the caller counts the outcome and releases the lease.
+   */
   private void completeRemoved(QueuedRequest item, Outcome outcome, String reason, long waitNanos) {
     if (item.future.fail(new FlowControlException(outcome, reason))) {
       count(item.flow, outcome);
       notifyOutcome(item.request, outcome, waitNanos);
+      item.flow.release();
     }
-    item.flow.release();
   }
 
   /** The caller cancelled or failed the future: take the request out if it is still queued. */
@@ -627,10 +641,12 @@ final class DefaultFlowController implements FlowController {
         shard.lock.unlock();
       }
     }
+    // The withdrawal won the future, so it counts the outcome and, after counting, releases the
+    // lease: a flow is never collected before its last request's outcome is counted on it.
     count(item.flow, Outcome.EVICTED_CANCELLED);
     notifyOutcome(item.request, Outcome.EVICTED_CANCELLED, waitNanos);
+    item.flow.release();
     if (removedHere) {
-      item.flow.release();
       drain(flowShard.shard);
     }
   }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 public final class LoadSpecYaml {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|us|s|m|h)");
     private static final Set<String> TOP = Set.of("target", "path", "model", "mode", "rate", "concurrency",
             "maxRequests", "duration", "drainTimeout", "seed", "allowNonLoopback", "slo", "tenants");
     private static final Set<String> TENANT = Set.of("name", "fairnessId", "objective", "priority", "share",
@@ -162,7 +162,7 @@ public final class LoadSpecYaml {
         }
     }
 
-    /** Parses {@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 1h} or an ISO-8601 duration. */
+    /** Parses {@code 250us}, {@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 1h} or an ISO-8601 duration. */
     public static Duration parseDuration(String text) {
         Matcher matcher = DURATION.matcher(text.trim());
         if (matcher.matches()) {
@@ -170,6 +170,7 @@ public final class LoadSpecYaml {
             double nanosPerUnit;
             switch (matcher.group(2)) {
                 case "ms": nanosPerUnit = 1e6; break;
+                case "us": nanosPerUnit = 1e3; break;
                 case "s": nanosPerUnit = 1e9; break;
                 case "m": nanosPerUnit = 60e9; break;
                 default: nanosPerUnit = 3600e9;
