@@ -161,7 +161,7 @@ public record BandConfig(
       return this;
     }
 
-    /** The queue implementation; default (null) chooses from the ordering's needs. */
+    /** The queue implementation. Default null: chosen from the ordering's needs. */
     public Builder queue(QueueFactory queue) {
       this.queue = queue;
       return this;

@@ -277,7 +277,7 @@ public final class FlowControllerConfig {
       return this;
     }
 
-    /** The permanent bands. */
+    /** The permanent bands. Default: one band at priority 0 with defaults. */
     public Builder bands(BandConfig... bands) {
       return bands(List.of(bands));
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * A snapshot of the controller's counters: global, per band and per flow.
  *
- * <p>Taking it never blocks dispatch. It is weakly consistent: each counter was true at some
+ * <p>Immutable. Taking it never blocks dispatch. It is weakly consistent: each counter was true at some
  * moment during the call, but counters read at different moments may disagree by the work that
  * moved in between. Once the controller is quiet, the snapshot is exact.
  *

@@ -1,0 +1,497 @@
+package dev.sluice.flow.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.flow.FlowKey;
+import dev.sluice.flow.queue.QueueFactory;
+import dev.sluice.flow.queue.QueueItem;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The contract every {@link FairnessPolicy} must keep, then what each built-in promises on top.
+ * The contract tests run once per policy in {@link #policies()}: a new policy joins by adding its
+ * factory there. Every pick is checked by {@link TestBand} (null exactly when nothing is
+ * backlogged, otherwise a backlogged flow the state knows).
+ */
+class FairnessPolicyConformanceTest {
+
+  /** Unequal weights for flows f0, f1, f2; any other flow weighs {@link #DEFAULT_WEIGHT}. */
+  private static final Map<String, Double> WEIGHTS = Map.of("f0", 1.0, "f1", 2.5, "f2", 4.0);
+  private static final double DEFAULT_WEIGHT = 1.5;
+
+  /** The policies under test. Add a factory here to hold a new policy to the contract. */
+  static Stream<Named<FairnessPolicy>> policies() {
+    return Stream.of(
+        Named.of("round-robin", FairnessPolicy.roundRobin()),
+        Named.of("global-strict", FairnessPolicy.globalStrict()),
+        Named.of("weighted-fair", FairnessPolicy.weightedFair()),
+        Named.of("weighted-fair" + WEIGHTS + " default " + DEFAULT_WEIGHT,
+            FairnessPolicy.weightedFair(WEIGHTS, DEFAULT_WEIGHT)));
+  }
+
+  /** The weighted-fair variants, each with the weights it should apply. */
+  static Stream<Arguments> weightedPolicies() {
+    ToDoubleFunction<FlowKey> equal = key -> 1.0;
+    ToDoubleFunction<FlowKey> configured = key -> WEIGHTS.getOrDefault(key.id(), DEFAULT_WEIGHT);
+    return Stream.of(
+        Arguments.of(Named.of("weighted-fair", FairnessPolicy.weightedFair()), equal),
+        Arguments.of(Named.of("weighted-fair" + WEIGHTS + " default " + DEFAULT_WEIGHT,
+            FairnessPolicy.weightedFair(WEIGHTS, DEFAULT_WEIGHT)), configured));
+  }
+
+  private static final long[] SEEDS = {7L, 1_234_567L, 0xFA1EL, -3_141_592_653L};
+
+  static Stream<Arguments> policiesAndSeeds() {
+    return policies().flatMap(policy -> LongStream.of(SEEDS).mapToObj(seed -> Arguments.of(policy, seed)));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The contract
+
+  @ParameterizedTest
+  @MethodSource("policies")
+  void picksNothingWhileNoFlowIsBacklogged(FairnessPolicy policy) {
+    TestBand band = new TestBand(policy, policy.name());
+    assertThat(band.pick()).as("a new band").isNull();
+
+    TestFlow a = band.flow("a");
+    TestFlow b = band.flow("b");
+    QueueItem withdrawn = band.enqueue(a, 1);
+    band.withdraw(a, withdrawn);
+    assertThat(band.pick()).as("after the only item was withdrawn").isNull();
+
+    band.enqueue(a, 1);
+    band.enqueue(b, 1);
+    assertThat(band.dispatchAll()).hasSize(2);
+    assertThat(band.pick()).as("after everything was dispatched").isNull();
+
+    band.remove(a);
+    band.remove(b);
+    assertThat(band.pick()).as("after every flow left").isNull();
+  }
+
+  @ParameterizedTest
+  @MethodSource("policies")
+  void picksOnlyBackloggedFlowsAndNeverIdlesWhileOneIs(FairnessPolicy policy) {
+    TestBand band = new TestBand(policy, policy.name());
+    TestFlow a = band.flow("a");
+    TestFlow b = band.flow("b");
+    TestFlow c = band.flow("c");
+    band.enqueue(a, 1);
+    QueueItem onlyOfB = band.enqueue(b, 1);
+    band.enqueue(c, 1);
+    band.enqueue(a, 1);
+    band.enqueue(c, 1);
+    band.withdraw(b, onlyOfB);
+
+    List<TestBand.Dispatch> dispatches = band.dispatchAll();
+
+    assertThat(dispatches).extracting(TestBand.Dispatch::flow).containsOnly(a, c).hasSize(4);
+  }
+
+  @ParameterizedTest
+  @MethodSource("policies")
+  void neverPicksAFlowAfterItLeaves(FairnessPolicy policy) {
+    TestBand band = new TestBand(policy, policy.name());
+    TestFlow a = band.flow("a");
+    TestFlow b = band.flow("b");
+    TestFlow c = band.flow("c");
+    for (int i = 0; i < 3; i++) {
+      band.enqueue(a, 1);
+      band.enqueue(b, 1);
+      band.enqueue(c, 1);
+    }
+    band.dispatch();
+    // b empties by withdrawal, wherever it stands in the policy's order, and leaves.
+    while (!b.queue.isEmpty()) {
+      band.withdraw(b, b.queue.peekTail());
+    }
+    band.remove(b);
+    band.enqueue(a, 1);
+    band.enqueue(c, 1);
+
+    List<TestBand.Dispatch> dispatches = band.dispatchAll();
+
+    assertThat(dispatches).extracting(TestBand.Dispatch::flow).doesNotContain(b).isNotEmpty();
+    assertThat(band.pick()).isNull();
+  }
+
+  @ParameterizedTest
+  @MethodSource("policies")
+  void dispatchesEveryEnqueuedItemExactlyOnceInItsFlowsOrder(FairnessPolicy policy) {
+    Random random = new Random(11);
+    TestBand band = new TestBand(policy, policy.name() + " seed=11");
+    List<TestFlow> flows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      flows.add(band.flow("f" + i));
+    }
+    Set<QueueItem> enqueued = new HashSet<>();
+    for (int i = 0; i < 600; i++) {
+      enqueued.add(band.enqueue(flows.get(random.nextInt(flows.size())), 1 + random.nextInt(50)));
+    }
+
+    List<TestBand.Dispatch> dispatches = new ArrayList<>();
+    for (TestBand.Dispatch dispatch = band.dispatch(); dispatch != null; dispatch = band.dispatch()) {
+      dispatches.add(dispatch);
+      if (dispatches.size() % 3 == 0 && enqueued.size() < 900) { // more work arrives meanwhile
+        enqueued.add(band.enqueue(flows.get(random.nextInt(flows.size())), 1 + random.nextInt(50)));
+      }
+    }
+
+    List<QueueItem> items = dispatches.stream().map(TestBand.Dispatch::item).toList();
+    assertThat(items).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(enqueued);
+    for (TestFlow flow : flows) {
+      List<QueueItem> ofFlow = dispatches.stream()
+          .filter(dispatch -> dispatch.flow() == flow).map(TestBand.Dispatch::item).toList();
+      assertThat(ofFlow).as("dispatches of %s", flow).isSortedAccordingTo(TestBand.BY_DEADLINE)
+          .allSatisfy(item -> assertThat(item.request().flowKey()).isEqualTo(flow.key));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} seed={1}")
+  @MethodSource("policiesAndSeeds")
+  void staysCorrectUnderChurn(FairnessPolicy policy, long seed) {
+    Random random = new Random(seed);
+    TestBand band = new TestBand(policy, policy.name() + " seed=" + seed);
+    List<TestFlow> live = new ArrayList<>();
+    List<TestFlow> gone = new ArrayList<>();
+    Set<QueueItem> enqueued = new HashSet<>();
+    Set<QueueItem> finished = new HashSet<>();
+    int nextFlow = 0;
+
+    for (int step = 0; step < 5000; step++) {
+      String at = policy.name() + " seed=" + seed + " step=" + step;
+      int roll = random.nextInt(100);
+      if (live.isEmpty() || roll < 5) {
+        if (live.size() < 12) {
+          live.add(band.flow("f" + nextFlow++));
+        }
+      } else if (roll < 45) {
+        TestFlow flow = live.get(random.nextInt(live.size()));
+        enqueued.add(band.enqueue(flow, 1 + random.nextInt(20)));
+      } else if (roll < 60) {
+        TestFlow flow = live.get(random.nextInt(live.size()));
+        if (!flow.queue.isEmpty()) {
+          // Withdraw the head or the tail: with FIFO lists those are the two ends a flow drains from.
+          QueueItem item = random.nextBoolean() ? flow.queue.peekHead() : flow.queue.peekTail();
+          band.withdraw(flow, item);
+          assertThat(finished.add(item)).as("%s: %s finished twice", at, item).isTrue();
+        }
+      } else if (roll < 90) {
+        TestBand.Dispatch dispatch = band.dispatch();
+        if (dispatch != null) {
+          assertThat(finished.add(dispatch.item())).as("%s: %s finished twice", at, dispatch.item()).isTrue();
+        }
+      } else if (roll < 96) {
+        TestFlow flow = live.get(random.nextInt(live.size()));
+        if (flow.queue.isEmpty()) {
+          band.remove(flow);
+          live.remove(flow);
+          gone.add(flow);
+        }
+      } else if (!gone.isEmpty() && live.size() < 12) {
+        // A flow comes back: sometimes as the same view, sometimes as a new one with the same key.
+        TestFlow old = gone.remove(random.nextInt(gone.size()));
+        TestFlow back = random.nextBoolean() ? old : band.flow(old.key.id());
+        live.add(back);
+        enqueued.add(band.enqueue(back, 1 + random.nextInt(20)));
+      }
+      band.pick(); // checks work conservation and that only known, backlogged flows come back
+    }
+
+    for (TestBand.Dispatch dispatch : band.dispatchAll()) {
+      assertThat(finished.add(dispatch.item())).as("%s: %s finished twice", band.context(), dispatch.item())
+          .isTrue();
+    }
+    assertThat(finished).as("%s: every item finished exactly once", band.context())
+        .containsExactlyInAnyOrderElementsOf(enqueued);
+    assertThat(band.enqueued).isEqualTo(band.withdrawn + band.dispatched);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // round-robin
+
+  @Test
+  void roundRobinGivesEquallyBackloggedFlowsEqualTurns() {
+    TestBand band = new TestBand(FairnessPolicy.roundRobin(), "round-robin");
+    Map<TestFlow, Integer> counts = new LinkedHashMap<>();
+    for (int i = 0; i < 7; i++) {
+      TestFlow flow = band.flow("f" + i);
+      counts.put(flow, 0);
+      for (int j = 0; j < 50; j++) {
+        band.enqueue(flow, 1 + (i * 31 + j * 17) % 40); // costs must not matter
+      }
+    }
+
+    for (int round = 0; round < 50; round++) {
+      Set<TestFlow> inRound = new HashSet<>();
+      for (int turn = 0; turn < 7; turn++) {
+        TestFlow flow = band.dispatch().flow();
+        assertThat(inRound.add(flow)).as("round %d visits %s twice", round, flow).isTrue();
+        counts.merge(flow, 1, Integer::sum);
+        int max = counts.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        int min = counts.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
+        assertThat(max - min).as("round %d turn %d counts %s", round, turn, counts).isLessThanOrEqualTo(1);
+      }
+    }
+    assertThat(band.pick()).isNull();
+  }
+
+  @Test
+  void roundRobinLetsALateFlowInWithinOneRound() {
+    TestBand band = new TestBand(FairnessPolicy.roundRobin(), "round-robin");
+    List<TestFlow> flows = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      TestFlow flow = band.flow("f" + i);
+      flows.add(flow);
+      for (int j = 0; j < 10; j++) {
+        band.enqueue(flow, 1);
+      }
+    }
+    band.dispatch();
+    band.dispatch();
+    TestFlow late = band.flow("late");
+    band.enqueue(late, 1);
+
+    List<TestFlow> next = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      next.add(band.dispatch().flow());
+    }
+
+    assertThat(next).as("the next round of 6 backlogged flows").contains(late).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void roundRobinPickIsConstantAmortizedHoweverManyFlowsEmptyAndLeave() {
+    TestBand band = new TestBand(FairnessPolicy.roundRobin(), "round-robin");
+    List<TestFlow> flows = new ArrayList<>();
+    List<QueueItem> items = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      TestFlow flow = band.flow("f" + i);
+      flows.add(flow);
+      items.add(band.enqueue(flow, 1));
+    }
+    // All but the last flow empty by withdrawal; a naive scan would skip them on every pick.
+    for (int i = 0; i < 1999; i++) {
+      band.withdraw(flows.get(i), items.get(i));
+    }
+    TestFlow busy = flows.get(1999);
+    for (int i = 0; i < 3000; i++) {
+      band.enqueue(busy, 1);
+    }
+    for (int i = 0; i < 1000; i += 2) { // some come back, some leave
+      band.enqueue(flows.get(i), 1);
+      band.remove(flows.get(i + 1));
+    }
+
+    band.dispatchAll();
+
+    long operations = band.enqueued + band.withdrawn + band.dispatched + band.picks;
+    long reads = flows.stream().mapToLong(flow -> flow.reads).sum();
+    assertThat(reads)
+        .as("view reads for %d enqueues, withdrawals, dispatches and picks over 2000 flows", operations)
+        .isLessThanOrEqualTo(3 * operations);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // global-strict
+
+  @ParameterizedTest(name = "seed={0}")
+  @ValueSource(longs = {3L, 99L, 0xBEEFL})
+  void globalStrictPicksTheFlowWithTheLeastHead(long seed) {
+    Random random = new Random(seed);
+    // Heaps order each flow by deadline, so a new arrival can become its flow's head. At most 10
+    // items per flow: this suite checks fairness; the queues are held to their contract elsewhere.
+    TestBand band = new TestBand(FairnessPolicy.globalStrict(), QueueFactory.maxMinHeap(),
+        "global-strict seed=" + seed);
+    List<TestFlow> flows = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      flows.add(band.flow("f" + i));
+    }
+
+    for (int step = 0; step < 5000; step++) {
+      TestFlow flow = flows.get(random.nextInt(flows.size()));
+      int roll = random.nextInt(100);
+      if (roll < 45 && flow.queue.size() < 10) {
+        band.enqueue(flow, 1, random.nextInt(10_000));
+      } else if (roll < 60 && !flow.queue.isEmpty()) {
+        band.withdraw(flow, random.nextBoolean() ? flow.queue.peekHead() : flow.queue.peekTail());
+      } else if (roll >= 60) {
+        QueueItem least = flows.stream()
+            .map(candidate -> candidate.queue.peekHead())
+            .filter(head -> head != null)
+            .min(TestBand.BY_DEADLINE)
+            .orElse(null);
+        TestBand.Dispatch dispatch = band.dispatch();
+        assertThat(dispatch == null ? null : dispatch.item())
+            .as("global-strict seed=%d step=%d: the least head across %s", seed, step, flows)
+            .isSameAs(least);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // weighted-fair
+
+  @ParameterizedTest
+  @MethodSource("weightedPolicies")
+  void weightedFairSharesCostInProportionToWeight(FairnessPolicy policy, ToDoubleFunction<FlowKey> weights) {
+    long seed = 2024;
+    Random random = new Random(seed);
+    TestBand band = new TestBand(policy, policy.name() + " seed=" + seed);
+    List<TestFlow> flows = new ArrayList<>();
+    for (int i = 0; i < 4; i++) { // f3 takes the default weight
+      TestFlow flow = band.flow("f" + i);
+      flows.add(flow);
+      for (int j = 0; j < 3; j++) {
+        band.enqueue(flow, 1 + random.nextInt(100));
+      }
+    }
+
+    Map<TestFlow, Long> cost = new HashMap<>();
+    for (int i = 0; i < 10_000; i++) {
+      TestBand.Dispatch dispatch = band.dispatch();
+      cost.merge(dispatch.flow(), dispatch.item().request().cost(), Long::sum);
+      band.enqueue(dispatch.flow(), 1 + random.nextInt(100)); // every flow stays backlogged
+    }
+
+    double totalCost = cost.values().stream().mapToLong(Long::longValue).sum();
+    double totalWeight = flows.stream().mapToDouble(flow -> weights.applyAsDouble(flow.key)).sum();
+    for (TestFlow flow : flows) {
+      double expected = weights.applyAsDouble(flow.key) / totalWeight;
+      double actual = cost.getOrDefault(flow, 0L) / totalCost;
+      assertThat(actual)
+          .as("%s seed=%d: cost share of %s (weight %s); costs %s", policy.name(), seed, flow.key.id(),
+              weights.applyAsDouble(flow.key), cost)
+          .isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(1));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}, idle after {2}")
+  @MethodSource("weightedPoliciesAndIdling")
+  void weightedFairBanksNoCreditForIdleTime(
+      FairnessPolicy policy, ToDoubleFunction<FlowKey> weights, String howIdle) {
+    long seed = 77;
+    int maxCost = 10;
+    Random random = new Random(seed);
+    TestBand band = new TestBand(policy, policy.name() + " seed=" + seed);
+    TestFlow a = band.flow("f0");
+    TestFlow b = band.flow("f1");
+    double weightA = weights.applyAsDouble(a.key);
+    double weightB = weights.applyAsDouble(b.key);
+    for (int j = 0; j < 5; j++) {
+      band.enqueue(a, 1 + random.nextInt(maxCost));
+      band.enqueue(b, 1 + random.nextInt(maxCost));
+    }
+
+    // Both busy; then b goes idle while a dispatches on its own for a long time.
+    for (int i = 0; i < 200; i++) {
+      TestBand.Dispatch dispatch = band.dispatch();
+      band.enqueue(dispatch.flow(), 1 + random.nextInt(maxCost));
+    }
+    if (howIdle.equals("withdrawal")) {
+      while (!b.queue.isEmpty()) {
+        band.withdraw(b, b.queue.peekHead());
+      }
+    }
+    for (int i = 0; i < 3000; i++) {
+      TestBand.Dispatch dispatch = band.dispatch();
+      if (dispatch.flow() == a) {
+        band.enqueue(a, 1 + random.nextInt(maxCost));
+      }
+    }
+    assertThat(b.queue.isEmpty()).as("b idles").isTrue();
+
+    // b returns with plenty of work: from here on both are backlogged, so start-time fair queuing
+    // bounds the gap in weight-normalized service by one maximum request of each.
+    for (int j = 0; j < 2000; j++) {
+      band.enqueue(b, 1 + random.nextInt(maxCost));
+    }
+    double bound = maxCost / weightA + maxCost / weightB;
+    double serviceA = 0;
+    double serviceB = 0;
+    for (int i = 0; i < 1000; i++) {
+      TestBand.Dispatch dispatch = band.dispatch();
+      long itemCost = dispatch.item().request().cost();
+      if (dispatch.flow() == a) {
+        serviceA += itemCost / weightA;
+        band.enqueue(a, 1 + random.nextInt(maxCost));
+      } else {
+        serviceB += itemCost / weightB;
+      }
+      assertThat(Math.abs(serviceB - serviceA))
+          .as("%s seed=%d: %d dispatches after b returned, normalized service a=%.1f b=%.1f",
+              policy.name(), seed, i + 1, serviceA, serviceB)
+          .isLessThanOrEqualTo(bound + 1e-9);
+    }
+  }
+
+  static Stream<Arguments> weightedPoliciesAndIdling() {
+    return weightedPolicies().flatMap(arguments -> Stream.of("dispatch", "withdrawal").map(
+        howIdle -> Arguments.of(arguments.get()[0], arguments.get()[1], howIdle)));
+  }
+
+  @Test
+  void weightedFairRejectsWeightsThatAreNotPositiveAndFinite() {
+    assertThatThrownBy(() -> FairnessPolicy.weightedFair(Map.of("a", 0.0), 1.0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("weights[a]: 0.0 (expected a positive finite number)");
+    assertThatThrownBy(() -> FairnessPolicy.weightedFair(Map.of("b", -2.0), 1.0))
+        .hasMessage("weights[b]: -2.0 (expected a positive finite number)");
+    assertThatThrownBy(() -> FairnessPolicy.weightedFair(Map.of("c", Double.POSITIVE_INFINITY), 1.0))
+        .hasMessage("weights[c]: Infinity (expected a positive finite number)");
+    assertThatThrownBy(() -> FairnessPolicy.weightedFair(Map.of(), Double.NaN))
+        .hasMessage("defaultWeight: NaN (expected a positive finite number)");
+  }
+
+  @Test
+  void weightedFairCountsABadWeightFromAFunctionAsOne() {
+    FairnessPolicy policy = FairnessPolicy.weightedFair(key -> key.id().equals("good") ? 1.0 : Double.NaN);
+    TestBand band = new TestBand(policy, "weighted-fair(function)");
+    TestFlow good = band.flow("good");
+    TestFlow bad = band.flow("bad");
+    band.enqueue(good, 1);
+    band.enqueue(bad, 1);
+
+    Map<TestFlow, Integer> counts = new HashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      TestBand.Dispatch dispatch = band.dispatch();
+      counts.merge(dispatch.flow(), 1, Integer::sum);
+      band.enqueue(dispatch.flow(), 1);
+    }
+
+    assertThat(counts.get(good) - counts.get(bad)).as("counts %s", counts).isBetween(-1, 1);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // names
+
+  @Test
+  void findsEachBuiltInByName() {
+    assertThat(FairnessPolicy.named("round-robin")).isSameAs(FairnessPolicy.roundRobin());
+    assertThat(FairnessPolicy.named("global-strict")).isSameAs(FairnessPolicy.globalStrict());
+    assertThat(FairnessPolicy.named("weighted-fair").name()).isEqualTo("weighted-fair");
+    policies().map(Named::getPayload)
+        .forEach(policy -> assertThat(FairnessPolicy.named(policy.name()).name()).isEqualTo(policy.name()));
+    assertThatThrownBy(() -> FairnessPolicy.named("lottery"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContainingAll("'lottery'", "round-robin", "global-strict", "weighted-fair");
+  }
+}
