@@ -2,6 +2,7 @@ package dev.sluice.flow.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Percentage.withPercentage;
 
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.queue.QueueFactory;
@@ -189,7 +190,7 @@ class FairnessPolicyConformanceTest {
       } else if (roll < 60) {
         TestFlow flow = live.get(random.nextInt(live.size()));
         if (!flow.queue.isEmpty()) {
-          // Withdraw the head or the tail: with FIFO lists those are the two ends a flow drains from.
+          // The head (what the flow would dispatch next) or the tail (what arrived last).
           QueueItem item = random.nextBoolean() ? flow.queue.peekHead() : flow.queue.peekTail();
           band.withdraw(flow, item);
           assertThat(finished.add(item)).as("%s: %s finished twice", at, item).isTrue();
@@ -380,7 +381,7 @@ class FairnessPolicyConformanceTest {
       assertThat(actual)
           .as("%s seed=%d: cost share of %s (weight %s); costs %s", policy.name(), seed, flow.key.id(),
               weights.applyAsDouble(flow.key), cost)
-          .isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(1));
+          .isCloseTo(expected, withPercentage(1));
     }
   }
 
