@@ -30,161 +30,161 @@ import java.time.Duration;
  *     output lengths, texts, delays and injected failures
  */
 public record EngineConfig(
-        int maxNumSeqs,
-        int maxWaitingQueueLength,
-        int maxModelLen,
-        int blockSize,
-        int kvBlocks,
-        Duration prefillOverhead,
-        Duration prefillPerToken,
-        Duration interTokenLatency,
-        double timeFactorUnderLoad,
-        double jitter,
-        int defaultOutputMean,
-        int defaultOutputStdDev,
-        long seed) {
+    int maxNumSeqs,
+    int maxWaitingQueueLength,
+    int maxModelLen,
+    int blockSize,
+    int kvBlocks,
+    Duration prefillOverhead,
+    Duration prefillPerToken,
+    Duration interTokenLatency,
+    double timeFactorUnderLoad,
+    double jitter,
+    int defaultOutputMean,
+    int defaultOutputStdDev,
+    long seed) {
 
-    /** Checks every field; prefer {@link #builder()}. */
-    public EngineConfig {
-        checkArgument(maxNumSeqs >= 1, "maxNumSeqs", maxNumSeqs, ">= 1");
-        checkArgument(maxWaitingQueueLength >= 0, "maxWaitingQueueLength", maxWaitingQueueLength, ">= 0");
-        checkArgument(maxModelLen >= 2, "maxModelLen", maxModelLen, ">= 2");
-        checkArgument(blockSize >= 1, "blockSize", blockSize, ">= 1");
-        checkArgument(kvBlocks >= 1, "kvBlocks", kvBlocks, ">= 1");
-        checkDuration(prefillOverhead, "prefillOverhead");
-        checkDuration(prefillPerToken, "prefillPerToken");
-        checkDuration(interTokenLatency, "interTokenLatency");
-        checkArgument(timeFactorUnderLoad >= 1 && Double.isFinite(timeFactorUnderLoad),
-                "timeFactorUnderLoad", timeFactorUnderLoad, ">= 1");
-        checkArgument(jitter >= 0 && jitter <= 0.3, "jitter", jitter, "between 0 and 0.3");
-        checkArgument(defaultOutputMean >= 1, "defaultOutputMean", defaultOutputMean, ">= 1");
-        checkArgument(defaultOutputStdDev >= 0, "defaultOutputStdDev", defaultOutputStdDev, ">= 0");
+  /** Checks every field; prefer {@link #builder()}. */
+  public EngineConfig {
+    checkArgument(maxNumSeqs >= 1, "maxNumSeqs", maxNumSeqs, ">= 1");
+    checkArgument(maxWaitingQueueLength >= 0, "maxWaitingQueueLength", maxWaitingQueueLength, ">= 0");
+    checkArgument(maxModelLen >= 2, "maxModelLen", maxModelLen, ">= 2");
+    checkArgument(blockSize >= 1, "blockSize", blockSize, ">= 1");
+    checkArgument(kvBlocks >= 1, "kvBlocks", kvBlocks, ">= 1");
+    checkDuration(prefillOverhead, "prefillOverhead");
+    checkDuration(prefillPerToken, "prefillPerToken");
+    checkDuration(interTokenLatency, "interTokenLatency");
+    checkArgument(timeFactorUnderLoad >= 1 && Double.isFinite(timeFactorUnderLoad),
+        "timeFactorUnderLoad", timeFactorUnderLoad, ">= 1");
+    checkArgument(jitter >= 0 && jitter <= 0.3, "jitter", jitter, "between 0 and 0.3");
+    checkArgument(defaultOutputMean >= 1, "defaultOutputMean", defaultOutputMean, ">= 1");
+    checkArgument(defaultOutputStdDev >= 0, "defaultOutputStdDev", defaultOutputStdDev, ">= 0");
+  }
+
+  /** A builder starting from the defaults listed in the module README. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder()
+        .maxNumSeqs(maxNumSeqs)
+        .maxWaitingQueueLength(maxWaitingQueueLength)
+        .maxModelLen(maxModelLen)
+        .blockSize(blockSize)
+        .kvBlocks(kvBlocks)
+        .prefillOverhead(prefillOverhead)
+        .prefillPerToken(prefillPerToken)
+        .interTokenLatency(interTokenLatency)
+        .timeFactorUnderLoad(timeFactorUnderLoad)
+        .jitter(jitter)
+        .defaultOutputLength(defaultOutputMean, defaultOutputStdDev)
+        .seed(seed);
+  }
+
+  /** KV blocks a sequence of {@code tokens} tokens occupies. */
+  public int blocksFor(int tokens) {
+    return (tokens + blockSize - 1) / blockSize;
+  }
+
+  static void checkArgument(boolean ok, String field, Object value, String expected) {
+    if (!ok) {
+      throw new IllegalArgumentException(field + ": " + value + " (expected: " + expected + ")");
+    }
+  }
+
+  private static void checkDuration(Duration value, String field) {
+    if (value == null) {
+      throw new NullPointerException(field);
+    }
+    checkArgument(!value.isNegative(), field, value, ">= 0");
+  }
+
+  /** Mutable, single-threaded builder for {@link EngineConfig}. */
+  public static final class Builder {
+    private int maxNumSeqs = 5;
+    private int maxWaitingQueueLength = 1000;
+    private int maxModelLen = 1024;
+    private int blockSize = 16;
+    private int kvBlocks = 1024;
+    private Duration prefillOverhead = Duration.ofMillis(20);
+    private Duration prefillPerToken = Duration.ofNanos(200_000);
+    private Duration interTokenLatency = Duration.ofMillis(15);
+    private double timeFactorUnderLoad = 1.0;
+    private double jitter;
+    private int defaultOutputMean = 40;
+    private int defaultOutputStdDev = 20;
+    private long seed = 42;
+
+    private Builder() {}
+
+    public Builder maxNumSeqs(int value) {
+      this.maxNumSeqs = value;
+      return this;
     }
 
-    /** A builder starting from the defaults listed in the module README. */
-    public static Builder builder() {
-        return new Builder();
+    public Builder maxWaitingQueueLength(int value) {
+      this.maxWaitingQueueLength = value;
+      return this;
     }
 
-    /** A builder starting from this configuration. */
-    public Builder toBuilder() {
-        return new Builder()
-                .maxNumSeqs(maxNumSeqs)
-                .maxWaitingQueueLength(maxWaitingQueueLength)
-                .maxModelLen(maxModelLen)
-                .blockSize(blockSize)
-                .kvBlocks(kvBlocks)
-                .prefillOverhead(prefillOverhead)
-                .prefillPerToken(prefillPerToken)
-                .interTokenLatency(interTokenLatency)
-                .timeFactorUnderLoad(timeFactorUnderLoad)
-                .jitter(jitter)
-                .defaultOutputLength(defaultOutputMean, defaultOutputStdDev)
-                .seed(seed);
+    public Builder maxModelLen(int value) {
+      this.maxModelLen = value;
+      return this;
     }
 
-    /** KV blocks a sequence of {@code tokens} tokens occupies. */
-    public int blocksFor(int tokens) {
-        return (tokens + blockSize - 1) / blockSize;
+    public Builder blockSize(int value) {
+      this.blockSize = value;
+      return this;
     }
 
-    static void checkArgument(boolean ok, String field, Object value, String expected) {
-        if (!ok) {
-            throw new IllegalArgumentException(field + ": " + value + " (expected: " + expected + ")");
-        }
+    public Builder kvBlocks(int value) {
+      this.kvBlocks = value;
+      return this;
     }
 
-    private static void checkDuration(Duration value, String field) {
-        if (value == null) {
-            throw new NullPointerException(field);
-        }
-        checkArgument(!value.isNegative(), field, value, ">= 0");
+    public Builder prefillOverhead(Duration value) {
+      this.prefillOverhead = value;
+      return this;
     }
 
-    /** Mutable, single-threaded builder for {@link EngineConfig}. */
-    public static final class Builder {
-        private int maxNumSeqs = 5;
-        private int maxWaitingQueueLength = 1000;
-        private int maxModelLen = 1024;
-        private int blockSize = 16;
-        private int kvBlocks = 1024;
-        private Duration prefillOverhead = Duration.ofMillis(20);
-        private Duration prefillPerToken = Duration.ofNanos(200_000);
-        private Duration interTokenLatency = Duration.ofMillis(15);
-        private double timeFactorUnderLoad = 1.0;
-        private double jitter;
-        private int defaultOutputMean = 40;
-        private int defaultOutputStdDev = 20;
-        private long seed = 42;
-
-        private Builder() {}
-
-        public Builder maxNumSeqs(int value) {
-            this.maxNumSeqs = value;
-            return this;
-        }
-
-        public Builder maxWaitingQueueLength(int value) {
-            this.maxWaitingQueueLength = value;
-            return this;
-        }
-
-        public Builder maxModelLen(int value) {
-            this.maxModelLen = value;
-            return this;
-        }
-
-        public Builder blockSize(int value) {
-            this.blockSize = value;
-            return this;
-        }
-
-        public Builder kvBlocks(int value) {
-            this.kvBlocks = value;
-            return this;
-        }
-
-        public Builder prefillOverhead(Duration value) {
-            this.prefillOverhead = value;
-            return this;
-        }
-
-        public Builder prefillPerToken(Duration value) {
-            this.prefillPerToken = value;
-            return this;
-        }
-
-        public Builder interTokenLatency(Duration value) {
-            this.interTokenLatency = value;
-            return this;
-        }
-
-        public Builder timeFactorUnderLoad(double value) {
-            this.timeFactorUnderLoad = value;
-            return this;
-        }
-
-        public Builder jitter(double value) {
-            this.jitter = value;
-            return this;
-        }
-
-        public Builder defaultOutputLength(int mean, int stdDev) {
-            this.defaultOutputMean = mean;
-            this.defaultOutputStdDev = stdDev;
-            return this;
-        }
-
-        public Builder seed(long value) {
-            this.seed = value;
-            return this;
-        }
-
-        /** Validates and builds; throws {@link IllegalArgumentException} naming the bad field. */
-        public EngineConfig build() {
-            return new EngineConfig(maxNumSeqs, maxWaitingQueueLength, maxModelLen, blockSize,
-                    kvBlocks, prefillOverhead, prefillPerToken, interTokenLatency,
-                    timeFactorUnderLoad, jitter, defaultOutputMean, defaultOutputStdDev, seed);
-        }
+    public Builder prefillPerToken(Duration value) {
+      this.prefillPerToken = value;
+      return this;
     }
+
+    public Builder interTokenLatency(Duration value) {
+      this.interTokenLatency = value;
+      return this;
+    }
+
+    public Builder timeFactorUnderLoad(double value) {
+      this.timeFactorUnderLoad = value;
+      return this;
+    }
+
+    public Builder jitter(double value) {
+      this.jitter = value;
+      return this;
+    }
+
+    public Builder defaultOutputLength(int mean, int stdDev) {
+      this.defaultOutputMean = mean;
+      this.defaultOutputStdDev = stdDev;
+      return this;
+    }
+
+    public Builder seed(long value) {
+      this.seed = value;
+      return this;
+    }
+
+    /** Validates and builds; throws {@link IllegalArgumentException} naming the bad field. */
+    public EngineConfig build() {
+      return new EngineConfig(maxNumSeqs, maxWaitingQueueLength, maxModelLen, blockSize,
+          kvBlocks, prefillOverhead, prefillPerToken, interTokenLatency,
+          timeFactorUnderLoad, jitter, defaultOutputMean, defaultOutputStdDev, seed);
+    }
+  }
 }

@@ -8,21 +8,21 @@ package dev.sluice.sim.engine;
  */
 public interface EngineObserver {
 
-    /** Does nothing. */
-    EngineObserver NONE = new EngineObserver() {};
+  /** Does nothing. */
+  EngineObserver NONE = new EngineObserver() {};
 
-    /** Request {@code id} went to the waiting queue. */
-    default void onQueued(long id) {}
+  /** Request {@code id} went to the waiting queue. */
+  default void onQueued(long id) {}
 
-    /** Request {@code id} took a running slot and its KV blocks. */
-    default void onAdmitted(long id) {}
+  /** Request {@code id} took a running slot and its KV blocks. */
+  default void onAdmitted(long id) {}
 
-    /** Request {@code id} generated its last token. */
-    default void onFinished(long id, String finishReason) {}
+  /** Request {@code id} generated its last token. */
+  default void onFinished(long id, String finishReason) {}
 
-    /** Request {@code id} was cancelled before finishing; its slot and blocks are already free. */
-    default void onAborted(long id) {}
+  /** Request {@code id} was cancelled before finishing; its slot and blocks are already free. */
+  default void onAborted(long id) {}
 
-    /** A request was refused; {@code reason} is the label used in the metrics. */
-    default void onRejected(String reason) {}
+  /** A request was refused; {@code reason} is the label used in the metrics. */
+  default void onRejected(String reason) {}
 }

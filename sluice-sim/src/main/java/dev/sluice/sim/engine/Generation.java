@@ -15,35 +15,35 @@ import java.util.SplittableRandom;
  */
 public record Generation(int promptTokens, int outputTokens, boolean hitsLimit, SplittableRandom random) {
 
-    /** Checks the token counts. */
-    public Generation {
-        EngineConfig.checkArgument(promptTokens >= 1, "promptTokens", promptTokens, ">= 1");
-        EngineConfig.checkArgument(outputTokens >= 1, "outputTokens", outputTokens, ">= 1");
-        Objects.requireNonNull(random, "random");
-    }
+  /** Checks the token counts. */
+  public Generation {
+    EngineConfig.checkArgument(promptTokens >= 1, "promptTokens", promptTokens, ">= 1");
+    EngineConfig.checkArgument(outputTokens >= 1, "outputTokens", outputTokens, ">= 1");
+    Objects.requireNonNull(random, "random");
+  }
 
-    /**
-     * Chooses the output length: {@code maxTokens} exactly when it is given, otherwise a draw from
-     * a Gaussian with the configured mean and standard deviation, clamped to what the model length
-     * leaves after the prompt.
-     *
-     * @param maxTokens the request's {@code max_tokens}, or {@code null}
-     */
-    public static Generation of(EngineConfig config, int promptTokens, Integer maxTokens,
-            SplittableRandom random) {
-        if (maxTokens != null) {
-            return new Generation(promptTokens, maxTokens, true, random);
-        }
-        int room = Math.max(1, config.maxModelLen() - promptTokens);
-        double draw = config.defaultOutputMean() + nextGaussian(random) * config.defaultOutputStdDev();
-        int length = (int) Math.max(1, Math.min(room, Math.round(draw)));
-        return new Generation(promptTokens, length, false, random);
+  /**
+   * Chooses the output length: {@code maxTokens} exactly when it is given, otherwise a draw from
+   * a Gaussian with the configured mean and standard deviation, clamped to what the model length
+   * leaves after the prompt.
+   *
+   * @param maxTokens the request's {@code max_tokens}, or {@code null}
+   */
+  public static Generation of(EngineConfig config, int promptTokens, Integer maxTokens,
+      SplittableRandom random) {
+    if (maxTokens != null) {
+      return new Generation(promptTokens, maxTokens, true, random);
     }
+    int room = Math.max(1, config.maxModelLen() - promptTokens);
+    double draw = config.defaultOutputMean() + nextGaussian(random) * config.defaultOutputStdDev();
+    int length = (int) Math.max(1, Math.min(room, Math.round(draw)));
+    return new Generation(promptTokens, length, false, random);
+  }
 
-    static double nextGaussian(SplittableRandom random) {
-        // Box-Muller; SplittableRandom has no nextGaussian on Java 17.
-        double u1 = 1.0 - random.nextDouble();
-        double u2 = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-    }
+  static double nextGaussian(SplittableRandom random) {
+    // Box-Muller; SplittableRandom has no nextGaussian on Java 17.
+    double u1 = 1.0 - random.nextDouble();
+    double u2 = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
 }

@@ -11,17 +11,17 @@ import java.util.regex.Pattern;
  */
 public final class TokenEstimator {
 
-    private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}]+|[^\\p{L}\\p{N}\\s]");
+  private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}]+|[^\\p{L}\\p{N}\\s]");
 
-    private TokenEstimator() {}
+  private TokenEstimator() {}
 
-    /** Estimated tokens in {@code text}. */
-    public static int count(CharSequence text) {
-        Matcher matcher = TOKEN.matcher(text);
-        int tokens = 0;
-        while (matcher.find()) {
-            tokens++;
-        }
-        return tokens;
+  /** Estimated tokens in {@code text}. */
+  public static int count(CharSequence text) {
+    Matcher matcher = TOKEN.matcher(text);
+    int tokens = 0;
+    while (matcher.find()) {
+      tokens++;
     }
+    return tokens;
+  }
 }

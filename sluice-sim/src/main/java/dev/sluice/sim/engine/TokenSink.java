@@ -8,14 +8,14 @@ package dev.sluice.sim.engine;
  */
 public interface TokenSink {
 
-    /** The next output token's text (a word with a leading space, or a punctuation mark). */
-    void onToken(String text);
+  /** The next output token's text (a word with a leading space, or a punctuation mark). */
+  void onToken(String text);
 
-    /**
-     * Generation ended normally.
-     *
-     * @param finishReason {@code length} when the request's {@code max_tokens} was reached,
-     *     otherwise {@code stop}
-     */
-    void onFinished(String finishReason, int promptTokens, int completionTokens);
+  /**
+   * Generation ended normally.
+   *
+   * @param finishReason {@code length} when the request's {@code max_tokens} was reached,
+   *     otherwise {@code stop}
+   */
+  void onFinished(String finishReason, int promptTokens, int completionTokens);
 }

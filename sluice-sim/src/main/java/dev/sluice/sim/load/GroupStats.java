@@ -6,7 +6,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Figures for one group of requests (one tenant, one priority, or all).
+ * Figures for one group of requests (one tenant, one priority, or all). Immutable.
  *
  * @param group the tenant name, {@code priority=N}, or {@code all}
  * @param requests requests that got an outcome
@@ -25,46 +25,46 @@ import java.util.function.Function;
  * @param failureReasons failed requests by reason
  */
 public record GroupStats(String group, int requests, int succeeded, int rejected429, int rejected503,
-        int otherFailures, double requestsPerSecond, double outputTokensPerSecond, Percentiles ttftMs,
-        Percentiles tpotMs, Percentiles e2eMs, int good, double goodputPerSecond, double goodputPercent,
-        Map<String, Integer> failureReasons) {
+    int otherFailures, double requestsPerSecond, double outputTokensPerSecond, Percentiles ttftMs,
+    Percentiles tpotMs, Percentiles e2eMs, int good, double goodputPerSecond, double goodputPercent,
+    Map<String, Integer> failureReasons) {
 
-    static GroupStats of(String group, List<RequestRecord> records, double elapsedSeconds,
-            Function<RequestRecord, Slo> slos) {
-        int succeeded = 0;
-        int status429 = 0;
-        int status503 = 0;
-        int other = 0;
-        int good = 0;
-        long outputTokens = 0;
-        Map<String, Integer> reasons = new TreeMap<>();
-        List<RequestRecord> ok = records.stream().filter(RequestRecord::succeeded).toList();
-        for (RequestRecord record : records) {
-            if (record.succeeded()) {
-                succeeded++;
-                outputTokens += record.outputTokens();
-                if (slos.apply(record).isMetBy(record)) {
-                    good++;
-                }
-                continue;
-            }
-            if (record.status() == 429) {
-                status429++;
-            } else if (record.status() == 503) {
-                status503++;
-            } else {
-                other++;
-            }
-            reasons.merge(record.reason() == null ? "unknown" : record.reason(), 1, Integer::sum);
+  static GroupStats of(String group, List<RequestRecord> records, double elapsedSeconds,
+      Function<RequestRecord, Slo> slos) {
+    int succeeded = 0;
+    int status429 = 0;
+    int status503 = 0;
+    int other = 0;
+    int good = 0;
+    long outputTokens = 0;
+    Map<String, Integer> reasons = new TreeMap<>();
+    List<RequestRecord> ok = records.stream().filter(RequestRecord::succeeded).toList();
+    for (RequestRecord record : records) {
+      if (record.succeeded()) {
+        succeeded++;
+        outputTokens += record.outputTokens();
+        if (slos.apply(record).isMetBy(record)) {
+          good++;
         }
-        double seconds = Math.max(elapsedSeconds, 1e-9);
-        return new GroupStats(group, records.size(), succeeded, status429, status503, other,
-                succeeded / seconds, outputTokens / seconds,
-                Percentiles.ofNanos(ok.stream().mapToLong(RequestRecord::ttftNanos).toArray()),
-                Percentiles.ofNanos(ok.stream().filter(r -> r.outputTokens() > 1)
-                        .mapToLong(RequestRecord::tpotNanos).toArray()),
-                Percentiles.ofNanos(ok.stream().mapToLong(RequestRecord::e2eNanos).toArray()),
-                good, good / seconds, records.isEmpty() ? 0 : 100.0 * good / records.size(),
-                Map.copyOf(reasons));
+        continue;
+      }
+      if (record.status() == 429) {
+        status429++;
+      } else if (record.status() == 503) {
+        status503++;
+      } else {
+        other++;
+      }
+      reasons.merge(record.reason() == null ? "unknown" : record.reason(), 1, Integer::sum);
     }
+    double seconds = Math.max(elapsedSeconds, 1e-9);
+    return new GroupStats(group, records.size(), succeeded, status429, status503, other,
+        succeeded / seconds, outputTokens / seconds,
+        Percentiles.ofNanos(ok.stream().mapToLong(RequestRecord::ttftNanos).toArray()),
+        Percentiles.ofNanos(ok.stream().filter(r -> r.outputTokens() > 1)
+            .mapToLong(RequestRecord::tpotNanos).toArray()),
+        Percentiles.ofNanos(ok.stream().mapToLong(RequestRecord::e2eNanos).toArray()),
+        good, good / seconds, records.isEmpty() ? 0 : 100.0 * good / records.size(),
+        Map.copyOf(reasons));
+  }
 }

@@ -22,36 +22,36 @@ import java.util.stream.Collectors;
  * @param records every request, in completion order (left out of the JSON)
  */
 public record LoadReport(double elapsedSeconds, GroupStats total, List<GroupStats> byTenant,
-        List<GroupStats> byPriority, @JsonIgnore List<RequestRecord> records) {
+    List<GroupStats> byPriority, @JsonIgnore List<RequestRecord> records) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** Builds the figures for {@code records} gathered under {@code spec}. */
-    public static LoadReport of(LoadSpec spec, List<RequestRecord> records, double elapsedSeconds) {
-        Map<String, Slo> slos = spec.tenants().stream()
-                .collect(Collectors.toMap(Tenant::name, spec::sloFor, (a, b) -> a));
-        Function<RequestRecord, Slo> sloOf = record -> slos.getOrDefault(record.tenant(), spec.slo());
-        List<GroupStats> byTenant = new ArrayList<>();
-        for (Tenant tenant : spec.tenants()) {
-            byTenant.add(GroupStats.of(tenant.name(), records.stream()
-                    .filter(r -> r.tenant().equals(tenant.name())).toList(), elapsedSeconds, sloOf));
-        }
-        Map<Integer, List<RequestRecord>> priorities = new TreeMap<>((a, b) -> Integer.compare(b, a));
-        spec.tenants().forEach(tenant -> priorities.put(tenant.priority(), new ArrayList<>()));
-        records.forEach(record -> priorities.get(record.priority()).add(record));
-        List<GroupStats> byPriority = new ArrayList<>();
-        priorities.forEach((priority, group) ->
-                byPriority.add(GroupStats.of("priority=" + priority, group, elapsedSeconds, sloOf)));
-        return new LoadReport(elapsedSeconds, GroupStats.of("all", records, elapsedSeconds, sloOf),
-                List.copyOf(byTenant), List.copyOf(byPriority), List.copyOf(records));
+  /** Builds the figures for {@code records} gathered under {@code spec}. */
+  public static LoadReport of(LoadSpec spec, List<RequestRecord> records, double elapsedSeconds) {
+    Map<String, Slo> slos = spec.tenants().stream()
+        .collect(Collectors.toMap(Tenant::name, spec::sloFor, (a, b) -> a));
+    Function<RequestRecord, Slo> sloOf = record -> slos.getOrDefault(record.tenant(), spec.slo());
+    List<GroupStats> byTenant = new ArrayList<>();
+    for (Tenant tenant : spec.tenants()) {
+      byTenant.add(GroupStats.of(tenant.name(), records.stream()
+          .filter(r -> r.tenant().equals(tenant.name())).toList(), elapsedSeconds, sloOf));
     }
+    Map<Integer, List<RequestRecord>> priorities = new TreeMap<>((a, b) -> Integer.compare(b, a));
+    spec.tenants().forEach(tenant -> priorities.put(tenant.priority(), new ArrayList<>()));
+    records.forEach(record -> priorities.get(record.priority()).add(record));
+    List<GroupStats> byPriority = new ArrayList<>();
+    priorities.forEach((priority, group) ->
+        byPriority.add(GroupStats.of("priority=" + priority, group, elapsedSeconds, sloOf)));
+    return new LoadReport(elapsedSeconds, GroupStats.of("all", records, elapsedSeconds, sloOf),
+        List.copyOf(byTenant), List.copyOf(byPriority), List.copyOf(records));
+  }
 
-    /** The figures (without per-request records) as indented JSON. */
-    public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+  /** The figures (without per-request records) as indented JSON. */
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
+  }
 }

@@ -30,85 +30,85 @@ import java.util.Objects;
  * @param allowNonLoopback whether a target other than a loopback address is allowed
  */
 public record LoadSpec(URI target, String path, String model, Mode mode, double rate, int concurrency,
-        int maxRequests, Duration duration, Duration drainTimeout, List<Tenant> tenants, Slo slo,
-        long seed, boolean allowNonLoopback) {
+    int maxRequests, Duration duration, Duration drainTimeout, List<Tenant> tenants, Slo slo,
+    long seed, boolean allowNonLoopback) {
 
-    /** How requests are paced. */
-    public enum Mode { OPEN_LOOP, CLOSED_LOOP }
+  /** How requests are paced. */
+  public enum Mode { OPEN_LOOP, CLOSED_LOOP }
 
-    /** Checks the fields. */
-    public LoadSpec {
-        Objects.requireNonNull(target, "target");
-        check("http".equals(target.getScheme()) && target.getHost() != null, "target", target,
-                "an http:// URL with a host");
-        check(path != null && path.startsWith("/"), "path", path, "a path starting with /");
-        check(model != null && !model.isBlank(), "model", model, "non-blank");
-        Objects.requireNonNull(mode, "mode");
-        if (mode == Mode.OPEN_LOOP) {
-            check(rate > 0 && Double.isFinite(rate), "rate", rate, "> 0 requests per second for open loop");
-        } else {
-            check(concurrency >= 1, "concurrency", concurrency, ">= 1 for closed loop");
-        }
-        check(maxRequests >= 1, "maxRequests", maxRequests, ">= 1");
-        check(duration != null && !duration.isNegative() && !duration.isZero(), "duration", duration, "> 0");
-        check(drainTimeout != null && !drainTimeout.isNegative(), "drainTimeout", drainTimeout, ">= 0");
-        check(tenants != null && !tenants.isEmpty(), "tenants", tenants, "at least one tenant");
-        tenants = List.copyOf(tenants);
-        slo = slo == null ? Slo.NONE : slo;
+  /** Checks the fields. */
+  public LoadSpec {
+    Objects.requireNonNull(target, "target");
+    check("http".equals(target.getScheme()) && target.getHost() != null, "target", target,
+        "an http:// URL with a host");
+    check(path != null && path.startsWith("/"), "path", path, "a path starting with /");
+    check(model != null && !model.isBlank(), "model", model, "non-blank");
+    Objects.requireNonNull(mode, "mode");
+    if (mode == Mode.OPEN_LOOP) {
+      check(rate > 0 && Double.isFinite(rate), "rate", rate, "> 0 requests per second for open loop");
+    } else {
+      check(concurrency >= 1, "concurrency", concurrency, ">= 1 for closed loop");
     }
+    check(maxRequests >= 1, "maxRequests", maxRequests, ">= 1");
+    check(duration != null && !duration.isNegative() && !duration.isZero(), "duration", duration, "> 0");
+    check(drainTimeout != null && !drainTimeout.isNegative(), "drainTimeout", drainTimeout, ">= 0");
+    check(tenants != null && !tenants.isEmpty(), "tenants", tenants, "at least one tenant");
+    tenants = List.copyOf(tenants);
+    slo = slo == null ? Slo.NONE : slo;
+  }
 
-    public static Builder builder() {
-        return new Builder();
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The objectives that apply to {@code tenant}. */
+  public Slo sloFor(Tenant tenant) {
+    return tenant.slo() != null ? tenant.slo() : slo;
+  }
+
+  static void check(boolean ok, String field, Object value, String expected) {
+    if (!ok) {
+      throw new IllegalArgumentException(field + ": " + value + " (expected: " + expected + ")");
     }
+  }
 
-    /** The objectives that apply to {@code tenant}. */
-    public Slo sloFor(Tenant tenant) {
-        return tenant.slo() != null ? tenant.slo() : slo;
+  /** Mutable, single-threaded builder; {@link #build()} validates. */
+  public static final class Builder {
+    private URI target = URI.create("http://127.0.0.1:8001");
+    private String path = "/v1/chat/completions";
+    private String model = "sluice-sim";
+    private Mode mode = Mode.OPEN_LOOP;
+    private double rate = 10;
+    private int concurrency = 8;
+    private int maxRequests = 100;
+    private Duration duration = Duration.ofSeconds(60);
+    private Duration drainTimeout = Duration.ofSeconds(30);
+    private final List<Tenant> tenants = new ArrayList<>();
+    private Slo slo = Slo.NONE;
+    private long seed = 1;
+    private boolean allowNonLoopback;
+
+    private Builder() {}
+
+    public Builder target(URI value) { this.target = value; return this; }
+    public Builder target(String value) { return target(URI.create(value)); }
+    public Builder path(String value) { this.path = value; return this; }
+    public Builder model(String value) { this.model = value; return this; }
+    /** Open loop at {@code requestsPerSecond} in total. */
+    public Builder openLoop(double requestsPerSecond) { this.mode = Mode.OPEN_LOOP; this.rate = requestsPerSecond; return this; }
+    /** Closed loop with {@code inFlight} requests outstanding. */
+    public Builder closedLoop(int inFlight) { this.mode = Mode.CLOSED_LOOP; this.concurrency = inFlight; return this; }
+    public Builder maxRequests(int value) { this.maxRequests = value; return this; }
+    public Builder duration(Duration value) { this.duration = value; return this; }
+    public Builder drainTimeout(Duration value) { this.drainTimeout = value; return this; }
+    public Builder tenant(Tenant value) { this.tenants.add(Objects.requireNonNull(value, "tenant")); return this; }
+    public Builder slo(Slo value) { this.slo = value; return this; }
+    public Builder seed(long value) { this.seed = value; return this; }
+    public Builder allowNonLoopback(boolean value) { this.allowNonLoopback = value; return this; }
+
+    public LoadSpec build() {
+      return new LoadSpec(target, path, model, mode, rate, concurrency, maxRequests, duration,
+          drainTimeout, tenants, slo, seed, allowNonLoopback);
     }
-
-    static void check(boolean ok, String field, Object value, String expected) {
-        if (!ok) {
-            throw new IllegalArgumentException(field + ": " + value + " (expected: " + expected + ")");
-        }
-    }
-
-    /** Mutable, single-threaded builder; {@link #build()} validates. */
-    public static final class Builder {
-        private URI target = URI.create("http://127.0.0.1:8001");
-        private String path = "/v1/chat/completions";
-        private String model = "sluice-sim";
-        private Mode mode = Mode.OPEN_LOOP;
-        private double rate = 10;
-        private int concurrency = 8;
-        private int maxRequests = 100;
-        private Duration duration = Duration.ofSeconds(60);
-        private Duration drainTimeout = Duration.ofSeconds(30);
-        private final List<Tenant> tenants = new ArrayList<>();
-        private Slo slo = Slo.NONE;
-        private long seed = 1;
-        private boolean allowNonLoopback;
-
-        private Builder() {}
-
-        public Builder target(URI value) { this.target = value; return this; }
-        public Builder target(String value) { return target(URI.create(value)); }
-        public Builder path(String value) { this.path = value; return this; }
-        public Builder model(String value) { this.model = value; return this; }
-        /** Open loop at {@code requestsPerSecond} in total. */
-        public Builder openLoop(double requestsPerSecond) { this.mode = Mode.OPEN_LOOP; this.rate = requestsPerSecond; return this; }
-        /** Closed loop with {@code inFlight} requests outstanding. */
-        public Builder closedLoop(int inFlight) { this.mode = Mode.CLOSED_LOOP; this.concurrency = inFlight; return this; }
-        public Builder maxRequests(int value) { this.maxRequests = value; return this; }
-        public Builder duration(Duration value) { this.duration = value; return this; }
-        public Builder drainTimeout(Duration value) { this.drainTimeout = value; return this; }
-        public Builder tenant(Tenant value) { this.tenants.add(Objects.requireNonNull(value, "tenant")); return this; }
-        public Builder slo(Slo value) { this.slo = value; return this; }
-        public Builder seed(long value) { this.seed = value; return this; }
-        public Builder allowNonLoopback(boolean value) { this.allowNonLoopback = value; return this; }
-
-        public LoadSpec build() {
-            return new LoadSpec(target, path, model, mode, rate, concurrency, maxRequests, duration,
-                    drainTimeout, tenants, slo, seed, allowNonLoopback);
-        }
-    }
+  }
 }

@@ -5,27 +5,27 @@ import java.util.Arrays;
 /**
  * The 50th, 90th and 99th percentiles of a sample in milliseconds, by linear interpolation between
  * closest ranks (numpy's default, as inference-perf and {@code vllm bench serve} report). Each is
- * {@code null} when the sample is empty.
+ * {@code null} when the sample is empty. Immutable.
  */
 public record Percentiles(Double p50, Double p90, Double p99) {
 
-    static final Percentiles EMPTY = new Percentiles(null, null, null);
+  static final Percentiles EMPTY = new Percentiles(null, null, null);
 
-    /** Percentiles of {@code nanos}, reported in milliseconds. */
-    static Percentiles ofNanos(long[] nanos) {
-        if (nanos.length == 0) {
-            return EMPTY;
-        }
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
-        return new Percentiles(at(sorted, 50), at(sorted, 90), at(sorted, 99));
+  /** Percentiles of {@code nanos}, reported in milliseconds. */
+  static Percentiles ofNanos(long[] nanos) {
+    if (nanos.length == 0) {
+      return EMPTY;
     }
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    return new Percentiles(at(sorted, 50), at(sorted, 90), at(sorted, 99));
+  }
 
-    static double at(long[] sorted, double percentile) {
-        double rank = percentile / 100 * (sorted.length - 1);
-        int low = (int) Math.floor(rank);
-        int high = (int) Math.ceil(rank);
-        double value = sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
-        return value / 1e6;
-    }
+  static double at(long[] sorted, double percentile) {
+    double rank = percentile / 100 * (sorted.length - 1);
+    int low = (int) Math.floor(rank);
+    int high = (int) Math.ceil(rank);
+    double value = sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
+    return value / 1e6;
+  }
 }

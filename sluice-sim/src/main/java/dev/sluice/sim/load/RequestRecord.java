@@ -2,6 +2,7 @@ package dev.sluice.sim.load;
 
 /**
  * What the load client saw of one request. Times are nanoseconds from sending the request.
+ * Immutable: the gap array is copied in and out.
  *
  * @param tenant the tenant's name
  * @param priority the tenant's priority
@@ -16,20 +17,31 @@ package dev.sluice.sim.load;
  * @param outputTokens tokens received (from the usage chunk when present, else counted)
  */
 public record RequestRecord(String tenant, int priority, int status, String reason, boolean completed,
-        long ttftNanos, long[] interTokenNanos, long e2eNanos, int outputTokens) {
+    long ttftNanos, long[] interTokenNanos, long e2eNanos, int outputTokens) {
 
-    /** Status 200 and a complete response with at least one token. */
-    public boolean succeeded() {
-        return status == 200 && completed && outputTokens > 0 && ttftNanos >= 0;
-    }
+  /** Copies the gaps. */
+  public RequestRecord {
+    interTokenNanos = interTokenNanos.clone();
+  }
 
-    /** {@code (e2e − ttft)/(outputTokens − 1)}, inference-perf's TPOT; 0 for one token. */
-    public long tpotNanos() {
-        return outputTokens > 1 ? (e2eNanos - ttftNanos) / (outputTokens - 1) : 0;
-    }
+  /** A copy of the gaps between consecutive tokens. */
+  @Override
+  public long[] interTokenNanos() {
+    return interTokenNanos.clone();
+  }
 
-    /** {@code e2e/outputTokens}, inference-perf's NTPOT. */
-    public long ntpotNanos() {
-        return outputTokens > 0 ? e2eNanos / outputTokens : 0;
-    }
+  /** Status 200 and a complete response with at least one token. */
+  public boolean succeeded() {
+    return status == 200 && completed && outputTokens > 0 && ttftNanos >= 0;
+  }
+
+  /** {@code (e2e − ttft)/(outputTokens − 1)}, inference-perf's TPOT; 0 for one token. */
+  public long tpotNanos() {
+    return outputTokens > 1 ? (e2eNanos - ttftNanos) / (outputTokens - 1) : 0;
+  }
+
+  /** {@code e2e/outputTokens}, inference-perf's NTPOT. */
+  public long ntpotNanos() {
+    return outputTokens > 0 ? e2eNanos / outputTokens : 0;
+  }
 }

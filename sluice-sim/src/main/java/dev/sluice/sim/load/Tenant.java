@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One class of traffic in a load run.
+ * One class of traffic in a load run. Immutable.
  *
  * @param name label in reports
  * @param fairnessId sent as {@code x-gateway-inference-fairness-id}; {@code null} sends none
@@ -18,19 +18,19 @@ import java.util.Objects;
  * @param headers extra request headers
  */
 public record Tenant(String name, String fairnessId, String objective, int priority, double share,
-        int promptTokens, int outputTokens, Slo slo, Map<String, String> headers) {
+    int promptTokens, int outputTokens, Slo slo, Map<String, String> headers) {
 
-    /** Checks the fields. */
-    public Tenant {
-        Objects.requireNonNull(name, "name");
-        LoadSpec.check(share > 0 && Double.isFinite(share), "tenants[" + name + "].share", share, "> 0");
-        LoadSpec.check(promptTokens >= 1, "tenants[" + name + "].promptTokens", promptTokens, ">= 1");
-        LoadSpec.check(outputTokens >= 1, "tenants[" + name + "].outputTokens", outputTokens, ">= 1");
-        headers = headers == null ? Map.of() : Map.copyOf(headers);
-    }
+  /** Checks the fields. */
+  public Tenant {
+    Objects.requireNonNull(name, "name");
+    LoadSpec.check(share > 0 && Double.isFinite(share), "tenants[" + name + "].share", share, "> 0");
+    LoadSpec.check(promptTokens >= 1, "tenants[" + name + "].promptTokens", promptTokens, ">= 1");
+    LoadSpec.check(outputTokens >= 1, "tenants[" + name + "].outputTokens", outputTokens, ">= 1");
+    headers = headers == null ? Map.of() : Map.copyOf(headers);
+  }
 
-    /** A tenant named {@code name} with fairness id {@code name}, priority 0 and no objective. */
-    public static Tenant of(String name, double share, int promptTokens, int outputTokens) {
-        return new Tenant(name, name, null, 0, share, promptTokens, outputTokens, null, Map.of());
-    }
+  /** A tenant named {@code name} with fairness id {@code name}, priority 0 and no objective. */
+  public static Tenant of(String name, double share, int promptTokens, int outputTokens) {
+    return new Tenant(name, name, null, 0, share, promptTokens, outputTokens, null, Map.of());
+  }
 }

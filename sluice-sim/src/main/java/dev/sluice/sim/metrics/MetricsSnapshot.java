@@ -3,7 +3,8 @@ package dev.sluice.sim.metrics;
 import java.util.Map;
 
 /**
- * The engine's state and totals at one instant, ready to be exposed.
+ * The engine's state and totals at one instant, ready to be exposed. Immutable (the histogram
+ * snapshots are copies nobody else holds).
  *
  * @param running requests holding a running slot
  * @param waiting requests in the waiting queue
@@ -20,22 +21,22 @@ import java.util.Map;
  * @param queueTime seconds spent waiting for a slot
  */
 public record MetricsSnapshot(
-        int running,
-        int waiting,
-        int usedBlocks,
-        int totalBlocks,
-        int blockSize,
-        long promptTokens,
-        long generationTokens,
-        Map<String, Long> finished,
-        Map<String, Long> rejected,
-        Histogram.Snapshot timeToFirstToken,
-        Histogram.Snapshot interTokenLatency,
-        Histogram.Snapshot e2eLatency,
-        Histogram.Snapshot queueTime) {
+    int running,
+    int waiting,
+    int usedBlocks,
+    int totalBlocks,
+    int blockSize,
+    long promptTokens,
+    long generationTokens,
+    Map<String, Long> finished,
+    Map<String, Long> rejected,
+    Histogram.Snapshot timeToFirstToken,
+    Histogram.Snapshot interTokenLatency,
+    Histogram.Snapshot e2eLatency,
+    Histogram.Snapshot queueTime) {
 
-    /** Reserved blocks over total blocks, 0..1. */
-    public double kvCacheUsage() {
-        return (double) usedBlocks / totalBlocks;
-    }
+  /** Reserved blocks over total blocks, 0..1. */
+  public double kvCacheUsage() {
+    return (double) usedBlocks / totalBlocks;
+  }
 }

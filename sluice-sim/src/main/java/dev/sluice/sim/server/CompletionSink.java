@@ -19,166 +19,166 @@ import java.util.concurrent.CompletableFuture;
  */
 final class CompletionSink implements TokenSink {
 
-    private final ObjectMapper mapper;
-    private final CompletionRequest request;
-    private final String id;
-    private final long created;
-    private final HttpResponseWriter stream;
-    private final CompletableFuture<HttpResponse> whole;
-    private final StringBuilder text = new StringBuilder();
-    private boolean headersSent;
-    private boolean roleSent;
+  private final ObjectMapper mapper;
+  private final CompletionRequest request;
+  private final String id;
+  private final long created;
+  private final HttpResponseWriter stream;
+  private final CompletableFuture<HttpResponse> whole;
+  private final StringBuilder text = new StringBuilder();
+  private boolean headersSent;
+  private boolean roleSent;
 
-    CompletionSink(ObjectMapper mapper, CompletionRequest request, String id, long created) {
-        this.mapper = mapper;
-        this.request = request;
-        this.id = id;
-        this.created = created;
-        if (request.stream()) {
-            this.stream = HttpResponse.streaming();
-            this.whole = null;
-        } else {
-            this.stream = null;
-            this.whole = new CompletableFuture<>();
+  CompletionSink(ObjectMapper mapper, CompletionRequest request, String id, long created) {
+    this.mapper = mapper;
+    this.request = request;
+    this.id = id;
+    this.created = created;
+    if (request.stream()) {
+      this.stream = HttpResponse.streaming();
+      this.whole = null;
+    } else {
+      this.stream = null;
+      this.whole = new CompletableFuture<>();
+    }
+  }
+
+  HttpResponse response() {
+    return stream != null ? stream : HttpResponse.of(whole);
+  }
+
+  /** Completes exceptionally when the client goes away before the end of the response. */
+  CompletableFuture<Void> whenAborted() {
+    CompletableFuture<Void> aborted = new CompletableFuture<>();
+    if (stream != null) {
+      stream.whenComplete().whenComplete((ignored, cause) -> {
+        if (cause != null) {
+          aborted.complete(null);
         }
+      });
     }
+    return aborted;
+  }
 
-    HttpResponse response() {
-        return stream != null ? stream : HttpResponse.of(whole);
+  /** The engine accepted the request: commit to status 200 so the client sees it is queued. */
+  synchronized void accepted() {
+    if (stream != null && !headersSent) {
+      headersSent = true;
+      stream.tryWrite(ResponseHeaders.builder(HttpStatus.OK)
+          .contentType(MediaType.EVENT_STREAM)
+          .add("cache-control", "no-cache")
+          .build());
     }
+  }
 
-    /** Completes exceptionally when the client goes away before the end of the response. */
-    CompletableFuture<Void> whenAborted() {
-        CompletableFuture<Void> aborted = new CompletableFuture<>();
-        if (stream != null) {
-            stream.whenComplete().whenComplete((ignored, cause) -> {
-                if (cause != null) {
-                    aborted.complete(null);
-                }
-            });
-        }
-        return aborted;
+  @Override
+  public synchronized void onToken(String token) {
+    if (stream == null) {
+      text.append(token);
+      return;
     }
+    accepted();
+    if (request.chat() && !roleSent) {
+      roleSent = true;
+      ObjectNode delta = mapper.createObjectNode().put("role", "assistant").put("content", "");
+      send(chunk(delta, null));
+    }
+    send(request.chat()
+        ? chunk(mapper.createObjectNode().put("content", token), null)
+        : textChunk(token, null));
+  }
 
-    /** The engine accepted the request: commit to status 200 so the client sees it is queued. */
-    synchronized void accepted() {
-        if (stream != null && !headersSent) {
-            headersSent = true;
-            stream.tryWrite(ResponseHeaders.builder(HttpStatus.OK)
-                    .contentType(MediaType.EVENT_STREAM)
-                    .add("cache-control", "no-cache")
-                    .build());
-        }
+  @Override
+  public synchronized void onFinished(String finishReason, int promptTokens, int completionTokens) {
+    if (stream == null) {
+      whole.complete(HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
+          body(finishReason, promptTokens, completionTokens).toString()));
+      return;
     }
+    send(request.chat() ? chunk(mapper.createObjectNode(), finishReason) : textChunk("", finishReason));
+    if (request.includeUsage()) {
+      ObjectNode usage = envelope();
+      usage.putArray("choices");
+      usage.set("usage", usage(promptTokens, completionTokens));
+      send(usage);
+    }
+    stream.tryWrite(HttpData.ofUtf8("data: [DONE]\n\n"));
+    stream.close();
+  }
 
-    @Override
-    public synchronized void onToken(String token) {
-        if (stream == null) {
-            text.append(token);
-            return;
-        }
-        accepted();
-        if (request.chat() && !roleSent) {
-            roleSent = true;
-            ObjectNode delta = mapper.createObjectNode().put("role", "assistant").put("content", "");
-            send(chunk(delta, null));
-        }
-        send(request.chat()
-                ? chunk(mapper.createObjectNode().put("content", token), null)
-                : textChunk(token, null));
+  private void send(ObjectNode chunk) {
+    if (!stream.tryWrite(HttpData.ofUtf8("data: " + chunk + "\n\n"))) {
+      // The client went away; the abort callback cancels the engine ticket.
+      throw new IllegalStateException("response stream closed");
     }
+  }
 
-    @Override
-    public synchronized void onFinished(String finishReason, int promptTokens, int completionTokens) {
-        if (stream == null) {
-            whole.complete(HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
-                    body(finishReason, promptTokens, completionTokens).toString()));
-            return;
-        }
-        send(request.chat() ? chunk(mapper.createObjectNode(), finishReason) : textChunk("", finishReason));
-        if (request.includeUsage()) {
-            ObjectNode usage = envelope();
-            usage.putArray("choices");
-            usage.set("usage", usage(promptTokens, completionTokens));
-            send(usage);
-        }
-        stream.tryWrite(HttpData.ofUtf8("data: [DONE]\n\n"));
-        stream.close();
-    }
+  private ObjectNode envelope() {
+    ObjectNode node = mapper.createObjectNode();
+    node.put("id", id);
+    node.put("object", request.chat() ? "chat.completion.chunk" : "text_completion");
+    node.put("created", created);
+    node.put("model", request.model());
+    node.putNull("system_fingerprint");
+    return node;
+  }
 
-    private void send(ObjectNode chunk) {
-        if (!stream.tryWrite(HttpData.ofUtf8("data: " + chunk + "\n\n"))) {
-            // The client went away; the abort callback cancels the engine ticket.
-            throw new IllegalStateException("response stream closed");
-        }
+  private ObjectNode chunk(ObjectNode delta, String finishReason) {
+    ObjectNode node = envelope();
+    ObjectNode choice = node.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.set("delta", delta);
+    choice.putNull("logprobs");
+    choice.put("finish_reason", finishReason);
+    if (request.includeUsage()) {
+      node.putNull("usage");
     }
+    return node;
+  }
 
-    private ObjectNode envelope() {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("id", id);
-        node.put("object", request.chat() ? "chat.completion.chunk" : "text_completion");
-        node.put("created", created);
-        node.put("model", request.model());
-        node.putNull("system_fingerprint");
-        return node;
+  private ObjectNode textChunk(String token, String finishReason) {
+    ObjectNode node = envelope();
+    ObjectNode choice = node.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.put("text", token);
+    choice.putNull("logprobs");
+    choice.put("finish_reason", finishReason);
+    if (request.includeUsage()) {
+      node.putNull("usage");
     }
+    return node;
+  }
 
-    private ObjectNode chunk(ObjectNode delta, String finishReason) {
-        ObjectNode node = envelope();
-        ObjectNode choice = node.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason);
-        if (request.includeUsage()) {
-            node.putNull("usage");
-        }
-        return node;
+  private ObjectNode body(String finishReason, int promptTokens, int completionTokens) {
+    ObjectNode node = mapper.createObjectNode();
+    node.put("id", id);
+    node.put("object", request.chat() ? "chat.completion" : "text_completion");
+    node.put("created", created);
+    node.put("model", request.model());
+    node.putNull("system_fingerprint");
+    ArrayNode choices = node.putArray("choices");
+    ObjectNode choice = choices.addObject();
+    choice.put("index", 0);
+    if (request.chat()) {
+      ObjectNode message = choice.putObject("message");
+      message.put("role", "assistant");
+      message.put("content", text.toString());
+      message.putNull("refusal");
+    } else {
+      choice.put("text", text.toString());
     }
+    choice.putNull("logprobs");
+    choice.put("finish_reason", finishReason);
+    node.set("usage", usage(promptTokens, completionTokens));
+    return node;
+  }
 
-    private ObjectNode textChunk(String token, String finishReason) {
-        ObjectNode node = envelope();
-        ObjectNode choice = node.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.put("text", token);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason);
-        if (request.includeUsage()) {
-            node.putNull("usage");
-        }
-        return node;
-    }
-
-    private ObjectNode body(String finishReason, int promptTokens, int completionTokens) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("id", id);
-        node.put("object", request.chat() ? "chat.completion" : "text_completion");
-        node.put("created", created);
-        node.put("model", request.model());
-        node.putNull("system_fingerprint");
-        ArrayNode choices = node.putArray("choices");
-        ObjectNode choice = choices.addObject();
-        choice.put("index", 0);
-        if (request.chat()) {
-            ObjectNode message = choice.putObject("message");
-            message.put("role", "assistant");
-            message.put("content", text.toString());
-            message.putNull("refusal");
-        } else {
-            choice.put("text", text.toString());
-        }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason);
-        node.set("usage", usage(promptTokens, completionTokens));
-        return node;
-    }
-
-    private ObjectNode usage(int promptTokens, int completionTokens) {
-        ObjectNode usage = mapper.createObjectNode();
-        usage.put("prompt_tokens", promptTokens);
-        usage.put("completion_tokens", completionTokens);
-        usage.put("total_tokens", promptTokens + completionTokens);
-        usage.putObject("prompt_tokens_details").put("cached_tokens", 0);
-        return usage;
-    }
+  private ObjectNode usage(int promptTokens, int completionTokens) {
+    ObjectNode usage = mapper.createObjectNode();
+    usage.put("prompt_tokens", promptTokens);
+    usage.put("completion_tokens", completionTokens);
+    usage.put("total_tokens", promptTokens + completionTokens);
+    usage.putObject("prompt_tokens_details").put("cached_tokens", 0);
+    return usage;
+  }
 }

@@ -12,46 +12,46 @@ import java.util.TreeMap;
  */
 final class FailureInjection {
 
-    /** Failure type names and the status each one returns. */
-    static final Map<String, Integer> TYPES;
+  /** Failure type names and the status each one returns. */
+  static final Map<String, Integer> TYPES;
 
-    static {
-        Map<String, Integer> types = new TreeMap<>();
-        types.put("rate_limit", 429);
-        types.put("invalid_api_key", 401);
-        types.put("context_length", 400);
-        types.put("server_error", 503);
-        types.put("invalid_request", 400);
-        types.put("model_not_found", 404);
-        TYPES = Map.copyOf(types);
+  static {
+    Map<String, Integer> types = new TreeMap<>();
+    types.put("rate_limit", 429);
+    types.put("invalid_api_key", 401);
+    types.put("context_length", 400);
+    types.put("server_error", 503);
+    types.put("invalid_request", 400);
+    types.put("model_not_found", 404);
+    TYPES = Map.copyOf(types);
+  }
+
+  private final double ratePercent;
+  private final List<String> types;
+
+  FailureInjection(double ratePercent, List<String> types) {
+    if (!(ratePercent >= 0 && ratePercent <= 100)) {
+      throw new IllegalArgumentException("failureRate: " + ratePercent + " (expected: 0..100 percent)");
     }
-
-    private final double ratePercent;
-    private final List<String> types;
-
-    FailureInjection(double ratePercent, List<String> types) {
-        if (!(ratePercent >= 0 && ratePercent <= 100)) {
-            throw new IllegalArgumentException("failureRate: " + ratePercent + " (expected: 0..100 percent)");
-        }
-        for (String type : types) {
-            if (!TYPES.containsKey(type)) {
-                throw new IllegalArgumentException("failureTypes: " + type + " (expected one of "
-                        + TYPES.keySet() + ")");
-            }
-        }
-        if (ratePercent > 0 && types.isEmpty()) {
-            throw new IllegalArgumentException("failureTypes: [] (expected at least one type when failureRate > 0)");
-        }
-        this.ratePercent = ratePercent;
-        this.types = List.copyOf(types);
+    for (String type : types) {
+      if (!TYPES.containsKey(type)) {
+        throw new IllegalArgumentException("failureTypes: " + type + " (expected one of "
+            + TYPES.keySet() + ")");
+      }
     }
-
-    /** The injected error for this request, or {@code null}; draws from {@code random} only if the rate is not 0. */
-    OpenAiError pick(SplittableRandom random) {
-        if (ratePercent == 0 || random.nextDouble() * 100 >= ratePercent) {
-            return null;
-        }
-        String type = types.get(random.nextInt(types.size()));
-        return OpenAiError.forStatus(TYPES.get(type), "Injected failure: " + type + ".");
+    if (ratePercent > 0 && types.isEmpty()) {
+      throw new IllegalArgumentException("failureTypes: [] (expected at least one type when failureRate > 0)");
     }
+    this.ratePercent = ratePercent;
+    this.types = List.copyOf(types);
+  }
+
+  /** The injected error for this request, or {@code null}; draws from {@code random} only if the rate is not 0. */
+  OpenAiError pick(SplittableRandom random) {
+    if (ratePercent == 0 || random.nextDouble() * 100 >= ratePercent) {
+      return null;
+    }
+    String type = types.get(random.nextInt(types.size()));
+    return OpenAiError.forStatus(TYPES.get(type), "Injected failure: " + type + ".");
+  }
 }

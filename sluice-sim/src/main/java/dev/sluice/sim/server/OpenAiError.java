@@ -9,36 +9,36 @@ import com.linecorp.armeria.common.MediaType;
 /** An error in OpenAI's shape: {@code {"error": {"message", "type", "param", "code"}}}. */
 record OpenAiError(HttpStatus status, String type, String message, String param, String code) {
 
-    static OpenAiError badRequest(String message, String param) {
-        return new OpenAiError(HttpStatus.BAD_REQUEST, "invalid_request_error", message, param, null);
-    }
+  static OpenAiError badRequest(String message, String param) {
+    return new OpenAiError(HttpStatus.BAD_REQUEST, "invalid_request_error", message, param, null);
+  }
 
-    /** The error for an HTTP status forced by header or picked by failure injection. */
-    static OpenAiError forStatus(int status, String message) {
-        HttpStatus httpStatus = HttpStatus.valueOf(status);
-        String type;
-        String code;
-        switch (status) {
-            case 400: type = "invalid_request_error"; code = "invalid_request"; break;
-            case 401: type = "authentication_error"; code = "invalid_api_key"; break;
-            case 404: type = "invalid_request_error"; code = "model_not_found"; break;
-            case 429: type = "rate_limit_error"; code = "rate_limit_exceeded"; break;
-            default: type = status >= 500 ? "server_error" : "invalid_request_error"; code = null;
-        }
-        return new OpenAiError(httpStatus, type, message, null, code);
+  /** The error for an HTTP status forced by header or picked by failure injection. */
+  static OpenAiError forStatus(int status, String message) {
+    HttpStatus httpStatus = HttpStatus.valueOf(status);
+    String type;
+    String code;
+    switch (status) {
+      case 400: type = "invalid_request_error"; code = "invalid_request"; break;
+      case 401: type = "authentication_error"; code = "invalid_api_key"; break;
+      case 404: type = "invalid_request_error"; code = "model_not_found"; break;
+      case 429: type = "rate_limit_error"; code = "rate_limit_exceeded"; break;
+      default: type = status >= 500 ? "server_error" : "invalid_request_error"; code = null;
     }
+    return new OpenAiError(httpStatus, type, message, null, code);
+  }
 
-    ObjectNode toJson(ObjectMapper mapper) {
-        ObjectNode root = mapper.createObjectNode();
-        ObjectNode error = root.putObject("error");
-        error.put("message", message);
-        error.put("type", type);
-        error.put("param", param);
-        error.put("code", code);
-        return root;
-    }
+  ObjectNode toJson(ObjectMapper mapper) {
+    ObjectNode root = mapper.createObjectNode();
+    ObjectNode error = root.putObject("error");
+    error.put("message", message);
+    error.put("type", type);
+    error.put("param", param);
+    error.put("code", code);
+    return root;
+  }
 
-    HttpResponse toResponse(ObjectMapper mapper) {
-        return HttpResponse.of(status, MediaType.JSON_UTF_8, toJson(mapper).toString());
-    }
+  HttpResponse toResponse(ObjectMapper mapper) {
+    return HttpResponse.of(status, MediaType.JSON_UTF_8, toJson(mapper).toString());
+  }
 }

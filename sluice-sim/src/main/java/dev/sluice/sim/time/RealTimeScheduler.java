@@ -10,48 +10,48 @@ import java.util.concurrent.TimeUnit;
  */
 final class RealTimeScheduler implements SimScheduler {
 
-    private final double timeScale;
-    private final long originNanos = System.nanoTime();
-    private final long originMillis = System.currentTimeMillis();
-    private final ScheduledThreadPoolExecutor executor;
+  private final double timeScale;
+  private final long originNanos = System.nanoTime();
+  private final long originMillis = System.currentTimeMillis();
+  private final ScheduledThreadPoolExecutor executor;
 
-    RealTimeScheduler(double timeScale) {
-        if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
-            throw new IllegalArgumentException("timeScale: " + timeScale + " (expected: > 0)");
-        }
-        this.timeScale = timeScale;
-        this.executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "sluice-sim-scheduler");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
+  RealTimeScheduler(double timeScale) {
+    if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
+      throw new IllegalArgumentException("timeScale: " + timeScale + " (expected: > 0)");
     }
+    this.timeScale = timeScale;
+    this.executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "sluice-sim-scheduler");
+      thread.setDaemon(true);
+      return thread;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+  }
 
-    @Override
-    public long nanoTime() {
-        return (long) ((System.nanoTime() - originNanos) * timeScale);
-    }
+  @Override
+  public long nanoTime() {
+    return (long) ((System.nanoTime() - originNanos) * timeScale);
+  }
 
-    @Override
-    public long currentTimeMillis() {
-        return originMillis + (long) ((System.currentTimeMillis() - originMillis) * timeScale);
-    }
+  @Override
+  public long currentTimeMillis() {
+    return originMillis + (long) ((System.currentTimeMillis() - originMillis) * timeScale);
+  }
 
-    @Override
-    public Cancellable schedule(Runnable task, long delayNanos) {
-        long realDelay = Math.max(0, (long) (delayNanos / timeScale));
-        ScheduledFuture<?> future = executor.schedule(task, realDelay, TimeUnit.NANOSECONDS);
-        return () -> future.cancel(false);
-    }
+  @Override
+  public Cancellable schedule(Runnable task, long delayNanos) {
+    long realDelay = Math.max(0, (long) (delayNanos / timeScale));
+    ScheduledFuture<?> future = executor.schedule(task, realDelay, TimeUnit.NANOSECONDS);
+    return () -> future.cancel(false);
+  }
 
-    @Override
-    public void close() {
-        executor.shutdownNow();
-    }
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
 
-    @Override
-    public String toString() {
-        return "RealTimeScheduler{timeScale=" + timeScale + '}';
-    }
+  @Override
+  public String toString() {
+    return "RealTimeScheduler{timeScale=" + timeScale + '}';
+  }
 }

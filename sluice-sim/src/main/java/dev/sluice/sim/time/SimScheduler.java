@@ -15,38 +15,38 @@ package dev.sluice.sim.time;
  */
 public interface SimScheduler extends AutoCloseable {
 
-    /** Monotonic time in nanoseconds; only differences are meaningful. */
-    long nanoTime();
+  /** Monotonic time in nanoseconds; only differences are meaningful. */
+  long nanoTime();
 
-    /** Wall-clock time in milliseconds since the epoch, used for the {@code created} fields. */
-    long currentTimeMillis();
+  /** Wall-clock time in milliseconds since the epoch, used for the {@code created} fields. */
+  long currentTimeMillis();
 
-    /**
-     * Runs {@code task} once, {@code delayNanos} from now. A non-positive delay runs it as soon
-     * as possible, never on the calling thread.
-     *
-     * @return a handle that cancels the task if it has not started yet
-     */
-    Cancellable schedule(Runnable task, long delayNanos);
+  /**
+   * Runs {@code task} once, {@code delayNanos} from now. A non-positive delay runs it as soon
+   * as possible, never on the calling thread.
+   *
+   * @return a handle that cancels the task if it has not started yet
+   */
+  Cancellable schedule(Runnable task, long delayNanos);
 
-    /** Releases the scheduler's thread, if it has one; tasks not yet run are dropped. */
-    @Override
-    default void close() {}
+  /** Releases the scheduler's thread, if it has one; tasks not yet run are dropped. */
+  @Override
+  default void close() {}
 
-    /**
-     * Returns a scheduler backed by the system clock and one daemon thread.
-     *
-     * @param timeScale simulated seconds per real second; 1 for real time, 60 to run a minute in
-     *     a second
-     */
-    static SimScheduler realTime(double timeScale) {
-        return new RealTimeScheduler(timeScale);
-    }
+  /**
+   * Returns a scheduler backed by the system clock and one daemon thread.
+   *
+   * @param timeScale simulated seconds per real second; 1 for real time, 60 to run a minute in
+   *     a second
+   */
+  static SimScheduler realTime(double timeScale) {
+    return new RealTimeScheduler(timeScale);
+  }
 
-    /** A scheduled task that may still be cancelled. */
-    @FunctionalInterface
-    interface Cancellable {
-        /** Prevents the task from running if it has not started; idempotent. */
-        void cancel();
-    }
+  /** A scheduled task that may still be cancelled. */
+  @FunctionalInterface
+  interface Cancellable {
+    /** Prevents the task from running if it has not started; idempotent. */
+    void cancel();
+  }
 }

@@ -14,77 +14,77 @@ import org.junit.jupiter.api.Test;
 
 class EngineTest {
 
-    private static final TokenSink DISCARD = new TokenSink() {
-        @Override public void onToken(String text) {}
-        @Override public void onFinished(String finishReason, int promptTokens, int completionTokens) {}
-    };
+  private static final TokenSink DISCARD = new TokenSink() {
+    @Override public void onToken(String text) {}
+    @Override public void onFinished(String finishReason, int promptTokens, int completionTokens) {}
+  };
 
-    private static EngineConfig config(double timeFactorUnderLoad) {
-        return EngineConfig.builder()
-                .maxNumSeqs(3)
-                .prefillOverhead(Duration.ZERO)
-                .prefillPerToken(Duration.ZERO)
-                .interTokenLatency(Duration.ofMillis(10))
-                .timeFactorUnderLoad(timeFactorUnderLoad)
-                .build();
+  private static EngineConfig config(double timeFactorUnderLoad) {
+    return EngineConfig.builder()
+        .maxNumSeqs(3)
+        .prefillOverhead(Duration.ZERO)
+        .prefillPerToken(Duration.ZERO)
+        .interTokenLatency(Duration.ofMillis(10))
+        .timeFactorUnderLoad(timeFactorUnderLoad)
+        .build();
+  }
+
+  private static Generation twoTokens() {
+    return new Generation(1, 2, true, new SplittableRandom(1));
+  }
+
+  @Test
+  void decodeSlowsByTheConfiguredFactorWhenTheBatchIsFull() throws Exception {
+    ManualScheduler clock = new ManualScheduler();
+    Engine engine = new Engine(config(3.0), clock, EngineObserver.NONE);
+    for (int i = 0; i < 3; i++) {
+      engine.submit(twoTokens(), DISCARD);
     }
+    clock.advance(Duration.ofSeconds(1));
+    // Every second token was scheduled with three running: 1 + (3 − 1)·(3 − 1)/(3 − 1) = 3 × 10 ms.
+    MetricsSnapshot full = engine.metrics();
+    assertThat(full.interTokenLatency().count()).isEqualTo(3);
+    assertThat(full.interTokenLatency().sum()).isCloseTo(0.090, within(1e-9));
 
-    private static Generation twoTokens() {
-        return new Generation(1, 2, true, new SplittableRandom(1));
-    }
+    ManualScheduler alone = new ManualScheduler();
+    Engine single = new Engine(config(3.0), alone, EngineObserver.NONE);
+    single.submit(twoTokens(), DISCARD);
+    alone.advance(Duration.ofSeconds(1));
+    assertThat(single.metrics().interTokenLatency().sum()).isCloseTo(0.010, within(1e-9));
+  }
 
-    @Test
-    void decodeSlowsByTheConfiguredFactorWhenTheBatchIsFull() throws Exception {
-        ManualScheduler clock = new ManualScheduler();
-        Engine engine = new Engine(config(3.0), clock, EngineObserver.NONE);
-        for (int i = 0; i < 3; i++) {
-            engine.submit(twoTokens(), DISCARD);
-        }
-        clock.advance(Duration.ofSeconds(1));
-        // Every second token was scheduled with three running: 1 + (3 − 1)·(3 − 1)/(3 − 1) = 3 × 10 ms.
-        MetricsSnapshot full = engine.metrics();
-        assertThat(full.interTokenLatency().count()).isEqualTo(3);
-        assertThat(full.interTokenLatency().sum()).isCloseTo(0.090, within(1e-9));
+  @Test
+  void tokensArriveInOrderThenFinish() throws Exception {
+    ManualScheduler clock = new ManualScheduler();
+    Engine engine = new Engine(config(1.0), clock, EngineObserver.NONE);
+    List<String> calls = new ArrayList<>();
+    engine.submit(new Generation(4, 3, false, new SplittableRandom(3)), new TokenSink() {
+      @Override public void onToken(String text) { calls.add("token"); }
+      @Override public void onFinished(String reason, int prompt, int completion) {
+        calls.add(reason + ":" + prompt + ":" + completion);
+      }
+    });
+    clock.advance(Duration.ofMillis(19));
+    assertThat(calls).containsExactly("token", "token");
+    clock.advance(Duration.ofMillis(1));
+    assertThat(calls).containsExactly("token", "token", "token", "stop:4:3");
+    assertThat(engine.metrics().running()).isZero();
+    assertThat(engine.metrics().usedBlocks()).isZero();
+  }
 
-        ManualScheduler alone = new ManualScheduler();
-        Engine single = new Engine(config(3.0), alone, EngineObserver.NONE);
-        single.submit(twoTokens(), DISCARD);
-        alone.advance(Duration.ofSeconds(1));
-        assertThat(single.metrics().interTokenLatency().sum()).isCloseTo(0.010, within(1e-9));
-    }
+  @Test
+  void configErrorsNameTheField() {
+    assertThatThrownBy(() -> EngineConfig.builder().kvBlocks(0).build())
+        .hasMessage("kvBlocks: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> EngineConfig.builder().timeFactorUnderLoad(0.5).build())
+        .hasMessage("timeFactorUnderLoad: 0.5 (expected: >= 1)");
+    assertThatThrownBy(() -> EngineConfig.builder().interTokenLatency(Duration.ofMillis(-1)).build())
+        .hasMessageContaining("interTokenLatency");
+  }
 
-    @Test
-    void tokensArriveInOrderThenFinish() throws Exception {
-        ManualScheduler clock = new ManualScheduler();
-        Engine engine = new Engine(config(1.0), clock, EngineObserver.NONE);
-        List<String> calls = new ArrayList<>();
-        engine.submit(new Generation(4, 3, false, new SplittableRandom(3)), new TokenSink() {
-            @Override public void onToken(String text) { calls.add("token"); }
-            @Override public void onFinished(String reason, int prompt, int completion) {
-                calls.add(reason + ":" + prompt + ":" + completion);
-            }
-        });
-        clock.advance(Duration.ofMillis(19));
-        assertThat(calls).containsExactly("token", "token");
-        clock.advance(Duration.ofMillis(1));
-        assertThat(calls).containsExactly("token", "token", "token", "stop:4:3");
-        assertThat(engine.metrics().running()).isZero();
-        assertThat(engine.metrics().usedBlocks()).isZero();
-    }
-
-    @Test
-    void configErrorsNameTheField() {
-        assertThatThrownBy(() -> EngineConfig.builder().kvBlocks(0).build())
-                .hasMessage("kvBlocks: 0 (expected: >= 1)");
-        assertThatThrownBy(() -> EngineConfig.builder().timeFactorUnderLoad(0.5).build())
-                .hasMessage("timeFactorUnderLoad: 0.5 (expected: >= 1)");
-        assertThatThrownBy(() -> EngineConfig.builder().interTokenLatency(Duration.ofMillis(-1)).build())
-                .hasMessageContaining("interTokenLatency");
-    }
-
-    @Test
-    void tokenEstimateCountsWordsAndPunctuation() {
-        assertThat(TokenEstimator.count("Hello, world! 42 times")).isEqualTo(6);
-        assertThat(TokenEstimator.count("   ")).isZero();
-    }
+  @Test
+  void tokenEstimateCountsWordsAndPunctuation() {
+    assertThat(TokenEstimator.count("Hello, world! 42 times")).isEqualTo(6);
+    assertThat(TokenEstimator.count("   ")).isZero();
+  }
 }
