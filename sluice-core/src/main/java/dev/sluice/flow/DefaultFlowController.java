@@ -160,7 +160,15 @@ final class DefaultFlowController implements FlowController {
   }
 
   private static String validate(FlowRequest request) {
-    List<String> problems = new ArrayList<>(0);
+    boolean valid = !request.flowKey().id().isBlank()
+        && request.byteSize() >= 0
+        && request.cost() >= 1
+        && (request.ttl() == null || !(request.ttl().isNegative() || request.ttl().isZero()))
+        && (request.slo() == null || !request.slo().isNegative());
+    if (valid) {
+      return null; // the hot path allocates nothing here
+    }
+    List<String> problems = new ArrayList<>();
     if (request.flowKey().id().isBlank()) {
       problems.add("flowKey.id: '" + request.flowKey().id() + "' (expected a non-blank id)");
     }
@@ -176,7 +184,7 @@ final class DefaultFlowController implements FlowController {
     if (request.slo() != null && request.slo().isNegative()) {
       problems.add("slo: " + request.slo() + " (expected >= 0, or null for none)");
     }
-    return problems.isEmpty() ? null : String.join("; ", problems);
+    return String.join("; ", problems);
   }
 
   private CompletableFuture<Admission> rejectUnattributed(FlowRequest request, Outcome outcome, String reason) {

@@ -78,6 +78,12 @@ class FlowControllerStressTest {
     final AtomicIntegerArray outcomes = new AtomicIntegerArray(REQUESTS);
     final AtomicIntegerArray kinds = new AtomicIntegerArray(REQUESTS);
     final AtomicLong total = new AtomicLong();
+    final AtomicLong flowsCollected = new AtomicLong();
+
+    @Override
+    public void onFlowCollected(FlowKey key) {
+      flowsCollected.incrementAndGet();
+    }
 
     @Override
     public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
@@ -212,6 +218,10 @@ class FlowControllerStressTest {
     long counted = stats.outcomes().values().stream().mapToLong(Long::longValue).sum();
     assertThat(counted).as("outcomes in stats").isEqualTo(REQUESTS);
     assertThat(stats.count(Outcome.DISPATCHED)).as("some work got through").isPositive();
+    assertThat(counter.flowsCollected.get()).as("idle flows were collected under load").isPositive();
+    for (Outcome outcome : List.of(Outcome.EVICTED_TTL, Outcome.EVICTED_CANCELLED, Outcome.REJECTED_CAPACITY)) {
+      assertThat(stats.count(outcome)).as("the stress exercised %s", outcome).isPositive();
+    }
     controller.close();
   }
 

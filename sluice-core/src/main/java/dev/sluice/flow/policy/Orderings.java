@@ -20,7 +20,8 @@ final class Orderings {
 
   static final OrderingPolicy SLO_DEADLINE = new Builtin(
       "slo-deadline",
-      Comparator.comparingLong(Orderings::sloDeadline)
+      Comparator.comparing((QueueItem item) -> item.request().slo() == null) // no SLO: last
+          .thenComparingLong(Orderings::sloDeadline)
           .thenComparingLong(QueueItem::receivedNanos)
           .thenComparingLong(QueueItem::sequence),
       EnumSet.of(QueueCapability.PRIORITY_CONFIGURABLE));

@@ -92,6 +92,18 @@ final class MaxMinHeapQueue implements FlowQueue {
     QueueItem moved = heap[last];
     heap[last] = null;
     place(moved, index);
+    // The last item may come from the other side of the heap: if it is out of order with its new
+    // parent, it belongs above; the parent's value then fills the hole and sinks into it.
+    if (index > 0) {
+      int parent = (index - 1) / 2;
+      boolean min = isMinLevel(index);
+      if (min ? less(heap[parent], moved) : less(moved, heap[parent])) {
+        swap(index, parent);
+        pushUpWhile(parent, !min);
+        pushDown(index);
+        return;
+      }
+    }
     pushDown(index);
     if (heap[index] == moved) {
       pushUp(index);
