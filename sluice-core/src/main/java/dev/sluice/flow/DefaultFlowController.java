@@ -268,6 +268,7 @@ final class DefaultFlowController implements FlowController {
     long armAt = 0;
     long armToken = 0;
     long now = 0;
+    boolean needsDrain = false;
     shard.lock.lock();
     try {
       if (shard.draining) {
@@ -306,6 +307,11 @@ final class DefaultFlowController implements FlowController {
             return problem;
           }
           enqueueLocked(item, flowShard);
+          // Skip the second lock round trip of a drain while this band is gated. Safe: a closer
+          // returns capacity before it reads the queue counter this thread wrote before reading
+          // saturation here, so one of the two sees the other and the request is not stranded.
+          double saturationNow = detector.saturation();
+          needsDrain = saturationNow < usageLimit.ceiling(saturationNow, band.rank, shard.bands.length);
           if (item.deadlineNanos < shard.timerAtNanos) {
             shard.timerAtNanos = item.deadlineNanos;
             armToken = ++shard.timerToken;
@@ -334,7 +340,9 @@ final class DefaultFlowController implements FlowController {
     if (armToken != 0) {
       armTimer(shard, armAt, armToken);
     }
-    drain(shard);
+    if (needsDrain || displaced != null) {
+      drain(shard);
+    }
     return DONE;
   }
 

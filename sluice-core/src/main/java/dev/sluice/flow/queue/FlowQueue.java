@@ -1,5 +1,6 @@
 package dev.sluice.flow.queue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -46,7 +47,13 @@ public interface FlowQueue {
   long byteSize();
 
   /** Removes every item and returns them head first, clearing their handles. */
-  List<QueueItem> drain();
+  default List<QueueItem> drain() {
+    List<QueueItem> items = new ArrayList<>(size());
+    for (QueueItem item = pollHead(); item != null; item = pollHead()) {
+      items.add(item);
+    }
+    return items;
+  }
 
   /** Whether the queue holds no item. */
   default boolean isEmpty() {

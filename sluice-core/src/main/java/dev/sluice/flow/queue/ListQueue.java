@@ -1,9 +1,7 @@
 package dev.sluice.flow.queue;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -134,12 +132,4 @@ final class ListQueue implements FlowQueue {
     return byteSize;
   }
 
-  @Override
-  public List<QueueItem> drain() {
-    List<QueueItem> items = new ArrayList<>(size);
-    for (QueueItem item = pollHead(); item != null; item = pollHead()) {
-      items.add(item);
-    }
-    return items;
-  }
 }

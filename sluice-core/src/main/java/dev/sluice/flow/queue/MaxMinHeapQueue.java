@@ -1,10 +1,8 @@
 package dev.sluice.flow.queue;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -149,14 +147,6 @@ final class MaxMinHeapQueue implements FlowQueue {
     return byteSize;
   }
 
-  @Override
-  public List<QueueItem> drain() {
-    List<QueueItem> items = new ArrayList<>(size);
-    for (QueueItem item = pollHead(); item != null; item = pollHead()) {
-      items.add(item);
-    }
-    return items;
-  }
 
   private boolean less(QueueItem a, QueueItem b) {
     return order.compare(a, b) < 0;

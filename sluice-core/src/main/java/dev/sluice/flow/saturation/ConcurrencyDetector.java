@@ -88,7 +88,7 @@ public final class ConcurrencyDetector implements SaturationDetector {
     return inFlightRequests.get();
   }
 
-  /** Cost dispatched and not yet finished. */
+  /** Cost dispatched and not yet finished (counted only when a cost limit is set). */
   public long inFlightCost() {
     return inFlightCost.get();
   }
@@ -105,13 +105,17 @@ public final class ConcurrencyDetector implements SaturationDetector {
   @Override
   public void onDispatched(FlowRequest request) {
     inFlightRequests.incrementAndGet();
-    inFlightCost.addAndGet(request.cost());
+    if (maxCost > 0) { // final: dispatch and finish always agree on whether cost is counted
+      inFlightCost.addAndGet(request.cost());
+    }
   }
 
   @Override
   public void onFinished(FlowRequest request) {
     inFlightRequests.decrementAndGet();
-    inFlightCost.addAndGet(-request.cost());
+    if (maxCost > 0) {
+      inFlightCost.addAndGet(-request.cost());
+    }
   }
 
   @Override
