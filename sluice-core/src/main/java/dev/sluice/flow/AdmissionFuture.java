@@ -9,11 +9,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class AdmissionFuture extends CompletableFuture<Admission> {
 
-  private final DefaultFlowController controller;
   private final QueuedRequest item;
 
-  AdmissionFuture(DefaultFlowController controller, QueuedRequest item) {
-    this.controller = controller;
+  AdmissionFuture(QueuedRequest item) {
     this.item = item;
   }
 
@@ -30,7 +28,7 @@ final class AdmissionFuture extends CompletableFuture<Admission> {
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
     if (super.cancel(mayInterruptIfRunning)) {
-      controller.withdraw(item);
+      item.flow.controller.withdraw(item);
       return true;
     }
     return false;
@@ -39,7 +37,7 @@ final class AdmissionFuture extends CompletableFuture<Admission> {
   @Override
   public boolean completeExceptionally(Throwable ex) {
     if (super.completeExceptionally(ex)) {
-      controller.withdraw(item);
+      item.flow.controller.withdraw(item);
       return true;
     }
     return false;

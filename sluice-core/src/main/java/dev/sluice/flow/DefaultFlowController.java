@@ -154,7 +154,7 @@ final class DefaultFlowController implements FlowController {
       return rejectUnattributed(request, Outcome.REJECTED_SHUTDOWN, "the flow controller is closed");
     }
     long callerDeadline = maxWaitNanos < 0 ? Long.MAX_VALUE : saturatedAdd(ticker.read(), maxWaitNanos);
-    QueuedRequest item = new QueuedRequest(this, request, leaseFlow(request.flowKey()), callerDeadline);
+    QueuedRequest item = new QueuedRequest(request, leaseFlow(request.flowKey()), callerDeadline);
     admit(item);
     return item.future;
   }
@@ -350,9 +350,8 @@ final class DefaultFlowController implements FlowController {
     FlowRequest request = item.request;
     item.flowShard = flowShard;
     item.enqueueNanos = now;
-    item.receivedNanos = request.receivedNanos() == FlowRequest.NOT_SET ? now : request.receivedNanos();
     item.sequence = flowShard.shard.nextSequence++;
-    long deadline = item.callerDeadlineNanos;
+    long deadline = item.deadlineNanos; // the caller's, until now
     if (request.ttl() != null) {
       deadline = Math.min(deadline, saturatedAdd(now, saturatedNanos(request.ttl())));
     }
@@ -800,7 +799,7 @@ final class DefaultFlowController implements FlowController {
         events.add(() -> listener.onBandCreated(priority));
       }
     }
-    Flow flow = new Flow(key, band);
+    Flow flow = new Flow(this, key, band);
     List<FlowShard> queues = new ArrayList<>();
     for (Shard shard : shards) {
       if (!shard.draining) {

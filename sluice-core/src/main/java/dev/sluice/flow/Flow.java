@@ -15,6 +15,7 @@ final class Flow {
   static final long TOMBSTONE = -1L;
   private static final long ACQUIRE = (1L << 32) + 1;
 
+  final DefaultFlowController controller;
   final FlowKey key;
   final Band band;
   final AtomicLong lease = new AtomicLong();
@@ -27,7 +28,8 @@ final class Flow {
   long seenVersion = -1;
   long idleSinceNanos;
 
-  Flow(FlowKey key, Band band) {
+  Flow(DefaultFlowController controller, FlowKey key, Band band) {
+    this.controller = controller;
     this.key = key;
     this.band = band;
   }

@@ -19,26 +19,25 @@ final class QueuedRequest implements QueueItem {
 
   final FlowRequest request;
   final Flow flow;
-  final long callerDeadlineNanos;
   final AdmissionFuture future;
 
   FlowShard flowShard;
   int state = NEW;
   long enqueueNanos;
-  long receivedNanos;
   long sequence;
-  long deadlineNanos = Long.MAX_VALUE;
+  /** The caller's deadline until queued; then the effective deadline. */
+  long deadlineNanos;
   private Object queueHandle;
   private int queueIndex = -1;
   int deadlineIndex = -1;
   QueuedRequest arrivalPrev;
   QueuedRequest arrivalNext;
 
-  QueuedRequest(DefaultFlowController controller, FlowRequest request, Flow flow, long callerDeadlineNanos) {
+  QueuedRequest(FlowRequest request, Flow flow, long callerDeadlineNanos) {
     this.request = request;
     this.flow = flow;
-    this.callerDeadlineNanos = callerDeadlineNanos;
-    this.future = new AdmissionFuture(controller, this);
+    this.deadlineNanos = callerDeadlineNanos;
+    this.future = new AdmissionFuture(this);
   }
 
   @Override
@@ -63,7 +62,8 @@ final class QueuedRequest implements QueueItem {
 
   @Override
   public long receivedNanos() {
-    return receivedNanos;
+    long received = request.receivedNanos();
+    return received == FlowRequest.NOT_SET ? enqueueNanos : received;
   }
 
   @Override
