@@ -7,7 +7,6 @@ import dev.sluice.flow.FlowController;
 import dev.sluice.flow.FlowControllerConfig;
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowRequest;
-import dev.sluice.flow.policy.FairnessPolicy;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
 import java.io.PrintStream;
 import java.time.Duration;
