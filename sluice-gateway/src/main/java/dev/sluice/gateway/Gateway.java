@@ -1,0 +1,311 @@
+package dev.sluice.gateway;
+
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.server.Route;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import com.linecorp.armeria.server.ServiceConfig;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.sluice.flow.FlowControlListener;
+import dev.sluice.flow.FlowController;
+import dev.sluice.flow.FlowKey;
+import dev.sluice.flow.FlowRequest;
+import dev.sluice.flow.Outcome;
+import dev.sluice.flow.Scheduler;
+import dev.sluice.flow.Ticker;
+import dev.sluice.gateway.config.GatewayConfig;
+import dev.sluice.gateway.metrics.FlowMetrics;
+import dev.sluice.gateway.pool.EndpointPool;
+import dev.sluice.gateway.proxy.Errors;
+import dev.sluice.gateway.proxy.InferenceService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The flow-controlled inference gateway: an OpenAI-compatible reverse proxy on one port, and
+ * {@code /metrics}, {@code /admin/flows}, {@code /health} on an admin port.
+ *
+ * <p>Build with {@link #builder(GatewayConfig)}, {@link #start()} it, and {@link #close()} it to
+ * shut down gracefully: the health check turns 503, the flow controller closes (queued requests
+ * are answered 503 at once, new ones get 503), then the listener stops accepting and in-flight
+ * responses get the configured grace period to finish before their connections are closed.
+ *
+ * <p>Thread-safe. {@link #start()} and {@link #close()} block until done; {@link #close()} is
+ * idempotent.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  private final GatewayConfig config;
+  private final ClientFactory clients;
+  private final EndpointPool pool;
+  private final FlowMetrics metrics;
+  private final FlowController controller;
+  private final Server server;
+  private final Server admin;
+  private final Object drainSignal = new Object();
+  private volatile boolean draining;
+  private boolean closed;
+
+  private Gateway(Builder builder) {
+    this.config = builder.config;
+    this.clients = ClientFactory.builder()
+        .connectTimeout(config.upstream().connectTimeout())
+        .build();
+    this.pool = new EndpointPool(config, builder.ticker, clients);
+    this.metrics = new FlowMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        config.metrics().fairnessIdLabelLimit());
+    List<FlowControlListener> listeners = new ArrayList<>(List.of(metrics, new DrainWatch()));
+    if (builder.listener != null) {
+      listeners.add(builder.listener);
+    }
+    FlowControlListener listener = new All(List.copyOf(listeners));
+    this.controller = FlowController.create(config.flowControl().toBuilder()
+        .saturationDetector(pool.gate())
+        .ticker(builder.ticker)
+        .scheduler(builder.scheduler)
+        .listener(listener)
+        .build());
+    metrics.bind(controller, pool);
+    InferenceService inference = new InferenceService(config, controller, pool, builder.ticker,
+        builder.scheduler);
+    GatewayConfig.Server listen = config.server();
+    Duration grace = listen.gracefulShutdown();
+    this.server = Server.builder()
+        .http(new InetSocketAddress(listen.host(), listen.port()))
+        .requestTimeoutMillis(0)
+        .maxRequestLength(listen.maxRequestBytes())
+        .gracefulShutdownTimeout(Duration.ZERO, grace)
+        .meterRegistry(metrics.registry())
+        .errorHandler(new OpenAiErrorHandler())
+        .serviceUnder("/v1/", inference)
+        .build();
+    AdminService adminService = new AdminService(controller, pool, metrics, () -> draining);
+    if (config.admin().port() >= 0) {
+      Route get = Route.builder().path("/metrics").methods(HttpMethod.GET).build();
+      this.admin = Server.builder()
+          .http(new InetSocketAddress(config.admin().host(), config.admin().port()))
+          .gracefulShutdownTimeoutMillis(0, 0)
+          .service(get, (ctx, req) -> adminService.metrics())
+          .service(Route.builder().path("/admin/flows").methods(HttpMethod.GET).build(),
+              (ctx, req) -> adminService.flows())
+          .service(Route.builder().path("/health").methods(HttpMethod.GET, HttpMethod.HEAD).build(),
+              (ctx, req) -> adminService.health())
+          .service(Route.builder().path("/health/ready").methods(HttpMethod.GET, HttpMethod.HEAD)
+              .build(), (ctx, req) -> adminService.ready())
+          .build();
+    } else {
+      this.admin = null;
+    }
+  }
+
+  /** Starts a builder for a gateway with {@code config}. */
+  public static Builder builder(GatewayConfig config) {
+    return new Builder(config);
+  }
+
+  /** Starts scraping and listening; blocks until both ports are bound. */
+  public Gateway start() {
+    pool.start();
+    server.start().join();
+    if (admin != null) {
+      admin.start().join();
+    }
+    log.info("Sluice gateway listening on {}:{} (admin {}), {} backend(s), detector {}",
+        config.server().host(), port(), admin == null ? "off" : config.admin().host() + ":"
+            + adminPort(), pool.endpoints().size(), pool.gate());
+    return this;
+  }
+
+  /** The inference port. */
+  public int port() {
+    return server.activeLocalPort();
+  }
+
+  /** The admin port, or -1 if the admin listener is disabled. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.activeLocalPort();
+  }
+
+  /** The flow controller, for statistics. */
+  public FlowController controller() {
+    return controller;
+  }
+
+  /** The backend pool. */
+  public EndpointPool pool() {
+    return pool;
+  }
+
+  /** The metrics. */
+  public FlowMetrics metrics() {
+    return metrics;
+  }
+
+  /** The configuration. */
+  public GatewayConfig config() {
+    return config;
+  }
+
+  /**
+   * Shuts down gracefully (see the class comment) and releases every resource. Blocks for at most
+   * the grace period plus a little.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    draining = true;
+    controller.close();
+    awaitDrained(config.server().gracefulShutdown());
+    try {
+      CompletableFuture.allOf(server.stop(),
+          admin == null ? CompletableFuture.completedFuture(null) : admin.stop()).join();
+    } finally {
+      pool.close();
+      clients.close();
+      metrics.registry().close();
+    }
+  }
+
+  /**
+   * Waits until every admission is closed or {@code grace} has passed. The grace period bounds an
+   * operator's shutdown in real time, so it is measured on the system clock, not the injected
+   * flow-control clock.
+   */
+  private void awaitDrained(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    synchronized (drainSignal) {
+      long inFlight;
+      while ((inFlight = controller.stats().inFlightRequests()) > 0) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          log.warn("Shutdown grace period of {} passed with {} response(s) still streaming; "
+              + "closing them", grace, inFlight);
+          return;
+        }
+        try {
+          drainSignal.wait(Math.max(1, remaining / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Configures a {@link Gateway}. Not thread-safe. */
+  public static final class Builder {
+    private final GatewayConfig config;
+    private Ticker ticker = Ticker.system();
+    private Scheduler scheduler = Scheduler.system();
+    private FlowControlListener listener;
+
+    private Builder(GatewayConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** The clock for queue deadlines and metrics staleness. Default {@link Ticker#system()}. */
+    public Builder ticker(Ticker value) {
+      this.ticker = Objects.requireNonNull(value, "ticker");
+      return this;
+    }
+
+    /** The timer for queue deadlines. Default {@link Scheduler#system()}. */
+    public Builder scheduler(Scheduler value) {
+      this.scheduler = Objects.requireNonNull(value, "scheduler");
+      return this;
+    }
+
+    /** Another listener of flow-control events, besides the metrics. Default none. */
+    public Builder listener(FlowControlListener value) {
+      this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /** Builds the gateway; nothing listens until {@link Gateway#start()}. */
+    public Gateway build() {
+      return new Gateway(this);
+    }
+  }
+
+  /** Answers Armeria's own errors (404, 405, 413 ...) with OpenAI-style bodies. */
+  private static final class OpenAiErrorHandler implements ServerErrorHandler {
+    @Override
+    public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+      return null;
+    }
+
+    @Override
+    public AggregatedHttpResponse onProtocolViolation(ServiceConfig config, RequestHeaders headers,
+        HttpStatus status, String description, Throwable cause) {
+      return render(status, description);
+    }
+
+    @Override
+    public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config,
+        RequestHeaders headers, HttpStatus status, String description, Throwable cause) {
+      return render(status, description);
+    }
+
+    private static AggregatedHttpResponse render(HttpStatus status, String description) {
+      String message = switch (status.code()) {
+        case 404 -> "No such endpoint; the gateway serves /v1/*.";
+        case 413 -> "The request body is larger than the gateway's limit.";
+        default -> description != null ? description : status.reasonPhrase();
+      };
+      return Errors.render(status, message);
+    }
+  }
+
+  /** Wakes a draining {@link #close()} whenever an admission closes. */
+  private final class DrainWatch implements FlowControlListener {
+    @Override
+    public void onAdmissionClosed(FlowRequest request) {
+      if (draining) {
+        synchronized (drainSignal) {
+          drainSignal.notifyAll();
+        }
+      }
+    }
+  }
+
+  /** Sends every event to each listener in turn. */
+  private record All(List<FlowControlListener> listeners) implements FlowControlListener {
+    @Override
+    public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
+      listeners.forEach(l -> l.onOutcome(request, outcome, queueNanos));
+    }
+
+    @Override
+    public void onAdmissionClosed(FlowRequest request) {
+      listeners.forEach(l -> l.onAdmissionClosed(request));
+    }
+
+    @Override
+    public void onFlowCreated(FlowKey key) {
+      listeners.forEach(l -> l.onFlowCreated(key));
+    }
+
+    @Override
+    public void onFlowCollected(FlowKey key) {
+      listeners.forEach(l -> l.onFlowCollected(key));
+    }
+  }
+}

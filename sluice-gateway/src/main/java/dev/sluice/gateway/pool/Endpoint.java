@@ -1,0 +1,83 @@
+package dev.sluice.gateway.pool;
+
+import com.linecorp.armeria.client.WebClient;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One backend of the pool: its client, this gateway's in-flight count on it, and the state of its
+ * metrics scraping. Thread-safe: counters are atomic and scrape state is written by the one
+ * scraping loop of the endpoint and read by any thread.
+ */
+public final class Endpoint {
+
+  private final String name;
+  private final WebClient client;
+  private final String metricsPath;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong dispatched = new AtomicLong();
+  private volatile int inFlightAtScrape;
+  private volatile String lastScrapeError;
+
+  Endpoint(String name, WebClient client, String metricsPath) {
+    this.name = name;
+    this.client = client;
+    this.metricsPath = metricsPath;
+  }
+
+  /** {@code host:port}. */
+  public String name() {
+    return name;
+  }
+
+  /** The client for this backend; responses are unlimited in length and time. */
+  public WebClient client() {
+    return client;
+  }
+
+  /** Requests this gateway has sent to the endpoint whose responses have not ended. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Requests this gateway has sent to the endpoint since it started. */
+  public long dispatched() {
+    return dispatched.get();
+  }
+
+  /** Why the last scrape failed, or {@code null} if it succeeded. */
+  public String lastScrapeError() {
+    return lastScrapeError;
+  }
+
+  String metricsPath() {
+    return metricsPath;
+  }
+
+  void acquire() {
+    inFlight.incrementAndGet();
+    dispatched.incrementAndGet();
+  }
+
+  void release() {
+    inFlight.decrementAndGet();
+  }
+
+  /** Requests sent since the last scrape began, which the backend's metrics may not show yet. */
+  int unreported() {
+    return Math.max(0, inFlight.get() - inFlightAtScrape);
+  }
+
+  void scrapeStarted() {
+    inFlightAtScrape = inFlight.get();
+  }
+
+  void scrapeResult(String error) {
+    lastScrapeError = error;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

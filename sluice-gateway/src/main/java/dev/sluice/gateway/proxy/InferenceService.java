@@ -1,0 +1,348 @@
+package dev.sluice.gateway.proxy;
+
+import com.linecorp.armeria.client.ResponseTimeoutException;
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.RequestHeadersBuilder;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.sluice.flow.Admission;
+import dev.sluice.flow.FlowControlException;
+import dev.sluice.flow.FlowController;
+import dev.sluice.flow.FlowKey;
+import dev.sluice.flow.FlowRequest;
+import dev.sluice.flow.Outcome;
+import dev.sluice.flow.Scheduler;
+import dev.sluice.flow.Ticker;
+import dev.sluice.gateway.config.GatewayConfig;
+import dev.sluice.gateway.pool.Endpoint;
+import dev.sluice.gateway.pool.EndpointPool;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code /v1/*} proxy: reads the body (up to the configured limit), identifies the flow,
+ * submits the request to the {@link FlowController}, and once it is dispatched forwards it to the
+ * endpoint the {@link EndpointPool} picks, streaming the response back with Armeria's
+ * demand-driven backpressure.
+ *
+ * <p><b>Identity.</b> The flow id is the first of the configured fairness headers present (else
+ * the default id); the priority is the configured priority of the objective header's value (0 if
+ * unknown or absent), or the direct priority header where the configuration enables one. A TTL
+ * header bounds the wait in the queue, and a TTFT-SLO header sets the request's latency objective
+ * for {@code slo-deadline} ordering. The cost is the estimated prompt tokens plus
+ * {@code max_tokens}; the byte size is the body length.
+ *
+ * <p><b>Lifetime.</b> The admission is closed, and the endpoint's in-flight count released, exactly
+ * once: when the response has been sent, has failed, or the client has gone away, whichever is
+ * first. A client that leaves while queued withdraws its request at once; one that leaves
+ * mid-stream cancels the upstream request. Requests without a body (such as
+ * {@code GET /v1/models}) are not flow-controlled: they go straight to a fresh endpoint.
+ *
+ * <p>Thread-safe; one instance serves every request.
+ */
+public final class InferenceService implements HttpService {
+
+  private final GatewayConfig config;
+  private final GatewayConfig.Identity identity;
+  private final FlowController controller;
+  private final EndpointPool pool;
+  private final Ticker ticker;
+  private final Scheduler scheduler;
+
+  /** Creates the service; the caller owns the controller and the pool. */
+  public InferenceService(GatewayConfig config, FlowController controller, EndpointPool pool,
+      Ticker ticker, Scheduler scheduler) {
+    this.config = config;
+    this.identity = config.identity();
+    this.controller = controller;
+    this.pool = pool;
+    this.ticker = ticker;
+    this.scheduler = scheduler;
+  }
+
+  @Override
+  public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+    ctx.clearRequestTimeout();
+    long receivedNanos = ticker.read();
+    if (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD) {
+      return passThrough(ctx, req);
+    }
+    if (req.method() != HttpMethod.POST) {
+      return Errors.response(HttpStatus.METHOD_NOT_ALLOWED, Errors.INVALID,
+          "Method " + req.method() + " is not allowed here; use POST.", "invalid_request_error",
+          null, null);
+    }
+    return HttpResponse.of(req.aggregate().handle((aggregated, cause) -> {
+      if (cause != null) {
+        return bodyFailed(ctx, cause);
+      }
+      return admit(ctx, aggregated, receivedNanos);
+    }));
+  }
+
+  private HttpResponse bodyFailed(ServiceRequestContext ctx, Throwable cause) {
+    Throwable root = unwrap(cause);
+    if (root instanceof ContentTooLargeException) {
+      return Errors.response(HttpStatus.REQUEST_ENTITY_TOO_LARGE, Errors.INVALID,
+          "The request body is larger than the gateway's limit of " + ctx.maxRequestLength()
+              + " bytes.", "invalid_request_error", null, null);
+    }
+    return Errors.response(HttpStatus.BAD_REQUEST, Errors.INVALID,
+        "The request body could not be read: " + root, "invalid_request_error", null, null);
+  }
+
+  private HttpResponse admit(ServiceRequestContext ctx, AggregatedHttpRequest request,
+      long receivedNanos) {
+    InferenceRequest parsed;
+    FlowRequest flowRequest;
+    try {
+      parsed = InferenceRequest.parse(request.path(), request.content().array());
+      flowRequest = flowRequest(request.headers(), parsed, request.content().length(), receivedNanos,
+          ctx);
+    } catch (InferenceRequest.Invalid e) {
+      return Errors.response(HttpStatus.BAD_REQUEST, Errors.INVALID, e.getMessage(),
+          "invalid_request_error", e.param, null);
+    }
+    CompletableFuture<Admission> admission = controller.submit(flowRequest);
+    Exchange exchange = new Exchange(admission);
+    ctx.log().whenComplete().thenRun(exchange::finish);
+    if (!admission.isDone() && !pool.hasFreshEndpoint()) {
+      exchange.noEndpointTimer = scheduler.schedule(() -> {
+        if (!pool.hasFreshEndpoint()) {
+          admission.completeExceptionally(new NoEndpointsException());
+        }
+      }, config.noEndpointTtl().toNanos());
+    }
+    return HttpResponse.of(admission.handleAsync((granted, cause) -> {
+      if (cause != null) {
+        return refused(unwrap(cause));
+      }
+      return forward(ctx, request, granted, exchange);
+    }, ctx.eventLoop()));
+  }
+
+  private FlowRequest flowRequest(RequestHeaders headers, InferenceRequest parsed, long bytes,
+      long receivedNanos, ServiceRequestContext ctx) throws InferenceRequest.Invalid {
+    String id = first(headers, identity.fairnessIdHeaders());
+    if (id == null || id.isBlank()) {
+      id = identity.defaultFairnessId();
+    }
+    id = id.trim();
+    int priority = config.priorityOf(first(headers, identity.objectiveHeaders()));
+    if (identity.priorityHeader() != null) {
+      String direct = headers.get(identity.priorityHeader());
+      if (direct != null) {
+        try {
+          priority = Integer.parseInt(direct.trim());
+        } catch (NumberFormatException e) {
+          throw new InferenceRequest.Invalid("Header " + identity.priorityHeader()
+              + " must be an integer, got '" + direct + "'.", identity.priorityHeader());
+        }
+      }
+    }
+    Duration ttl = millisHeader(headers, identity.ttlHeaders());
+    Duration slo = millisHeader(headers, identity.sloTtftHeaders());
+    return FlowRequest.builder(FlowKey.of(id, priority))
+        .byteSize(bytes)
+        .cost(parsed.cost())
+        .ttl(ttl)
+        .slo(slo)
+        .receivedNanos(receivedNanos)
+        .id(ctx.id().text())
+        .payload(parsed.model())
+        .build();
+  }
+
+  private static Duration millisHeader(RequestHeaders headers, List<String> names)
+      throws InferenceRequest.Invalid {
+    for (String name : names) {
+      String value = headers.get(name);
+      if (value == null) {
+        continue;
+      }
+      try {
+        long millis = Long.parseLong(value.trim());
+        if (millis > 0) {
+          return Duration.ofMillis(millis);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new InferenceRequest.Invalid("Header " + name + " must be an integer number of "
+          + "milliseconds > 0, got '" + value + "'.", name);
+    }
+    return null;
+  }
+
+  private static String first(RequestHeaders headers, List<String> names) {
+    for (String name : names) {
+      String value = headers.get(name);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  private HttpResponse refused(Throwable cause) {
+    if (cause instanceof FlowControlException e) {
+      return Errors.forOutcome(e.outcome(), e.getMessage(), config.server().retryAfter());
+    }
+    if (cause instanceof NoEndpointsException) {
+      return Errors.response(HttpStatus.SERVICE_UNAVAILABLE, Errors.NO_ENDPOINTS,
+          "No backend has reported fresh metrics for " + config.noEndpointTtl().toMillis()
+              + " ms; try again later.", "server_error", null, null);
+    }
+    if (cause instanceof CancellationException) {
+      return Errors.forOutcome(Outcome.EVICTED_CANCELLED, "The request was withdrawn.", null);
+    }
+    return Errors.response(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
+        "Internal flow-control error: " + cause, "server_error", null, null);
+  }
+
+  private HttpResponse forward(ServiceRequestContext ctx, AggregatedHttpRequest request,
+      Admission admission, Exchange exchange) {
+    Endpoint endpoint = exchange.pick(pool);
+    if (endpoint == null) {
+      if (exchange.isFinished()) {
+        return Errors.forOutcome(Outcome.EVICTED_CANCELLED, "The client went away.", null);
+      }
+      exchange.finish();
+      return Errors.response(HttpStatus.SERVICE_UNAVAILABLE, Errors.NO_ENDPOINTS,
+          "No backend has fresh metrics; try again later.", "server_error", null, null);
+    }
+    RequestHeadersBuilder headers = request.headers().toBuilder().authority(endpoint.name());
+    for (String name : identity.stripped()) {
+      headers.remove(name);
+    }
+    HttpResponse upstream = endpoint.client().execute(
+        HttpRequest.of(headers.build(), request.content()));
+    upstream.whenComplete().handle((ignored, cause) -> {
+      exchange.finish();
+      return null;
+    });
+    String queueWaitMillis = Long.toString(TimeUnit.NANOSECONDS.toMillis(admission.queueWaitNanos()));
+    return upstream
+        .recover(cause -> upstreamFailed(endpoint, unwrap(cause)))
+        .mapHeaders(responseHeaders -> responseHeaders.status().isInformational()
+            ? responseHeaders
+            : addHeaders(responseHeaders, endpoint.name(), queueWaitMillis));
+  }
+
+  private static ResponseHeaders addHeaders(ResponseHeaders headers, String endpoint,
+      String queueWaitMillis) {
+    return headers.toBuilder()
+        .set(Errors.ENDPOINT_HEADER, endpoint)
+        .set(Errors.QUEUE_WAIT_HEADER, queueWaitMillis)
+        .build();
+  }
+
+  private static HttpResponse upstreamFailed(Endpoint endpoint, Throwable cause) {
+    if (cause instanceof ResponseTimeoutException) {
+      return Errors.response(HttpStatus.GATEWAY_TIMEOUT, Errors.UPSTREAM_TIMEOUT,
+          "Backend " + endpoint.name() + " did not answer within the response timeout.",
+          "server_error", null, null);
+    }
+    return Errors.response(HttpStatus.BAD_GATEWAY, Errors.UPSTREAM_UNREACHABLE,
+        "Backend " + endpoint.name() + " failed before responding: " + cause, "server_error",
+        null, null);
+  }
+
+  /** A request with no body: not flow-controlled, sent to the least-loaded fresh endpoint. */
+  private HttpResponse passThrough(ServiceRequestContext ctx, HttpRequest req) {
+    Endpoint endpoint = pool.pickUncounted();
+    if (endpoint == null) {
+      return Errors.response(HttpStatus.SERVICE_UNAVAILABLE, Errors.NO_ENDPOINTS,
+          "No backend has fresh metrics; try again later.", "server_error", null, null);
+    }
+    ctx.log().whenComplete().thenRun(() -> pool.release(endpoint));
+    RequestHeaders headers = req.headers().toBuilder().authority(endpoint.name()).build();
+    return endpoint.client().execute(req.withHeaders(headers))
+        .recover(cause -> upstreamFailed(endpoint, unwrap(cause)));
+  }
+
+  private static Throwable unwrap(Throwable cause) {
+    Throwable current = cause;
+    while ((current instanceof CompletionException
+        || current instanceof java.util.concurrent.ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  /** The queue wait ran out while no endpoint had fresh metrics. */
+  private static final class NoEndpointsException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NoEndpointsException() {
+      super("no endpoints", null, false, false);
+    }
+  }
+
+  /**
+   * One request's claims: its admission and its endpoint, given back exactly once by
+   * {@link #finish()}. Guarded by its own monitor.
+   */
+  private final class Exchange {
+    private final CompletableFuture<Admission> admission;
+    private Endpoint endpoint;
+    private boolean finished;
+    volatile Scheduler.Cancellable noEndpointTimer;
+
+    Exchange(CompletableFuture<Admission> admission) {
+      this.admission = admission;
+    }
+
+    /** Picks the endpoint unless the exchange already finished; null if none. */
+    Endpoint pick(EndpointPool pool) {
+      synchronized (this) {
+        if (!finished) {
+          endpoint = pool.pick();
+          return endpoint;
+        }
+      }
+      pool.abandon();
+      return null;
+    }
+
+    synchronized boolean isFinished() {
+      return finished;
+    }
+
+    void finish() {
+      Endpoint claimed;
+      synchronized (this) {
+        if (finished) {
+          return;
+        }
+        finished = true;
+        claimed = endpoint;
+        endpoint = null;
+      }
+      Scheduler.Cancellable timer = noEndpointTimer;
+      if (timer != null) {
+        timer.cancel();
+      }
+      // Withdraws the request if it is still queued; otherwise closes what it was granted.
+      admission.cancel(false);
+      if (admission.isDone() && !admission.isCompletedExceptionally()) {
+        admission.join().close();
+      }
+      if (claimed != null) {
+        pool.release(claimed);
+      }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.sluice.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The demo end to end, shortened: both runs complete and both tables are printed. */
+class DemoSmokeTest {
+
+  @Test
+  void printsBothTablesSideBySide() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+    Demo.run(Duration.ofSeconds(2), 20, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(progress, true, StandardCharsets.UTF_8));
+
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("WITH SLUICE", "WITHOUT (round-robin proxy)", "Queue wait p99");
+    for (String tenant : new String[] {"premium", "standard-a", "standard-b", "batch"}) {
+      assertThat(text).contains(tenant);
+    }
+    assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[1/2]", "[2/2]");
+  }
+}
