@@ -258,6 +258,19 @@ final class DefaultFlowController implements FlowController {
   private Object tryAdmit(FlowShard flowShard, QueuedRequest item) {
     Shard shard = flowShard.shard;
     ShardBand band = flowShard.band;
+    if (shard.queuedRequests == 0 && !shard.draining) {
+      // Dispatch on arrival without the lock: nothing is queued ahead and the detector grants the
+      // room atomically. A request queued concurrently is not overtaken unfairly: it arrived at
+      // the same moment, and the next admission close dispatches it.
+      double saturation = detector.saturation();
+      double ceiling = usageLimit.ceiling(saturation, band.rank, shard.bands.length);
+      if (saturation < ceiling && detector.tryDispatch(item.request, ceiling)) {
+        item.flowShard = flowShard;
+        markDispatched(item);
+        completeDispatch(item, 0);
+        return DONE;
+      }
+    }
     boolean dispatchNow = false;
     Outcome rejection = null;
     String reason = null;
@@ -279,7 +292,7 @@ final class DefaultFlowController implements FlowController {
         double saturation = empty || shedding ? detector.saturation() : Double.NaN;
         double ceiling = empty || shedding
             ? usageLimit.ceiling(saturation, band.rank, shard.bands.length) : Double.NaN;
-        if (empty && saturation < ceiling) {
+        if (empty && saturation < ceiling && detector.tryDispatch(item.request, ceiling)) {
           item.flowShard = flowShard;
           markDispatched(item);
           dispatchNow = true;
@@ -476,10 +489,10 @@ final class DefaultFlowController implements FlowController {
     band.fairness.onRemoved(flowShard, item, dispatched);
   }
 
-  private void markDispatched(QueuedRequest item) {
+  /** Records a dispatch the detector has granted through {@code tryDispatch}. */
+  private static void markDispatched(QueuedRequest item) {
     item.state = QueuedRequest.DISPATCHED;
     item.flow.inFlight.incrementAndGet();
-    detector.onDispatched(item.request);
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -544,7 +557,10 @@ final class DefaultFlowController implements FlowController {
     }
   }
 
-  /** The next request to dispatch: highest open band, fairness picks the flow, ordering the item. */
+  /**
+   * The next request to dispatch, already granted by the detector: highest open band, fairness
+   * picks the flow, ordering the item.
+   */
   private QueuedRequest selectLocked(Shard shard) {
     ShardBand[] bands = shard.bands;
     double saturation = Double.NaN;
@@ -556,13 +572,19 @@ final class DefaultFlowController implements FlowController {
       if (Double.isNaN(saturation)) {
         saturation = detector.saturation();
       }
-      if (!(saturation < usageLimit.ceiling(saturation, rank, bands.length))) {
+      double ceiling = usageLimit.ceiling(saturation, rank, bands.length);
+      if (!(saturation < ceiling)) {
         continue;
       }
       FlowQueueView flow = band.fairness.pick();
-      if (flow != null) {
-        return (QueuedRequest) flow.peekHead();
+      if (flow == null) {
+        continue;
       }
+      QueuedRequest head = (QueuedRequest) flow.peekHead();
+      if (detector.tryDispatch(head.request, ceiling)) {
+        return head;
+      }
+      saturation = detector.saturation(); // another dispatcher took the room: look again
     }
     return null;
   }

@@ -20,8 +20,8 @@ final class Shard {
   final AtomicInteger wip = new AtomicInteger();
   final DeadlineHeap deadlines = new DeadlineHeap();
   final Map<Integer, ShardBand> bandsByPriority = new HashMap<>();
-  /** Highest priority first; copy-on-write under the lock. */
-  ShardBand[] bands = new ShardBand[0];
+  /** Highest priority first; copy-on-write under the lock, read without it on arrival. */
+  volatile ShardBand[] bands = new ShardBand[0];
   long maxBytes = Long.MAX_VALUE;
   long maxRequests = Long.MAX_VALUE;
   long nextSequence;

@@ -5,7 +5,7 @@ import dev.sluice.flow.policy.FairnessPolicy;
 /**
  * One band on one shard: its fairness state, its share of the band limits, its counters and an
  * arrival-ordered list of its queued requests (newest at the tail, for displacement). Guarded by
- * the shard's lock; the counters are also read without it.
+ * the shard's lock; the counters and the rank are also read without it.
  */
 final class ShardBand {
   final Band band;
@@ -20,7 +20,7 @@ final class ShardBand {
   QueuedRequest oldest;
   int flowCount;
   /** Position in the shard's bands, 0 for the highest priority. */
-  int rank;
+  volatile int rank;
 
   ShardBand(Band band) {
     this.band = band;

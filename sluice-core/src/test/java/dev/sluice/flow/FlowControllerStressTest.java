@@ -50,9 +50,15 @@ class FlowControllerStressTest {
       return forcedSaturated ? 1.0 : inner.saturation();
     }
 
+    final AtomicLong maxInFlight = new AtomicLong();
+
     @Override
-    public void onDispatched(FlowRequest request) {
-      inner.onDispatched(request);
+    public boolean tryDispatch(FlowRequest request, double ceiling) {
+      if (forcedSaturated || !inner.tryDispatch(request, ceiling)) {
+        return false;
+      }
+      maxInFlight.accumulateAndGet(inner.inFlightRequests(), Math::max);
+      return true;
     }
 
     @Override
@@ -211,6 +217,8 @@ class FlowControllerStressTest {
     assertThat(stats.queuedBytes()).as("queued bytes").isZero();
     assertThat(stats.inFlightRequests()).as("in flight").isZero();
     assertThat(detector.inner.inFlightRequests()).as("detector in flight").isZero();
+    assertThat(detector.maxInFlight.get()).as("the concurrency limit held across shards and threads")
+        .isPositive().isLessThanOrEqualTo(24);
     for (FlowStats.BandStats band : stats.bands()) {
       assertThat(band.queuedRequests()).as("band %d queued", band.priority()).isZero();
       assertThat(band.inFlightRequests()).as("band %d in flight", band.priority()).isZero();

@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Saturation is the larger of {@code inFlightRequests / maxRequests} and
  * {@code inFlightCost / maxCost}, counting only the limits that are set. With the default limit of
- * {@value #DEFAULT_MAX_REQUESTS} requests and one shard, at most that many requests are in flight;
- * with {@code S} shards at most {@code S - 1} more (the shards decide independently).
+ * {@value #DEFAULT_MAX_REQUESTS} requests, at most that many requests are in flight however many
+ * shards and threads dispatch: {@link #tryDispatch} checks and counts in one compare-and-set. With
+ * both a request and a cost limit, the cost limit is exact and the request limit may be exceeded
+ * by the number of concurrent dispatchers.
  *
  * <p>Thread-safe; limits can be changed while running.
  */
@@ -100,6 +102,35 @@ public final class ConcurrencyDetector implements SaturationDetector {
     double byRequests = requestLimit > 0 ? (double) inFlightRequests.get() / requestLimit : 0;
     double byCost = costLimit > 0 ? (double) inFlightCost.get() / costLimit : 0;
     return Math.max(byRequests, byCost);
+  }
+
+  /** Checks and counts in one compare-and-set, so no number of concurrent dispatchers overshoots. */
+  @Override
+  public boolean tryDispatch(FlowRequest request, double ceiling) {
+    if (maxCost == 0) {
+      long limit = maxRequests;
+      for (;;) {
+        long current = inFlightRequests.get();
+        if (!((double) current / limit < ceiling)) {
+          return false;
+        }
+        if (inFlightRequests.compareAndSet(current, current + 1)) {
+          return true;
+        }
+      }
+    }
+    for (;;) { // the cost counter gates; the request counter, if limited too, is checked alongside
+      long current = inFlightCost.get();
+      long requestLimit = maxRequests;
+      double byRequests = requestLimit > 0 ? (double) inFlightRequests.get() / requestLimit : 0;
+      if (!(Math.max((double) current / maxCost, byRequests) < ceiling)) {
+        return false;
+      }
+      if (inFlightCost.compareAndSet(current, current + request.cost())) {
+        inFlightRequests.incrementAndGet();
+        return true;
+      }
+    }
   }
 
   @Override

@@ -6,9 +6,10 @@ import dev.sluice.flow.FlowRequest;
  * Tells how loaded the backend is: the gate every dispatch passes. The controller dispatches a
  * band's work only while {@link #saturation()} is below the band's ceiling (1.0 by default).
  *
- * <p>Implementations must be thread-safe. {@link #saturation()}, {@link #onDispatched} and
- * {@link #onFinished} are called on hot paths, possibly under the controller's shard lock: they
- * must be quick, must not block and must not call back into the controller.
+ * <p>Implementations must be thread-safe. {@link #saturation()}, {@link #tryDispatch},
+ * {@link #onDispatched} and {@link #onFinished} are called on hot paths, possibly under the
+ * controller's shard lock: they must be quick, must not block and must not call back into the
+ * controller.
  */
 public interface SaturationDetector {
 
@@ -18,7 +19,24 @@ public interface SaturationDetector {
    */
   double saturation();
 
-  /** The controller dispatched {@code request}. Detectors that count in-flight work count it here. */
+  /**
+   * Dispatches {@code request} if saturation is below {@code ceiling}: the controller's gate.
+   * Detectors that count their own in-flight work must make the check and the count one atomic
+   * step, so that concurrent dispatchers (shards, and arrivals dispatched without a lock) never
+   * overshoot a limit. The default checks {@link #saturation()} and then calls
+   * {@link #onDispatched}, which is exact for detectors fed from outside (metrics).
+   *
+   * @return true if the request was counted as dispatched
+   */
+  default boolean tryDispatch(FlowRequest request, double ceiling) {
+    if (!(saturation() < ceiling)) {
+      return false;
+    }
+    onDispatched(request);
+    return true;
+  }
+
+  /** The controller dispatched {@code request} (through the default {@link #tryDispatch}). */
   default void onDispatched(FlowRequest request) {}
 
   /** Work dispatched earlier finished: its admission closed. */
