@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class DefaultFlowController implements FlowController {
 
   private static final System.Logger LOG = System.getLogger(FlowController.class.getName());
-  private static final int DISPATCH_BATCH = 64;
+  static final int DISPATCH_BATCH = 64;
   private static final Object DONE = new Object();
   private static final Object RETRY = new Object();
   private static final Outcome[] OUTCOMES = Outcome.values();
@@ -190,24 +190,31 @@ final class DefaultFlowController implements FlowController {
     return CompletableFuture.failedFuture(new FlowControlException(outcome, reason));
   }
 
-  /** Places {@code item} on a shard (JSQ by the flow's queued bytes), retrying around reshards. */
+  /**
+   * Places {@code item} on a shard: the one where its flow has the fewest queued bytes (JSQ), then,
+   * if that one is full, the others in the same order; retries around reshards.
+   */
   private void admit(QueuedRequest item) {
     for (;;) {
       FlowShard[] candidates = item.flow.shards;
-      if (candidates.length == 1) {
-        Object result = tryAdmit(candidates[0], item);
-        if (result == RETRY) {
-          continue;
-        }
-        if (result != DONE) {
-          reject(item, Outcome.REJECTED_CAPACITY, (String) result);
-        }
+      FlowShard best = leastQueuedBytes(candidates);
+      if (best == null) {
+        Thread.onSpinWait(); // every shard of the flow is being resharded: look again
+        continue;
+      }
+      Object first = tryAdmit(best, item);
+      if (first == DONE) {
         return;
       }
-      FlowShard[] ordered = byQueuedBytes(candidates);
-      String firstProblem = null;
+      if (first == RETRY) {
+        continue;
+      }
+      String firstProblem = (String) first;
       boolean retry = false;
-      for (FlowShard candidate : ordered) {
+      for (FlowShard candidate : byQueuedBytes(candidates)) {
+        if (candidate == best) {
+          continue;
+        }
         Object result = tryAdmit(candidate, item);
         if (result == DONE) {
           return;
@@ -216,17 +223,25 @@ final class DefaultFlowController implements FlowController {
           retry = true;
           break;
         }
-        if (firstProblem == null) {
-          firstProblem = (String) result;
-        }
       }
-      if (retry || firstProblem == null) {
+      if (retry) {
         Thread.onSpinWait();
         continue;
       }
       reject(item, Outcome.REJECTED_CAPACITY, firstProblem);
       return;
     }
+  }
+
+  /** The non-draining candidate with the fewest queued bytes of this flow, without allocating. */
+  private static FlowShard leastQueuedBytes(FlowShard[] candidates) {
+    FlowShard best = null;
+    for (FlowShard candidate : candidates) {
+      if (!candidate.shard.draining && (best == null || candidate.queuedBytes < best.queuedBytes)) {
+        best = candidate;
+      }
+    }
+    return best;
   }
 
   /** The non-draining candidates, fewest queued bytes of this flow first. */
@@ -519,7 +534,7 @@ final class DefaultFlowController implements FlowController {
   }
 
   private void dispatchBatches(Shard shard) {
-    QueuedRequest[] batch = null;
+    QueuedRequest[] batch = shard.dispatchBatch; // only the wip owner is here: no sharing
     for (;;) {
       int count = 0;
       long now = 0;
@@ -532,9 +547,6 @@ final class DefaultFlowController implements FlowController {
           QueuedRequest item = selectLocked(shard);
           if (item == null) {
             break;
-          }
-          if (batch == null) {
-            batch = new QueuedRequest[DISPATCH_BATCH];
           }
           if (count == 0) {
             now = ticker.read();

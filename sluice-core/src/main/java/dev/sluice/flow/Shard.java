@@ -19,6 +19,8 @@ final class Shard {
   final ReentrantLock lock = new ReentrantLock();
   final AtomicInteger wip = new AtomicInteger();
   final DeadlineHeap deadlines = new DeadlineHeap();
+  /** Scratch space of the thread that owns {@link #wip}: requests dispatched in one lock hold. */
+  final QueuedRequest[] dispatchBatch = new QueuedRequest[DefaultFlowController.DISPATCH_BATCH];
   final Map<Integer, ShardBand> bandsByPriority = new HashMap<>();
   /** Highest priority first; copy-on-write under the lock, read without it on arrival. */
   volatile ShardBand[] bands = new ShardBand[0];
