@@ -63,6 +63,8 @@ public final class Demo {
 
   /** {@code sluice demo [--duration 20s] [--rate 40]}. */
   public static void main(String[] args) {
+    // The demo prints its own progress; the servers' start-up lines would only interleave with it.
+    System.setProperty("org.slf4j.simpleLogger.log.com.linecorp.armeria.server.Server", "warn");
     Duration phase = DEFAULT_PHASE;
     double rate = DEFAULT_RATE;
     for (int i = 0; i < args.length; i++) {

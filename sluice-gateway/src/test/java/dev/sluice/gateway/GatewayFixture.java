@@ -18,6 +18,7 @@ import dev.sluice.sim.engine.EngineConfig;
 import dev.sluice.sim.engine.EngineObserver;
 import dev.sluice.sim.load.SseCall;
 import dev.sluice.sim.server.SimulatorServer;
+import dev.sluice.sim.time.ManualScheduler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ final class GatewayFixture implements AutoCloseable {
   static final long WAIT_SECONDS = Await.BOUND.toSeconds();
 
   final FakeClock clock = new FakeClock();
-  final ManualSimClock simClock = new ManualSimClock();
+  final ManualScheduler simClock = new ManualScheduler();
   final List<SimulatorServer> backends = new ArrayList<>();
   final AtomicInteger aborted = new AtomicInteger();
   final AtomicInteger admitted = new AtomicInteger();

@@ -1,7 +1,5 @@
 package dev.sluice.flow.queue;
 
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -11,27 +9,8 @@ import java.util.Set;
  */
 final class ListQueue implements FlowQueue {
 
-  static final QueueFactory FACTORY = new QueueFactory() {
-    @Override
-    public String name() {
-      return "list";
-    }
-
-    @Override
-    public Set<QueueCapability> capabilities() {
-      return EnumSet.of(QueueCapability.FIFO);
-    }
-
-    @Override
-    public FlowQueue create(Comparator<QueueItem> order) {
-      return new ListQueue();
-    }
-
-    @Override
-    public String toString() {
-      return name();
-    }
-  };
+  static final QueueFactory FACTORY =
+      new BuiltinQueueFactory("list", Set.of(QueueCapability.FIFO), order -> new ListQueue());
 
   private static final class Node {
     final ListQueue owner;

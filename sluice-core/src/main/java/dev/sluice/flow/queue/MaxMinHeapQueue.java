@@ -2,7 +2,6 @@ package dev.sluice.flow.queue;
 
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -14,27 +13,8 @@ import java.util.Set;
  */
 final class MaxMinHeapQueue implements FlowQueue {
 
-  static final QueueFactory FACTORY = new QueueFactory() {
-    @Override
-    public String name() {
-      return "max-min-heap";
-    }
-
-    @Override
-    public Set<QueueCapability> capabilities() {
-      return EnumSet.of(QueueCapability.PRIORITY_CONFIGURABLE);
-    }
-
-    @Override
-    public FlowQueue create(Comparator<QueueItem> order) {
-      return new MaxMinHeapQueue(order);
-    }
-
-    @Override
-    public String toString() {
-      return name();
-    }
-  };
+  static final QueueFactory FACTORY =
+      new BuiltinQueueFactory("max-min-heap", Set.of(QueueCapability.PRIORITY_CONFIGURABLE), MaxMinHeapQueue::new);
 
   private final Comparator<QueueItem> order;
   private QueueItem[] heap = new QueueItem[4];
