@@ -282,6 +282,39 @@ class GatewayFlowTest {
   }
 
   @Test
+  void requestQueuedWhileEndpointsGoStaleGets503AfterTheNoEndpointTtl() throws Exception {
+    String yaml = concurrencyConfig(1, """
+          defaultTtl: 0s
+          noEndpointTtl: 2s
+        """).replace("saturation: {detector: concurrency, maxConcurrency: 1}",
+        "saturation: {detector: utilization, kvCacheUtilThreshold: 0.0001}");
+    try (GatewayFixture f = new GatewayFixture(1, 1, yaml)) {
+      String name = f.endpoint(0).name();
+      Call running = f.call("running", "t");
+      f.nextDispatched();
+      Await.until("a scrape shows the running request's KV blocks", () -> {
+        var snapshot = f.gateway.pool().metrics().snapshots().get(name);
+        return snapshot != null && snapshot.kvCacheUtilization() > 0;
+      });
+      Call waiting = f.call("waiting", "t2");
+      f.awaitQueued(1); // fresh endpoint, but saturated: it queues
+
+      f.backends.get(0).closeAsync().join(); // from now on no scrape succeeds
+      assertThat(running.awaitEnd().cause()).isNotNull();
+      f.awaitTimerWithin(Duration.ofSeconds(2));
+      // The last snapshot was taken at this (frozen) time: fresh for 200 ms more, then 2 s to wait.
+      f.clock.advance(Duration.ofMillis(2199));
+      assertThat(f.stats().queuedRequests()).isEqualTo(1);
+      f.clock.advance(Duration.ofMillis(2));
+
+      ResponseHeaders headers = waiting.awaitHeaders();
+      assertThat(headers.status().code()).isEqualTo(503);
+      assertThat(headers.get("x-sluice-outcome")).isEqualTo("no-endpoints");
+      f.awaitIdle();
+    }
+  }
+
+  @Test
   void unreachableBackendGives502() throws Exception {
     try (GatewayFixture f = new GatewayFixture(1, 1, concurrencyConfig(10, ""))) {
       // Metrics stay fresh on the fake clock, so the gateway still sends work there.

@@ -144,6 +144,20 @@ public final class EndpointPool implements AutoCloseable {
   }
 
   /**
+   * The last moment any endpoint was fresh: the newest snapshot's time plus the staleness
+   * threshold (in the future while one is fresh), or {@link Long#MIN_VALUE} if none ever reported.
+   */
+  public long lastFreshNanos() {
+    long newest = Long.MIN_VALUE;
+    for (UtilizationDetector.EndpointMetrics snapshot : metrics.snapshots().values()) {
+      if (byName.containsKey(snapshot.endpoint())) {
+        newest = Math.max(newest, snapshot.timestampNanos());
+      }
+    }
+    return newest == Long.MIN_VALUE ? newest : newest + settings.staleness().toNanos();
+  }
+
+  /**
    * Calls {@code listener} after every scrape with the endpoint and {@code null} on success or the
    * error. Called on an event loop; must be quick.
    */

@@ -117,12 +117,8 @@ public final class InferenceService implements HttpService {
     CompletableFuture<Admission> admission = controller.submit(flowRequest);
     Exchange exchange = new Exchange(admission);
     ctx.log().whenComplete().thenRun(exchange::finish);
-    if (!admission.isDone() && !pool.hasFreshEndpoint()) {
-      exchange.noEndpointTimer = scheduler.schedule(() -> {
-        if (!pool.hasFreshEndpoint()) {
-          admission.completeExceptionally(new NoEndpointsException());
-        }
-      }, config.noEndpointTtl().toNanos());
+    if (!admission.isDone()) {
+      watchForNoEndpoints(exchange, admission, receivedNanos);
     }
     return HttpResponse.of(admission.handleAsync((granted, cause) -> {
       if (cause != null) {
@@ -130,6 +126,31 @@ public final class InferenceService implements HttpService {
       }
       return forward(ctx, request, granted, exchange);
     }, ctx.eventLoop()));
+  }
+
+  /**
+   * Fails a queued request with 503 once no endpoint has been fresh for the no-endpoint TTL while
+   * it waited, whether the pool was empty when it arrived or went stale later. Checks again at the
+   * earliest moment that could be true, so a long wait with healthy endpoints costs one timer per
+   * TTL period.
+   */
+  private void watchForNoEndpoints(Exchange exchange, CompletableFuture<Admission> admission,
+      long receivedNanos) {
+    long ttl = config.noEndpointTtl().toNanos();
+    long now = ticker.read();
+    long withoutSince = Math.max(pool.lastFreshNanos(), receivedNanos);
+    long delay = pool.hasFreshEndpoint() ? ttl : withoutSince + ttl - now;
+    exchange.noEndpointTimer = scheduler.schedule(() -> {
+      if (admission.isDone() || exchange.isFinished()) {
+        return;
+      }
+      long at = ticker.read();
+      if (!pool.hasFreshEndpoint() && at - Math.max(pool.lastFreshNanos(), receivedNanos) >= ttl) {
+        admission.completeExceptionally(new NoEndpointsException());
+      } else {
+        watchForNoEndpoints(exchange, admission, receivedNanos);
+      }
+    }, delay);
   }
 
   private FlowRequest flowRequest(RequestHeaders headers, InferenceRequest parsed, long bytes,
