@@ -267,6 +267,20 @@ class FlowControllerScenarioTest {
   }
 
   @Test
+  void zeroMaxWaitIsATryAcquire() {
+    try (Harness h = Harness.withLimit(1)) {
+      CompletableFuture<Admission> first = h.controller.submit(request("t", 0), Duration.ZERO);
+      assertThat(first).as("room now: dispatched at once").isCompleted();
+      CompletableFuture<Admission> second = h.controller.submit(request("t", 0), Duration.ZERO);
+      h.clock.runDue();
+      assertThat(failure(second)).as("no room now: evicted, not left waiting").isEqualTo(Outcome.EVICTED_TTL);
+      first.join().close();
+      assertThat(h.controller.stats().queuedRequests()).isZero();
+      assertThat(h.controller.stats().inFlightRequests()).isZero();
+    }
+  }
+
+  @Test
   void cancellingTheFutureWithdrawsTheRequestAtOnce() {
     try (Harness h = Harness.withLimit(1)) {
       h.submit(named("blocker", "x", 0));
