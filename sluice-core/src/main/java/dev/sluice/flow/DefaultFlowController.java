@@ -507,7 +507,6 @@ final class DefaultFlowController implements FlowController {
   /** Records a dispatch the detector has granted through {@code tryDispatch}. */
   private static void markDispatched(QueuedRequest item) {
     item.state = QueuedRequest.DISPATCHED;
-    item.flow.inFlight.incrementAndGet();
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -614,7 +613,6 @@ final class DefaultFlowController implements FlowController {
 
   /** Gives back a dispatched request's in-flight slot and wakes dispatch. */
   void returnInFlight(QueuedRequest item) {
-    item.flow.inFlight.decrementAndGet();
     detector.onFinished(item.request);
     drainAll();
   }

@@ -6,6 +6,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * One flow across all shards: its queues (one per shard), its lease and its counters.
  *
+ * <p>Every request of the flow, from submission until its outcome is counted (for a dispatched one,
+ * until its admission closes), holds a lease; so the requests in flight are the lease holders not
+ * queued, and need no counter of their own on the hot path.
+ *
  * <p>The lease word packs a count of requests holding the flow (low 32 bits) and a count of
  * acquisitions (high 32 bits), so the collector can tell a flow that stayed idle from one that was
  * used and released between two sweeps without reading the clock on the hot path. Collection
@@ -19,7 +23,6 @@ final class Flow {
   final FlowKey key;
   final Band band;
   final AtomicLong lease = new AtomicLong();
-  final AtomicLong inFlight = new AtomicLong();
   final AtomicLongArray outcomes = new AtomicLongArray(Outcome.values().length);
   /** This flow's queue on each shard it may have work on; copy-on-write under the registry lock. */
   volatile FlowShard[] shards = new FlowShard[0];

@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * @param queuedRequests requests waiting in queues
  * @param queuedBytes bytes of those requests
- * @param inFlightRequests dispatched requests whose admission is not closed yet
+ * @param inFlightRequests dispatched requests whose admission is not closed yet (for an instant it
+ *     may also count a request being placed or finished)
  * @param outcomes requests ended, by outcome, since the controller started
  * @param shards the number of active shards
  * @param bands one entry per band, highest priority first
