@@ -269,16 +269,22 @@ class GatewayFlowTest {
 
       Call waiting = f.call("waiting", "t");
       f.awaitQueued(1);
-      f.awaitTimerWithin(Duration.ofSeconds(2));
-      f.clock.advance(Duration.ofMillis(1999));
-      assertThat(f.stats().queuedRequests()).isEqualTo(1);
-      f.clock.advance(Duration.ofMillis(2));
-
-      ResponseHeaders headers = waiting.awaitHeaders();
-      assertThat(headers.status().code()).isEqualTo(503);
-      assertThat(headers.get("x-sluice-outcome")).isEqualTo("no-endpoints");
-      f.awaitIdle();
+      assertNoEndpoints503After(f, waiting, Duration.ofSeconds(2));
     }
+  }
+
+  /** The queued {@code call} is still waiting just before {@code wait} and gets 503 just after. */
+  private static void assertNoEndpoints503After(GatewayFixture f, Call call, Duration wait)
+      throws Exception {
+    f.awaitTimerWithin(Duration.ofSeconds(2));
+    f.clock.advance(wait.minusMillis(1));
+    assertThat(f.stats().queuedRequests()).isEqualTo(1);
+    f.clock.advance(Duration.ofMillis(2));
+
+    ResponseHeaders headers = call.awaitHeaders();
+    assertThat(headers.status().code()).isEqualTo(503);
+    assertThat(headers.get("x-sluice-outcome")).isEqualTo("no-endpoints");
+    f.awaitIdle();
   }
 
   @Test
@@ -301,16 +307,8 @@ class GatewayFlowTest {
 
       f.backends.get(0).closeAsync().join(); // from now on no scrape succeeds
       assertThat(running.awaitEnd().cause()).isNotNull();
-      f.awaitTimerWithin(Duration.ofSeconds(2));
       // The last snapshot was taken at this (frozen) time: fresh for 200 ms more, then 2 s to wait.
-      f.clock.advance(Duration.ofMillis(2199));
-      assertThat(f.stats().queuedRequests()).isEqualTo(1);
-      f.clock.advance(Duration.ofMillis(2));
-
-      ResponseHeaders headers = waiting.awaitHeaders();
-      assertThat(headers.status().code()).isEqualTo(503);
-      assertThat(headers.get("x-sluice-outcome")).isEqualTo("no-endpoints");
-      f.awaitIdle();
+      assertNoEndpoints503After(f, waiting, Duration.ofMillis(2200));
     }
   }
 
