@@ -64,6 +64,14 @@ final class FlowHeap {
     }
   }
 
+  /** Drops {@code flow} from the heap, if there, and clears its slot: it is leaving the band. */
+  void forget(FlowQueueView flow) {
+    if (contains(flow)) {
+      remove(flow);
+    }
+    flow.policyState(null);
+  }
+
   private static Slot slot(FlowQueueView flow) {
     return (Slot) flow.policyState();
   }

@@ -68,10 +68,7 @@ final class GlobalStrict implements FairnessPolicy {
 
     @Override
     public void onFlowRemoved(FlowQueueView flow) {
-      if (heap.contains(flow)) {
-        heap.remove(flow);
-      }
-      flow.policyState(null);
+      heap.forget(flow);
     }
   }
 }

@@ -106,10 +106,7 @@ final class WeightedFair implements FairnessPolicy {
 
     @Override
     public void onFlowRemoved(FlowQueueView flow) {
-      if (heap.contains(flow)) {
-        heap.remove(flow);
-      }
-      flow.policyState(null);
+      heap.forget(flow);
     }
   }
 }
