@@ -286,7 +286,6 @@ final class DefaultFlowController implements FlowController {
         return DONE;
       }
     }
-    boolean dispatchNow = false;
     Outcome rejection = null;
     String reason = null;
     List<QueuedRequest> displaced = null;
@@ -302,16 +301,13 @@ final class DefaultFlowController implements FlowController {
         rejection = Outcome.REJECTED_SHUTDOWN;
         reason = "the flow controller is closed";
       } else {
+        // Dispatch on arrival was tried without the lock; here the request queues (a gate that
+        // opened meanwhile is seen by the drain below) unless it is shed or over a limit.
         boolean shedding = config.rejectSheddableWhenSaturated() && item.request.flowKey().isSheddable();
-        boolean empty = shard.queuedRequests == 0;
-        double saturation = empty || shedding ? detector.saturation() : Double.NaN;
-        double ceiling = empty || shedding
+        double saturation = shedding ? detector.saturation() : Double.NaN;
+        double ceiling = shedding
             ? usageLimit.ceiling(saturation, band.rank, shard.bands.length) : Double.NaN;
-        if (empty && saturation < ceiling && detector.tryDispatch(item.request, ceiling)) {
-          item.flowShard = flowShard;
-          markDispatched(item);
-          dispatchNow = true;
-        } else if (shedding && !(saturation < ceiling)) {
+        if (shedding && !(saturation < ceiling)) {
           rejection = Outcome.REJECTED_SHED;
           reason = "band " + band.band.priority + " is saturated (saturation " + saturation
               + " >= ceiling " + ceiling + ") and the request is sheddable";
@@ -349,10 +345,6 @@ final class DefaultFlowController implements FlowController {
     }
     if (rejection != null) {
       reject(item, rejection, reason);
-      return DONE;
-    }
-    if (dispatchNow) {
-      completeDispatch(item, 0);
       return DONE;
     }
     if (displaced != null) {
@@ -856,9 +848,7 @@ final class DefaultFlowController implements FlowController {
   private static FlowShard attachFlow(Shard shard, Flow flow) {
     shard.lock.lock();
     try {
-      ShardBand band = shard.bandsByPriority.get(flow.key.priority());
-      band.flowCount++;
-      return new FlowShard(flow, shard, band);
+      return new FlowShard(flow, shard, shard.bandsByPriority.get(flow.key.priority()));
     } finally {
       shard.lock.unlock();
     }
@@ -919,7 +909,6 @@ final class DefaultFlowController implements FlowController {
       shard.lock.lock();
       try {
         flowShard.band.fairness.onFlowRemoved(flowShard);
-        flowShard.band.flowCount--;
       } finally {
         shard.lock.unlock();
       }

@@ -18,7 +18,6 @@ final class ShardBand {
   volatile long queuedBytes;
   QueuedRequest newest;
   QueuedRequest oldest;
-  int flowCount;
   /** Position in the shard's bands, 0 for the highest priority. */
   volatile int rank;
 

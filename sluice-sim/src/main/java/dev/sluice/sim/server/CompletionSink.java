@@ -1,8 +1,10 @@
 package dev.sluice.sim.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpResponseWriter;
@@ -123,24 +125,21 @@ final class CompletionSink implements TokenSink {
     return node;
   }
 
+  /** A chat chunk: the choice carries {@code delta}. */
   private ObjectNode chunk(ObjectNode delta, String finishReason) {
-    ObjectNode node = envelope();
-    ObjectNode choice = node.putArray("choices").addObject();
-    choice.put("index", 0);
-    choice.set("delta", delta);
-    choice.putNull("logprobs");
-    choice.put("finish_reason", finishReason);
-    if (request.includeUsage()) {
-      node.putNull("usage");
-    }
-    return node;
+    return chunkWith("delta", delta, finishReason);
   }
 
+  /** A completions chunk: the choice carries {@code text}. */
   private ObjectNode textChunk(String token, String finishReason) {
+    return chunkWith("text", TextNode.valueOf(token), finishReason);
+  }
+
+  private ObjectNode chunkWith(String field, JsonNode content, String finishReason) {
     ObjectNode node = envelope();
     ObjectNode choice = node.putArray("choices").addObject();
     choice.put("index", 0);
-    choice.put("text", token);
+    choice.set(field, content);
     choice.putNull("logprobs");
     choice.put("finish_reason", finishReason);
     if (request.includeUsage()) {
