@@ -32,6 +32,8 @@ step admission-t1 java -jar $JAR AdmissionBenchmark $RUN -t 1 -prof gc -rf csv -
 step admission-t2 java -jar $JAR AdmissionBenchmark $RUN -t 2 -prof gc -rf csv -rff "$OUT/admission-t2.csv"
 step saturated-l1 java -jar $JAR SaturatedDispatchBenchmark $MATRIX -p limit=1 -prof gc -rf csv -rff "$OUT/saturated-l1.csv"
 step saturated-l100 java -jar $JAR SaturatedDispatchBenchmark $MATRIX -p limit=100 -p submitters=1000 -prof gc -rf csv -rff "$OUT/saturated-l100.csv"
+step concurrent-t1 java -jar $JAR ConcurrentDispatchBenchmark $MATRIX -t 1 -prof gc -rf csv -rff "$OUT/concurrent-t1.csv"
+step concurrent-t2 java -jar $JAR ConcurrentDispatchBenchmark $MATRIX -t 2 -prof gc -rf csv -rff "$OUT/concurrent-t2.csv"
 step queues java -jar $JAR QueueBenchmark $RUN -prof gc -rf csv -rff "$OUT/queues.csv"
 step retained-heap java -Xms3g -Xmx3g -cp $JAR dev.sluice.bench.heap.RetainedHeapProbe 1000000 1000
 step lab java -Djava.awt.headless=true -cp $JAR dev.sluice.lab.LabReport docs 1

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.bench.heap.RetainedHeapProbe;
 import dev.sluice.bench.jmh.AdmissionBenchmark;
+import dev.sluice.bench.jmh.ConcurrentDispatchBenchmark;
 import dev.sluice.bench.jmh.QueueBenchmark;
 import dev.sluice.bench.jmh.SaturatedDispatchBenchmark;
 import java.util.Collection;
@@ -59,6 +60,19 @@ class BenchmarkSmokeTest {
     assertThat(results).hasSize(4);
     // Thousands of dispatches in 50 ms even here: the harness keeps the controller saturated.
     assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isGreaterThan(10_000));
+  }
+
+  @Test
+  void concurrentDispatchRunsOnTwoThreads() throws RunnerException {
+    Collection<RunResult> results = new Runner(brief(ConcurrentDispatchBenchmark.class)
+        .threads(2)
+        .timeUnit(TimeUnit.SECONDS)
+        .build()).run();
+    assertThat(results).extracting(r -> r.getParams().getParam("shards")).containsExactlyInAnyOrder("1", "2");
+    assertThat(results).allSatisfy(r -> {
+      assertThat(r.getParams().getThreads()).isEqualTo(2);
+      assertThat(r.getPrimaryResult().getScore()).isGreaterThan(10_000);
+    });
   }
 
   @Test

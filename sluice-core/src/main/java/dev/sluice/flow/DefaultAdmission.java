@@ -5,10 +5,13 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 /**
  * The admission of one dispatched request; closing it returns its in-flight capacity once.
  *
- * <p>The caller may close the admission before the controller has finished counting the dispatch
- * (a future callback on another thread can be that fast). The flow lease, and the close event, are
+ * <p>A request dispatched from a queue completes a future the caller may already hold, so the
+ * caller can close the admission before the controller has finished counting the dispatch (a
+ * future callback on another thread can be that fast). The flow lease, and the close event, are
  * therefore released by whichever of the two comes second, so a flow is never collected before its
- * outcome is counted on it.
+ * outcome is counted on it. A request dispatched on arrival is counted before its caller sees the
+ * admission, which is then created {@linkplain #counted(DefaultFlowController, FlowRequest, Flow)
+ * counted}.
  */
 final class DefaultAdmission implements Admission {
   private static final AtomicIntegerFieldUpdater<DefaultAdmission> STATE =
@@ -17,19 +20,35 @@ final class DefaultAdmission implements Admission {
   private static final int CLOSED = 2;
 
   private final DefaultFlowController controller;
-  private final QueuedRequest item;
+  private final FlowRequest request;
+  private final Flow flow;
   private final long queueWaitNanos;
   private volatile int state;
 
-  DefaultAdmission(DefaultFlowController controller, QueuedRequest item, long queueWaitNanos) {
+  private DefaultAdmission(DefaultFlowController controller, FlowRequest request, Flow flow,
+      long queueWaitNanos, int state) {
     this.controller = controller;
-    this.item = item;
+    this.request = request;
+    this.flow = flow;
     this.queueWaitNanos = queueWaitNanos;
+    // A release store, not a volatile one: no fence on the fast path. The admission reaches other
+    // threads only through a future's completion or a return, which publish it.
+    STATE.lazySet(this, state);
+  }
+
+  /** The admission of a request taken from a queue; {@link #counted()} follows the counting. */
+  static DefaultAdmission dequeued(DefaultFlowController controller, QueuedRequest item, long queueWaitNanos) {
+    return new DefaultAdmission(controller, item.request, item.flow, queueWaitNanos, 0);
+  }
+
+  /** The admission of a request dispatched on arrival and already counted. */
+  static DefaultAdmission counted(DefaultFlowController controller, FlowRequest request, Flow flow) {
+    return new DefaultAdmission(controller, request, flow, 0, COUNTED);
   }
 
   @Override
   public FlowRequest request() {
-    return item.request;
+    return request;
   }
 
   @Override
@@ -48,16 +67,16 @@ final class DefaultAdmission implements Admission {
     if ((previous & CLOSED) != 0) {
       return;
     }
-    controller.returnInFlight(item);
+    controller.returnInFlight(request);
     if ((previous & COUNTED) != 0) {
-      controller.afterAdmission(item);
+      controller.afterAdmission(request, flow);
     }
   }
 
   /** The controller counted the dispatch. */
   void counted() {
     if ((getAndMark(COUNTED) & CLOSED) != 0) {
-      controller.afterAdmission(item);
+      controller.afterAdmission(request, flow);
     }
   }
 
@@ -72,6 +91,6 @@ final class DefaultAdmission implements Admission {
 
   @Override
   public String toString() {
-    return "Admission[" + item.request.flowKey() + (isClosed() ? ", closed]" : "]");
+    return "Admission[" + request.flowKey() + (isClosed() ? ", closed]" : "]");
   }
 }

@@ -61,6 +61,8 @@ final class DefaultFlowController implements FlowController {
 
   /** Every shard, active and draining; copy-on-write under the registry lock. */
   private volatile Shard[] shards = new Shard[0];
+  /** Where the next {@link #drainAll} starts; updated without synchronization, only a spread. */
+  private int drainStart;
   private int nextShardId;
   private Scheduler.Cancellable collector;
 
@@ -100,22 +102,19 @@ final class DefaultFlowController implements FlowController {
 
   @Override
   public CompletableFuture<Admission> submit(FlowRequest request, Duration maxWait) {
-    Objects.requireNonNull(maxWait, "maxWait");
-    if (maxWait.isNegative()) {
-      return rejectUnattributed(request, Outcome.REJECTED_INVALID,
-          "maxWait: " + maxWait + " (expected >= 0)");
-    }
-    return submit(request, saturatedNanos(maxWait));
+    CompletableFuture<Admission> invalid = checkMaxWait(request, maxWait);
+    return invalid != null ? invalid : submit(request, saturatedNanos(maxWait));
   }
 
   @Override
   public Admission acquire(FlowRequest request) throws InterruptedException {
-    return await(submit(request));
+    return acquire(request, -1);
   }
 
   @Override
   public Admission acquire(FlowRequest request, Duration maxWait) throws InterruptedException {
-    return await(submit(request, maxWait));
+    CompletableFuture<Admission> invalid = checkMaxWait(request, maxWait);
+    return invalid != null ? await(invalid) : acquire(request, saturatedNanos(maxWait));
   }
 
   @Override
@@ -142,6 +141,37 @@ final class DefaultFlowController implements FlowController {
   // ---------------------------------------------------------------- submission
 
   private CompletableFuture<Admission> submit(FlowRequest request, long maxWaitNanos) {
+    CompletableFuture<Admission> refused = checkSubmittable(request);
+    if (refused != null) {
+      return refused;
+    }
+    Flow flow = leaseFlow(request.flowKey());
+    Admission admission = dispatchOnArrival(request, flow);
+    // Nobody else holds this future, so it is created complete: no race with a withdrawal.
+    return admission != null ? CompletableFuture.completedFuture(admission) : queue(request, flow, maxWaitNanos);
+  }
+
+  /** {@link #submit(FlowRequest, long)} without a future when the request dispatches on arrival. */
+  private Admission acquire(FlowRequest request, long maxWaitNanos) throws InterruptedException {
+    CompletableFuture<Admission> refused = checkSubmittable(request);
+    if (refused != null) {
+      return await(refused);
+    }
+    Flow flow = leaseFlow(request.flowKey());
+    Admission admission = dispatchOnArrival(request, flow);
+    return admission != null ? admission : await(queue(request, flow, maxWaitNanos));
+  }
+
+  /** A failed future if {@code maxWait} is unusable, else null. */
+  private CompletableFuture<Admission> checkMaxWait(FlowRequest request, Duration maxWait) {
+    Objects.requireNonNull(maxWait, "maxWait");
+    return maxWait.isNegative()
+        ? rejectUnattributed(request, Outcome.REJECTED_INVALID, "maxWait: " + maxWait + " (expected >= 0)")
+        : null;
+  }
+
+  /** A failed future if {@code request} is invalid or the controller closed, else null. */
+  private CompletableFuture<Admission> checkSubmittable(FlowRequest request) {
     Objects.requireNonNull(request, "request");
     String problems = validate(request);
     if (problems != null) {
@@ -150,8 +180,35 @@ final class DefaultFlowController implements FlowController {
     if (closed.get()) {
       return rejectUnattributed(request, Outcome.REJECTED_SHUTDOWN, "the flow controller is closed");
     }
+    return null;
+  }
+
+  /**
+   * Dispatches without the shard lock if nothing is queued on the shard the request would join
+   * and the detector grants the room atomically; counts the dispatch before anyone sees the
+   * admission. Null otherwise: the request then goes through the queue. A request queued
+   * concurrently is not overtaken unfairly: it arrived at the same moment, and the next admission
+   * close dispatches it.
+   */
+  private Admission dispatchOnArrival(FlowRequest request, Flow flow) {
+    FlowShard flowShard = leastQueuedBytes(flow.shards);
+    if (flowShard == null || flowShard.shard.queuedRequests != 0) {
+      return null;
+    }
+    double saturation = detector.saturation();
+    double ceiling = usageLimit.ceiling(saturation, flowShard.band.rank, flowShard.shard.bands.length);
+    if (!(saturation < ceiling) || !detector.tryDispatch(request, ceiling)) {
+      return null;
+    }
+    count(flow, Outcome.DISPATCHED);
+    notifyOutcome(request, Outcome.DISPATCHED, 0);
+    return DefaultAdmission.counted(this, request, flow);
+  }
+
+  /** Queues, or rejects, a request holding a lease on {@code flow}; dispatch completes the future. */
+  private CompletableFuture<Admission> queue(FlowRequest request, Flow flow, long maxWaitNanos) {
     long callerDeadline = maxWaitNanos < 0 ? Long.MAX_VALUE : saturatedAdd(ticker.read(), maxWaitNanos);
-    QueuedRequest item = new QueuedRequest(request, leaseFlow(request.flowKey()), callerDeadline);
+    QueuedRequest item = new QueuedRequest(request, flow, callerDeadline);
     admit(item);
     return item.future;
   }
@@ -264,28 +321,15 @@ final class DefaultFlowController implements FlowController {
   }
 
   /**
-   * Under the shard lock: dispatch at once if nothing is queued and the gate is open; otherwise
-   * check limits (displacing if allowed) and enqueue.
+   * Under the shard lock: check limits (displacing if allowed) and enqueue; a drain dispatches the
+   * request if the gate is open.
    *
-   * @return {@link #DONE} if the request was dispatched, queued or finally rejected;
+   * @return {@link #DONE} if the request was queued or finally rejected;
    *     {@link #RETRY} if the shard is draining; otherwise the capacity problem as a string
    */
   private Object tryAdmit(FlowShard flowShard, QueuedRequest item) {
     Shard shard = flowShard.shard;
     ShardBand band = flowShard.band;
-    if (shard.queuedRequests == 0 && !shard.draining) {
-      // Dispatch on arrival without the lock: nothing is queued ahead and the detector grants the
-      // room atomically. A request queued concurrently is not overtaken unfairly: it arrived at
-      // the same moment, and the next admission close dispatches it.
-      double saturation = detector.saturation();
-      double ceiling = usageLimit.ceiling(saturation, band.rank, shard.bands.length);
-      if (saturation < ceiling && detector.tryDispatch(item.request, ceiling)) {
-        item.flowShard = flowShard;
-        markDispatched(item);
-        completeDispatch(item, 0);
-        return DONE;
-      }
-    }
     Outcome rejection = null;
     String reason = null;
     List<QueuedRequest> displaced = null;
@@ -301,8 +345,8 @@ final class DefaultFlowController implements FlowController {
         rejection = Outcome.REJECTED_SHUTDOWN;
         reason = "the flow controller is closed";
       } else {
-        // Dispatch on arrival was tried without the lock; here the request queues (a gate that
-        // opened meanwhile is seen by the drain below) unless it is shed or over a limit.
+        // Dispatch on arrival was tried before (dispatchOnArrival); here the request queues (a
+        // gate that opened meanwhile is seen by the drain below) unless it is shed or over a limit.
         boolean shedding = config.rejectSheddableWhenSaturated() && item.request.flowKey().isSheddable();
         double saturation = shedding ? detector.saturation() : Double.NaN;
         double ceiling = shedding
@@ -496,11 +540,6 @@ final class DefaultFlowController implements FlowController {
     band.fairness.onRemoved(flowShard, item, dispatched);
   }
 
-  /** Records a dispatch the detector has granted through {@code tryDispatch}. */
-  private static void markDispatched(QueuedRequest item) {
-    item.state = QueuedRequest.DISPATCHED;
-  }
-
   // ---------------------------------------------------------------- dispatch
 
   /** Runs dispatch on {@code shard}, or asks the thread already running it to go round again. */
@@ -516,12 +555,39 @@ final class DefaultFlowController implements FlowController {
     retireIfDrained(shard);
   }
 
+  /**
+   * Drains the shards with queued work, starting at a rotating shard so that concurrent closers
+   * spread over the shard locks and no shard always comes first. After the first drain the others
+   * are skipped once no band can dispatch: whoever took the capacity wakes dispatch again when it
+   * gives it back (and a detector signals when its saturation falls).
+   */
   private void drainAll() {
-    for (Shard shard : shards) {
+    Shard[] all = shards;
+    int count = all.length;
+    int start = count == 1 ? 0 : Math.floorMod(drainStart++, count); // racy on purpose: a spread
+    boolean drained = false;
+    for (int i = 0; i < count; i++) {
+      Shard shard = all[(start + i) % count];
       if (shard.queuedRequests > 0) {
+        if (drained && !anyBandOpen(shard)) {
+          return;
+        }
         drain(shard);
+        drained = true;
       }
     }
+  }
+
+  /** Whether saturation is below some band's ceiling, so a drain may dispatch. */
+  private boolean anyBandOpen(Shard shard) {
+    double saturation = detector.saturation();
+    int bandCount = shard.bands.length;
+    for (int rank = 0; rank < bandCount; rank++) {
+      if (saturation < usageLimit.ceiling(saturation, rank, bandCount)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void dispatchBatches(Shard shard) {
@@ -543,7 +609,7 @@ final class DefaultFlowController implements FlowController {
             now = ticker.read();
           }
           removeLocked(item, true);
-          markDispatched(item);
+          item.state = QueuedRequest.DISPATCHED;
           batch[count++] = item;
         }
       } finally {
@@ -593,19 +659,19 @@ final class DefaultFlowController implements FlowController {
   }
 
   private void completeDispatch(QueuedRequest item, long waitNanos) {
-    DefaultAdmission admission = new DefaultAdmission(this, item, waitNanos);
+    DefaultAdmission admission = DefaultAdmission.dequeued(this, item, waitNanos);
     if (item.future.admit(admission)) {
       count(item.flow, Outcome.DISPATCHED);
       notifyOutcome(item.request, Outcome.DISPATCHED, waitNanos);
       admission.counted();
     } else {
-      returnInFlight(item); // the caller withdrew first: it counts and releases the lease
+      returnInFlight(item.request); // the caller withdrew first: it counts and releases the lease
     }
   }
 
   /** Gives back a dispatched request's in-flight slot and wakes dispatch. */
-  void returnInFlight(QueuedRequest item) {
-    detector.onFinished(item.request);
+  void returnInFlight(FlowRequest request) {
+    detector.onFinished(request);
     drainAll();
   }
 
@@ -613,15 +679,15 @@ final class DefaultFlowController implements FlowController {
    * The last step of a dispatched request, once its admission is closed and its outcome counted
    * (in either order): report the close and release the flow lease.
    */
-  void afterAdmission(QueuedRequest item) {
+  void afterAdmission(FlowRequest request, Flow flow) {
     if (hasListener) {
       try {
-        listener.onAdmissionClosed(item.request);
+        listener.onAdmissionClosed(request);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
       }
     }
-    item.flow.release();
+    flow.release();
   }
 
   private void onSaturationSignal() {

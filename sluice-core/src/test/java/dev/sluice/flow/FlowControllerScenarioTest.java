@@ -69,6 +69,56 @@ class FlowControllerScenarioTest {
   }
 
   @Test
+  void aRequestDispatchedOnArrivalIsCountedBeforeItsCallerSeesIt() throws InterruptedException {
+    try (Harness h = Harness.withLimit(1)) {
+      FlowRequest first = named("first", "t", 0);
+      CompletableFuture<Admission> future = h.submit(first);
+      assertThat(future).isCompleted();
+      assertThat(h.recorder.outcomeOf(first)).isEqualTo(Outcome.DISPATCHED);
+      assertThat(h.controller.stats().flow(FlowKey.of("t", 0)).inFlightRequests()).isEqualTo(1);
+
+      assertThat(future.cancel(true)).as("too late to withdraw").isFalse();
+      assertThat(future.completeExceptionally(new IllegalStateException())).isFalse();
+      assertThat(future.complete(null)).isFalse();
+      assertThat(h.controller.stats().count(Outcome.EVICTED_CANCELLED)).isZero();
+      assertThat(h.controller.stats().inFlightRequests()).as("still holds its slot").isEqualTo(1);
+
+      Admission admission = future.join();
+      admission.close();
+      admission.close();
+      assertThat(h.controller.stats().inFlightRequests()).isZero();
+      try (Admission acquired = h.controller.acquire(named("second", "t", 0))) {
+        assertThat(acquired.queueWaitNanos()).isZero();
+        assertThat(h.controller.stats().inFlightRequests()).as("the slot came back once").isEqualTo(1);
+      }
+      assertThat(h.controller.stats().count(Outcome.DISPATCHED)).isEqualTo(2);
+      h.assertQuiet();
+    }
+  }
+
+  @Test
+  void aFreedSlotReachesWorkQueuedOnEveryShard() {
+    try (Harness h = new Harness(1, b -> b.shards(2))) {
+      h.submit(named("blocker", "x", 0));
+      List<FlowRequest> waiting = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        // One flow with bytes: JSQ by the flow's queued bytes spreads it over both shards.
+        waiting.add(FlowRequest.builder(FlowKey.of("t", 0)).id("r" + i).byteSize(100).build());
+        h.submit(waiting.get(i));
+      }
+      assertThat(h.controller.stats().queuedRequests()).isEqualTo(6);
+
+      // JSQ put r0, r2, r4 on one shard and r1, r3, r5 on the other: closers take turns.
+      List<FlowRequest> dispatched = h.dispatchNext(6);
+      assertThat(dispatched.subList(0, 2)).as("neither shard waits for the other to empty")
+          .containsExactlyInAnyOrder(waiting.get(0), waiting.get(1));
+      assertThat(dispatched).containsExactlyInAnyOrderElementsOf(waiting);
+      assertThat(h.detector.inFlightRequests()).as("one slot: one dispatch per close").isEqualTo(1);
+      h.assertQuiet();
+    }
+  }
+
+  @Test
   void strictPriorityServesHigherBandsFirst() {
     try (Harness h = new Harness(1, b -> b.bands(BandConfig.of(10), BandConfig.of(0)))) {
       h.submit(named("blocker", "t", 0));

@@ -7,13 +7,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A detector with a fixed number of slots, taken on dispatch and given back on close: the
  * benchmark stand-in for a backend, as GIE's {@code benchDetector}. Saturation is
- * {@code inFlight / slots}, so the gate closes exactly when every slot is taken. The controller
- * checks it and counts the dispatch under the same shard lock, so with one shard a slot is
- * granted atomically; with {@code S} shards at most {@code S - 1} extra can be in flight.
+ * {@code inFlight / slots}, so the gate closes exactly when every slot is taken; a slot is granted
+ * by one CAS in {@link #tryDispatch}, so concurrent dispatchers (shards, threads, arrivals
+ * dispatched without a lock) never take more slots than there are.
  */
 public final class SlotDetector implements SaturationDetector {
   private final AtomicLong inFlight = new AtomicLong();
-  private final double slots;
+  private final long slots;
 
   /** A detector with {@code slots} slots. */
   public SlotDetector(long slots) {
@@ -25,7 +25,20 @@ public final class SlotDetector implements SaturationDetector {
 
   @Override
   public double saturation() {
-    return inFlight.get() / slots;
+    return (double) inFlight.get() / slots;
+  }
+
+  @Override
+  public boolean tryDispatch(FlowRequest request, double ceiling) {
+    for (;;) {
+      long taken = inFlight.get();
+      if (!((double) taken / slots < ceiling)) {
+        return false;
+      }
+      if (inFlight.compareAndSet(taken, taken + 1)) {
+        return true;
+      }
+    }
   }
 
   @Override

@@ -1,17 +1,9 @@
 package dev.sluice.bench.jmh;
 
-import dev.sluice.bench.harness.InertScheduler;
-import dev.sluice.bench.harness.SlotDetector;
-import dev.sluice.bench.harness.Zipf;
+import dev.sluice.bench.harness.SaturatedWorkload;
 import dev.sluice.flow.Admission;
-import dev.sluice.flow.BandConfig;
 import dev.sluice.flow.FlowController;
-import dev.sluice.flow.FlowControllerConfig;
-import dev.sluice.flow.FlowKey;
-import dev.sluice.flow.FlowRequest;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,12 +29,12 @@ import org.openjdk.jmh.annotations.Threads;
  * operation closes the oldest admission (which frees a slot, so the closing thread dispatches the
  * next queued request) and submits a new request in its place (which queues, as the backend is
  * full). So operations per second are dispatches per second, and each includes one enqueue, one
- * fair pick and one dispatch. No sleeps model work. Flow {@code i} is in band {@code i % P}; request
- * sizes are 100 B to 9 KB by Knuth's multiplicative hash, as GIE's. With {@code W <= L} nothing
- * queues (GIE skips those points; so do the commands in docs/benchmarks.md).
+ * fair pick and one dispatch. No sleeps model work. The workload is {@link SaturatedWorkload}'s.
+ * With {@code W <= L} nothing queues (GIE skips those points; so do the commands in
+ * docs/benchmarks.md).
  *
- * <p>Single-threaded by design ({@link Threads} = 1): on a 2-core machine a second submitter
- * thread measures lock hand-off, which {@link AdmissionBenchmark} at {@code -t 2} already shows.
+ * <p>One benchmark thread ({@link Threads} = 1), so the harness's own bookkeeping is a plain
+ * deque; {@link ConcurrentDispatchBenchmark} runs the same workload from several threads.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -50,8 +42,6 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class SaturatedDispatchBenchmark {
-  private static final int SAMPLES = 1 << 20;
-
   @Param({"1", "100"})
   public int limit;
 
@@ -68,8 +58,7 @@ public class SaturatedDispatchBenchmark {
   public int shards;
 
   private FlowController controller;
-  private FlowRequest[] requests;
-  private int[] flowSamples;
+  private SaturatedWorkload workload;
   private int next;
   private final ArrayDeque<Admission> admitted = new ArrayDeque<>();
   private final BiConsumer<Admission, Throwable> onDispatch = (admission, failure) -> {
@@ -82,22 +71,8 @@ public class SaturatedDispatchBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    List<BandConfig> bandConfigs = new ArrayList<>();
-    for (int priority = 0; priority < bands; priority++) {
-      bandConfigs.add(BandConfig.builder(priority).maxRequests(0).maxBytes(0).build());
-    }
-    controller = FlowController.create(FlowControllerConfig.builder()
-        .bands(bandConfigs)
-        .shards(shards)
-        .saturationDetector(new SlotDetector(limit))
-        .scheduler(InertScheduler.INSTANCE)
-        .build());
-    requests = new FlowRequest[flows];
-    for (int i = 0; i < flows; i++) {
-      long size = 100 + ((i * 2654435761L) & 0xFFFFFFFFL) % 9_000;
-      requests[i] = FlowRequest.builder(FlowKey.of("flow-" + i, i % bands)).byteSize(size).build();
-    }
-    flowSamples = new Zipf(flows, 1.1).samples(SAMPLES, 1);
+    workload = new SaturatedWorkload(limit, bands, flows, shards);
+    controller = workload.controller();
     for (int i = 0; i < submitters; i++) {
       submitOne();
     }
@@ -114,8 +89,7 @@ public class SaturatedDispatchBenchmark {
   }
 
   private void submitOne() {
-    FlowRequest request = requests[flowSamples[next++ & (SAMPLES - 1)]];
-    controller.submit(request).whenComplete(onDispatch);
+    controller.submit(workload.request(next++)).whenComplete(onDispatch);
   }
 
   /** One dispatch: close the oldest admission (dispatching a queued request), submit a new one. */

@@ -21,7 +21,8 @@ import org.knowm.xchart.style.Styler;
  *
  * <p>{@code java -Djava.awt.headless=true -cp benchmarks.jar dev.sluice.bench.report.JmhReport
  * RESULTS_DIR DOCS_DIR} reads {@code admission-t1.csv}, {@code admission-t2.csv},
- * {@code saturated-l1.csv}, {@code saturated-l100.csv} and {@code queues.csv} (those present) and
+ * {@code saturated-l1.csv}, {@code saturated-l100.csv}, {@code concurrent-t1.csv},
+ * {@code concurrent-t2.csv} and {@code queues.csv} (those present) and
  * writes {@code DOCS_DIR/jmh-results.md} and {@code DOCS_DIR/img/jmh-*.png}.
  */
 public final class JmhReport {
@@ -54,6 +55,11 @@ public final class JmhReport {
     if (!saturated.isEmpty()) {
       md.append(saturated(saturated));
       saturatedChart(saturated, docs.resolve("img/jmh-saturated.png"));
+    }
+    List<Result> concurrent = new ArrayList<>(read(results.resolve("concurrent-t1.csv")));
+    concurrent.addAll(read(results.resolve("concurrent-t2.csv")));
+    if (!concurrent.isEmpty()) {
+      md.append(concurrent(concurrent));
     }
     List<Result> queues = read(results.resolve("queues.csv"));
     if (!queues.isEmpty()) {
@@ -151,6 +157,18 @@ public final class JmhReport {
       md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %,.0f | %,.0f | %.0f |%n",
           r.param("limit"), r.param("bands"), r.param("flows"), r.param("submitters"), r.param("shards"),
           r.score(), r.error(), r.bytesPerOp()));
+    }
+    return md.append('\n').toString();
+  }
+
+  static String concurrent(List<Result> results) {
+    StringBuilder md = new StringBuilder("## Saturated dispatch from several threads (dispatches/s, all threads)\n\n");
+    md.append("| threads | L | P | F | W | S | dispatches/s | ± (99.9 %) | B/dispatch |\n"
+        + "|---|---|---|---|---|---|---|---|---|\n");
+    for (Result r : results) {
+      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %,.0f | %,.0f | %.0f |%n",
+          r.threads(), r.param("limit"), r.param("bands"), r.param("flows"), r.param("submitters"),
+          r.param("shards"), r.score(), r.error(), r.bytesPerOp()));
     }
     return md.append('\n').toString();
   }

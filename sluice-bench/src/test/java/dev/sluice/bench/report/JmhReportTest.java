@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,16 @@ class JmhReportTest {
     assertThat(results.get(1).param("queue")).isEqualTo("max-min-heap");
     assertThat(results.get(1).error()).isNaN();
     assertThat(JmhReport.queues(results)).contains("| addRemove | list | 0 | 21.5 ± 1.3 | 32 |");
+  }
+
+  @Test
+  void theConcurrentTableShowsThreadsAndShards() {
+    Map<String, String> params = Map.of("limit", "100", "bands", "8", "flows", "10000",
+        "submitters", "1000", "shards", "2");
+    JmhReport.Result twoThreads = new JmhReport.Result("ConcurrentDispatchBenchmark.dispatch", 2,
+        2_179_548.9, 582_915.8, "ops/s", params, 240.0);
+    assertThat(JmhReport.concurrent(List.of(twoThreads)))
+        .contains("| 2 | 100 | 8 | 10000 | 1000 | 2 | 2,179,549 | 582,916 | 240 |");
   }
 
   @Test

@@ -1,0 +1,107 @@
+package dev.sluice.bench.jmh;
+
+import dev.sluice.bench.harness.SaturatedWorkload;
+import dev.sluice.flow.Admission;
+import dev.sluice.flow.FlowController;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.infra.ThreadParams;
+
+/**
+ * {@link SaturatedDispatchBenchmark}'s operation from several threads at once (run with
+ * {@code -t 1} and {@code -t 2}): each thread closes any admission (the closer, or the thread
+ * already dispatching that shard, then dispatches the next queued request) and submits a new
+ * request. The admissions in flight are shared through a {@link ConcurrentLinkedQueue}, which
+ * both thread counts pay for, so compare the two thread counts of this benchmark with each other,
+ * not with the single-threaded matrix. Threads draw disjoint stretches of the Zipf stream. With
+ * {@code S = 2} shards the threads can dispatch on different shard locks.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class ConcurrentDispatchBenchmark {
+
+  @Param({"100"})
+  public int limit;
+
+  @Param({"8"})
+  public int bands;
+
+  @Param({"10000"})
+  public int flows;
+
+  @Param({"1000"})
+  public int submitters;
+
+  @Param({"1", "2"})
+  public int shards;
+
+  private FlowController controller;
+  private SaturatedWorkload workload;
+  private final ConcurrentLinkedQueue<Admission> admitted = new ConcurrentLinkedQueue<>();
+  private final BiConsumer<Admission, Throwable> onDispatch = (admission, failure) -> {
+    if (admission != null) {
+      admitted.add(admission);
+    } else {
+      throw new IllegalStateException("a request failed in the concurrent benchmark", failure);
+    }
+  };
+
+  /** A benchmark thread's position in the request stream. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    int next;
+
+    @Setup(Level.Trial)
+    public void setUp(ThreadParams thread) {
+      next = SaturatedWorkload.start(thread.getThreadIndex(), thread.getThreadCount());
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    if (submitters <= limit) {
+      throw new IllegalArgumentException("submitters: " + submitters + " (expected > limit " + limit
+          + ", so that requests queue)");
+    }
+    workload = new SaturatedWorkload(limit, bands, flows, shards);
+    controller = workload.controller();
+    for (int i = 0; i < submitters; i++) {
+      controller.submit(workload.request(-1 - i)).whenComplete(onDispatch);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    controller.close();
+    admitted.forEach(Admission::close);
+    admitted.clear();
+  }
+
+  /** One dispatch: close an admission (dispatching a queued request), submit a new one. */
+  @Benchmark
+  public Admission dispatch(Cursor cursor) {
+    Admission done;
+    while ((done = admitted.poll()) == null) {
+      Thread.onSpinWait(); // the other thread is between closing and dispatching
+    }
+    done.close();
+    controller.submit(workload.request(cursor.next++)).whenComplete(onDispatch);
+    return done;
+  }
+}
