@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,6 +51,9 @@ public class AdmissionBenchmark {
   private SemaphoreBulkhead bulkhead;
   private SimpleLimiter<Void> simpleLimiter;
   private AtomicInteger counter;
+  private final AtomicLong floorDetector = new AtomicLong();
+  private final AtomicLong floorLease = new AtomicLong();
+  private final AtomicLong floorOutcomes = new AtomicLong();
   private ReentrantLock lock;
   private FlowController controller;
   private FlowController openController;
@@ -133,6 +137,44 @@ public class AdmissionBenchmark {
         return true;
       }
     }
+  }
+
+  /**
+   * The floor for Sluice's fast path as designed: the atomic steps its guarantees need, on
+   * separate words shared like Sluice's (one detector, one flow), with nothing else. Detector grant
+   * (bounded CAS) and finish: the exact concurrency limit, what a {@code Semaphore} does. Flow
+   * lease taken (CAS, refused once collected) and released: a flow with work is never collected,
+   * and its in-flight count. Outcome counter: per-flow statistics. Close flag (CAS): the admission
+   * closes once. Plus 64 B in three objects, as Sluice's admission and completed future.
+   */
+  @Benchmark
+  public Object guaranteesFloor() {
+    for (;;) {
+      long granted = floorDetector.get();
+      if (granted >= NEVER_EXHAUSTED) {
+        return null;
+      }
+      if (floorDetector.compareAndSet(granted, granted + 1)) {
+        break;
+      }
+    }
+    for (;;) {
+      long lease = floorLease.get();
+      if (lease == -1) {
+        return null; // collected: never here
+      }
+      if (floorLease.compareAndSet(lease, lease + (1L << 32) + 1)) {
+        break;
+      }
+    }
+    floorOutcomes.incrementAndGet();
+    AtomicInteger closed = new AtomicInteger();
+    CompletableFuture<Object> future = CompletableFuture.completedFuture(new Object[] {closed, null});
+    if (closed.compareAndSet(0, 1)) {
+      floorDetector.decrementAndGet();
+      floorLease.decrementAndGet();
+    }
+    return future;
   }
 
   /** The floor for an async API: a {@code CompletableFuture} created, completed and read. */

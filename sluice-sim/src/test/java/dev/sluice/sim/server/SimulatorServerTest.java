@@ -214,6 +214,25 @@ class SimulatorServerTest {
     }
   }
 
+  @Test
+  void disconnectOfANonStreamingRequestAbortsItToo() throws Exception {
+    EngineConfig config = KNOWN_LATENCIES.toBuilder().maxNumSeqs(1).build();
+    try (SimFixture sim = new SimFixture(config)) {
+      SimFixture.Stream first = sim.stream("/v1/chat/completions", chat(10, 100, false));
+      assertThat(sim.events.next()).isEqualTo("admitted:0");
+      sim.stream("/v1/chat/completions", chat(10, 2, false));
+      assertThat(sim.events.next()).isEqualTo("queued:1");
+      sim.clock.advance(Duration.ofMillis(110)); // generating; nothing is sent until it ends
+
+      first.call.cancel();
+      assertThat(sim.events.next()).isEqualTo("aborted:0");
+      assertThat(sim.events.next()).isEqualTo("admitted:1");
+      PrometheusParser metrics = sim.metrics();
+      assertThat(metrics.value("vllm:num_requests_running")).isEqualTo(1);
+      assertThat(metrics.value("vllm:request_success_total", "finished_reason", "abort")).isEqualTo(1);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(MetricsFlavor.class)
   void metricsParseInBothFlavours(MetricsFlavor flavor) throws Exception {
