@@ -677,9 +677,10 @@ final class DefaultFlowController implements FlowController {
 
   /**
    * The last step of a dispatched request, once its admission is closed and its outcome counted
-   * (in either order): report the close and release the flow lease.
+   * (in either order): release the flow lease, then report the close.
    */
   void afterAdmission(FlowRequest request, Flow flow) {
+    flow.release(); // first, so that the listener sees the request out of flight in the stats
     if (hasListener) {
       try {
         listener.onAdmissionClosed(request);
@@ -687,7 +688,6 @@ final class DefaultFlowController implements FlowController {
         LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
       }
     }
-    flow.release();
   }
 
   private void onSaturationSignal() {

@@ -20,7 +20,11 @@ public interface FlowControlListener {
    */
   default void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {}
 
-  /** Dispatched work finished: its {@link Admission} was closed. */
+  /**
+   * Dispatched work finished: its {@link Admission} was closed. The controller's statistics
+   * already count it out of flight, so a listener waiting for in-flight work to reach zero can
+   * read {@link FlowController#stats()} here.
+   */
   default void onAdmissionClosed(FlowRequest request) {}
 
   /** A flow was created on first use. */

@@ -46,8 +46,11 @@ public interface FlowController extends AutoCloseable {
    * exceptionally with a {@link FlowControlException} naming the {@link Outcome} and the reason.
    * Cancelling the future, or completing it exceptionally yourself (as
    * {@link CompletableFuture#orTimeout} does), withdraws the request at once
-   * ({@link Outcome#EVICTED_CANCELLED}); it stops holding capacity immediately. Completing it
-   * normally yourself is refused with {@link UnsupportedOperationException}.
+   * ({@link Outcome#EVICTED_CANCELLED}); it stops holding capacity immediately. Completing a
+   * pending future normally yourself is refused with {@link UnsupportedOperationException}. A
+   * request dispatched on arrival comes back as an already completed future: cancelling or
+   * completing it changes nothing, as for any completed {@link CompletableFuture}; close the
+   * admission to give the capacity back.
    */
   CompletableFuture<Admission> submit(FlowRequest request);
 

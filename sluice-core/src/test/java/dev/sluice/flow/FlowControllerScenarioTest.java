@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +94,28 @@ class FlowControllerScenarioTest {
       }
       assertThat(h.controller.stats().count(Outcome.DISPATCHED)).isEqualTo(2);
       h.assertQuiet();
+    }
+  }
+
+  @Test
+  void aListenerToldOfACloseSeesTheRequestOutOfFlight() {
+    AtomicReference<FlowController> controller = new AtomicReference<>();
+    List<String> seen = new ArrayList<>();
+    FlowControlListener listener = new FlowControlListener() {
+      @Override
+      public void onAdmissionClosed(FlowRequest request) {
+        FlowStats stats = controller.get().stats();
+        seen.add(request.flowKey().id() + " in flight: " + stats.flow(request.flowKey()).inFlightRequests()
+            + ", all: " + stats.inFlightRequests());
+      }
+    };
+    try (Harness h = new Harness(1, b -> b.listener(listener))) {
+      controller.set(h.controller);
+      Admission onArrival = h.controller.submit(request("a", 0)).join();
+      CompletableFuture<Admission> queued = h.controller.submit(request("b", 0));
+      onArrival.close(); // dispatches the queued one first, then reports the close
+      queued.join().close();
+      assertThat(seen).containsExactly("a in flight: 0, all: 1", "b in flight: 0, all: 0");
     }
   }
 
