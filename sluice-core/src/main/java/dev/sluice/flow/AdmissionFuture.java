@@ -3,7 +3,8 @@ package dev.sluice.flow;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The future {@link FlowController#submit} returns. Only the controller completes it normally;
+ * The future {@link FlowController#submit} returns for a request that queues (one dispatched on
+ * arrival gets a future created complete). Only the controller completes it normally;
  * a caller's cancellation or exceptional completion withdraws the request. Whoever completes it
  * first decides the request's one outcome.
  */

@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * future callback on another thread can be that fast). The flow lease, and the close event, are
  * therefore released by whichever of the two comes second, so a flow is never collected before its
  * outcome is counted on it. A request dispatched on arrival is counted before its caller sees the
- * admission, which is then created {@linkplain #counted(DefaultFlowController, FlowRequest, Flow)
- * counted}.
+ * admission: that admission is created {@linkplain #countedAtCreation counted}, a final field, so
+ * every thread sees it however the admission was handed over, and {@link #state} starts at 0
+ * without a store.
  */
 final class DefaultAdmission implements Admission {
   private static final AtomicIntegerFieldUpdater<DefaultAdmission> STATE =
@@ -23,27 +24,27 @@ final class DefaultAdmission implements Admission {
   private final FlowRequest request;
   private final Flow flow;
   private final long queueWaitNanos;
+  /** Dispatched on arrival: counted before the admission existed. */
+  private final boolean countedAtCreation;
   private volatile int state;
 
   private DefaultAdmission(DefaultFlowController controller, FlowRequest request, Flow flow,
-      long queueWaitNanos, int state) {
+      long queueWaitNanos, boolean countedAtCreation) {
     this.controller = controller;
     this.request = request;
     this.flow = flow;
     this.queueWaitNanos = queueWaitNanos;
-    // A release store, not a volatile one: no fence on the fast path. The admission reaches other
-    // threads only through a future's completion or a return, which publish it.
-    STATE.lazySet(this, state);
+    this.countedAtCreation = countedAtCreation;
   }
 
   /** The admission of a request taken from a queue; {@link #counted()} follows the counting. */
   static DefaultAdmission dequeued(DefaultFlowController controller, QueuedRequest item, long queueWaitNanos) {
-    return new DefaultAdmission(controller, item.request, item.flow, queueWaitNanos, 0);
+    return new DefaultAdmission(controller, item.request, item.flow, queueWaitNanos, false);
   }
 
   /** The admission of a request dispatched on arrival and already counted. */
   static DefaultAdmission counted(DefaultFlowController controller, FlowRequest request, Flow flow) {
-    return new DefaultAdmission(controller, request, flow, 0, COUNTED);
+    return new DefaultAdmission(controller, request, flow, 0, true);
   }
 
   @Override
@@ -68,12 +69,12 @@ final class DefaultAdmission implements Admission {
       return;
     }
     controller.returnInFlight(request);
-    if ((previous & COUNTED) != 0) {
+    if (countedAtCreation || (previous & COUNTED) != 0) {
       controller.afterAdmission(request, flow);
     }
   }
 
-  /** The controller counted the dispatch. */
+  /** The controller counted the dispatch of a {@linkplain #dequeued dequeued} request. */
   void counted() {
     if ((getAndMark(COUNTED) & CLOSED) != 0) {
       controller.afterAdmission(request, flow);

@@ -21,14 +21,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * The flow controller engine.
  *
  * <p><b>Locks.</b> Each {@link Shard} has a lock guarding its queues, counters and policy state;
- * admission (capacity check plus enqueue) and dispatch decisions are made under it, so multi-level
- * limits are checked atomically. The registry lock guards flow and band creation and collection
+ * admission (capacity check plus enqueue) and dispatch from the queues are decided under it, so
+ * multi-level limits are checked atomically. A request that finds its shard's queues empty is
+ * dispatched on arrival without the lock: the detector's atomic {@code tryDispatch} grants it. The registry lock guards flow and band creation and collection
  * and resharding; it is taken before shard locks, never while holding one. Futures, listeners and
  * the scheduler are called only after every lock is released.
  *
- * <p><b>Ownership.</b> Whoever takes a request out of its queue (under the shard lock) owns its
- * queue accounting and, if it dispatched it, its in-flight slot. Whoever completes its future first
- * decides its one outcome, counts it, and then releases the flow lease (a dispatched request's
+ * <p><b>Ownership.</b> A request dispatched on arrival has no queue record and no pending future:
+ * its submitter counts it before returning the admission. Otherwise, whoever takes a request out
+ * of its queue (under the shard lock) owns its queue accounting and, if it dispatched it, its
+ * in-flight slot. Whoever completes its future first decides its one outcome, counts it, and then releases the flow lease (a dispatched request's
  * lease goes when its admission closes). The two differ only when the caller cancels while the
  * controller is finishing the request: the canceller counts {@link Outcome#EVICTED_CANCELLED} and
  * releases the lease; the controller's path only returns the in-flight slot it took.
@@ -187,8 +189,8 @@ final class DefaultFlowController implements FlowController {
    * Dispatches without the shard lock if nothing is queued on the shard the request would join
    * and the detector grants the room atomically; counts the dispatch before anyone sees the
    * admission. Null otherwise: the request then goes through the queue. A request queued
-   * concurrently is not overtaken unfairly: it arrived at the same moment, and the next admission
-   * close dispatches it.
+   * concurrently is not overtaken unfairly: it arrived at the same moment, and a later drain (an
+   * admission close, a signal) dispatches it.
    */
   private Admission dispatchOnArrival(FlowRequest request, Flow flow) {
     FlowShard flowShard = leastQueuedBytes(flow.shards);
@@ -375,6 +377,8 @@ final class DefaultFlowController implements FlowController {
           // Skip the second lock round trip of a drain while this band is gated. Safe: a closer
           // returns capacity before it reads the queue counter this thread wrote before reading
           // saturation here, so one of the two sees the other and the request is not stranded.
+          // (A closer may still pass this shard by, but only when the gate is closed again: then
+          // someone else holds capacity, and gives it back through another drain.)
           double saturationNow = detector.saturation();
           needsDrain = saturationNow < usageLimit.ceiling(saturationNow, band.rank, shard.bands.length);
           if (item.deadlineNanos < shard.timerAtNanos) {
@@ -557,9 +561,9 @@ final class DefaultFlowController implements FlowController {
 
   /**
    * Drains the shards with queued work, starting at a rotating shard so that concurrent closers
-   * spread over the shard locks and no shard always comes first. After the first drain the others
-   * are skipped once no band can dispatch: whoever took the capacity wakes dispatch again when it
-   * gives it back (and a detector signals when its saturation falls).
+   * spread over the shard locks and no shard always comes first. After the first drain, a shard
+   * whose bands are all gated is passed by: whoever took the capacity wakes dispatch again when
+   * it gives it back, and a detector fed from outside signals when its readings change.
    */
   private void drainAll() {
     Shard[] all = shards;
@@ -570,7 +574,7 @@ final class DefaultFlowController implements FlowController {
       Shard shard = all[(start + i) % count];
       if (shard.queuedRequests > 0) {
         if (drained && !anyBandOpen(shard)) {
-          return;
+          continue; // ceilings may depend on the band count, which a draining shard keeps lower
         }
         drain(shard);
         drained = true;

@@ -23,7 +23,8 @@ public interface FlowControlListener {
   /**
    * Dispatched work finished: its {@link Admission} was closed. The controller's statistics
    * already count it out of flight, so a listener waiting for in-flight work to reach zero can
-   * read {@link FlowController#stats()} here.
+   * read {@link FlowController#stats()} here. The request no longer holds its flow, so an idle
+   * flow may be collected (and reported) before a slow listener runs.
    */
   default void onAdmissionClosed(FlowRequest request) {}
 

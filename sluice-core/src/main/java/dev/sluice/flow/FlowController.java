@@ -50,7 +50,7 @@ public interface FlowController extends AutoCloseable {
    * pending future normally yourself is refused with {@link UnsupportedOperationException}. A
    * request dispatched on arrival comes back as an already completed future: cancelling or
    * completing it changes nothing, as for any completed {@link CompletableFuture}; close the
-   * admission to give the capacity back.
+   * admission to give the capacity back (obtruding another value on it would lose the admission).
    */
   CompletableFuture<Admission> submit(FlowRequest request);
 

@@ -3,8 +3,9 @@ package dev.sluice.flow;
 import dev.sluice.flow.queue.QueueItem;
 
 /**
- * The controller's record of one submitted request. Its mutable fields are guarded by the lock of
- * the shard it was admitted to; {@link #state} says who owns the request's resources.
+ * The controller's record of one request that did not dispatch on arrival: queued, or refused.
+ * Its mutable fields are guarded by the lock of the shard it was admitted to; {@link #state} says
+ * who owns the request's resources.
  */
 final class QueuedRequest implements QueueItem {
 

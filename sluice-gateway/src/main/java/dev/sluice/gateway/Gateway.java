@@ -201,7 +201,9 @@ public final class Gateway implements AutoCloseable {
           return;
         }
         try {
-          drainSignal.wait(Math.max(1, remaining / 1_000_000));
+          // Woken by each admission close; also looks again every 50 ms, because a request that
+          // was refused (shutdown) held its flow for a moment without ever closing an admission.
+          drainSignal.wait(Math.max(1, Math.min(50, remaining / 1_000_000)));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
