@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.bench.heap.RetainedHeapProbe;
 import dev.sluice.bench.jmh.AdmissionBenchmark;
 import dev.sluice.bench.jmh.ConcurrentDispatchBenchmark;
+import dev.sluice.bench.jmh.MassCancellationBenchmark;
 import dev.sluice.bench.jmh.QueueBenchmark;
 import dev.sluice.bench.jmh.SaturatedDispatchBenchmark;
+import dev.sluice.bench.jmh.TopologyChurnBenchmark;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,43 @@ class BenchmarkSmokeTest {
       assertThat(r.getParams().getThreads()).isEqualTo(2);
       assertThat(r.getPrimaryResult().getScore()).isGreaterThan(10_000);
     });
+  }
+
+  @Test
+  void gieHighShardSortPointsRunOnTheSaturatedBenchmark() throws RunnerException {
+    Collection<RunResult> results = new Runner(brief(SaturatedDispatchBenchmark.class)
+        .param("limit", "50")
+        .param("bands", "1")
+        .param("flows", "100")
+        .param("submitters", "100")
+        .param("shards", "256")
+        .timeUnit(TimeUnit.SECONDS)
+        .build()).run();
+    assertThat(results).singleElement()
+        .satisfies(r -> assertThat(r.getPrimaryResult().getScore()).isGreaterThan(1_000));
+  }
+
+  @Test
+  void massCancellationWithdrawsAndExpires() throws RunnerException {
+    // Each run's tear-down fails it if nothing was withdrawn or expired.
+    Collection<RunResult> results = new Runner(brief(MassCancellationBenchmark.class)
+        .param("shards", "2")
+        .timeUnit(TimeUnit.SECONDS)
+        .build()).run();
+    assertThat(results).extracting(r -> r.getParams().getBenchmark().replaceAll(".*\\.", ""))
+        .containsExactlyInAnyOrder("cancel", "expire");
+    assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isGreaterThan(10_000));
+  }
+
+  @Test
+  void topologyChurnCreatesAndCollectsFlows() throws RunnerException {
+    // The tear-down fails the run unless flows were created and collected while it ran.
+    Collection<RunResult> results = new Runner(brief(TopologyChurnBenchmark.class)
+        .param("idleMillis", "1")
+        .timeUnit(TimeUnit.SECONDS)
+        .build()).run();
+    assertThat(results).singleElement()
+        .satisfies(r -> assertThat(r.getPrimaryResult().getScore()).isGreaterThan(1_000));
   }
 
   @Test

@@ -5,8 +5,10 @@ import dev.sluice.flow.FlowController;
 import dev.sluice.flow.FlowControllerConfig;
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The controller and request stream of GIE's saturated performance matrix, shared by the
@@ -24,20 +26,28 @@ public final class SaturatedWorkload {
 
   /** Builds the controller and the request stream. */
   public SaturatedWorkload(int limit, int bands, int flows, int shards) {
+    this(limit, bands, flows, shards, null, UnaryOperator.identity());
+  }
+
+  /**
+   * Builds the controller and the request stream, every request with {@code ttl} (null: none),
+   * after {@code configure} has had its say on the controller's configuration (a clock, say).
+   */
+  public SaturatedWorkload(int limit, int bands, int flows, int shards, Duration ttl,
+      UnaryOperator<FlowControllerConfig.Builder> configure) {
     List<BandConfig> bandConfigs = new ArrayList<>();
     for (int priority = 0; priority < bands; priority++) {
       bandConfigs.add(BandConfig.builder(priority).maxRequests(0).maxBytes(0).build());
     }
-    controller = FlowController.create(FlowControllerConfig.builder()
+    controller = FlowController.create(configure.apply(FlowControllerConfig.builder()
         .bands(bandConfigs)
         .shards(shards)
         .saturationDetector(new SlotDetector(limit))
-        .scheduler(InertScheduler.INSTANCE)
-        .build());
+        .scheduler(InertScheduler.INSTANCE)).build());
     requests = new FlowRequest[flows];
     for (int i = 0; i < flows; i++) {
       long size = 100 + ((i * 2654435761L) & 0xFFFFFFFFL) % 9_000;
-      requests[i] = FlowRequest.builder(FlowKey.of("flow-" + i, i % bands)).byteSize(size).build();
+      requests[i] = FlowRequest.builder(FlowKey.of("flow-" + i, i % bands)).byteSize(size).ttl(ttl).build();
     }
     flowSamples = new Zipf(flows, 1.1).samples(SAMPLES, 1);
   }

@@ -22,7 +22,8 @@ import org.knowm.xchart.style.Styler;
  * <p>{@code java -Djava.awt.headless=true -cp benchmarks.jar dev.sluice.bench.report.JmhReport
  * RESULTS_DIR DOCS_DIR} reads {@code admission-t1.csv}, {@code admission-t2.csv},
  * {@code saturated-l1.csv}, {@code saturated-l100.csv}, {@code concurrent-t1.csv},
- * {@code concurrent-t2.csv} and {@code queues.csv} (those present) and
+ * {@code concurrent-t2.csv}, {@code gie-highshard.csv}, {@code gie-churn.csv} and
+ * {@code queues.csv} (those present) and
  * writes {@code DOCS_DIR/jmh-results.md} and {@code DOCS_DIR/img/jmh-*.png}.
  */
 public final class JmhReport {
@@ -60,6 +61,11 @@ public final class JmhReport {
     concurrent.addAll(read(results.resolve("concurrent-t2.csv")));
     if (!concurrent.isEmpty()) {
       md.append(concurrent(concurrent));
+    }
+    List<Result> gie = new ArrayList<>(read(results.resolve("gie-highshard.csv")));
+    gie.addAll(read(results.resolve("gie-churn.csv")));
+    if (!gie.isEmpty()) {
+      md.append(gieOthers(gie));
     }
     List<Result> queues = read(results.resolve("queues.csv"));
     if (!queues.isEmpty()) {
@@ -169,6 +175,22 @@ public final class JmhReport {
       md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %,.0f | %,.0f | %.0f |%n",
           r.threads(), r.param("limit"), r.param("bands"), r.param("flows"), r.param("submitters"),
           r.param("shards"), r.score(), r.error(), r.bytesPerOp()));
+    }
+    return md.append('\n').toString();
+  }
+
+  static String gieOthers(List<Result> results) {
+    StringBuilder md = new StringBuilder("## GIE's other benchmarks (operations/s, higher is better)\n\n");
+    md.append("| benchmark | parameters | operations/s | ± (99.9 %) | B/op |\n|---|---|---|---|---|\n");
+    for (Result r : results) {
+      StringBuilder params = new StringBuilder();
+      r.params().forEach((name, value) -> {
+        if (!value.isEmpty() && !value.equals("N/A")) {
+          params.append(params.length() == 0 ? "" : ", ").append(name).append('=').append(value);
+        }
+      });
+      md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.0f |%n",
+          r.benchmark(), params, r.score(), r.error(), r.bytesPerOp()));
     }
     return md.append('\n').toString();
   }

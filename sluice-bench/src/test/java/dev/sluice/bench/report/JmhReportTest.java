@@ -46,6 +46,18 @@ class JmhReportTest {
   }
 
   @Test
+  void gieOthersListOnlyTheParametersABenchmarkHas() {
+    Map<String, String> params = new java.util.LinkedHashMap<>();
+    params.put("bands", "8");
+    params.put("idleMillis", "N/A");
+    params.put("shards", "2");
+    JmhReport.Result cancel = new JmhReport.Result("MassCancellationBenchmark.cancel", 1,
+        1_011_897.1, 1_508_230.4, "ops/s", params, 874.9);
+    assertThat(JmhReport.gieOthers(List.of(cancel)))
+        .contains("| MassCancellationBenchmark.cancel | bands=8, shards=2 | 1,011,897 | 1,508,230 | 875 |");
+  }
+
+  @Test
   void anAbsentFileReadsAsNoResults(@TempDir Path dir) throws Exception {
     assertThat(JmhReport.read(dir.resolve("missing.csv"))).isEmpty();
   }
