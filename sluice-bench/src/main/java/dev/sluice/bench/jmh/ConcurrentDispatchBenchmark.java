@@ -1,11 +1,10 @@
 package dev.sluice.bench.jmh;
 
+import dev.sluice.bench.harness.ClosedLoop;
 import dev.sluice.bench.harness.SaturatedWorkload;
 import dev.sluice.flow.Admission;
 import dev.sluice.flow.FlowController;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,9 +23,9 @@ import org.openjdk.jmh.infra.ThreadParams;
  * {@link SaturatedDispatchBenchmark}'s operation from several threads at once (run with
  * {@code -t 1} and {@code -t 2}): each thread closes any admission (the closer, or the thread
  * already dispatching that shard, then dispatches the next queued request) and submits a new
- * request. The admissions in flight are shared through a {@link ConcurrentLinkedQueue}, which
- * both thread counts pay for, so compare the two thread counts of this benchmark with each other,
- * not with the single-threaded matrix. Threads draw disjoint stretches of the Zipf stream. With
+ * request. The admissions in flight are shared through a concurrent queue
+ * ({@link ClosedLoop#shared()}), which both thread counts pay for, so compare the two thread counts
+ * of this benchmark with each other, not with the single-threaded matrix. Threads draw disjoint stretches of the Zipf stream. With
  * {@code S = 2} shards the threads can dispatch on different shard locks.
  */
 @State(Scope.Benchmark)
@@ -53,14 +52,7 @@ public class ConcurrentDispatchBenchmark {
 
   private FlowController controller;
   private SaturatedWorkload workload;
-  private final ConcurrentLinkedQueue<Admission> admitted = new ConcurrentLinkedQueue<>();
-  private final BiConsumer<Admission, Throwable> onDispatch = (admission, failure) -> {
-    if (admission != null) {
-      admitted.add(admission);
-    } else {
-      throw new IllegalStateException("a request failed in the concurrent benchmark", failure);
-    }
-  };
+  private final ClosedLoop loop = ClosedLoop.shared();
 
   /** A benchmark thread's position in the request stream. */
   @State(Scope.Thread)
@@ -82,26 +74,19 @@ public class ConcurrentDispatchBenchmark {
     workload = new SaturatedWorkload(limit, bands, flows, shards);
     controller = workload.controller();
     for (int i = 0; i < submitters; i++) {
-      controller.submit(workload.request(-1 - i)).whenComplete(onDispatch);
+      loop.submit(controller, workload.request(-1 - i));
     }
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
+    loop.closeAll();
     controller.close();
-    admitted.forEach(Admission::close);
-    admitted.clear();
   }
 
   /** One dispatch: close an admission (dispatching a queued request), submit a new one. */
   @Benchmark
   public Admission dispatch(Cursor cursor) {
-    Admission done;
-    while ((done = admitted.poll()) == null) {
-      Thread.onSpinWait(); // the other thread is between closing and dispatching
-    }
-    done.close();
-    controller.submit(workload.request(cursor.next++)).whenComplete(onDispatch);
-    return done;
+    return loop.closeOneAndSubmit(controller, workload.request(cursor.next++));
   }
 }

@@ -85,12 +85,7 @@ public class MassCancellationBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-      long withdrawn = controller.stats().count(Outcome.EVICTED_CANCELLED);
-      slotHolder.close();
-      controller.close();
-      if (withdrawn == 0) {
-        throw new IllegalStateException("no request was withdrawn");
-      }
+      finish(controller, slotHolder, Outcome.EVICTED_CANCELLED);
     }
   }
 
@@ -117,12 +112,17 @@ public class MassCancellationBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-      long expired = controller.stats().count(Outcome.EVICTED_TTL);
-      slotHolder.close();
-      controller.close();
-      if (expired == 0) {
-        throw new IllegalStateException("no request expired");
-      }
+      finish(controller, slotHolder, Outcome.EVICTED_TTL);
+    }
+  }
+
+  /** Frees the slot and closes the controller; fails the run if no request ended {@code removal}. */
+  private static void finish(FlowController controller, Admission slotHolder, Outcome removal) {
+    long removed = controller.stats().count(removal);
+    slotHolder.close();
+    controller.close();
+    if (removed == 0) {
+      throw new IllegalStateException("no request ended " + removal.reason());
     }
   }
 

@@ -1,11 +1,10 @@
 package dev.sluice.bench.jmh;
 
+import dev.sluice.bench.harness.ClosedLoop;
 import dev.sluice.bench.harness.SaturatedWorkload;
 import dev.sluice.flow.Admission;
 import dev.sluice.flow.FlowController;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,7 +33,7 @@ import org.openjdk.jmh.annotations.Threads;
  * docs/benchmarks.md).
  *
  * <p>One benchmark thread ({@link Threads} = 1), so the harness's own bookkeeping is a plain
- * deque; {@link ConcurrentDispatchBenchmark} runs the same workload from several threads.
+ * deque ({@link ClosedLoop#forOneThread()}); {@link ConcurrentDispatchBenchmark} runs the same workload from several threads.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -60,14 +59,7 @@ public class SaturatedDispatchBenchmark {
   private FlowController controller;
   private SaturatedWorkload workload;
   private int next;
-  private final ArrayDeque<Admission> admitted = new ArrayDeque<>();
-  private final BiConsumer<Admission, Throwable> onDispatch = (admission, failure) -> {
-    if (admission != null) {
-      admitted.add(admission);
-    } else {
-      throw new IllegalStateException("a request failed in the saturated benchmark", failure);
-    }
-  };
+  private final ClosedLoop loop = ClosedLoop.forOneThread();
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -76,28 +68,24 @@ public class SaturatedDispatchBenchmark {
     for (int i = 0; i < submitters; i++) {
       submitOne();
     }
-    if (admitted.isEmpty()) {
+    if (loop.isEmpty()) {
       throw new IllegalStateException("nothing was dispatched after " + submitters + " submissions");
     }
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
+    loop.closeAll();
     controller.close();
-    admitted.forEach(Admission::close);
-    admitted.clear();
   }
 
   private void submitOne() {
-    controller.submit(workload.request(next++)).whenComplete(onDispatch);
+    loop.submit(controller, workload.request(next++));
   }
 
   /** One dispatch: close the oldest admission (dispatching a queued request), submit a new one. */
   @Benchmark
   public Admission dispatch() {
-    Admission done = admitted.poll();
-    done.close();
-    submitOne();
-    return done;
+    return loop.closeOneAndSubmit(controller, workload.request(next++));
   }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.bench.jmh;
 
+import dev.sluice.bench.harness.ClosedLoop;
 import dev.sluice.bench.harness.SlotDetector;
 import dev.sluice.flow.Admission;
 import dev.sluice.flow.FlowControlListener;
@@ -8,10 +9,8 @@ import dev.sluice.flow.FlowControllerConfig;
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowRequest;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -61,14 +60,7 @@ public class TopologyChurnBenchmark {
   private int next;
   private final AtomicLong created = new AtomicLong();
   private final AtomicLong collected = new AtomicLong();
-  private final ArrayDeque<Admission> admitted = new ArrayDeque<>();
-  private final BiConsumer<Admission, Throwable> onDispatch = (admission, failure) -> {
-    if (admission != null) {
-      admitted.add(admission);
-    } else {
-      throw new IllegalStateException("a request failed in the churn benchmark", failure);
-    }
-  };
+  private final ClosedLoop loop = ClosedLoop.forOneThread();
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -100,9 +92,8 @@ public class TopologyChurnBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
+    loop.closeAll();
     controller.close();
-    admitted.forEach(Admission::close);
-    admitted.clear();
     if (created.get() <= submitters || collected.get() == 0) {
       throw new IllegalStateException("flows created " + created + ", collected " + collected
           + ": the benchmark did not churn");
@@ -110,15 +101,12 @@ public class TopologyChurnBenchmark {
   }
 
   private void submitOne() {
-    controller.submit(requests[next++ & (KEYS - 1)]).whenComplete(onDispatch);
+    loop.submit(controller, requests[next++ & (KEYS - 1)]);
   }
 
   /** One dispatch: close the oldest admission, submit a request of a new flow. */
   @Benchmark
   public Admission dispatch() {
-    Admission done = admitted.poll();
-    done.close();
-    submitOne();
-    return done;
+    return loop.closeOneAndSubmit(controller, requests[next++ & (KEYS - 1)]);
   }
 }
