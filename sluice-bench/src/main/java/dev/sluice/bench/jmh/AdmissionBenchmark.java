@@ -149,14 +149,8 @@ public class AdmissionBenchmark {
    */
   @Benchmark
   public Object guaranteesFloor() {
-    for (;;) {
-      long granted = floorDetector.get();
-      if (granted >= NEVER_EXHAUSTED) {
-        return null;
-      }
-      if (floorDetector.compareAndSet(granted, granted + 1)) {
-        break;
-      }
+    if (!grantFloorSlot()) {
+      return null;
     }
     for (;;) {
       long lease = floorLease.get();
@@ -176,6 +170,53 @@ public class AdmissionBenchmark {
     }
     return future;
   }
+
+  /**
+   * The floor for any limiter with Sluice's API contract but no per-flow accounting: the exact
+   * limit (grant and finish), an admission that closes once (CAS) and the completed future
+   * {@code submit} returns; 64 B as Sluice. What {@link #guaranteesFloor} costs without the flow's
+   * lease and outcome counter.
+   */
+  @Benchmark
+  public Object limitOnlyFloor() {
+    if (!grantFloorSlot()) {
+      return null;
+    }
+    AtomicInteger closed = new AtomicInteger();
+    CompletableFuture<Object> future = CompletableFuture.completedFuture(new Object[] {closed, null});
+    if (closed.compareAndSet(0, 1)) {
+      floorDetector.decrementAndGet();
+    }
+    return future;
+  }
+
+  /** {@link #limitOnlyFloor} for a blocking {@code acquire}: no future, a 40 B admission. */
+  @Benchmark
+  public Object limitOnlyBlockingFloor() {
+    if (!grantFloorSlot()) {
+      return null;
+    }
+    AtomicInteger closed = new AtomicInteger();
+    Object[] admission = {closed, null, null};
+    if (closed.compareAndSet(0, 1)) {
+      floorDetector.decrementAndGet();
+    }
+    return admission;
+  }
+
+  /** The floors' detector grant: one bounded CAS, as {@code ConcurrencyDetector.tryDispatch}. */
+  private boolean grantFloorSlot() {
+    for (;;) {
+      long granted = floorDetector.get();
+      if (granted >= NEVER_EXHAUSTED) {
+        return false;
+      }
+      if (floorDetector.compareAndSet(granted, granted + 1)) {
+        return true;
+      }
+    }
+  }
+
 
   /** The floor for an async API: a {@code CompletableFuture} created, completed and read. */
   @Benchmark
