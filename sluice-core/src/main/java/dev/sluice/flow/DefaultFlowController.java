@@ -23,17 +23,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Locks.</b> Each {@link Shard} has a lock guarding its queues, counters and policy state;
  * admission (capacity check plus enqueue) and dispatch from the queues are decided under it, so
  * multi-level limits are checked atomically. A request that finds its shard's queues empty is
- * dispatched on arrival without the lock: the detector's atomic {@code tryDispatch} grants it. The registry lock guards flow and band creation and collection
- * and resharding; it is taken before shard locks, never while holding one. Futures, listeners and
- * the scheduler are called only after every lock is released.
+ * dispatched on arrival without the lock: the detector's atomic {@code tryDispatch} grants it.
+ * The registry lock guards flow and band creation and collection and resharding; it is taken
+ * before shard locks, never while holding one. Futures, listeners and the scheduler are called
+ * only after every lock is released.
  *
  * <p><b>Ownership.</b> A request dispatched on arrival has no queue record and no pending future:
  * its submitter counts it before returning the admission. Otherwise, whoever takes a request out
  * of its queue (under the shard lock) owns its queue accounting and, if it dispatched it, its
- * in-flight slot. Whoever completes its future first decides its one outcome, counts it, and then releases the flow lease (a dispatched request's
- * lease goes when its admission closes). The two differ only when the caller cancels while the
- * controller is finishing the request: the canceller counts {@link Outcome#EVICTED_CANCELLED} and
- * releases the lease; the controller's path only returns the in-flight slot it took.
+ * in-flight slot. Whoever completes its future first decides its one outcome, counts it, and then
+ * releases the flow lease (a dispatched request's lease goes when its admission closes). The two
+ * differ only when the caller cancels while the controller is finishing the request: the
+ * canceller counts {@link Outcome#EVICTED_CANCELLED} and releases the lease; the controller's path
+ * only returns the in-flight slot it took.
  */
 final class DefaultFlowController implements FlowController {
 

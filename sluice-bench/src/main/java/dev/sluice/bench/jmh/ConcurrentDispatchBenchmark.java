@@ -25,8 +25,9 @@ import org.openjdk.jmh.infra.ThreadParams;
  * already dispatching that shard, then dispatches the next queued request) and submits a new
  * request. The admissions in flight are shared through a concurrent queue
  * ({@link ClosedLoop#shared()}), which both thread counts pay for, so compare the two thread counts
- * of this benchmark with each other, not with the single-threaded matrix. Threads draw disjoint stretches of the Zipf stream. With
- * {@code S = 2} shards the threads can dispatch on different shard locks.
+ * of this benchmark with each other, not with the single-threaded matrix. Threads draw disjoint
+ * stretches of the Zipf stream. With {@code S = 2} shards the threads can dispatch on different
+ * shard locks.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

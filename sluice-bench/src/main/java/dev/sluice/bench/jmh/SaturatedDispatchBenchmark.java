@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Threads;
  * docs/benchmarks.md).
  *
  * <p>One benchmark thread ({@link Threads} = 1), so the harness's own bookkeeping is a plain
- * deque ({@link ClosedLoop#forOneThread()}); {@link ConcurrentDispatchBenchmark} runs the same workload from several threads.
+ * deque ({@link ClosedLoop#forOneThread()}); {@link ConcurrentDispatchBenchmark} runs the same
+ * workload from several threads.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
