@@ -44,7 +44,8 @@ class BenchmarkSmokeTest {
     Collection<RunResult> results = new Runner(brief(AdmissionBenchmark.class).build()).run();
     assertThat(results).extracting(r -> r.getParams().getBenchmark().replaceAll(".*\\.", ""))
         .containsExactlyInAnyOrder("semaphore", "bulkhead", "simpleLimiter", "atomicFloor",
-            "futureFloor", "lockFloor", "guaranteesFloor", "limitOnlyFloor", "limitOnlyBlockingFloor", "sluiceSubmit", "sluiceSubmitAlwaysOpen",
+            "futureFloor", "lockFloor", "contractAtomicsFloor", "limitAndLeaseAtomicsFloor", "guaranteesFloor",
+            "limitOnlyFloor", "limitOnlyBlockingFloor", "sluiceSubmit", "sluiceSubmitAlwaysOpen",
             "sluiceSubmitOwnFlow", "sluiceAcquire");
     assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
   }

@@ -149,10 +149,12 @@ final class DefaultFlowController implements FlowController {
     if (refused != null) {
       return refused;
     }
-    Flow flow = leaseFlow(request.flowKey());
+    Flow flow = registeredFlow(request.flowKey());
     Admission admission = dispatchOnArrival(request, flow);
     // Nobody else holds this future, so it is created complete: no race with a withdrawal.
-    return admission != null ? CompletableFuture.completedFuture(admission) : queue(request, flow, maxWaitNanos);
+    return admission != null
+        ? CompletableFuture.completedFuture(admission)
+        : queue(request, leaseFlow(flow), maxWaitNanos);
   }
 
   /** {@link #submit(FlowRequest, long)} without a future when the request dispatches on arrival. */
@@ -161,9 +163,9 @@ final class DefaultFlowController implements FlowController {
     if (refused != null) {
       return await(refused);
     }
-    Flow flow = leaseFlow(request.flowKey());
+    Flow flow = registeredFlow(request.flowKey());
     Admission admission = dispatchOnArrival(request, flow);
-    return admission != null ? admission : await(queue(request, flow, maxWaitNanos));
+    return admission != null ? admission : await(queue(request, leaseFlow(flow), maxWaitNanos));
   }
 
   /** A failed future if {@code maxWait} is unusable, else null. */
@@ -189,10 +191,14 @@ final class DefaultFlowController implements FlowController {
 
   /**
    * Dispatches without the shard lock if nothing is queued on the shard the request would join
-   * and the detector grants the room atomically; counts the dispatch before anyone sees the
-   * admission. Null otherwise: the request then goes through the queue. A request queued
-   * concurrently is not overtaken unfairly: it arrived at the same moment, and a later drain (an
-   * admission close, a signal) dispatches it.
+   * and the detector grants the room atomically; takes the flow's lease and counts the dispatch
+   * in one step ({@link Flow#tryAcquireDispatched}) before anyone sees the admission. Null
+   * otherwise: the request then goes through the queue. A request queued concurrently is not
+   * overtaken unfairly: it arrived at the same moment, and a later drain (an admission close, a
+   * signal) dispatches it.
+   *
+   * @param flow the request's flow, not leased: if it is collected meanwhile, the dispatch is
+   *     counted on the flow that replaces it
    */
   private Admission dispatchOnArrival(FlowRequest request, Flow flow) {
     FlowShard flowShard = leastQueuedBytes(flow.shards);
@@ -204,9 +210,13 @@ final class DefaultFlowController implements FlowController {
     if (!(saturation < ceiling) || !detector.tryDispatch(request, ceiling)) {
       return null;
     }
-    count(flow, Outcome.DISPATCHED);
+    Flow holder = flow;
+    if (!flow.tryAcquireDispatched()) {
+      holder = leaseFlow(request.flowKey()); // collected since it was looked up
+      count(holder, Outcome.DISPATCHED);
+    }
     notifyOutcome(request, Outcome.DISPATCHED, 0);
-    return DefaultAdmission.counted(this, request, flow);
+    return new ArrivalAdmission(request, holder);
   }
 
   /** Queues, or rejects, a request holding a lease on {@code flow}; dispatch completes the future. */
@@ -665,7 +675,7 @@ final class DefaultFlowController implements FlowController {
   }
 
   private void completeDispatch(QueuedRequest item, long waitNanos) {
-    DefaultAdmission admission = DefaultAdmission.dequeued(this, item, waitNanos);
+    QueuedAdmission admission = new QueuedAdmission(this, item, waitNanos);
     if (item.future.admit(admission)) {
       count(item.flow, Outcome.DISPATCHED);
       notifyOutcome(item.request, Outcome.DISPATCHED, waitNanos);
@@ -852,6 +862,24 @@ final class DefaultFlowController implements FlowController {
 
   // ---------------------------------------------------------------- registry
 
+  /**
+   * The registered flow {@code key}, not leased, created (and its band) on first use; it may be
+   * collected at any moment unless a lease is then taken on it.
+   */
+  private Flow registeredFlow(FlowKey key) {
+    Flow flow = flows.get(key);
+    if (flow == null) {
+      flow = leaseFlow(key);
+      flow.release(); // not a use: the collector looks for ended requests
+    }
+    return flow;
+  }
+
+  /** Leases {@code flow}, or the flow that replaced it if it was collected. */
+  private Flow leaseFlow(Flow flow) {
+    return flow.tryAcquire() ? flow : leaseFlow(flow.key);
+  }
+
   /** Leases the flow {@code key}, creating it (and its band) on first use. */
   private Flow leaseFlow(FlowKey key) {
     Flow flow = flows.get(key);
@@ -942,19 +970,19 @@ final class DefaultFlowController implements FlowController {
       for (Flow flow : flows.values()) {
         long word = flow.lease.get();
         if (Flow.holders(word) != 0) {
-          flow.seenVersion = -1;
+          flow.seenEnded = -1;
           continue;
         }
-        long version = Flow.version(word);
-        if (flow.seenVersion != version) {
-          flow.seenVersion = version;
+        long ended = flow.ended(word);
+        if (flow.seenEnded != ended) {
+          flow.seenEnded = ended;
           flow.idleSinceNanos = now;
           continue;
         }
         if (now - flow.idleSinceNanos < flowIdleNanos || !flow.lease.compareAndSet(word, Flow.TOMBSTONE)) {
           continue;
         }
-        detachFlow(flow, now);
+        detachFlow(flow, word, now);
         if (hasListener) {
           events.add(() -> listener.onFlowCollected(flow.key));
         }
@@ -974,7 +1002,8 @@ final class DefaultFlowController implements FlowController {
     events.forEach(this::notifySafely);
   }
 
-  private void detachFlow(Flow flow, long now) {
+  /** Removes a collected flow; {@code word} is its lease word before the tombstone. */
+  private void detachFlow(Flow flow, long word, long now) {
     flows.remove(flow.key, flow);
     for (FlowShard flowShard : flow.shards) {
       Shard shard = flowShard.shard;
@@ -989,6 +1018,7 @@ final class DefaultFlowController implements FlowController {
     for (int i = 0; i < OUTCOMES.length; i++) {
       band.retiredOutcomes.addAndGet(i, flow.outcomes.get(i));
     }
+    band.retiredOutcomes.addAndGet(Outcome.DISPATCHED.ordinal(), Flow.dispatchedOnArrival(word));
     if (--band.flowCount == 0) {
       band.emptySinceNanos = now;
     }

@@ -1,23 +1,33 @@
 package dev.sluice.flow;
 
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One flow across all shards: its queues (one per shard), its lease and its counters.
  *
- * <p>Every request of the flow, from submission until its outcome is counted (for a dispatched one,
- * until its admission closes), holds a lease; so the requests in flight are the lease holders not
- * queued, and need no counter of their own on the hot path.
+ * <p>Every request of the flow holds a lease from the moment it is queued or dispatched on arrival
+ * until its outcome is counted (for a dispatched one, until its admission closes); so the requests
+ * in flight are the lease holders not queued, and need no counter of their own on the hot path.
  *
- * <p>The lease word packs a count of requests holding the flow (low 32 bits) and a count of
- * acquisitions (high 32 bits), so the collector can tell a flow that stayed idle from one that was
- * used and released between two sweeps without reading the clock on the hot path. Collection
- * swaps a zero count for {@link #TOMBSTONE}, after which the flow can never be leased again.
+ * <p>The lease word packs the count of requests holding the flow (low 32 bits) and the count of
+ * requests {@linkplain #tryAcquireDispatched dispatched on arrival} not yet moved to
+ * {@link #outcomes} (high 32 bits): the fast path takes its lease and counts its dispatch in one
+ * compare-and-set. When that count reaches {@link #foldAt}, one thread moves that many to
+ * {@link #outcomes} while {@link #foldSequence} is odd, so {@link #readOutcomes} never sees a
+ * dispatch twice or not at all. Collection swaps a word with no holders for {@link #TOMBSTONE},
+ * after which the flow can never be leased again.
  */
 final class Flow {
   static final long TOMBSTONE = -1L;
-  private static final long ACQUIRE = (1L << 32) + 1;
+  /** Dispatches on arrival kept in the lease word before they move to {@link #outcomes}. */
+  static final long FOLD_AT = 1L << 30;
+  private static final long HOLDER = 1;
+  private static final long DISPATCH = 1L << 32;
+  private static final int DISPATCHED = Outcome.DISPATCHED.ordinal();
+  private static final AtomicIntegerFieldUpdater<Flow> FOLD_SEQUENCE =
+      AtomicIntegerFieldUpdater.newUpdater(Flow.class, "foldSequence");
 
   final DefaultFlowController controller;
   final FlowKey key;
@@ -27,38 +37,119 @@ final class Flow {
   /** This flow's queue on each shard it may have work on; copy-on-write under the registry lock. */
   volatile FlowShard[] shards = new FlowShard[0];
 
+  private final long foldAt;
+  /** Odd while a fold moves dispatches from the lease word to {@link #outcomes}. */
+  private volatile int foldSequence;
+
   // Collector bookkeeping, guarded by the registry lock.
-  long seenVersion = -1;
+  long seenEnded = -1;
   long idleSinceNanos;
 
   Flow(DefaultFlowController controller, FlowKey key, Band band) {
+    this(controller, key, band, FOLD_AT);
+  }
+
+  /** With a smaller {@code foldAt}, so that tests can fold often. */
+  Flow(DefaultFlowController controller, FlowKey key, Band band, long foldAt) {
+    if (foldAt <= 0 || foldAt > FOLD_AT) {
+      throw new IllegalArgumentException("foldAt: " + foldAt + " (expected 1.." + FOLD_AT + ")");
+    }
     this.controller = controller;
     this.key = key;
     this.band = band;
+    this.foldAt = foldAt;
   }
 
   /** Takes a lease; false if the flow was collected. */
   boolean tryAcquire() {
+    return acquire(HOLDER);
+  }
+
+  /**
+   * Takes a lease and counts a dispatch in one step: what a request dispatched on arrival needs.
+   * False, and nothing counted, if the flow was collected.
+   */
+  boolean tryAcquireDispatched() {
+    return acquire(HOLDER + DISPATCH);
+  }
+
+  private boolean acquire(long increment) {
     for (;;) {
       long word = lease.get();
       if (word == TOMBSTONE) {
         return false;
       }
-      if (lease.compareAndSet(word, word + ACQUIRE)) {
+      long next = word + increment;
+      if (lease.compareAndSet(word, next)) {
+        if (increment != HOLDER && dispatchedOnArrival(next) >= foldAt) {
+          tryFold();
+        }
         return true;
       }
     }
+  }
+
+  /**
+   * Moves {@link #foldAt} dispatches from the lease word to {@link #outcomes}, unless another thread
+   * is folding (then the next dispatch looks again). The caller holds a lease, so the flow cannot be
+   * collected meanwhile. Only the folder subtracts from the word's count, so once it has checked
+   * the count under the odd sequence, the count stays at least {@code foldAt} until it subtracts.
+   */
+  private void tryFold() {
+    int sequence = foldSequence;
+    if ((sequence & 1) != 0 || !FOLD_SEQUENCE.compareAndSet(this, sequence, sequence + 1)) {
+      return;
+    }
+    if (dispatchedOnArrival(lease.get()) >= foldAt) { // another fold may have taken it down since
+      outcomes.addAndGet(DISPATCHED, foldAt);
+      lease.addAndGet(-foldAt * DISPATCH);
+    }
+    foldSequence = sequence + 2;
   }
 
   void release() {
     lease.decrementAndGet();
   }
 
+  /**
+   * This flow's outcome counts, dispatches on arrival included, consistent with respect to folds.
+   * A flow being collected reads as its {@link #outcomes} alone: the collector moves the rest.
+   */
+  long[] readOutcomes() {
+    long[] values = new long[outcomes.length()];
+    for (;;) {
+      int sequence = foldSequence;
+      long word = lease.get();
+      for (int i = 0; i < values.length; i++) {
+        values[i] = outcomes.get(i);
+      }
+      if ((sequence & 1) == 0 && foldSequence == sequence) {
+        if (word != TOMBSTONE) {
+          values[DISPATCHED] += dispatchedOnArrival(word);
+        }
+        return values;
+      }
+      Thread.onSpinWait(); // a fold is moving counts: a few instructions
+    }
+  }
+
+  /**
+   * Requests of this flow that have ended, by any outcome, given its lease {@code word}: the
+   * collector's sign of use, since every request counts its outcome before it releases its lease.
+   */
+  long ended(long word) {
+    long sum = dispatchedOnArrival(word);
+    for (int i = 0; i < outcomes.length(); i++) {
+      sum += outcomes.get(i);
+    }
+    return sum;
+  }
+
   static int holders(long word) {
     return (int) word;
   }
 
-  static long version(long word) {
+  static long dispatchedOnArrival(long word) {
     return word >>> 32;
   }
 }

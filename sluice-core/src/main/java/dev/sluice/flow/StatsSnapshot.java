@@ -34,7 +34,7 @@ final class StatsSnapshot {
       // Lease holders that are not queued are in flight (or, for an instant, being placed or
       // finished): the hot path keeps no separate in-flight counter.
       long inFlight = Math.max(0, Flow.holders(flow.lease.get()) - queued);
-      long[] outcomes = read(flow.outcomes);
+      long[] outcomes = flow.readOutcomes();
       BandAccumulator band = byPriority.computeIfAbsent(flow.band.priority, p -> new BandAccumulator(flow.band));
       band.add(new FlowStats.FlowEntry(flow.key, queued, bytes, inFlight, toMap(outcomes)), outcomes);
     }

@@ -574,6 +574,24 @@ class FlowControllerScenarioTest {
   }
 
   @Test
+  void aFlowUsedBetweenSweepsIsNotIdle() {
+    // Each request dispatches on arrival and closes between two sweeps (every 15 s): no sweep ever
+    // sees it held, only that another request of the flow has ended since the last sweep.
+    try (Harness h = new Harness(10, b -> b.flowIdleTimeout(Duration.ofMinutes(1)))) {
+      for (int i = 0; i < 20; i++) {
+        h.submit(request("steady", 0)).join().close();
+        h.clock.advance(Duration.ofSeconds(10));
+      }
+      assertThat(h.recorder.lifecycle("flowCollected")).as("used every 10 s for 200 s").isZero();
+      assertThat(h.controller.stats().flow(FlowKey.of("steady", 0)).count(Outcome.DISPATCHED)).isEqualTo(20);
+
+      h.clock.advance(Duration.ofSeconds(80)); // then idle for 1-1.25 min
+      assertThat(h.recorder.lifecycle("flowCollected")).isEqualTo(1);
+      h.assertQuiet();
+    }
+  }
+
+  @Test
   void flowsHoldingQueuedOrInFlightWorkAreNeverCollected() {
     // Regression test for GIE #1982: a flow was collected while it still held work.
     try (Harness h = new Harness(1, b -> b.flowIdleTimeout(Duration.ofMinutes(1))

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -53,7 +54,7 @@ public class AdmissionBenchmark {
   private AtomicInteger counter;
   private final AtomicLong floorDetector = new AtomicLong();
   private final AtomicLong floorLease = new AtomicLong();
-  private final AtomicLong floorOutcomes = new AtomicLong();
+  private final AtomicInteger floorClosed = new AtomicInteger();
   private ReentrantLock lock;
   private FlowController controller;
   private FlowController openController;
@@ -140,31 +141,54 @@ public class AdmissionBenchmark {
   }
 
   /**
-   * The floor for Sluice's fast path as designed: the atomic steps its guarantees need, on
-   * separate words shared like Sluice's (one detector, one flow), with nothing else. Detector grant
-   * (bounded CAS) and finish: the exact concurrency limit, what a {@code Semaphore} does. Flow
-   * lease taken (CAS, refused once collected) and released: a flow with work is never collected,
-   * and its in-flight count. Outcome counter: per-flow statistics. Close flag (CAS): the admission
-   * closes once. Plus 64 B in three objects, as Sluice's admission and completed future.
+   * The physical floor of the admission contract Sluice promises (sluice-core issue: an exact
+   * concurrency limit, a flow holding in-flight work never collected, per-flow in-flight and
+   * outcome counts, an idempotent thread-safe close): the five atomic read-modify-writes it needs
+   * at the least, on separate words, and nothing else: no lookup, no allocation. The limit's grant
+   * (bounded CAS) and finish are a {@code Semaphore}'s two. The flow's lease, taken with its
+   * dispatch counted in the same CAS and refused once the flow is collected, and released: two
+   * more, since any thread may close. The close-once flag: one more, since two threads may close.
+   */
+  @Benchmark
+  public boolean contractAtomicsFloor() {
+    if (!grantFloorSlot() || !leaseFloorFlow()) {
+      return false;
+    }
+    if (floorClosed.compareAndSet(0, 1)) {
+      floorDetector.decrementAndGet();
+      floorLease.decrementAndGet();
+      floorClosed.lazySet(0); // a plain store: the next operation's fresh flag
+    }
+    return true;
+  }
+
+  /**
+   * {@link #contractAtomicsFloor} without the close-once flag: an exact limit and a per-flow
+   * in-flight count alone, four atomics and nothing else.
+   */
+  @Benchmark
+  public boolean limitAndLeaseAtomicsFloor() {
+    if (!grantFloorSlot() || !leaseFloorFlow()) {
+      return false;
+    }
+    floorDetector.decrementAndGet();
+    floorLease.decrementAndGet();
+    return true;
+  }
+
+  /**
+   * {@link #contractAtomicsFloor} with what {@code submit} must also return: a fresh admission
+   * (24 B, it carries the close-once flag) inside a completed future (24 B), 48 B as Sluice. What
+   * Sluice's fast path costs without the flow lookup and its own checks.
    */
   @Benchmark
   public Object guaranteesFloor() {
-    if (!grantFloorSlot()) {
+    if (!grantFloorSlot() || !leaseFloorFlow()) {
       return null;
     }
-    for (;;) {
-      long lease = floorLease.get();
-      if (lease == -1) {
-        return null; // collected: never here
-      }
-      if (floorLease.compareAndSet(lease, lease + (1L << 32) + 1)) {
-        break;
-      }
-    }
-    floorOutcomes.incrementAndGet();
-    AtomicInteger closed = new AtomicInteger();
-    CompletableFuture<Object> future = CompletableFuture.completedFuture(new Object[] {closed, null});
-    if (closed.compareAndSet(0, 1)) {
+    FloorAdmission admission = new FloorAdmission(request);
+    CompletableFuture<Object> future = CompletableFuture.completedFuture(admission);
+    if (admission.close()) {
       floorDetector.decrementAndGet();
       floorLease.decrementAndGet();
     }
@@ -174,34 +198,62 @@ public class AdmissionBenchmark {
   /**
    * The floor for any limiter with Sluice's API contract but no per-flow accounting: the exact
    * limit (grant and finish), an admission that closes once (CAS) and the completed future
-   * {@code submit} returns; 64 B as Sluice. What {@link #guaranteesFloor} costs without the flow's
-   * lease and outcome counter.
+   * {@code submit} returns; 48 B as Sluice. What {@link #guaranteesFloor} costs without the flow's
+   * lease.
    */
   @Benchmark
   public Object limitOnlyFloor() {
     if (!grantFloorSlot()) {
       return null;
     }
-    AtomicInteger closed = new AtomicInteger();
-    CompletableFuture<Object> future = CompletableFuture.completedFuture(new Object[] {closed, null});
-    if (closed.compareAndSet(0, 1)) {
+    FloorAdmission admission = new FloorAdmission(request);
+    CompletableFuture<Object> future = CompletableFuture.completedFuture(admission);
+    if (admission.close()) {
       floorDetector.decrementAndGet();
     }
     return future;
   }
 
-  /** {@link #limitOnlyFloor} for a blocking {@code acquire}: no future, a 40 B admission. */
+  /** {@link #limitOnlyFloor} for a blocking {@code acquire}: no future, a 24 B admission. */
   @Benchmark
   public Object limitOnlyBlockingFloor() {
     if (!grantFloorSlot()) {
       return null;
     }
-    AtomicInteger closed = new AtomicInteger();
-    Object[] admission = {closed, null, null};
-    if (closed.compareAndSet(0, 1)) {
+    FloorAdmission admission = new FloorAdmission(request);
+    if (admission.close()) {
       floorDetector.decrementAndGet();
     }
     return admission;
+  }
+
+  /** The floors' flow lease: one CAS taking it and counting the dispatch, refused once collected. */
+  private boolean leaseFloorFlow() {
+    for (;;) {
+      long lease = floorLease.get();
+      if (lease == -1) {
+        return false; // collected: never here
+      }
+      if (floorLease.compareAndSet(lease, lease + (1L << 32) + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** The floors' admission, 24 B as Sluice's arrival admission (which also holds its flow). */
+  private static final class FloorAdmission {
+    private static final AtomicIntegerFieldUpdater<FloorAdmission> CLOSED =
+        AtomicIntegerFieldUpdater.newUpdater(FloorAdmission.class, "closed");
+    private final Object request;
+    private volatile int closed;
+
+    FloorAdmission(Object request) {
+      this.request = request;
+    }
+
+    boolean close() {
+      return closed == 0 && CLOSED.compareAndSet(this, 0, 1);
+    }
   }
 
   /** The floors' detector grant: one bounded CAS, as {@code ConcurrencyDetector.tryDispatch}. */
