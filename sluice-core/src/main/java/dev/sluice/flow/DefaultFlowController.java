@@ -982,6 +982,13 @@ final class DefaultFlowController implements FlowController {
         if (now - flow.idleSinceNanos < flowIdleNanos || !flow.lease.compareAndSet(word, Flow.TOMBSTONE)) {
           continue;
         }
+        if (flow.ended(word) != ended) {
+          // A request leased, ended and released since the word was read (same word: ABA). Nobody
+          // can change a tombstoned word, so putting it back undoes the collection.
+          flow.lease.set(word);
+          flow.seenEnded = -1;
+          continue;
+        }
         detachFlow(flow, word, now);
         if (hasListener) {
           events.add(() -> listener.onFlowCollected(flow.key));

@@ -7,9 +7,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * One flow across all shards: its queues (one per shard), its lease and its counters.
  *
- * <p>Every request of the flow holds a lease from the moment it is queued or dispatched on arrival
- * until its outcome is counted (for a dispatched one, until its admission closes); so the requests
- * in flight are the lease holders not queued, and need no counter of their own on the hot path.
+ * <p>Every request of the flow holds a lease from the moment it is queued, or its dispatch on
+ * arrival is counted, until its outcome is counted (for a dispatched one, until its admission
+ * closes); so the requests in flight are the lease holders not queued, and need no counter of
+ * their own on the hot path. A request dispatched on arrival takes its lease in the same step that
+ * counts it, just after the detector granted its slot: if the flow was collected in that instant
+ * (it had been idle for the timeout), the request is counted on the flow that replaces it, as if
+ * it had arrived just after the collection. No request is ever counted on a collected flow.
  *
  * <p>The lease word packs the count of requests holding the flow (low 32 bits) and the count of
  * requests {@linkplain #tryAcquireDispatched dispatched on arrival} not yet moved to
@@ -90,19 +94,20 @@ final class Flow {
   }
 
   /**
-   * Moves {@link #foldAt} dispatches from the lease word to {@link #outcomes}, unless another thread
-   * is folding (then the next dispatch looks again). The caller holds a lease, so the flow cannot be
-   * collected meanwhile. Only the folder subtracts from the word's count, so once it has checked
-   * the count under the odd sequence, the count stays at least {@code foldAt} until it subtracts.
+   * Moves the lease word's dispatch count to {@link #outcomes} if it is still at least
+   * {@link #foldAt}, unless another thread is folding (then a later dispatch looks again). The
+   * caller holds a lease, so the flow cannot be collected meanwhile. Only the folder subtracts
+   * from the count, so the count it read under the odd sequence is still there when it subtracts.
    */
   private void tryFold() {
     int sequence = foldSequence;
     if ((sequence & 1) != 0 || !FOLD_SEQUENCE.compareAndSet(this, sequence, sequence + 1)) {
       return;
     }
-    if (dispatchedOnArrival(lease.get()) >= foldAt) { // another fold may have taken it down since
-      outcomes.addAndGet(DISPATCHED, foldAt);
-      lease.addAndGet(-foldAt * DISPATCH);
+    long count = dispatchedOnArrival(lease.get()); // another fold may have taken it down since
+    if (count >= foldAt) {
+      outcomes.addAndGet(DISPATCHED, count);
+      lease.addAndGet(-count * DISPATCH);
     }
     foldSequence = sequence + 2;
   }

@@ -32,7 +32,8 @@ final class StatsSnapshot {
         bytes += flowShard.queuedBytes;
       }
       // Lease holders that are not queued are in flight (or, for an instant, being placed or
-      // finished): the hot path keeps no separate in-flight counter.
+      // finished; a dispatch on arrival is seen from the instant it is counted, just after its
+      // detector grant): the hot path keeps no separate in-flight counter.
       long inFlight = Math.max(0, Flow.holders(flow.lease.get()) - queued);
       long[] outcomes = flow.readOutcomes();
       BandAccumulator band = byPriority.computeIfAbsent(flow.band.priority, p -> new BandAccumulator(flow.band));

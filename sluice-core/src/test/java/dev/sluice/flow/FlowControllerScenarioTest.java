@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.flow.policy.FairnessPolicy;
 import dev.sluice.flow.policy.OrderingPolicy;
 import dev.sluice.flow.policy.UsageLimitPolicy;
+import dev.sluice.flow.saturation.ConcurrencyDetector;
+import dev.sluice.flow.saturation.SaturationDetector;
+import dev.sluice.flow.testing.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -588,6 +591,61 @@ class FlowControllerScenarioTest {
       h.clock.advance(Duration.ofSeconds(80)); // then idle for 1-1.25 min
       assertThat(h.recorder.lifecycle("flowCollected")).isEqualTo(1);
       h.assertQuiet();
+    }
+  }
+
+  @Test
+  void aFlowCollectedJustAsItsRequestIsGrantedIsReplacedAndTheRequestCountedOnce() {
+    // The fast path leases the flow in the step that counts the dispatch, just after the detector's
+    // grant. Here the collector runs in that instant (the detector lets time pass), so the lease
+    // is refused and the request must be counted on the flow that replaces the collected one.
+    FakeClock clock = new FakeClock();
+    Recorder recorder = new Recorder();
+    ConcurrencyDetector limit = ConcurrencyDetector.ofRequests(10);
+    AtomicReference<Runnable> onGrant = new AtomicReference<>();
+    SaturationDetector detector = new SaturationDetector() {
+      @Override
+      public double saturation() {
+        return limit.saturation();
+      }
+
+      @Override
+      public boolean tryDispatch(FlowRequest request, double ceiling) {
+        boolean granted = limit.tryDispatch(request, ceiling);
+        Runnable hook = onGrant.getAndSet(null);
+        if (granted && hook != null) {
+          hook.run();
+        }
+        return granted;
+      }
+
+      @Override
+      public void onFinished(FlowRequest request) {
+        limit.onFinished(request);
+      }
+    };
+    try (FlowController controller = FlowController.create(FlowControllerConfig.builder()
+        .ticker(clock).scheduler(clock).listener(recorder).saturationDetector(detector)
+        .flowIdleTimeout(Duration.ofMinutes(1)).build())) {
+      controller.submit(request("a", 0)).join().close();
+      clock.advance(Duration.ofSeconds(74)); // idle since the first sweep (15 s): due at the 75 s one
+
+      onGrant.set(() -> clock.advance(Duration.ofSeconds(1)));
+      CompletableFuture<Admission> admitted = controller.submit(request("a", 0));
+
+      assertThat(admitted).isCompleted();
+      assertThat(recorder.lifecycle("flowCollected")).as("collected between grant and lease").isEqualTo(1);
+      assertThat(recorder.lifecycle("flowCreated")).as("and replaced").isEqualTo(2);
+      FlowStats stats = controller.stats();
+      assertThat(stats.flow(FlowKey.of("a", 0)).count(Outcome.DISPATCHED)).isEqualTo(1);
+      assertThat(stats.flow(FlowKey.of("a", 0)).inFlightRequests()).isEqualTo(1);
+      assertThat(stats.count(Outcome.DISPATCHED)).isEqualTo(2);
+
+      admitted.join().close();
+      stats = controller.stats();
+      assertThat(stats.inFlightRequests()).isZero();
+      assertThat(limit.inFlightRequests()).isZero();
+      assertThat(stats.count(Outcome.DISPATCHED)).isEqualTo(2);
     }
   }
 

@@ -28,7 +28,7 @@ class FlowLeaseTest {
 
     long word = flow.lease.get();
     assertThat(Flow.holders(word)).isEqualTo(10);
-    assertThat(flow.outcomes.get(DISPATCHED)).isEqualTo(9); // three folds of three
+    assertThat(flow.outcomes.get(DISPATCHED)).isEqualTo(9); // three folds, each of the three counted
     assertThat(Flow.dispatchedOnArrival(word)).isEqualTo(1);
     assertThat(flow.readOutcomes()[DISPATCHED]).isEqualTo(10);
     assertThat(flow.ended(word)).isEqualTo(10);
@@ -124,7 +124,6 @@ class FlowLeaseTest {
     assertThat(problem.get()).isNull();
     long word = flow.lease.get();
     assertThat(Flow.holders(word)).isZero();
-    assertThat(Flow.dispatchedOnArrival(word)).isLessThan(2);
     assertThat(flow.readOutcomes()[DISPATCHED]).isEqualTo(2L * perThread);
   }
 
