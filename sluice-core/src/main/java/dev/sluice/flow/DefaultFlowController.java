@@ -979,14 +979,11 @@ final class DefaultFlowController implements FlowController {
           flow.idleSinceNanos = now;
           continue;
         }
-        if (now - flow.idleSinceNanos < flowIdleNanos || !flow.lease.compareAndSet(word, Flow.TOMBSTONE)) {
+        if (now - flow.idleSinceNanos < flowIdleNanos) {
           continue;
         }
-        if (flow.ended(word) != ended) {
-          // A request leased, ended and released since the word was read (same word: ABA). Nobody
-          // can change a tombstoned word, so putting it back undoes the collection.
-          flow.lease.set(word);
-          flow.seenEnded = -1;
+        if (!flow.tryTombstone(word, ended)) {
+          flow.seenEnded = -1; // used since the word was read: idle from the next sweep on
           continue;
         }
         detachFlow(flow, word, now);

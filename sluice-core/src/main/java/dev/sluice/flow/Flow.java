@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@link #outcomes} (high 32 bits): the fast path takes its lease and counts its dispatch in one
  * compare-and-set. When that count reaches {@link #foldAt}, one thread moves that many to
  * {@link #outcomes} while {@link #foldSequence} is odd, so {@link #readOutcomes} never sees a
- * dispatch twice or not at all. Collection swaps a word with no holders for {@link #TOMBSTONE},
- * after which the flow can never be leased again.
+ * dispatch twice or not at all. Collection swaps a word with no holders for {@link #TOMBSTONE}
+ * ({@link #tryTombstone}), after which the flow can never be leased again.
  */
 final class Flow {
   static final long TOMBSTONE = -1L;
@@ -114,6 +114,24 @@ final class Flow {
 
   void release() {
     lease.decrementAndGet();
+  }
+
+  /**
+   * Marks the flow collected if its lease word is still {@code word} (no holders) and no request
+   * has ended since {@code ended} was read from it. The word alone cannot tell: a plain lease
+   * taken and released in between leaves it as it was (ABA), so the ended count is read again
+   * after the swap, and the swap undone if it moved. Nobody can change a tombstoned word, so
+   * putting it back is safe. For the collector, under the registry lock.
+   */
+  boolean tryTombstone(long word, long ended) {
+    if (!lease.compareAndSet(word, TOMBSTONE)) {
+      return false;
+    }
+    if (ended(word) != ended) {
+      lease.set(word);
+      return false;
+    }
+    return true;
   }
 
   /**

@@ -62,6 +62,29 @@ class FlowLeaseTest {
   }
 
   @Test
+  void aFlowUsedAndGivenBackSinceTheCollectorLookedIsNotCollected() {
+    Flow flow = new Flow(null, FlowKey.of("a"), null);
+    long word = flow.lease.get();
+    long ended = flow.ended(word);
+
+    // A queued request comes and goes between the collector's read and its swap: the word is the
+    // same again, only the ended count tells.
+    assertThat(flow.tryAcquire()).isTrue();
+    flow.outcomes.incrementAndGet(Outcome.REJECTED_CAPACITY.ordinal());
+    flow.release();
+    assertThat(flow.lease.get()).isEqualTo(word);
+
+    assertThat(flow.tryTombstone(word, ended)).isFalse();
+    assertThat(flow.lease.get()).as("swap undone").isEqualTo(word);
+    assertThat(flow.tryAcquire()).isTrue();
+    flow.release();
+
+    long idle = flow.lease.get();
+    assertThat(flow.tryTombstone(idle, flow.ended(idle))).as("idle since the read").isTrue();
+    assertThat(flow.tryAcquire()).isFalse();
+  }
+
+  @Test
   void aThresholdOutsideTheWordIsRefused() {
     FlowKey key = FlowKey.of("a");
     assertThatThrownBy(() -> new Flow(null, key, null, 0))
