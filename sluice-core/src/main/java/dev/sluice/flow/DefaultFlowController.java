@@ -675,7 +675,7 @@ final class DefaultFlowController implements FlowController {
   }
 
   private void completeDispatch(QueuedRequest item, long waitNanos) {
-    QueuedAdmission admission = new QueuedAdmission(this, item, waitNanos);
+    QueuedAdmission admission = new QueuedAdmission(item, waitNanos);
     if (item.future.admit(admission)) {
       count(item.flow, Outcome.DISPATCHED);
       notifyOutcome(item.request, Outcome.DISPATCHED, waitNanos);
@@ -1019,10 +1019,10 @@ final class DefaultFlowController implements FlowController {
       }
     }
     Band band = flow.band;
-    for (int i = 0; i < OUTCOMES.length; i++) {
-      band.retiredOutcomes.addAndGet(i, flow.outcomes.get(i));
+    long[] counts = flow.countsAt(word); // no holders: no fold can run
+    for (int i = 0; i < counts.length; i++) {
+      band.retiredOutcomes.addAndGet(i, counts[i]);
     }
-    band.retiredOutcomes.addAndGet(Outcome.DISPATCHED.ordinal(), Flow.dispatchedOnArrival(word));
     if (--band.flowCount == 0) {
       band.emptySinceNanos = now;
     }

@@ -139,17 +139,10 @@ final class Flow {
    * A flow being collected reads as its {@link #outcomes} alone: the collector moves the rest.
    */
   long[] readOutcomes() {
-    long[] values = new long[outcomes.length()];
     for (;;) {
       int sequence = foldSequence;
-      long word = lease.get();
-      for (int i = 0; i < values.length; i++) {
-        values[i] = outcomes.get(i);
-      }
+      long[] values = countsAt(lease.get());
       if ((sequence & 1) == 0 && foldSequence == sequence) {
-        if (word != TOMBSTONE) {
-          values[DISPATCHED] += dispatchedOnArrival(word);
-        }
         return values;
       }
       Thread.onSpinWait(); // a fold is moving counts: a few instructions
@@ -157,13 +150,28 @@ final class Flow {
   }
 
   /**
+   * The outcome counts with the dispatches kept in lease word {@code word} added; exact when no
+   * fold runs meanwhile (nobody holds a lease, or {@link #readOutcomes} checks the sequence).
+   */
+  long[] countsAt(long word) {
+    long[] values = new long[outcomes.length()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = outcomes.get(i);
+    }
+    if (word != TOMBSTONE) {
+      values[DISPATCHED] += dispatchedOnArrival(word);
+    }
+    return values;
+  }
+
+  /**
    * Requests of this flow that have ended, by any outcome, given its lease {@code word}: the
    * collector's sign of use, since every request counts its outcome before it releases its lease.
    */
   long ended(long word) {
-    long sum = dispatchedOnArrival(word);
-    for (int i = 0; i < outcomes.length(); i++) {
-      sum += outcomes.get(i);
+    long sum = 0;
+    for (long count : countsAt(word)) {
+      sum += count;
     }
     return sum;
   }

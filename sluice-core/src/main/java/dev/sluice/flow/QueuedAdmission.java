@@ -18,15 +18,13 @@ final class QueuedAdmission implements Admission {
   private static final int COUNTED = 1;
   private static final int CLOSED = 2;
 
-  private final DefaultFlowController controller;
   private final FlowRequest request;
   private final Flow flow;
   private final long queueWaitNanos;
   private volatile int state;
 
   /** The admission of a request taken from a queue; {@link #counted()} follows the counting. */
-  QueuedAdmission(DefaultFlowController controller, QueuedRequest item, long queueWaitNanos) {
-    this.controller = controller;
+  QueuedAdmission(QueuedRequest item, long queueWaitNanos) {
     this.request = item.request;
     this.flow = item.flow;
     this.queueWaitNanos = queueWaitNanos;
@@ -53,16 +51,16 @@ final class QueuedAdmission implements Admission {
     if ((previous & CLOSED) != 0) {
       return;
     }
-    controller.returnInFlight(request);
+    flow.controller.returnInFlight(request);
     if ((previous & COUNTED) != 0) {
-      controller.afterAdmission(request, flow);
+      flow.controller.afterAdmission(request, flow);
     }
   }
 
   /** The controller counted the dispatch. */
   void counted() {
     if ((getAndMark(COUNTED) & CLOSED) != 0) {
-      controller.afterAdmission(request, flow);
+      flow.controller.afterAdmission(request, flow);
     }
   }
 
