@@ -171,8 +171,19 @@ class FlowControllerStressTest {
     Thread chaos = new Thread(() -> {
       Random random = new Random(seed ^ 0x5EED);
       boolean resharded = false;
+      boolean heldShut = false;
       try {
         while (!stop.get()) {
+          if (!heldShut && nextRequest.get() > REQUESTS / 2) {
+            // Once, hold the gate shut with the clock still until the queues overflow, so that
+            // every run, however the threads are scheduled, fills them to their limits.
+            detector.flip(true);
+            while (controller.stats().count(Outcome.REJECTED_CAPACITY) == 0 && nextRequest.get() < REQUESTS) {
+              progress.incrementAndGet();
+              Thread.onSpinWait();
+            }
+            heldShut = true;
+          }
           clock.advanceNanos(TimeUnit.MICROSECONDS.toNanos(200 + random.nextInt(800)));
           detector.flip(random.nextInt(10) == 0);
           if (!resharded && nextRequest.get() > REQUESTS / 3) {
