@@ -66,10 +66,11 @@ public final class Gateway implements AutoCloseable {
     this.clients = ClientFactory.builder()
         .connectTimeout(config.upstream().connectTimeout())
         .build();
-    this.pool = new EndpointPool(config, builder.ticker, clients);
+    this.pool = new EndpointPool(config, builder.ticker, builder.scheduler, clients);
     this.metrics = new FlowMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
         config.metrics().fairnessIdLabelLimit());
-    List<FlowControlListener> listeners = new ArrayList<>(List.of(metrics, new DrainWatch()));
+    List<FlowControlListener> listeners =
+        new ArrayList<>(List.of(pool.listener(), metrics, new DrainWatch()));
     if (builder.listener != null) {
       listeners.add(builder.listener);
     }

@@ -308,15 +308,16 @@ final class ConfigReader {
 
   private Saturation saturation(Section s) {
     s.keys("detector", "scrapeInterval", "scrapeTimeout", "staleness", "queueDepthThreshold",
-        "kvCacheUtilThreshold", "headroom", "maxConcurrency", "maxTokenConcurrency");
-    String detectorName = s.string("detector", "utilization");
+        "kvCacheUtilThreshold", "headroom", "maxConcurrency", "maxTokenConcurrency", "slotHold");
+    String detectorName = s.string("detector", "slots");
     DetectorKind detector = switch (detectorName) {
+      case "slots" -> DetectorKind.SLOTS;
       case "utilization" -> DetectorKind.UTILIZATION;
       case "concurrency" -> DetectorKind.CONCURRENCY;
       default -> {
         errors.add(s.path("detector") + ": '" + detectorName
-            + "' (expected one of: utilization, concurrency)");
-        yield DetectorKind.UTILIZATION;
+            + "' (expected one of: slots, utilization, concurrency)");
+        yield DetectorKind.SLOTS;
       }
     };
     Duration interval = s.duration("scrapeInterval", Duration.ofMillis(50), false);
@@ -336,8 +337,9 @@ final class ConfigReader {
     if (maxConcurrency == 0 && maxTokens == 0) {
       errors.add(s.path("maxConcurrency") + ": 0 (expected > 0 unless maxTokenConcurrency is set)");
     }
+    Duration slotHold = s.duration("slotHold", Duration.ofMillis(20), true);
     return new Saturation(detector, interval, timeout, staleness, queueDepth, kv, headroom,
-        maxConcurrency, maxTokens);
+        maxConcurrency, maxTokens, slotHold);
   }
 
   private void error(String path, JsonNode value, String expected) {

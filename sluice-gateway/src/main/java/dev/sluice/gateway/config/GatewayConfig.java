@@ -178,6 +178,11 @@ public record GatewayConfig(
 
   /** The saturation detector that gates dispatch. */
   public enum DetectorKind {
+    /**
+     * A backend gets new work only while it has a free running slot, learned from its metrics
+     * (the default): requests wait in the gateway, where priority and fairness decide.
+     */
+    SLOTS,
     /** From each backend's scraped queue depth and KV-cache utilization (GIE's default). */
     UTILIZATION,
     /** From this gateway's own in-flight requests (and optionally tokens). */
@@ -188,7 +193,7 @@ public record GatewayConfig(
    * The dispatch gate and the scraping of backend metrics. Metrics are scraped whatever the
    * detector: endpoint freshness and load scores come from them.
    *
-   * @param detector {@code utilization} (default) or {@code concurrency}
+   * @param detector {@code slots} (default), {@code utilization} or {@code concurrency}
    * @param scrapeInterval time between two scrapes of one backend. Default 50 ms
    * @param scrapeTimeout the longest one scrape may take. Default 1 s
    * @param staleness age after which an endpoint's metrics are stale. Default 200 ms
@@ -198,10 +203,12 @@ public record GatewayConfig(
    * @param maxConcurrency {@code concurrency}: in-flight requests at saturation. Default 100
    * @param maxTokenConcurrency {@code concurrency}: in-flight cost (tokens) at saturation; 0 = no
    *     token limit (the default)
+   * @param slotHold {@code slots}: the longest a slot is held for a flow that comes straight back
+   *     (see the README); 0 holds none. Default 20 ms
    */
   public record Saturation(DetectorKind detector, Duration scrapeInterval, Duration scrapeTimeout,
       Duration staleness, int queueDepthThreshold, double kvCacheUtilThreshold, double headroom,
-      long maxConcurrency, long maxTokenConcurrency) {}
+      long maxConcurrency, long maxTokenConcurrency, Duration slotHold) {}
 
   /**
    * Metric settings.

@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One backend of the pool: its client, this gateway's in-flight count on it, and the state of its
- * metrics scraping. Thread-safe: counters are atomic and scrape state is written by the one
- * scraping loop of the endpoint and read by any thread.
+ * One backend of the pool: its client, this gateway's in-flight count on it, its learned slots,
+ * and the state of its metrics scraping. Thread-safe: counters are atomic, scrape state is written
+ * by the one scraping loop of the endpoint and read by any thread, and the slot estimate is
+ * guarded by the pool's lock.
  */
 public final class Endpoint {
 
@@ -18,6 +19,11 @@ public final class Endpoint {
   private final AtomicLong dispatched = new AtomicLong();
   private volatile int inFlightAtScrape;
   private volatile String lastScrapeError;
+  private volatile boolean refusing;
+  /** Guarded by the pool's lock. */
+  final SlotEstimate slots = new SlotEstimate();
+  /** Whether the gate turned work away for want of slots since the last scrape; pool's lock. */
+  boolean starved;
 
   Endpoint(String name, WebClient client, String metricsPath) {
     this.name = name;
@@ -50,6 +56,23 @@ public final class Endpoint {
     return lastScrapeError;
   }
 
+  /**
+   * Whether the endpoint refused a connection since its last successful scrape; it gets no work
+   * until a scrape succeeds again.
+   */
+  public boolean isRefusing() {
+    return refusing;
+  }
+
+  /** The running slots the backend has shown (see {@link SlotEstimate}); a snapshot. */
+  public int learnedSlots() {
+    return slots.slots();
+  }
+
+  void refusing(boolean value) {
+    refusing = value;
+  }
+
   String metricsPath() {
     return metricsPath;
   }
@@ -66,6 +89,11 @@ public final class Endpoint {
   /** Requests sent since the last scrape began, which the backend's metrics may not show yet. */
   int unreported() {
     return Math.max(0, inFlight.get() - inFlightAtScrape);
+  }
+
+  /** This gateway's requests on the endpoint during the scrape that just ended. */
+  int inFlightDuringScrape() {
+    return Math.max(inFlightAtScrape, inFlight.get());
   }
 
   void scrapeStarted() {

@@ -4,7 +4,10 @@ import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import dev.sluice.flow.FlowControlListener;
 import dev.sluice.flow.FlowRequest;
+import dev.sluice.flow.Outcome;
+import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
 import dev.sluice.flow.saturation.SaturationDetector;
@@ -17,35 +20,47 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The backends behind the gateway: scrapes each one's {@code /metrics}, decides which are fresh,
- * picks the least-loaded fresh endpoint for each dispatched request, and provides the
- * {@link #gate() saturation detector} the flow controller dispatches by.
+ * provides the {@link #gate() saturation detector} the flow controller dispatches by, and places
+ * each dispatched request on an endpoint in the same step.
  *
  * <p><b>Freshness.</b> An endpoint is fresh while its last successful scrape is younger than the
- * staleness threshold (on the injected {@link Ticker}). A failed scrape changes nothing, so an
- * endpoint whose scrapes keep failing goes stale after the threshold and gets no new work.
+ * staleness threshold (on the injected {@link Ticker}) and it has not refused a connection since.
+ * A failed scrape changes nothing, so an endpoint whose scrapes keep failing goes stale after the
+ * threshold; one that refuses a connection is out at once, until a scrape succeeds again.
  *
- * <p><b>Picking.</b> Among fresh endpoints below the thresholds (all fresh ones if none is), the
- * one with the lowest {@code max(waiting / queueDepthThreshold, kv / kvCacheUtilThreshold) +
- * inFlight / queueDepthThreshold}, where {@code inFlight} is this gateway's open requests on it;
- * ties go to the endpoint that was sent the fewest requests.
+ * <p><b>The gate.</b> Whatever the detector, the gate counts a dispatch and reserves its endpoint
+ * under one lock, and refuses while no endpoint is fresh: a request is never dispatched with
+ * nowhere to go; it keeps waiting (up to the no-endpoint TTL) instead.
+ * <ul>
+ *   <li>{@code slots} (the default): a backend gets new work only while it has a free running
+ *       slot, so requests wait in the gateway's queue, where priority and fairness decide, and not
+ *       in the backends' FIFO queues. Each endpoint's slots are learned from its metrics
+ *       ({@link SlotEstimate}); a slot frees the moment a response ends, without waiting for a
+ *       scrape, so no slot idles while work waits, except a slot held for a flow that comes
+ *       straight back ({@link ReturningFlows}, at most {@code slotHold}). The request goes to the
+ *       fresh endpoint with the most free slots.
+ *   <li>{@code utilization}: GIE's formula, the core {@link UtilizationDetector}'s pool saturation
+ *       plus the requests dispatched since each endpoint's last scrape, counted as waiting (without
+ *       that, everything queued would be released between two scrapes). The request goes to the
+ *       fresh endpoint below the thresholds (all fresh ones if none is) with the lowest
+ *       {@code max(waiting / queueDepthThreshold, kv / kvCacheUtilThreshold) + inFlight /
+ *       queueDepthThreshold}.
+ *   <li>{@code concurrency}: the core {@link ConcurrencyDetector}; placed as for utilization.
+ * </ul>
+ * Ties go to the endpoint that was sent the fewest requests.
  *
- * <p><b>The gate.</b> {@code utilization}: the core {@link UtilizationDetector}'s pool saturation
- * plus the requests dispatched since each endpoint's last scrape (which its metrics cannot show
- * yet), counted as waiting requests; without this correction every queued request would be
- * released in the 50 ms between two scrapes. {@code concurrency}: the core
- * {@link ConcurrencyDetector}. Either way the pool is saturated while no endpoint is fresh.
- *
- * <p>Thread-safe. Scrapes run on the client factory's event loops; {@link #close()} stops them.
+ * <p>Thread-safe. The lock is a leaf: nothing is called under it but the endpoint bookkeeping.
+ * Scrapes run on the client factory's event loops; {@link #close()} stops them.
  */
 public final class EndpointPool implements AutoCloseable {
 
@@ -56,22 +71,29 @@ public final class EndpointPool implements AutoCloseable {
   private final Map<String, WebClient> scrapers;
   private final GatewayConfig.Saturation settings;
   private final Ticker ticker;
+  private final Scheduler scheduler;
   private final ScheduledExecutorService timer;
   private final UtilizationDetector metrics;
-  private final SaturationDetector gate;
-  private final AtomicInteger pendingPicks = new AtomicInteger();
+  private final Gate gate;
+  private final Object lock = new Object();
+  /** Slots held for returning flows; {@code null} unless the detector is {@code slots}. */
+  private final ReturningFlows returning;
+  private final List<Runnable> wakeUps = new CopyOnWriteArrayList<>();
   private final List<BiConsumer<Endpoint, String>> scrapeListeners = new CopyOnWriteArrayList<>();
-  private final Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> failing = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /**
    * Creates a pool; call {@link #start()} to begin scraping.
    *
+   * @param scheduler wakes the flow controller when a held slot is given up
    * @param factory the client factory for backend and scrape connections; the caller owns it
    */
-  public EndpointPool(GatewayConfig config, Ticker ticker, ClientFactory factory) {
+  public EndpointPool(GatewayConfig config, Ticker ticker, Scheduler scheduler,
+      ClientFactory factory) {
     this.settings = config.saturation();
     this.ticker = ticker;
+    this.scheduler = scheduler;
     this.timer = factory.eventLoopGroup();
     this.metrics = UtilizationDetector.builder(ticker)
         .queueDepthThreshold(settings.queueDepthThreshold())
@@ -99,10 +121,16 @@ public final class EndpointPool implements AutoCloseable {
     this.endpoints = List.copyOf(list);
     this.byName = Map.copyOf(names);
     this.scrapers = Map.copyOf(scrapeClients);
-    this.gate = settings.detector() == DetectorKind.UTILIZATION
-        ? new UtilizationGate()
-        : new ConcurrencyGate(ConcurrencyDetector.of(settings.maxConcurrency(),
-            settings.maxTokenConcurrency()));
+    metrics.addListener(this::wakeUp);
+    this.returning = settings.detector() == DetectorKind.SLOTS
+        ? new ReturningFlows(settings.slotHold().toNanos())
+        : null;
+    this.gate = switch (settings.detector()) {
+      case SLOTS -> new SlotGate();
+      case UTILIZATION -> new UtilizationGate();
+      case CONCURRENCY -> new ConcurrencyGate(ConcurrencyDetector.of(settings.maxConcurrency(),
+          settings.maxTokenConcurrency()));
+    };
   }
 
   /** Starts one scraping loop per endpoint. */
@@ -123,20 +151,36 @@ public final class EndpointPool implements AutoCloseable {
     return gate;
   }
 
+  /**
+   * The listener to give the flow controller: it tells the gate which flows have work queued.
+   */
+  public FlowControlListener listener() {
+    return new FlowControlListener() {
+      @Override
+      public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
+        if (returning != null) {
+          synchronized (lock) {
+            returning.left(request.flowKey());
+          }
+        }
+      }
+    };
+  }
+
   /** The latest metrics per endpoint, as the core detector holds them. */
   public UtilizationDetector metrics() {
     return metrics;
   }
 
-  /** Whether {@code endpoint}'s metrics are fresh. */
+  /** Whether {@code endpoint} may get new work: fresh metrics, and no refused connection since. */
   public boolean isFresh(Endpoint endpoint) {
-    return metrics.isFresh(endpoint.name());
+    return !endpoint.isRefusing() && metrics.isFresh(endpoint.name());
   }
 
-  /** Whether any endpoint has fresh metrics. */
+  /** Whether any endpoint is fresh. */
   public boolean hasFreshEndpoint() {
     for (Endpoint endpoint : endpoints) {
-      if (metrics.isFresh(endpoint.name())) {
+      if (isFresh(endpoint)) {
         return true;
       }
     }
@@ -150,7 +194,8 @@ public final class EndpointPool implements AutoCloseable {
   public long lastFreshNanos() {
     long newest = Long.MIN_VALUE;
     for (UtilizationDetector.EndpointMetrics snapshot : metrics.snapshots().values()) {
-      if (byName.containsKey(snapshot.endpoint())) {
+      Endpoint endpoint = byName.get(snapshot.endpoint());
+      if (endpoint != null && !endpoint.isRefusing()) {
         newest = Math.max(newest, snapshot.timestampNanos());
       }
     }
@@ -166,61 +211,88 @@ public final class EndpointPool implements AutoCloseable {
   }
 
   /**
-   * Picks the endpoint for one dispatched request and counts it in flight there; the caller must
-   * {@link #release} it when the response ends. Call exactly once per dispatched request, even if
-   * it is then abandoned ({@link #abandon()}).
-   *
-   * @return the endpoint, or {@code null} if none is fresh
+   * A flow-controlled request arrived and is about to be submitted: call once per request, before
+   * {@code submit}, so that the gate knows which flows have work waiting.
    */
-  public Endpoint pick() {
-    decrementPending();
-    return pickUncounted();
+  public void arrived(FlowRequest request) {
+    if (returning != null) {
+      synchronized (lock) {
+        returning.arrived(request.flowKey(), ticker.read());
+      }
+    }
   }
 
   /**
-   * Picks an endpoint for a request the flow controller did not dispatch (one without a body),
+   * The endpoint {@code request}'s dispatch reserved, or {@code null} if it has none (its
+   * admission already closed, or every endpoint refused it).
+   */
+  public Endpoint placed(FlowRequest request) {
+    return placementOf(request).endpoint();
+  }
+
+  /**
+   * {@code failed} refused the connection for {@code request} (nothing was sent): takes
+   * {@code failed} out until its next successful scrape and moves the request to another fresh
+   * endpoint, even a full one (the request is already dispatched).
+   *
+   * @return the new endpoint, or {@code null} if there is no other fresh endpoint
+   */
+  public Endpoint replace(FlowRequest request, Endpoint failed) {
+    if (!failed.isRefusing()) {
+      failed.refusing(true);
+      log.warn("{} refused a connection; it gets no new work until a scrape succeeds", failed);
+    }
+    Placement placement = placementOf(request);
+    synchronized (lock) {
+      Endpoint current = placement.endpoint();
+      if (current != failed) {
+        return current; // closed meanwhile (null), or already moved
+      }
+      failed.release();
+      Endpoint next = gate.choose(true);
+      if (next != null) {
+        next.acquire();
+      }
+      placement.endpoint(next);
+      return next;
+    }
+  }
+
+  /**
+   * Picks an endpoint for a request the flow controller does not see (one without a body),
    * counting it in flight there; the caller must {@link #release} it.
    *
    * @return the endpoint, or {@code null} if none is fresh
    */
   public Endpoint pickUncounted() {
-    List<String> candidates = metrics.availableEndpoints();
-    Map<String, EndpointMetrics> snapshots = candidates.isEmpty() ? Map.of() : metrics.snapshots();
-    Endpoint best = null;
-    double bestLoad = Double.MAX_VALUE;
-    for (String name : candidates) {
-      Endpoint endpoint = byName.get(name);
-      EndpointMetrics m = snapshots.get(name);
-      if (endpoint == null || m == null) {
-        continue;
+    synchronized (lock) {
+      Endpoint best = gate.choose(true);
+      if (best != null) {
+        best.acquire();
       }
-      double load = Math.max((double) m.waitingRequests() / settings.queueDepthThreshold(),
-          m.kvCacheUtilization() / settings.kvCacheUtilThreshold())
-          + (double) endpoint.inFlight() / settings.queueDepthThreshold();
-      if (best == null || load < bestLoad
-          || (load == bestLoad && endpoint.dispatched() < best.dispatched())) {
-        best = endpoint;
-        bestLoad = load;
-      }
+      return best;
     }
-    if (best != null) {
-      best.acquire();
-    }
-    return best;
   }
 
-  /** A dispatched request will not be sent anywhere (its client left first). */
-  public void abandon() {
-    decrementPending();
-  }
-
-  /** A request sent to {@code endpoint} ended. */
+  /** A request sent to {@code endpoint} by {@link #pickUncounted()} ended. */
   public void release(Endpoint endpoint) {
-    endpoint.release();
+    synchronized (lock) {
+      endpoint.release();
+    }
   }
 
-  private void decrementPending() {
-    pendingPicks.updateAndGet(n -> Math.max(0, n - 1));
+  private static Placement placementOf(FlowRequest request) {
+    if (request.payload() instanceof Placement placement) {
+      return placement;
+    }
+    throw new IllegalArgumentException("request " + request.id()
+        + ": payload is not a Placement (expected: every gateway request carries one)");
+  }
+
+  private void wakeUp() {
+    for (Runnable listener : wakeUps) {
+      listener.run();
+    }
   }
 
   private void scrape(Endpoint endpoint) {
@@ -247,8 +319,16 @@ public final class EndpointPool implements AutoCloseable {
         error = "status " + response.status().code();
       } else {
         EngineMetrics engine = EngineMetrics.parse(response.contentUtf8());
+        long now = ticker.read();
+        synchronized (lock) {
+          endpoint.slots.observe(engine.runningRequests(), engine.waitingRequests(),
+              engine.kvCacheUtilization() >= settings.kvCacheUtilThreshold(),
+              endpoint.inFlightDuringScrape(), endpoint.starved, now);
+          endpoint.starved = false;
+        }
+        endpoint.refusing(false);
         metrics.update(new EndpointMetrics(endpoint.name(), engine.waitingRequests(),
-            engine.kvCacheUtilization(), ticker.read()));
+            engine.kvCacheUtilization(), now));
       }
     } catch (RuntimeException e) {
       error = e.getMessage();
@@ -276,19 +356,186 @@ public final class EndpointPool implements AutoCloseable {
     closed = true;
   }
 
-  private boolean noneFresh() {
-    return !hasFreshEndpoint();
+  /**
+   * What every gate shares: the dispatch is counted and its endpoint reserved under the pool's
+   * lock, or neither happens; the endpoint is given back when the admission closes.
+   */
+  private abstract class Gate implements SaturationDetector {
+
+    /** Whether {@code request} may be dispatched now. Under the lock. */
+    abstract boolean admits(FlowRequest request, double ceiling);
+
+    /**
+     * The endpoint for the next request, or {@code null} if none is fresh (or, unless
+     * {@code anyFresh}, none has room). Under the lock.
+     */
+    abstract Endpoint choose(boolean anyFresh);
+
+    /** Undoes {@link #admits} for a request that found no endpoint. Under the lock. */
+    void unadmit(FlowRequest request) {}
+
+    /** A dispatched request ended, after its endpoint was given back. Under the lock. */
+    void ended(FlowRequest request) {}
+
+    @Override
+    public final boolean tryDispatch(FlowRequest request, double ceiling) {
+      Placement placement = placementOf(request);
+      synchronized (lock) {
+        if (!admits(request, ceiling)) {
+          return false;
+        }
+        Endpoint endpoint = choose(false);
+        if (endpoint == null) {
+          unadmit(request);
+          return false;
+        }
+        endpoint.acquire();
+        placement.endpoint(endpoint);
+        return true;
+      }
+    }
+
+    @Override
+    public final void onDispatched(FlowRequest request) {
+      throw new UnsupportedOperationException("the pool's gates dispatch through tryDispatch");
+    }
+
+    @Override
+    public final void onFinished(FlowRequest request) {
+      Placement placement = placementOf(request);
+      synchronized (lock) {
+        Endpoint endpoint = placement.endpoint();
+        if (endpoint != null) {
+          endpoint.release();
+          placement.endpoint(null);
+        }
+        ended(request);
+      }
+    }
+
+    @Override
+    public void addListener(Runnable listener) {
+      wakeUps.add(listener);
+    }
+
+    /** GIE's score among the fresh endpoints below the thresholds (all fresh if none is). */
+    Endpoint leastScored() {
+      Map<String, EndpointMetrics> snapshots = metrics.snapshots();
+      Endpoint best = null;
+      double bestLoad = Double.MAX_VALUE;
+      for (String name : metrics.availableEndpoints()) {
+        Endpoint endpoint = byName.get(name);
+        EndpointMetrics m = snapshots.get(name);
+        if (endpoint == null || m == null || endpoint.isRefusing()) {
+          continue;
+        }
+        double load = Math.max((double) m.waitingRequests() / settings.queueDepthThreshold(),
+            m.kvCacheUtilization() / settings.kvCacheUtilThreshold())
+            + (double) endpoint.inFlight() / settings.queueDepthThreshold();
+        if (best == null || load < bestLoad
+            || (load == bestLoad && endpoint.dispatched() < best.dispatched())) {
+          best = endpoint;
+          bestLoad = load;
+        }
+      }
+      return best;
+    }
+  }
+
+  /** {@code slots}: dispatch only into a free running slot; see the class comment. */
+  private final class SlotGate extends Gate {
+
+    @Override
+    public double saturation() {
+      synchronized (lock) {
+        int usable = 0;
+        int used = returning.held();
+        for (Endpoint endpoint : endpoints) {
+          if (isFresh(endpoint)) {
+            usable += endpoint.slots.usable();
+            used += endpoint.inFlight();
+          }
+        }
+        return usable == 0 ? Math.max(1.0, used) : (double) used / usable;
+      }
+    }
+
+    @Override
+    boolean admits(FlowRequest request, double ceiling) {
+      returning.expire(ticker.read());
+      int usable = 0;
+      int used = 0;
+      for (Endpoint endpoint : endpoints) {
+        if (isFresh(endpoint)) {
+          usable += endpoint.slots.usable();
+          used += endpoint.inFlight();
+        }
+      }
+      int heldForOthers = returning.held() - (returning.isHeld(request.flowKey()) ? 1 : 0);
+      if (usable > 0 && (double) (used + heldForOthers) / usable < ceiling) {
+        returning.dispatched(request.flowKey());
+        return true;
+      }
+      for (Endpoint endpoint : endpoints) {
+        endpoint.starved = true;
+      }
+      return false;
+    }
+
+    @Override
+    void unadmit(FlowRequest request) {
+      // Not reached (admitted means some endpoint is fresh); keeps the counts right all the same.
+      returning.finished(request.flowKey(), 0, ticker.read());
+    }
+
+    @Override
+    Endpoint choose(boolean anyFresh) {
+      Endpoint best = null;
+      int bestFree = Integer.MIN_VALUE;
+      for (Endpoint endpoint : endpoints) {
+        if (!isFresh(endpoint)) {
+          continue;
+        }
+        int free = endpoint.slots.usable() - endpoint.inFlight();
+        if (best == null || free > bestFree
+            || (free == bestFree && endpoint.dispatched() < best.dispatched())) {
+          best = endpoint;
+          bestFree = free;
+        }
+      }
+      return best;
+    }
+
+    @Override
+    void ended(FlowRequest request) {
+      long now = ticker.read();
+      int usable = 0;
+      for (Endpoint endpoint : endpoints) {
+        if (isFresh(endpoint)) {
+          usable += endpoint.slots.usable();
+        }
+      }
+      long holdUntil = returning.finished(request.flowKey(), usable, now);
+      if (holdUntil != Long.MIN_VALUE) {
+        scheduler.schedule(EndpointPool.this::wakeUp, holdUntil - now);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "slots(hold=" + settings.slotHold().toMillis() + "ms)";
+    }
   }
 
   /** {@code utilization} with the not-yet-scraped requests counted as waiting. */
-  private final class UtilizationGate implements SaturationDetector {
+  private final class UtilizationGate extends Gate {
     @Override
     public double saturation() {
       double base = metrics.saturation();
-      if (noneFresh()) {
+      if (!hasFreshEndpoint()) {
         return Math.max(1.0, base);
       }
-      int unreported = pendingPicks.get();
+      int unreported = 0;
       for (Endpoint endpoint : endpoints) {
         unreported += endpoint.unreported();
       }
@@ -296,13 +543,13 @@ public final class EndpointPool implements AutoCloseable {
     }
 
     @Override
-    public void onDispatched(FlowRequest request) {
-      pendingPicks.incrementAndGet();
+    boolean admits(FlowRequest request, double ceiling) {
+      return saturation() < ceiling;
     }
 
     @Override
-    public void addListener(Runnable listener) {
-      metrics.addListener(listener);
+    Endpoint choose(boolean anyFresh) {
+      return leastScored();
     }
 
     @Override
@@ -312,35 +559,39 @@ public final class EndpointPool implements AutoCloseable {
   }
 
   /** {@code concurrency}, closed while no endpoint is fresh. */
-  private final class ConcurrencyGate implements SaturationDetector {
+  private final class ConcurrencyGate extends Gate {
     private final ConcurrencyDetector delegate;
 
     ConcurrencyGate(ConcurrencyDetector delegate) {
       this.delegate = delegate;
+      // A raised limit wakes the controller too.
+      delegate.addListener(EndpointPool.this::wakeUp);
     }
 
     @Override
     public double saturation() {
       double base = delegate.saturation();
-      return noneFresh() ? Math.max(1.0, base) : base;
+      return hasFreshEndpoint() ? base : Math.max(1.0, base);
     }
 
     @Override
-    public void onDispatched(FlowRequest request) {
-      pendingPicks.incrementAndGet();
-      delegate.onDispatched(request);
+    boolean admits(FlowRequest request, double ceiling) {
+      return hasFreshEndpoint() && delegate.tryDispatch(request, ceiling);
     }
 
     @Override
-    public void onFinished(FlowRequest request) {
+    void unadmit(FlowRequest request) {
       delegate.onFinished(request);
     }
 
     @Override
-    public void addListener(Runnable listener) {
-      // New metrics may make an endpoint fresh again: wake the controller on every scrape.
-      metrics.addListener(listener);
-      delegate.addListener(listener);
+    Endpoint choose(boolean anyFresh) {
+      return leastScored();
+    }
+
+    @Override
+    void ended(FlowRequest request) {
+      delegate.onFinished(request);
     }
 
     @Override

@@ -7,18 +7,22 @@ import java.util.Map;
  * The load figures a model server reports in its Prometheus text, under vLLM's or SGLang's names.
  * Immutable.
  *
- * <p>Waiting requests are summed over every series of the metric (one per data-parallel engine);
- * KV-cache utilization is the largest series, since the fullest engine is the one that stalls.
+ * <p>Waiting and running requests are summed over every series of the metric (one per
+ * data-parallel engine); KV-cache utilization is the largest series, since the fullest engine is
+ * the one that stalls.
  * vLLM's {@code vllm:kv_cache_usage_perc} is preferred, with the legacy
  * {@code vllm:gpu_cache_usage_perc} as fallback; SGLang reports {@code sglang:num_queue_reqs}
- * and {@code sglang:token_usage}.
+ * and {@code sglang:token_usage}; running requests are {@code vllm:num_requests_running} or
+ * {@code sglang:num_running_reqs}.
  *
  * @param waitingRequests requests in the server's own waiting queue
+ * @param runningRequests requests in the server's running batch, or -1 if it does not say
  * @param kvCacheUtilization KV-cache utilization in [0, 1]
  */
-record EngineMetrics(long waitingRequests, double kvCacheUtilization) {
+record EngineMetrics(long waitingRequests, long runningRequests, double kvCacheUtilization) {
 
   private static final String[] WAITING = {"vllm:num_requests_waiting", "sglang:num_queue_reqs"};
+  private static final String[] RUNNING = {"vllm:num_requests_running", "sglang:num_running_reqs"};
   private static final String[] KV_CACHE = {
     "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "sglang:token_usage"};
 
@@ -45,8 +49,10 @@ record EngineMetrics(long waitingRequests, double kvCacheUtilization) {
       throw new IllegalArgumentException(
           "no waiting-queue metric (expected vllm:num_requests_waiting or sglang:num_queue_reqs)");
     }
+    Double running = firstOf(sums, RUNNING);
     Double kv = firstOf(maxima, KV_CACHE);
-    return new EngineMetrics(Math.round(waiting), kv == null ? 0 : Math.max(0, Math.min(1, kv)));
+    return new EngineMetrics(Math.round(waiting), running == null ? -1 : Math.round(running),
+        kv == null ? 0 : Math.max(0, Math.min(1, kv)));
   }
 
   private static Double firstOf(Map<String, Double> values, String[] names) {
@@ -103,13 +109,12 @@ record EngineMetrics(long waitingRequests, double kvCacheUtilization) {
   }
 
   private static boolean isWanted(String name) {
-    for (String wanted : WAITING) {
-      if (wanted.equals(name)) {
-        return true;
-      }
-    }
-    for (String wanted : KV_CACHE) {
-      if (wanted.equals(name)) {
+    return contains(WAITING, name) || contains(RUNNING, name) || contains(KV_CACHE, name);
+  }
+
+  private static boolean contains(String[] names, String name) {
+    for (String candidate : names) {
+      if (candidate.equals(name)) {
         return true;
       }
     }

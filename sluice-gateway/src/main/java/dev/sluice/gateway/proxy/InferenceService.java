@@ -1,6 +1,7 @@
 package dev.sluice.gateway.proxy;
 
 import com.linecorp.armeria.client.ResponseTimeoutException;
+import com.linecorp.armeria.client.UnprocessedRequestException;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.HttpMethod;
@@ -23,6 +24,7 @@ import dev.sluice.flow.Ticker;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.pool.Endpoint;
 import dev.sluice.gateway.pool.EndpointPool;
+import dev.sluice.gateway.pool.Placement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -43,11 +45,14 @@ import java.util.concurrent.TimeUnit;
  * for {@code slo-deadline} ordering. The cost is the estimated prompt tokens plus
  * {@code max_tokens}; the byte size is the body length.
  *
- * <p><b>Lifetime.</b> The admission is closed, and the endpoint's in-flight count released, exactly
- * once: when the response has been sent, has failed, or the client has gone away, whichever is
- * first. A client that leaves while queued withdraws its request at once; one that leaves
- * mid-stream cancels the upstream request. Requests without a body (such as
- * {@code GET /v1/models}) are not flow-controlled: they go straight to a fresh endpoint.
+ * <p><b>Lifetime.</b> The request goes to the endpoint its dispatch reserved (see
+ * {@link EndpointPool}). If that endpoint refuses the connection (nothing was sent), the request
+ * moves to another fresh endpoint, at most once per endpoint. The admission is closed, which
+ * gives the endpoint back, exactly once: when the response has been sent, has failed, or the
+ * client has gone away, whichever is first. A client that leaves while queued withdraws its
+ * request at once; one that leaves mid-stream cancels the upstream request. Requests without a
+ * body (such as {@code GET /v1/models}) are not flow-controlled: they go straight to a fresh
+ * endpoint.
  *
  * <p>Thread-safe; one instance serves every request.
  */
@@ -114,6 +119,7 @@ public final class InferenceService implements HttpService {
       return Errors.response(HttpStatus.BAD_REQUEST, Errors.INVALID, e.getMessage(),
           "invalid_request_error", e.param, null);
     }
+    pool.arrived(flowRequest);
     CompletableFuture<Admission> admission = controller.submit(flowRequest);
     Exchange exchange = new Exchange(admission);
     ctx.log().whenComplete().thenRun(exchange::finish);
@@ -181,7 +187,7 @@ public final class InferenceService implements HttpService {
         .slo(slo)
         .receivedNanos(receivedNanos)
         .id(ctx.id().text())
-        .payload(parsed.model())
+        .payload(new Placement(parsed.model()))
         .build();
   }
 
@@ -234,29 +240,46 @@ public final class InferenceService implements HttpService {
 
   private HttpResponse forward(ServiceRequestContext ctx, AggregatedHttpRequest request,
       Admission admission, Exchange exchange) {
-    Endpoint endpoint = exchange.pick(pool);
+    Endpoint endpoint = exchange.isFinished() ? null : pool.placed(admission.request());
     if (endpoint == null) {
-      if (exchange.isFinished()) {
-        return Errors.forOutcome(Outcome.EVICTED_CANCELLED, "The client went away.", null);
-      }
       exchange.finish();
-      return Errors.response(HttpStatus.SERVICE_UNAVAILABLE, Errors.NO_ENDPOINTS,
-          "No backend has fresh metrics; try again later.", "server_error", null, null);
+      return Errors.forOutcome(Outcome.EVICTED_CANCELLED, "The client went away.", null);
     }
+    String queueWaitMillis = Long.toString(TimeUnit.NANOSECONDS.toMillis(admission.queueWaitNanos()));
+    HttpResponse response = send(request, admission.request(), endpoint, queueWaitMillis,
+        pool.endpoints().size() - 1);
+    response.whenComplete().handle((ignored, cause) -> {
+      exchange.finish();
+      return null;
+    });
+    return response;
+  }
+
+  /**
+   * Sends {@code request} to {@code endpoint}; if the endpoint refuses the connection (nothing was
+   * sent), moves the request to another fresh endpoint, {@code retries} times at most.
+   */
+  private HttpResponse send(AggregatedHttpRequest request, FlowRequest flowRequest,
+      Endpoint endpoint, String queueWaitMillis, int retries) {
     RequestHeadersBuilder headers = request.headers().toBuilder().authority(endpoint.name());
     for (String name : identity.stripped()) {
       headers.remove(name);
     }
     HttpResponse upstream = endpoint.client().execute(
         HttpRequest.of(headers.build(), request.content()));
-    upstream.whenComplete().handle((ignored, cause) -> {
-      exchange.finish();
-      return null;
-    });
-    String queueWaitMillis = Long.toString(TimeUnit.NANOSECONDS.toMillis(admission.queueWaitNanos()));
     return upstream
-        .recover(cause -> upstreamFailed(endpoint, unwrap(cause)))
+        .recover(cause -> {
+          Throwable root = unwrap(cause);
+          if (root instanceof UnprocessedRequestException && retries > 0) {
+            Endpoint next = pool.replace(flowRequest, endpoint);
+            if (next != null) {
+              return send(request, flowRequest, next, queueWaitMillis, retries - 1);
+            }
+          }
+          return upstreamFailed(endpoint, root);
+        })
         .mapHeaders(responseHeaders -> responseHeaders.status().isInformational()
+                || responseHeaders.contains(Errors.ENDPOINT_HEADER)
             ? responseHeaders
             : addHeaders(responseHeaders, endpoint.name(), queueWaitMillis));
   }
@@ -313,44 +336,26 @@ public final class InferenceService implements HttpService {
   }
 
   /**
-   * One request's claims: its admission and its endpoint, given back exactly once by
-   * {@link #finish()}. Guarded by its own monitor.
+   * One request's claim: its admission, given back exactly once by {@link #finish()} (which also
+   * gives back the endpoint its dispatch reserved). Thread-safe.
    */
-  private final class Exchange {
+  private static final class Exchange {
     private final CompletableFuture<Admission> admission;
-    private Endpoint endpoint;
-    private boolean finished;
+    private final java.util.concurrent.atomic.AtomicBoolean finished =
+        new java.util.concurrent.atomic.AtomicBoolean();
     volatile Scheduler.Cancellable noEndpointTimer;
 
     Exchange(CompletableFuture<Admission> admission) {
       this.admission = admission;
     }
 
-    /** Picks the endpoint unless the exchange already finished; null if none. */
-    Endpoint pick(EndpointPool pool) {
-      synchronized (this) {
-        if (!finished) {
-          endpoint = pool.pick();
-          return endpoint;
-        }
-      }
-      pool.abandon();
-      return null;
-    }
-
-    synchronized boolean isFinished() {
-      return finished;
+    boolean isFinished() {
+      return finished.get();
     }
 
     void finish() {
-      Endpoint claimed;
-      synchronized (this) {
-        if (finished) {
-          return;
-        }
-        finished = true;
-        claimed = endpoint;
-        endpoint = null;
+      if (!finished.compareAndSet(false, true)) {
+        return;
       }
       Scheduler.Cancellable timer = noEndpointTimer;
       if (timer != null) {
@@ -360,9 +365,6 @@ public final class InferenceService implements HttpService {
       admission.cancel(false);
       if (admission.isDone() && !admission.isCompletedExceptionally()) {
         admission.join().close();
-      }
-      if (claimed != null) {
-        pool.release(claimed);
       }
     }
   }

@@ -24,7 +24,8 @@ class GatewayConfigTest {
         .containsExactly("x-gateway-inference-fairness-id", "x-llm-d-inference-fairness-id");
     assertThat(config.identity().defaultFairnessId()).isEqualTo("default-flow");
     assertThat(config.identity().priorityHeader()).isNull();
-    assertThat(config.saturation().detector()).isEqualTo(GatewayConfig.DetectorKind.UTILIZATION);
+    assertThat(config.saturation().detector()).isEqualTo(GatewayConfig.DetectorKind.SLOTS);
+    assertThat(config.saturation().slotHold()).isEqualTo(Duration.ofMillis(20));
     assertThat(config.saturation().scrapeInterval()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.saturation().staleness()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.flowControl().defaultTtl()).isEqualTo(Duration.ofSeconds(60));
@@ -73,7 +74,7 @@ class GatewayConfigTest {
         "backends[0].url: 'ftp://x' (expected http://host:port with no path, e.g. http://127.0.0.1:8001)",
         "backends[2].url: 'http://127.0.0.1:8001' (expected unique; 127.0.0.1:8001 is listed twice)",
         "objectives.premium: 'high' (expected an integer priority; negative = sheddable)",
-        "saturation.detector: 'magic' (expected one of: utilization, concurrency)",
+        "saturation.detector: 'magic' (expected one of: slots, utilization, concurrency)",
         "saturation.staleness: '-1s' (expected a duration > 0 such as 50ms, 2s, 1m)",
         "saturation.kvCacheUtilThreshold: 2.0 (expected in (0, 1])",
         "flowControl.defaultTtl: 'soon' (expected a duration >= 0 such as 50ms, 2s, 1m)",

@@ -1,0 +1,91 @@
+package dev.sluice.gateway.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.flow.FlowKey;
+import org.junit.jupiter.api.Test;
+
+class ReturningFlowsTest {
+
+  private static final long MS = 1_000_000;
+  private static final long NONE = Long.MIN_VALUE;
+  private static final FlowKey LIGHT = FlowKey.of("light", 0);
+  private static final FlowKey HEAVY = FlowKey.of("heavy", 0);
+  private static final FlowKey PREMIUM = FlowKey.of("premium", 10);
+
+  private final ReturningFlows flows = new ReturningFlows(20 * MS);
+
+  /** One request of {@code key} arrives at {@code now} and is dispatched at once. */
+  private void run(FlowKey key, long now) {
+    flows.arrived(key, now);
+    flows.dispatched(key);
+    flows.left(key);
+  }
+
+  @Test
+  void holdsTheSlotOfAFlowBelowItsShareWithNothingQueued() {
+    run(LIGHT, 0);
+    flows.arrived(HEAVY, 0); // backlogged: stays queued
+    assertThat(flows.finished(LIGHT, 8, 10 * MS)).isEqualTo(30 * MS);
+    assertThat(flows.isHeld(LIGHT)).isTrue();
+    assertThat(flows.held()).isEqualTo(1);
+    // The flow comes back: its request takes the held slot.
+    flows.arrived(LIGHT, 11 * MS);
+    flows.dispatched(LIGHT);
+    assertThat(flows.held()).isZero();
+  }
+
+  @Test
+  void holdsNothingForAFlowWithWorkQueuedOrAtItsShare() {
+    run(HEAVY, 0);
+    flows.arrived(HEAVY, 0);
+    assertThat(flows.finished(HEAVY, 8, 10 * MS)).isEqualTo(NONE); // its queue takes the slot
+    flows.dispatched(HEAVY);
+    flows.left(HEAVY);
+    run(LIGHT, 0);
+    run(LIGHT, 0);
+    // Two flows share 2 slots: each has a share of 1; light has 1 left in flight after this end.
+    assertThat(flows.finished(LIGHT, 2, 10 * MS)).isEqualTo(NONE);
+  }
+
+  @Test
+  void aHoldThatIsNotUsedExpiresAndTheFlowStopsGettingHolds() {
+    run(LIGHT, 0);
+    flows.finished(LIGHT, 8, 0);
+    flows.expire(19 * MS);
+    assertThat(flows.held()).isEqualTo(1);
+    flows.expire(20 * MS);
+    assertThat(flows.held()).isZero();
+    // Its return time now counts as 40 ms, beyond the 20 ms hold: no hold next time.
+    run(LIGHT, 100 * MS);
+    assertThat(flows.finished(LIGHT, 8, 200 * MS)).isEqualTo(NONE);
+  }
+
+  @Test
+  void aFlowThatComesBackSlowlyGetsNoHold() {
+    run(LIGHT, 0);
+    flows.finished(LIGHT, 8, 0);
+    flows.arrived(LIGHT, 500 * MS); // 500 ms later: the hold expired unused long ago
+    flows.expire(500 * MS);
+    flows.dispatched(LIGHT);
+    flows.left(LIGHT);
+    assertThat(flows.finished(LIGHT, 8, 600 * MS)).isEqualTo(NONE);
+  }
+
+  @Test
+  void theShareCountsFlowsAtTheSamePriorityOrAboveOnly() {
+    for (int i = 0; i < 20; i++) {
+      flows.arrived(FlowKey.of("batch", -1), 0); // a flood below
+    }
+    run(PREMIUM, 0);
+    assertThat(flows.finished(PREMIUM, 1, 10 * MS)).isNotEqualTo(NONE);
+  }
+
+  @Test
+  void manyFlowsSharingFewSlotsGetNoHolds() {
+    for (int i = 0; i < 10; i++) {
+      run(FlowKey.of("t" + i, 0), 0);
+    }
+    assertThat(flows.finished(FlowKey.of("t0", 0), 8, 10 * MS)).isEqualTo(NONE);
+  }
+}
