@@ -202,7 +202,8 @@ final class DefaultFlowController implements FlowController {
    */
   private Admission dispatchOnArrival(FlowRequest request, Flow flow) {
     FlowShard flowShard = leastQueuedBytes(flow.shards);
-    if (flowShard == null || flowShard.shard.queuedRequests != 0) {
+    if (flowShard == null
+        || (flowShard.shard.queuedRequests != 0 && !detector.holdsFor(request))) {
       return null;
     }
     double saturation = detector.saturation();

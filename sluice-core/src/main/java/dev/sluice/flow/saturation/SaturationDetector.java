@@ -36,6 +36,17 @@ public interface SaturationDetector {
     return true;
   }
 
+  /**
+   * Whether capacity is held for {@code request} itself, for example a slot kept for a flow that
+   * comes straight back. The controller then offers the request to {@link #tryDispatch} on
+   * arrival even while other requests are queued, instead of queueing it behind them; without
+   * that, the held capacity could only go to whichever request fairness picks next. Called on
+   * arrival; must be quick. The default holds nothing.
+   */
+  default boolean holdsFor(FlowRequest request) {
+    return false;
+  }
+
   /** The controller dispatched {@code request} (through the default {@link #tryDispatch}). */
   default void onDispatched(FlowRequest request) {}
 

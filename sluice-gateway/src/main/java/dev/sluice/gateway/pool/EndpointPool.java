@@ -321,9 +321,11 @@ public final class EndpointPool implements AutoCloseable {
         EngineMetrics engine = EngineMetrics.parse(response.contentUtf8());
         long now = ticker.read();
         synchronized (lock) {
+          // Work waiting in the gateway, or turned away by the gate, is demand for more slots.
+          boolean wantedMore = endpoint.starved || (returning != null && returning.queued() > 0);
           endpoint.slots.observe(engine.runningRequests(), engine.waitingRequests(),
               engine.kvCacheUtilization() >= settings.kvCacheUtilThreshold(),
-              endpoint.inFlightDuringScrape(), endpoint.starved, now);
+              endpoint.inFlightDuringScrape(), wantedMore, now);
           endpoint.starved = false;
         }
         endpoint.refusing(false);
@@ -445,11 +447,15 @@ public final class EndpointPool implements AutoCloseable {
   /** {@code slots}: dispatch only into a free running slot; see the class comment. */
   private final class SlotGate extends Gate {
 
+    /**
+     * Running and reserved requests over usable slots. Held slots are left out: a flow with a
+     * held slot must still reach {@link #tryDispatch}, which keeps held slots from the others.
+     */
     @Override
     public double saturation() {
       synchronized (lock) {
         int usable = 0;
-        int used = returning.held();
+        int used = 0;
         for (Endpoint endpoint : endpoints) {
           if (isFresh(endpoint)) {
             usable += endpoint.slots.usable();
@@ -457,6 +463,14 @@ public final class EndpointPool implements AutoCloseable {
           }
         }
         return usable == 0 ? Math.max(1.0, used) : (double) used / usable;
+      }
+    }
+
+    @Override
+    public boolean holdsFor(FlowRequest request) {
+      synchronized (lock) {
+        returning.expire(ticker.read());
+        return returning.isHeld(request.flowKey());
       }
     }
 

@@ -42,10 +42,16 @@ final class ReturningFlows {
   private final ArrayDeque<State> holds = new ArrayDeque<>();
   private final TreeMap<Integer, Integer> activeByPriority = new TreeMap<>();
   private long lastSweepNanos = NONE;
+  private long queued;
 
   /** @param holdNanos the longest a slot is held; 0 holds nothing */
   ReturningFlows(long holdNanos) {
     this.holdNanos = holdNanos;
+  }
+
+  /** Requests that arrived and have no outcome yet, over all flows. */
+  long queued() {
+    return queued;
   }
 
   /** Slots held now. */
@@ -68,6 +74,7 @@ final class ReturningFlows {
     }
     boolean had = state.hasWork();
     state.queued++;
+    queued++;
     changed(state, had);
   }
 
@@ -77,6 +84,7 @@ final class ReturningFlows {
     if (state != null && state.queued > 0) {
       boolean had = state.hasWork();
       state.queued--;
+      queued--;
       changed(state, had);
     }
   }
