@@ -91,7 +91,7 @@ class EndToEndDefaultsTest {
 
     // A light tenant alone, then next to a heavy one (after the heavy one has run a moment, so
     // that the gateway has learned the backends' slots under load).
-    Duration phase = Duration.ofSeconds(16);
+    Duration phase = Duration.ofSeconds(24);
     int lightAlone = completed(run(gateway.port(), phase, new Streams(LIGHT, 2)), LIGHT);
     run(gateway.port(), Duration.ofSeconds(2), new Streams(HEAVY, 12));
     Map<String, LoadReport> mixed = run(gateway.port(), phase,

@@ -39,7 +39,7 @@ final class ReturningFlows {
 
   private final long holdNanos;
   private final Map<FlowKey, State> flows = new HashMap<>();
-  private final ArrayDeque<State> holds = new ArrayDeque<>();
+  private final ArrayDeque<Hold> holds = new ArrayDeque<>();
   private final TreeMap<Integer, Integer> activeByPriority = new TreeMap<>();
   private long lastSweepNanos = NONE;
   private long queued;
@@ -62,7 +62,7 @@ final class ReturningFlows {
   /** Whether a slot is held for {@code key}. */
   boolean isHeld(FlowKey key) {
     State state = flows.get(key);
-    return state != null && state.held;
+    return state != null && state.held > 0;
   }
 
   /** A request of {@code key} arrived (it is queued until it gets an outcome). */
@@ -94,9 +94,14 @@ final class ReturningFlows {
     State state = flows.computeIfAbsent(key, State::new);
     boolean had = state.hasWork();
     state.inFlight++;
-    if (state.held) {
-      state.held = false;
-      holds.remove(state);
+    if (state.held > 0) {
+      state.held--;
+      for (Iterator<Hold> it = holds.iterator(); it.hasNext(); ) {
+        if (it.next().state == state) {
+          it.remove(); // the oldest of the flow's holds
+          break;
+        }
+      }
     }
     changed(state, had);
   }
@@ -106,6 +111,7 @@ final class ReturningFlows {
    *
    * @param slots the slots of the pool, for the fair share
    * @return when the slot held for the flow expires, or {@link Long#MIN_VALUE} if none is held
+   *     for this request
    */
   long finished(FlowKey key, int slots, long nowNanos) {
     State state = flows.get(key);
@@ -117,24 +123,26 @@ final class ReturningFlows {
     if (state.queued == 0) {
       state.endedAt = nowNanos;
       long sharers = activeAtOrAbove(key.priority()); // the flow itself still counts here
-      if (holdNanos > 0 && !state.held
+      if (holdNanos > 0
           && (state.returnNanos < 0 || state.returnNanos <= holdNanos)
-          && (long) (state.inFlight + 1) * sharers <= slots) {
-        state.held = true;
-        state.holdUntil = nowNanos + holdNanos;
-        holds.addLast(state);
+          && (long) (state.inFlight + state.held + 1) * sharers <= slots) {
+        state.held++;
+        long until = nowNanos + holdNanos;
+        holds.addLast(new Hold(state, until));
+        changed(state, had);
+        return until;
       }
     }
     changed(state, had);
-    return state.held ? state.holdUntil : NONE;
+    return NONE;
   }
 
   /** Ends the holds due by {@code nowNanos}, and forgets flows idle for a while. */
   void expire(long nowNanos) {
-    while (!holds.isEmpty() && nowNanos - holds.peekFirst().holdUntil >= 0) {
-      State state = holds.pollFirst();
+    while (!holds.isEmpty() && nowNanos - holds.peekFirst().until >= 0) {
+      State state = holds.pollFirst().state;
       boolean had = state.hasWork();
-      state.held = false;
+      state.held--;
       state.endedAt = NONE;
       sample(state, 2 * holdNanos);
       changed(state, had);
@@ -183,8 +191,7 @@ final class ReturningFlows {
     final FlowKey key;
     int queued;
     int inFlight;
-    boolean held;
-    long holdUntil;
+    int held;
     long endedAt = NONE;
     long returnNanos = -1;
 
@@ -194,7 +201,10 @@ final class ReturningFlows {
 
     /** Queued, running, or about to come back to its held slot. */
     boolean hasWork() {
-      return queued > 0 || inFlight > 0 || held;
+      return queued > 0 || inFlight > 0 || held > 0;
     }
   }
+
+  /** A slot held for {@code state}'s flow until {@code until}. */
+  private record Hold(State state, long until) {}
 }

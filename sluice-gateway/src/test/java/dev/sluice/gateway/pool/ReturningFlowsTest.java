@@ -36,6 +36,22 @@ class ReturningFlowsTest {
   }
 
   @Test
+  void holdsASlotForEachStreamOfAFlowThatEndsBeforeTheOtherReturns() {
+    run(PREMIUM, 0);
+    run(PREMIUM, 0);
+    assertThat(flows.finished(PREMIUM, 8, 10 * MS)).isNotEqualTo(NONE);
+    assertThat(flows.finished(PREMIUM, 8, 11 * MS)).isNotEqualTo(NONE);
+    assertThat(flows.held()).isEqualTo(2);
+    flows.arrived(PREMIUM, 12 * MS);
+    flows.dispatched(PREMIUM);
+    assertThat(flows.held()).isEqualTo(1);
+    flows.expire(30 * MS); // the first hold (the one used) was due at 30 ms: nothing expires
+    assertThat(flows.held()).isEqualTo(1);
+    flows.expire(31 * MS);
+    assertThat(flows.held()).isZero();
+  }
+
+  @Test
   void holdsNothingForAFlowWithWorkQueuedOrAtItsShare() {
     run(HEAVY, 0);
     flows.arrived(HEAVY, 0);
