@@ -5,171 +5,177 @@ import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.Outcome;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.GatewayConfig.Backend;
-import dev.sluice.sim.engine.EngineConfig;
+import dev.sluice.gateway.ClosedLoop.Streams;
 import dev.sluice.sim.load.GroupStats;
 import dev.sluice.sim.load.LoadReport;
-import dev.sluice.sim.load.LoadRun;
-import dev.sluice.sim.load.LoadSpec;
-import dev.sluice.sim.load.ReportTable;
-import dev.sluice.sim.load.Tenant;
 import dev.sluice.sim.server.SimulatorServer;
-import dev.sluice.sim.time.SimScheduler;
 import java.io.PrintStream;
-import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code sluice demo}: three simulated model servers, an overload from four tenants, once through
- * the Sluice gateway and once through a plain round-robin proxy, and the two per-tenant tables
- * side by side.
+ * {@code sluice demo}: three realistic simulated model servers (4 running slots each, a FIFO queue
+ * beyond), four closed-loop tenants, once through the Sluice gateway with its default settings and
+ * once through a plain round-robin proxy, and one table comparing them. The headline is goodput:
+ * requests per second whose time to first token met the objective.
  *
- * <p>The tenants: {@code premium} (objective {@code premium}, priority 10), {@code standard-a}
- * and {@code standard-b} (priority 0; b sends ten times as much as a), and {@code batch}
- * (objective {@code batch}, priority -1, sheddable). Everything runs in this JVM on 127.0.0.1
- * ephemeral ports, bounded in time, and is stopped before {@link #run} returns. Stateless; each
- * {@link #run} call is independent and confined to its caller's thread.
+ * <p>The tenants: {@code premium} (objective {@code premium}, priority 10, 2 streams),
+ * {@code standard-a} (2 streams) and {@code standard-b} (6 streams) at priority 0, and
+ * {@code batch} (objective {@code batch}, priority -1, sheddable, 16 streams, longer answers):
+ * 26 streams on 12 slots. Everything runs in this JVM on 127.0.0.1 ephemeral ports, bounded in
+ * time, and is stopped before {@link #run} returns. Stateless; each {@link #run} call is
+ * independent and confined to its caller's thread.
  */
 public final class Demo {
 
-  /** Default length of each of the two load phases. */
+  /** Default length of each of the two runs. */
   static final Duration DEFAULT_PHASE = Duration.ofSeconds(20);
-  /** Default offered load: about twice what the three simulated servers can serve. */
-  static final double DEFAULT_RATE = 40;
+  /** Default time-to-first-token objective for goodput. */
+  static final Duration DEFAULT_TTFT_OBJECTIVE = Duration.ofMillis(300);
 
+  /** The gateway's configuration: its defaults, plus the objectives' priorities. */
   private static final String GATEWAY_YAML = """
       server: {port: 0, gracefulShutdown: 5s}
       admin: {port: 0}
       objectives: {premium: 10, standard: 0, batch: -1}
-      saturation: {detector: utilization, queueDepthThreshold: 3}
-      flowControl:
-        defaultTtl: 5s
-        rejectSheddableWhenSaturated: true
-        bands:
-          - {priority: 10}
-          - {priority: 0, fairness: round-robin}
-          - {priority: -1}
       """;
 
   private Demo() {}
 
-  /** {@code sluice demo [--duration 20s] [--rate 40]}. */
+  /** {@code sluice demo [--duration 20] [--ttft-objective 300]}. */
   public static void main(String[] args) {
     // The demo prints its own progress; the servers' start-up lines would only interleave with it.
     System.setProperty("org.slf4j.simpleLogger.log.com.linecorp.armeria.server.Server", "warn");
     Duration phase = DEFAULT_PHASE;
-    double rate = DEFAULT_RATE;
+    Duration objective = DEFAULT_TTFT_OBJECTIVE;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = i + 1 < args.length ? args[i + 1] : null;
-      if ((arg.equals("--duration") || arg.equals("--rate")) && value != null) {
+      if ((arg.equals("--duration") || arg.equals("--ttft-objective")) && value != null) {
         try {
           if (arg.equals("--duration")) {
             phase = Duration.ofMillis(Math.round(1000 * Double.parseDouble(value.replace("s", ""))));
           } else {
-            rate = Double.parseDouble(value);
+            objective = Duration.ofMillis(Math.round(Double.parseDouble(value.replace("ms", ""))));
           }
         } catch (NumberFormatException e) {
           System.err.println("demo: " + arg + ": '" + value + "' is not a number");
           System.exit(2);
         }
+        if (phase.isZero() || phase.isNegative() || objective.isZero() || objective.isNegative()) {
+          System.err.println("demo: " + arg + ": '" + value + "' (expected: > 0)");
+          System.exit(2);
+        }
         i++;
       } else {
-        System.err.println("usage: sluice demo [--duration SECONDS] [--rate REQUESTS_PER_SECOND]");
+        System.err.println("usage: sluice demo [--duration SECONDS] [--ttft-objective MILLISECONDS]");
         System.exit(arg.equals("--help") ? 0 : 2);
       }
     }
-    run(phase, rate, System.out, System.err);
+    run(phase, objective, System.out, System.err);
     System.exit(0);
   }
 
+  /** The tenants, each with {@code objective} on time to first token. */
+  static List<Streams> tenants(Duration objective) {
+    return List.of(
+        streams(ClosedLoop.tenant("premium", "premium", 10, 32, 16), objective, 2),
+        streams(ClosedLoop.tenant("standard-a", "standard", 0, 64, 40), objective, 2),
+        streams(ClosedLoop.tenant("standard-b", "standard", 0, 64, 40), objective, 6),
+        streams(ClosedLoop.tenant("batch", "batch", -1, 64, 80), objective, 16));
+  }
+
+  private static Streams streams(dev.sluice.sim.load.Tenant tenant, Duration objective, int count) {
+    return new Streams(ClosedLoop.withTtftObjective(tenant, objective), count);
+  }
+
   /** Runs both phases and prints the comparison to {@code out}, progress to {@code progress}. */
-  public static void run(Duration phase, double rate, PrintStream out, PrintStream progress) {
-    out.printf(Locale.ROOT, "Sluice demo: 3 simulated model servers (5 slots each), %.0f req/s "
-        + "offered for %d s per run, about twice what they can serve.%n", rate, phase.toSeconds());
-    out.println("Tenants: premium (priority 10), standard-a and standard-b (priority 0, b sends 10x "
-        + "more), batch (priority -1, sheddable).");
+  public static void run(Duration phase, Duration objective, PrintStream out, PrintStream progress) {
+    List<Streams> tenants = tenants(objective);
+    out.printf(Locale.ROOT, "Sluice demo: 3 simulated model servers (%d running slots each, FIFO "
+        + "queue beyond), %d closed-loop streams, %d s per run.%n", ClosedLoop.SLOTS,
+        tenants.stream().mapToInt(Streams::streams).sum(), phase.toSeconds());
+    out.println("The gateway runs with its default settings; the proxy is plain round-robin.");
     QueueWaits waits = new QueueWaits();
     progress.println("[1/2] through the Sluice gateway ...");
-    LoadReport gated = withBackends(backends -> {
-      GatewayConfig config = GatewayConfig.parse(GATEWAY_YAML).withBackends(backends.stream()
-          .map(uri -> new Backend(uri, "/metrics")).toList());
+    Map<String, LoadReport> gated = withBackends(backends -> {
+      GatewayConfig config = GatewayConfig.parse(GATEWAY_YAML).withBackends(ClosedLoop.urls(backends)
+          .stream().map(uri -> new Backend(uri, "/metrics")).toList());
       try (Gateway gateway = Gateway.builder(config).listener(waits).build().start()) {
-        return load(gateway.port(), phase, rate, line -> progress.println("  gateway: " + line));
+        return ClosedLoop.run(gateway.port(), phase, 1, tenants);
       }
     });
     progress.println("[2/2] through a plain round-robin proxy ...");
-    LoadReport plain = withBackends(backends -> {
-      try (RoundRobinProxy proxy = new RoundRobinProxy(backends).start()) {
-        return load(proxy.port(), phase, rate, line -> progress.println("  proxy:   " + line));
+    Map<String, LoadReport> plain = withBackends(backends -> {
+      try (RoundRobinProxy proxy = new RoundRobinProxy(ClosedLoop.urls(backends)).start()) {
+        return ClosedLoop.run(proxy.port(), phase, 1, tenants);
       }
     });
     out.println();
-    out.print(ReportTable.sideBySide("WITH SLUICE (flow-controlled gateway)", gated,
-        "WITHOUT (round-robin proxy)", plain));
+    out.print(table(tenants, gated, plain, objective, waits));
     out.println();
-    out.println("Queue wait p99 in the gateway (ms), dispatched requests; the proxy has no queue of "
-        + "its own, its requests wait inside the model servers (TTFT above):");
-    for (GroupStats stats : gated.byTenant()) {
-      out.printf(Locale.ROOT, "  %-11s %8s%n", stats.group(), waits.p99Millis(stats.group()));
+    out.println("goodput = requests per second whose time to first token met the objective. Both "
+        + "runs keep every slot busy;");
+    out.println("the gateway decides which request gets the next free slot (priority, then fair "
+        + "shares), so the backends' own");
+    out.println("FIFO queues stay empty. Through the proxy every tenant waits in those queues. "
+        + "Running requests are not");
+    out.println("preempted: batch gets what the higher priorities leave.");
+  }
+
+  /** The comparison, one row per tenant; at most 120 columns. */
+  static String table(List<Streams> tenants, Map<String, LoadReport> gated,
+      Map<String, LoadReport> plain, Duration objective, QueueWaits waits) {
+    StringBuilder out = new StringBuilder();
+    String format = "%-11s %7s  %8s %8s  %8s %8s  %8s %8s  %8s %8s  %9s%n";
+    out.append(String.format(Locale.ROOT, format, "", "", "goodput/s", "",
+        "TTFT p50", "ms", "TTFT p99", "ms", "done/s", "", "queue p99"));
+    out.append(String.format(Locale.ROOT, format, "tenant", "streams", "Sluice", "proxy",
+        "Sluice", "proxy", "Sluice", "proxy", "Sluice", "proxy", "Sluice ms"));
+    for (Streams streams : tenants) {
+      String name = streams.tenant().name();
+      GroupStats a = gated.get(name).total();
+      GroupStats b = plain.get(name).total();
+      out.append(String.format(Locale.ROOT, format, name, streams.streams(),
+          fixed(a.goodputPerSecond(), 2), fixed(b.goodputPerSecond(), 2),
+          ms(a.ttftMs().p50()), ms(b.ttftMs().p50()), ms(a.ttftMs().p99()), ms(b.ttftMs().p99()),
+          fixed(a.requestsPerSecond(), 2), fixed(b.requestsPerSecond(), 2), waits.p99Millis(name)));
     }
-    out.println();
-    out.println("429 = rejected at once (over capacity or shed), 503 = waited its TTL in the queue. "
-        + "Without flow control every tenant shares one backlog.");
+    out.append(String.format(Locale.ROOT, "TTFT objective %d ms; latencies over completed requests; "
+        + "queue p99 = wait in the gateway's queue.%n", objective.toMillis()));
+    return out.toString();
+  }
+
+  private static String ms(Double value) {
+    return value == null ? "-" : fixed(value, 0);
+  }
+
+  private static String fixed(double value, int decimals) {
+    return String.format(Locale.ROOT, "%." + decimals + "f", value);
   }
 
   private interface Phase {
-    LoadReport run(List<URI> backends);
+    Map<String, LoadReport> run(List<SimulatorServer> backends);
   }
 
-  /** Starts three simulators, runs {@code phase} against them, and stops them. */
-  private static LoadReport withBackends(Phase phase) {
-    List<SimulatorServer> servers = new ArrayList<>();
+  /** Starts three realistic backends, runs {@code phase} against them, and stops them. */
+  private static Map<String, LoadReport> withBackends(Phase phase) {
+    List<SimulatorServer> servers = ClosedLoop.startBackends(3, 1);
     try {
-      for (int i = 0; i < 3; i++) {
-        servers.add(SimulatorServer.builder()
-            .port(0)
-            .engine(EngineConfig.builder().seed(42 + i).build())
-            .build()
-            .start());
-      }
-      return phase.run(servers.stream().map(s -> URI.create("http://127.0.0.1:" + s.port())).toList());
+      return phase.run(servers);
     } finally {
-      List<CompletableFuture<Void>> stops = new ArrayList<>();
-      servers.forEach(s -> stops.add(s.closeAsync()));
-      CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
-    }
-  }
-
-  private static LoadReport load(int port, Duration phase, double rate,
-      java.util.function.Consumer<String> progress) {
-    LoadSpec spec = LoadSpec.builder()
-        .target("http://127.0.0.1:" + port)
-        .openLoop(rate)
-        .duration(phase)
-        .maxRequests((int) Math.ceil(rate * phase.toMillis() / 1000.0) + 1)
-        .drainTimeout(Duration.ofSeconds(15))
-        .seed(7)
-        .tenant(new Tenant("premium", "premium", "premium", 10, 1, 64, 40, null, Map.of()))
-        .tenant(new Tenant("standard-a", "standard-a", "standard", 0, 1, 64, 40, null, Map.of()))
-        .tenant(new Tenant("standard-b", "standard-b", "standard", 0, 10, 64, 40, null, Map.of()))
-        .tenant(new Tenant("batch", "batch", "batch", -1, 2, 64, 40, null, Map.of()))
-        .build();
-    try (SimScheduler clock = SimScheduler.realTime(1)) {
-      return LoadRun.run(spec, clock, progress);
+      ClosedLoop.stop(servers);
     }
   }
 
   /** Queue waits of dispatched requests by fairness id. Thread-safe. */
-  private static final class QueueWaits implements FlowControlListener {
+  static final class QueueWaits implements FlowControlListener {
     private final Map<String, Queue<Long>> waits = new ConcurrentHashMap<>();
 
     @Override
