@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.ResponseHeaders;
 import dev.sluice.flow.Outcome;
 import dev.sluice.gateway.GatewayFixture.Call;
+import dev.sluice.sim.server.SimulatorServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -325,6 +326,35 @@ class GatewayFlowTest {
       assertThat(response.headers().get("x-sluice-outcome")).isEqualTo("upstream-unreachable");
       assertThat(JSON.readTree(response.contentUtf8()).path("error").path("message").asText())
           .contains(f.endpoint(0).name());
+      f.awaitIdle();
+    }
+  }
+
+  @Test
+  void aBackendThatRefusesConnectionsIsSkippedAtOnceAndReturnsWhenItsScrapesSucceed()
+      throws Exception {
+    try (GatewayFixture f = new GatewayFixture(2, 4, concurrencyConfig(10, ""))) {
+      int port = f.backends.get(0).port();
+      // Metrics stay fresh on the fake clock, so the gateway still places work there.
+      f.backends.get(0).closeAsync().join();
+
+      // Two at once: the second goes to whichever endpoint the first did not take.
+      GatewayFixture.Call first = f.call("first", "tenant");
+      GatewayFixture.Call second = f.call("second", "tenant");
+
+      assertThat(first.awaitHeaders().status().code()).isEqualTo(200);
+      assertThat(second.awaitHeaders().status().code()).isEqualTo(200);
+      assertThat(first.awaitHeaders().get("x-sluice-endpoint")).isEqualTo(f.endpoint(1).name());
+      assertThat(second.awaitHeaders().get("x-sluice-endpoint")).isEqualTo(f.endpoint(1).name());
+      assertThat(f.endpoint(0).isRefusing()).isTrue();
+      assertThat(f.gateway.pool().isFresh(f.endpoint(0))).isFalse();
+      f.finishRunning();
+      first.awaitEnd();
+      second.awaitEnd();
+
+      f.backends.add(SimulatorServer.builder().port(port).scheduler(f.simClock).build().start());
+      Await.until("the restarted backend scraped", () -> f.gateway.pool().isFresh(f.endpoint(0)));
+      assertThat(f.endpoint(0).isRefusing()).isFalse();
       f.awaitIdle();
     }
   }

@@ -270,9 +270,9 @@ public final class InferenceService implements HttpService {
     return upstream
         .recover(cause -> {
           Throwable root = unwrap(cause);
-          if (root instanceof UnprocessedRequestException && retries > 0) {
+          if (root instanceof UnprocessedRequestException && isConnectFailure(root.getCause())) {
             Endpoint next = pool.replace(flowRequest, endpoint);
-            if (next != null) {
+            if (next != null && retries > 0) {
               return send(request, flowRequest, next, queueWaitMillis, retries - 1);
             }
           }
@@ -282,6 +282,12 @@ public final class InferenceService implements HttpService {
                 || responseHeaders.contains(Errors.ENDPOINT_HEADER)
             ? responseHeaders
             : addHeaders(responseHeaders, endpoint.name(), queueWaitMillis));
+  }
+
+  /** A connection that could not be made: refused, unreachable, or timed out. */
+  private static boolean isConnectFailure(Throwable cause) {
+    return cause instanceof java.net.ConnectException
+        || cause instanceof io.netty.channel.ConnectTimeoutException;
   }
 
   private static ResponseHeaders addHeaders(ResponseHeaders headers, String endpoint,
