@@ -35,26 +35,30 @@ class EndpointPoolTest {
     return FlowRequest.builder(FlowKey.of("t" + (i % 3))).payload(new Placement("m")).build();
   }
 
+  /** Before the gate counted and checked in one step, this saw 5 in flight (a run at b4cc7e4). */
   @Test
   void theConcurrencyGateNeverOvershootsUnderConcurrentDispatchers() throws Exception {
     try (ClientFactory factory = ClientFactory.builder().build()) {
       EndpointPool pool = pool("{detector: concurrency, maxConcurrency: 4}", factory);
       SaturationDetector gate = pool.gate();
-      AtomicInteger granted = new AtomicInteger();
+      AtomicInteger running = new AtomicInteger();
+      AtomicInteger most = new AtomicInteger();
       CountDownLatch start = new CountDownLatch(1);
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
-        int base = t * 10_000;
+        int base = t * 1_000_000;
         threads.add(new Thread(() -> {
           try {
             start.await();
           } catch (InterruptedException e) {
             return;
           }
-          for (int i = 0; i < 2_000; i++) {
+          for (int i = 0; i < 200_000; i++) {
             FlowRequest request = request(base + i);
             if (gate.tryDispatch(request, 1.0)) {
-              granted.incrementAndGet();
+              most.accumulateAndGet(running.incrementAndGet(), Math::max);
+              running.decrementAndGet();
+              gate.onFinished(request);
             }
           }
         }));
@@ -64,8 +68,8 @@ class EndpointPoolTest {
       for (Thread thread : threads) {
         thread.join();
       }
-      assertThat(granted).hasValue(4);
-      assertThat(pool.endpoints().stream().mapToInt(Endpoint::inFlight).sum()).isEqualTo(4);
+      assertThat(most.get()).isBetween(1, 4);
+      assertThat(pool.endpoints().stream().mapToInt(Endpoint::inFlight).sum()).isZero();
     }
   }
 
