@@ -1,0 +1,4 @@
+/**
+ * Measures the heap a queued request retains.
+ */
+package dev.sluice.bench.heap;

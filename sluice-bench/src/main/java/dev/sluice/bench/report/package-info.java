@@ -1,0 +1,4 @@
+/**
+ * Turns JMH results into the tables of {@code docs/benchmarks.md}.
+ */
+package dev.sluice.bench.report;
