@@ -24,8 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * admission (capacity check plus enqueue) and dispatch from the queues are decided under it, so
  * multi-level limits are checked atomically. A request that finds its shard's queues empty is
  * dispatched on arrival without the lock: the detector's atomic {@code tryDispatch} grants it.
- * The registry lock guards flow and band creation and collection and resharding; it is taken
- * before shard locks, never while holding one. Futures, listeners and the scheduler are called
+ * The registry lock guards flow and band creation and collection and resharding (and a
+ * {@link #stats()} that keeps meeting collection); it is taken before shard locks, never while
+ * holding one. Futures, listeners and the scheduler are called
  * only after every lock is released.
  *
  * <p><b>Ownership.</b> A request dispatched on arrival has no queue record and no pending future:
@@ -62,6 +63,13 @@ final class DefaultFlowController implements FlowController {
   /** Outcomes not attributed to a live band: invalid or post-shutdown requests, collected bands. */
   private final AtomicLongArray unattributed = new AtomicLongArray(OUTCOMES.length);
   private final AtomicBoolean closed = new AtomicBoolean();
+  /**
+   * Odd while the collector moves outcome counts: tombstones a flow and moves its counts into its
+   * band, or moves a band's into {@link #unattributed}. Written only under the registry lock; a
+   * {@link #stats()} that saw it change retries, so it never counts a moved count twice or not at
+   * all.
+   */
+  private volatile long collectionSequence;
 
   /** Every shard, active and draining; copy-on-write under the registry lock. */
   private volatile Shard[] shards = new Shard[0];
@@ -982,18 +990,25 @@ final class DefaultFlowController implements FlowController {
         if (now - flow.idleSinceNanos < flowIdleNanos) {
           continue;
         }
-        if (!flow.tryTombstone(word, ended)) {
+        collectionSequence++; // odd: counts move (the tombstone hides the word's dispatches)
+        boolean tombstoned = flow.tryTombstone(word, ended);
+        if (tombstoned) {
+          detachFlow(flow, word, now);
+        }
+        collectionSequence++;
+        if (!tombstoned) {
           flow.seenEnded = -1; // used since the word was read: idle from the next sweep on
           continue;
         }
-        detachFlow(flow, word, now);
         if (hasListener) {
           events.add(() -> listener.onFlowCollected(flow.key));
         }
       }
       for (Band band : bands.values()) {
         if (band.dynamic && band.flowCount == 0 && now - band.emptySinceNanos >= bandIdleNanos) {
+          collectionSequence++;
           removeBand(band);
+          collectionSequence++;
           if (hasListener) {
             events.add(() -> listener.onBandCollected(band.priority));
           }
@@ -1229,9 +1244,29 @@ final class DefaultFlowController implements FlowController {
 
   // ---------------------------------------------------------------- stats
 
+  /**
+   * A snapshot whose outcome counts are exact: taken without a lock while no collection moved
+   * counts meanwhile (the common case: collection is rare), else, after a few tries, under the
+   * registry lock, which holds the collector off (and delays the creation of flows) for the walk.
+   */
   @Override
   public FlowStats stats() {
-    return StatsSnapshot.take(bands.values(), flows.values(), unattributed, shardCount());
+    for (int attempt = 0; attempt < 3; attempt++) {
+      long sequence = collectionSequence;
+      if ((sequence & 1) == 0) {
+        FlowStats stats = StatsSnapshot.take(bands.values(), flows.values(), unattributed, shardCount());
+        if (collectionSequence == sequence) {
+          return stats;
+        }
+      }
+      Thread.onSpinWait();
+    }
+    registryLock.lock();
+    try {
+      return StatsSnapshot.take(bands.values(), flows.values(), unattributed, shardCount());
+    } finally {
+      registryLock.unlock();
+    }
   }
 
   // ---------------------------------------------------------------- helpers
