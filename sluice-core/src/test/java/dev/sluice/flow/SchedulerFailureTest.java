@@ -237,20 +237,24 @@ class SchedulerFailureTest {
           .build());
       controller.set(created);
       Admission held = created.submit(Harness.request("a", 0)).join();
+      CompletableFuture<Admission> queued = created.submit(Harness.request("b", 0));
+      // With b queued, c skips the unlocked dispatch on arrival and reads saturation under the
+      // shard lock: the signal comes on a thread holding it.
       detector.signalOnRead.set(true);
-      CompletableFuture<Admission> signalled = created.submit(Harness.request("b", 0));
+      CompletableFuture<Admission> signalled = created.submit(Harness.request("c", 0));
       assertThat(detector.signalOnRead).as("the signal fired").isFalse();
-      CompletableFuture<Admission> timed = created.submit(Harness.request("c", 0), Duration.ofMillis(2));
+      CompletableFuture<Admission> timed = created.submit(Harness.request("d", 0), Duration.ofMillis(2));
       clock.advance(Duration.ofMillis(2)); // the deadline timer
       assertThat(failure(timed)).isEqualTo(Outcome.EVICTED_TTL);
       held.close();
+      queued.join().close();
       signalled.join().close();
       clock.advance(Duration.ofMillis(20)); // collection sweeps, each scheduling the next
-      assertThat(recorder.lifecycle("flowCollected")).isEqualTo(3);
+      assertThat(recorder.lifecycle("flowCollected")).isEqualTo(4);
 
       assertThat(violations).isEmpty();
       created.close();
-      assertQuiet(created, recorder, 3);
+      assertQuiet(created, recorder, 4);
     } finally {
       prober.shutdownNow();
     }
