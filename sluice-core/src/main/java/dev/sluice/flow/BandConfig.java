@@ -20,7 +20,9 @@ import java.util.Objects;
  * @param maxRequests queued requests the band may hold; 0 = unlimited. Default {@value #DEFAULT_MAX_REQUESTS}
  * @param maxFlowBytes queued bytes each flow of the band may hold; 0 = unlimited (the default)
  * @param maxFlowRequests queued requests each flow of the band may hold; 0 = unlimited (the default)
- * @param fairness how flows share the band. Default {@code round-robin}
+ * @param fairness how flows share the band. Default {@code weighted-fair} with equal weights (max-min
+ *     fair: a flow below its fair share gets all of its demand); see
+ *     {@link FairnessPolicy#roundRobin()} for what round-robin trades away
  * @param ordering the order inside each flow. Default {@code fcfs}
  * @param queue the queue implementation, or {@code null} to choose from the ordering's needs
  *     ({@code list} for FCFS, {@code max-min-heap} otherwise)
@@ -117,7 +119,7 @@ public record BandConfig(
     private long maxRequests = DEFAULT_MAX_REQUESTS;
     private long maxFlowBytes;
     private long maxFlowRequests;
-    private FairnessPolicy fairness = FairnessPolicy.roundRobin();
+    private FairnessPolicy fairness = FairnessPolicy.weightedFair();
     private OrderingPolicy ordering = OrderingPolicy.fcfs();
     private QueueFactory queue;
 
@@ -149,7 +151,7 @@ public record BandConfig(
       return this;
     }
 
-    /** How flows share the band. Default {@code round-robin}. */
+    /** How flows share the band. Default {@code weighted-fair} with equal weights. */
     public Builder fairness(FairnessPolicy fairness) {
       this.fairness = Objects.requireNonNull(fairness, "fairness");
       return this;

@@ -24,9 +24,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * admission (capacity check plus enqueue) and dispatch from the queues are decided under it, so
  * multi-level limits are checked atomically. A request that finds its shard's queues empty is
  * dispatched on arrival without the lock: the detector's atomic {@code tryDispatch} grants it.
- * The registry lock guards flow and band creation and collection and resharding; it is taken
- * before shard locks, never while holding one. Futures, listeners and the scheduler are called
- * only after every lock is released.
+ * The registry lock guards flow and band creation and collection and resharding (and a
+ * {@link #stats()} that keeps meeting collection); it is taken before shard locks, never while
+ * holding one. Futures, listeners and the scheduler are called
+ * only after every lock is released: a detector signal that arrives on a thread holding a shard
+ * lock is left in {@link #signalPending} for that thread to act on once it lets go. The scheduler
+ * is guarded ({@link #schedule}): one that throws is logged, and deadlines and collection fall
+ * back to the next event.
  *
  * <p><b>Ownership.</b> A request dispatched on arrival has no queue record and no pending future:
  * its submitter counts it before returning the admission. Otherwise, whoever takes a request out
@@ -62,6 +66,13 @@ final class DefaultFlowController implements FlowController {
   /** Outcomes not attributed to a live band: invalid or post-shutdown requests, collected bands. */
   private final AtomicLongArray unattributed = new AtomicLongArray(OUTCOMES.length);
   private final AtomicBoolean closed = new AtomicBoolean();
+  /**
+   * Odd while the collector moves outcome counts: tombstones a flow and moves its counts into its
+   * band, or moves a band's into {@link #unattributed}. Written only under the registry lock; a
+   * {@link #stats()} that saw it change retries, so it never counts a moved count twice or not at
+   * all.
+   */
+  private volatile long collectionSequence;
 
   /** Every shard, active and draining; copy-on-write under the registry lock. */
   private volatile Shard[] shards = new Shard[0];
@@ -69,6 +80,10 @@ final class DefaultFlowController implements FlowController {
   private int drainStart;
   private int nextShardId;
   private Scheduler.Cancellable collector;
+  /** The collector's next run is scheduled, or being scheduled ({@link #armCollector}). */
+  private final AtomicBoolean collectorArmed = new AtomicBoolean();
+  /** A detector signal arrived on a thread holding a shard lock: it drains once it lets go. */
+  private volatile boolean signalPending;
 
   DefaultFlowController(FlowControllerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -90,11 +105,11 @@ final class DefaultFlowController implements FlowController {
     try {
       addShards(config.shards());
       applyLimits();
-      collector = scheduler.schedule(this::collectIdle, collectInterval());
     } finally {
       registryLock.unlock();
     }
     detector.addListener(this::onSaturationSignal);
+    armCollector();
   }
 
   // ---------------------------------------------------------------- public API
@@ -394,15 +409,20 @@ final class DefaultFlowController implements FlowController {
           // someone else holds capacity, and gives it back through another drain.)
           double saturationNow = detector.saturation();
           needsDrain = saturationNow < usageLimit.ceiling(saturationNow, band.rank, shard.bands.length);
-          if (item.deadlineNanos < shard.timerAtNanos) {
-            shard.timerAtNanos = item.deadlineNanos;
+          // The earliest deadline, not necessarily this one: after a refused timer, none is armed.
+          QueuedRequest earliest = shard.deadlines.peek();
+          if (earliest != null && earliest.deadlineNanos < shard.timerAtNanos) {
+            shard.timerAtNanos = earliest.deadlineNanos;
             armToken = ++shard.timerToken;
-            armAt = item.deadlineNanos;
+            armAt = earliest.deadlineNanos;
           }
         }
       }
     } finally {
       shard.lock.unlock();
+      if (signalPending) {
+        actOnPendingSignal(); // it came while this thread read saturation under the lock
+      }
     }
     if (rejection != null) {
       reject(item, rejection, reason);
@@ -561,6 +581,9 @@ final class DefaultFlowController implements FlowController {
 
   /** Runs dispatch on {@code shard}, or asks the thread already running it to go round again. */
   private void drain(Shard shard) {
+    if (shard.timerFailed) {
+      expireDue(shard, -1); // the scheduler refused its timer: deadlines are enforced here instead
+    }
     if (shard.wip.getAndIncrement() != 0) {
       return;
     }
@@ -570,6 +593,9 @@ final class DefaultFlowController implements FlowController {
       missed = shard.wip.addAndGet(-missed);
     } while (missed != 0);
     retireIfDrained(shard);
+    if (signalPending) {
+      actOnPendingSignal(); // it came while this thread dispatched under the lock
+    }
   }
 
   /**
@@ -713,10 +739,18 @@ final class DefaultFlowController implements FlowController {
     }
     for (Shard shard : shards) {
       if (shard.lock.isHeldByCurrentThread()) {
-        scheduler.schedule(this::drainAll, 0); // never dispatch under a lock we already hold
+        // Never dispatch under a lock we already hold, nor schedule under it: this thread is in
+        // tryAdmit or a drain (where the controller reads the detector), which act on it after
+        // unlocking.
+        signalPending = true;
         return;
       }
     }
+    drainAll();
+  }
+
+  private void actOnPendingSignal() {
+    signalPending = false;
     drainAll();
   }
 
@@ -793,11 +827,19 @@ final class DefaultFlowController implements FlowController {
   // ---------------------------------------------------------------- deadlines
 
   private void armTimer(Shard shard, long atNanos, long token) {
-    Scheduler.Cancellable handle =
-        scheduler.schedule(() -> onTimer(shard, token), atNanos - ticker.read());
+    Scheduler.Cancellable handle = schedule(() -> onTimer(shard, token), atNanos - ticker.read());
     Scheduler.Cancellable stale;
     shard.lock.lock();
     try {
+      if (handle == null) {
+        // Refused: the requests stay queued; the shard's next drain expires what is due and arms
+        // again, and so does the next arrival with a deadline (no timer is claimed any more).
+        if (shard.timerToken == token) {
+          shard.timerAtNanos = Long.MAX_VALUE;
+          shard.timerFailed = true;
+        }
+        return;
+      }
       if (shard.timerToken == token && !shard.closed) {
         stale = shard.timer;
         shard.timer = handle;
@@ -807,12 +849,21 @@ final class DefaultFlowController implements FlowController {
     } finally {
       shard.lock.unlock();
     }
-    if (stale != null) {
-      stale.cancel();
-    }
+    cancel(stale);
   }
 
   private void onTimer(Shard shard, long token) {
+    if (expireDue(shard, token)) {
+      drain(shard);
+    }
+  }
+
+  /**
+   * Evicts the shard's requests whose deadline has passed and arms the timer for the next one;
+   * {@code token} is the timer's that fired (-1 if none did). Whether any was evicted.
+   */
+  private boolean expireDue(Shard shard, long token) {
+    shard.timerFailed = false;
     List<QueuedRequest> expired = null;
     long armAt = 0;
     long armToken = 0;
@@ -820,7 +871,7 @@ final class DefaultFlowController implements FlowController {
     shard.lock.lock();
     try {
       if (shard.closed) {
-        return;
+        return false;
       }
       if (shard.timerToken == token) {
         shard.timerAtNanos = Long.MAX_VALUE;
@@ -856,9 +907,7 @@ final class DefaultFlowController implements FlowController {
     if (armToken != 0) {
       armTimer(shard, armAt, armToken);
     }
-    if (expired != null) {
-      drain(shard);
-    }
+    return expired != null;
   }
 
   // ---------------------------------------------------------------- registry
@@ -901,6 +950,9 @@ final class DefaultFlowController implements FlowController {
       registryLock.unlock();
     }
     events.forEach(this::notifySafely);
+    if (!collectorArmed.get()) {
+      armCollector(); // the scheduler refused it before
+    }
     return flow;
   }
 
@@ -959,8 +1011,37 @@ final class DefaultFlowController implements FlowController {
     return Math.max(1, flowIdleNanos / 4);
   }
 
+  /**
+   * Schedules the collector's next run unless one is scheduled or the controller is closed. If the
+   * scheduler refuses, collection waits: the next flow created tries again.
+   */
+  private void armCollector() {
+    if (closed.get() || !collectorArmed.compareAndSet(false, true)) {
+      return;
+    }
+    Scheduler.Cancellable handle = schedule(this::collectIdle, collectInterval());
+    if (handle == null) {
+      collectorArmed.set(false);
+      return;
+    }
+    boolean late;
+    registryLock.lock();
+    try {
+      late = closed.get();
+      if (!late) {
+        collector = handle;
+      }
+    } finally {
+      registryLock.unlock();
+    }
+    if (late) {
+      cancel(handle); // close() ran meanwhile and cancelled the one before
+    }
+  }
+
   /** Collects flows idle for the flow timeout and dynamic bands empty for the band timeout. */
   void collectIdle() {
+    collectorArmed.set(false); // this is the scheduled run: the next is armed after it
     List<Runnable> events = new ArrayList<>();
     registryLock.lock();
     try {
@@ -983,28 +1064,35 @@ final class DefaultFlowController implements FlowController {
         if (now - flow.idleSinceNanos < flowIdleNanos) {
           continue;
         }
-        if (!flow.tryTombstone(word, ended)) {
+        collectionSequence++; // odd: counts move (the tombstone hides the word's dispatches)
+        boolean tombstoned = flow.tryTombstone(word, ended);
+        if (tombstoned) {
+          detachFlow(flow, word, now);
+        }
+        collectionSequence++;
+        if (!tombstoned) {
           flow.seenEnded = -1; // used since the word was read: idle from the next sweep on
           continue;
         }
-        detachFlow(flow, word, now);
         if (hasListener) {
           events.add(() -> listener.onFlowCollected(flow.key));
         }
       }
       for (Band band : bands.values()) {
         if (band.dynamic && band.flowCount == 0 && now - band.emptySinceNanos >= bandIdleNanos) {
+          collectionSequence++;
           removeBand(band);
+          collectionSequence++;
           if (hasListener) {
             events.add(() -> listener.onBandCollected(band.priority));
           }
         }
       }
-      collector = scheduler.schedule(this::collectIdle, collectInterval());
     } finally {
       registryLock.unlock();
     }
     events.forEach(this::notifySafely);
+    armCollector();
   }
 
   /** Removes a collected flow; {@code word} is its lease word before the tombstone. */
@@ -1148,6 +1236,7 @@ final class DefaultFlowController implements FlowController {
 
   /** Removes draining shards that have emptied, with every flow's queue on them. */
   private void retireDrainedShards() {
+    List<Scheduler.Cancellable> timers = new ArrayList<>();
     registryLock.lock();
     try {
       List<Shard> kept = new ArrayList<>();
@@ -1174,13 +1263,12 @@ final class DefaultFlowController implements FlowController {
             .toArray(FlowShard[]::new);
       }
       for (Shard shard : retired) {
-        if (shard.timer != null) {
-          shard.timer.cancel();
-        }
+        timers.add(shard.timer);
       }
     } finally {
       registryLock.unlock();
     }
+    timers.forEach(this::cancel);
   }
 
   // ---------------------------------------------------------------- shutdown
@@ -1190,14 +1278,15 @@ final class DefaultFlowController implements FlowController {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    Scheduler.Cancellable lastCollector;
     registryLock.lock();
     try {
-      if (collector != null) {
-        collector.cancel();
-      }
+      lastCollector = collector;
+      collector = null;
     } finally {
       registryLock.unlock();
     }
+    cancel(lastCollector);
     for (Shard shard : shards) {
       List<QueuedRequest> evicted = new ArrayList<>();
       Scheduler.Cancellable timer;
@@ -1218,9 +1307,7 @@ final class DefaultFlowController implements FlowController {
       } finally {
         shard.lock.unlock();
       }
-      if (timer != null) {
-        timer.cancel();
-      }
+      cancel(timer);
       for (QueuedRequest item : evicted) {
         completeRemoved(item, Outcome.EVICTED_SHUTDOWN, "the flow controller shut down",
             now - item.enqueueNanos);
@@ -1230,9 +1317,29 @@ final class DefaultFlowController implements FlowController {
 
   // ---------------------------------------------------------------- stats
 
+  /**
+   * A snapshot whose outcome counts are exact: taken without a lock while no collection moved
+   * counts meanwhile (the common case: collection is rare), else, after a few tries, under the
+   * registry lock, which holds the collector off (and delays the creation of flows) for the walk.
+   */
   @Override
   public FlowStats stats() {
-    return StatsSnapshot.take(bands.values(), flows.values(), unattributed, shardCount());
+    for (int attempt = 0; attempt < 3; attempt++) {
+      long sequence = collectionSequence;
+      if ((sequence & 1) == 0) {
+        FlowStats stats = StatsSnapshot.take(bands.values(), flows.values(), unattributed, shardCount());
+        if (collectionSequence == sequence) {
+          return stats;
+        }
+      }
+      Thread.onSpinWait();
+    }
+    registryLock.lock();
+    try {
+      return StatsSnapshot.take(bands.values(), flows.values(), unattributed, shardCount());
+    } finally {
+      registryLock.unlock();
+    }
   }
 
   // ---------------------------------------------------------------- helpers
@@ -1248,6 +1355,33 @@ final class DefaultFlowController implements FlowController {
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
       }
+    }
+  }
+
+  /**
+   * The user's scheduler, guarded as Caffeine guards its own: a scheduler that throws (an executor
+   * after shutdown) is logged and null returned, so that the caller falls back instead of leaving
+   * a request half placed. Never called under a lock.
+   */
+  private Scheduler.Cancellable schedule(Runnable task, long delayNanos) {
+    try {
+      Scheduler.Cancellable handle = scheduler.schedule(task, delayNanos);
+      return handle != null ? handle : () -> { };
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "scheduler " + scheduler + " refused a task; deadlines are"
+          + " enforced at the next dispatch and idle flows collected once it accepts again", e);
+      return null;
+    }
+  }
+
+  private void cancel(Scheduler.Cancellable handle) {
+    if (handle == null) {
+      return;
+    }
+    try {
+      handle.cancel();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "cancelling a scheduled task failed", e);
     }
   }
 

@@ -18,14 +18,21 @@ public final class FlowControlException extends RuntimeException {
   /**
    * Creates an exception for a request that ended with {@code outcome}.
    *
+   * @throws NullPointerException if {@code outcome} is null
    * @throws IllegalArgumentException if {@code outcome} is {@link Outcome#DISPATCHED}
    */
   public FlowControlException(Outcome outcome, String message) {
-    super(outcome.reason() + ": " + message, null, false, false);
+    super(checked(outcome).reason() + ": " + message, null, false, false);
+    this.outcome = outcome;
+  }
+
+  /** Checked before the message is built from it. */
+  private static Outcome checked(Outcome outcome) {
+    Objects.requireNonNull(outcome, "outcome");
     if (outcome == Outcome.DISPATCHED) {
       throw new IllegalArgumentException("outcome: DISPATCHED (expected a rejection or eviction)");
     }
-    this.outcome = Objects.requireNonNull(outcome, "outcome");
+    return outcome;
   }
 
   /** How the request ended; never {@link Outcome#DISPATCHED}. */

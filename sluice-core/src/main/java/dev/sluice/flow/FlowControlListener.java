@@ -1,5 +1,8 @@
 package dev.sluice.flow;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Receives the controller's events, for metrics and logs. Every method has a no-op default.
  *
@@ -12,6 +15,27 @@ public interface FlowControlListener {
 
   /** A listener that ignores every event. */
   FlowControlListener NO_OP = new FlowControlListener() {};
+
+  /**
+   * A listener that forwards every event to each of {@code listeners}, in the given order. They are
+   * isolated from each other: a listener that throws a {@link RuntimeException} is logged at
+   * {@code WARNING} (through {@link System.Logger}) and the event still reaches the listeners after
+   * it. Immutable and thread-safe if its listeners are; with no listeners, {@link #NO_OP}.
+   *
+   * @throws NullPointerException if {@code listeners} or one of them is null
+   */
+  static FlowControlListener of(FlowControlListener... listeners) {
+    return of(Arrays.asList(listeners));
+  }
+
+  /**
+   * The composite of {@code listeners}, as {@link #of(FlowControlListener...)}; the list is copied.
+   *
+   * @throws NullPointerException if {@code listeners} or one of them is null
+   */
+  static FlowControlListener of(List<? extends FlowControlListener> listeners) {
+    return listeners.isEmpty() ? NO_OP : new CompositeListener(listeners);
+  }
 
   /**
    * A request ended with {@code outcome}. Called exactly once per submitted request.

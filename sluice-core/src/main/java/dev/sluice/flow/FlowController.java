@@ -78,7 +78,11 @@ public interface FlowController extends AutoCloseable {
    */
   Admission acquire(FlowRequest request, Duration maxWait) throws InterruptedException;
 
-  /** A snapshot of the counters, global, per band and per flow. Never blocks dispatch. */
+  /**
+   * A snapshot of the counters, global, per band and per flow. Never blocks dispatch. Its outcome
+   * counts are exact and its totals monotonic, also while flows and bands are collected (see
+   * {@link FlowStats}).
+   */
   FlowStats stats();
 
   /** The configuration this controller was created with. */

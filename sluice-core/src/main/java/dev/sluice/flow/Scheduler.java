@@ -9,8 +9,18 @@ import java.util.concurrent.TimeUnit;
  * Runs a task after a delay: how the controller learns that a deadline passed or that idle
  * flows may be collected. Injected so that tests can run timers from a fake clock.
  *
- * <p>Implementations must be thread-safe. A task may run on any thread; the controller never
- * holds a lock while it schedules, and its tasks never block.
+ * <p>Implementations must be thread-safe, and {@link #schedule} must return without running the
+ * task on the calling thread. A task may run on any thread; the controller's tasks never block.
+ * The controller calls {@link #schedule} and {@link Cancellable#cancel} without holding any of its
+ * locks, so neither can deadlock with it.
+ *
+ * <p>A scheduler that throws from {@link #schedule} (an executor after shutdown, say) is logged at
+ * {@code WARNING} and breaks nothing: every request still ends with exactly one outcome. A request
+ * whose deadline timer was refused stays queued and is evicted at the next event on its shard
+ * after the deadline (an arrival, an admission closing, a withdrawal, a detector signal) or by
+ * {@link FlowController#close()}, so late rather than never; each later request with a deadline
+ * asks for the timer again. Collection of idle flows resumes once the scheduler accepts again, the
+ * next time a flow is created.
  */
 @FunctionalInterface
 public interface Scheduler {

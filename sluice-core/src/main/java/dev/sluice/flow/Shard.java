@@ -36,6 +36,8 @@ final class Shard {
   long timerAtNanos = Long.MAX_VALUE;
   long timerToken;
   Scheduler.Cancellable timer;
+  /** The scheduler refused the timer: the next drain expires what is due and arms again. */
+  volatile boolean timerFailed;
 
   Shard(int id) {
     this.id = id;

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Builds a {@link FlowStats} from the live counters without taking any lock: flows are summed into
  * their bands and bands into the totals. Counters of collected flows live on in their band, and
- * those of collected bands in the controller's unattributed totals.
+ * those of collected bands in the controller's unattributed totals. The outcome counts are exact
+ * only if no collection moved counts during the call: the caller makes sure of that (see
+ * {@link DefaultFlowController#stats()}).
  */
 final class StatsSnapshot {
   private static final Outcome[] OUTCOMES = Outcome.values();

@@ -46,7 +46,7 @@ class FlowControllerConfigTest {
       assertThat(band.maxRequests()).isEqualTo(5000).isEqualTo(BandConfig.DEFAULT_MAX_REQUESTS);
       assertThat(band.maxFlowBytes()).isZero();
       assertThat(band.maxFlowRequests()).isZero();
-      assertThat(band.fairness()).isSameAs(FairnessPolicy.roundRobin());
+      assertThat(band.fairness()).isSameAs(FairnessPolicy.weightedFair());
       assertThat(band.ordering()).isSameAs(OrderingPolicy.fcfs());
       assertThat(band.queue()).as("fcfs resolves to the list queue").isSameAs(QueueFactory.list());
     }

@@ -194,7 +194,8 @@ class FlowControllerScenarioTest {
 
   @Test
   void roundRobinGivesBackloggedFlowsEqualTurns() {
-    try (Harness h = Harness.withLimit(1)) {
+    BandConfig band = BandConfig.builder(0).fairness(FairnessPolicy.roundRobin()).build();
+    try (Harness h = new Harness(1, b -> b.bands(band))) {
       h.submit(named("blocker", "x", 0));
       String[] flows = {"a", "b", "c", "d"};
       for (int i = 0; i < 50; i++) {

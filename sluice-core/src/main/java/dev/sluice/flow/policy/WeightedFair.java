@@ -15,6 +15,8 @@ import java.util.function.ToDoubleFunction;
  * one maximum request cost each.
  */
 final class WeightedFair implements FairnessPolicy {
+  /** Every flow at weight 1: the default of every band. */
+  static final WeightedFair EQUAL = new WeightedFair(key -> 1.0);
 
   private final ToDoubleFunction<FlowKey> weights;
 

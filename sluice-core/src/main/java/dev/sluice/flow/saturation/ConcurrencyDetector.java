@@ -11,9 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Saturation is the larger of {@code inFlightRequests / maxRequests} and
  * {@code inFlightCost / maxCost}, counting only the limits that are set. With the default limit of
  * {@value #DEFAULT_MAX_REQUESTS} requests, at most that many requests are in flight however many
- * shards and threads dispatch: {@link #tryDispatch} checks and counts in one compare-and-set. With
- * both a request and a cost limit, the cost limit is exact and the request limit may be exceeded
- * by the number of concurrent dispatchers.
+ * shards and threads dispatch: {@link #tryDispatch} checks and counts in one compare-and-set.
+ *
+ * <p>A cost limit is a cap on the requests that fit: a request is dispatched only if
+ * {@code inFlightCost + cost <= maxCost * ceiling} (the ceiling is the band's, 1.0 by default), so
+ * in-flight cost never exceeds {@code maxCost}. The one exception keeps large requests from
+ * starving: a request that does not fit is still dispatched when no cost is in flight at all, so a
+ * request larger than the whole limit runs alone, as in Kubernetes API Priority and Fairness (a
+ * lower band's oversized request runs with no other cost in flight when it starts, but higher
+ * bands may then fill the rest of the limit). With both a request and a cost limit, the cost
+ * limit is exact and the request limit may be exceeded by the number of concurrent dispatchers.
  *
  * <p>Thread-safe; limits can be changed while running.
  */
@@ -104,7 +111,10 @@ public final class ConcurrencyDetector implements SaturationDetector {
     return Math.max(byRequests, byCost);
   }
 
-  /** Checks and counts in one compare-and-set, so no number of concurrent dispatchers overshoots. */
+  /**
+   * Checks and counts in one compare-and-set, so no number of concurrent dispatchers overshoots;
+   * with a cost limit, only a request that fits (or finds no cost in flight) is dispatched.
+   */
   @Override
   public boolean tryDispatch(FlowRequest request, double ceiling) {
     if (maxCost == 0) {
@@ -124,6 +134,10 @@ public final class ConcurrencyDetector implements SaturationDetector {
       long requestLimit = maxRequests;
       double byRequests = requestLimit > 0 ? (double) inFlightRequests.get() / requestLimit : 0;
       if (!(Math.max((double) current / maxCost, byRequests) < ceiling)) {
+        return false;
+      }
+      // Fits under the ceiling, or runs alone; in double, so that a huge cost cannot overflow.
+      if (current != 0 && !(((double) current + request.cost()) / maxCost <= ceiling)) {
         return false;
       }
       if (inFlightCost.compareAndSet(current, current + request.cost())) {

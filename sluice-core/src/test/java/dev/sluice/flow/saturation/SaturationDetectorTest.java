@@ -36,6 +36,42 @@ class SaturationDetectorTest {
     assertThat(both.saturation()).as("the tighter limit wins").isEqualTo(0.6);
   }
 
+  private static FlowRequest costing(long cost) {
+    return FlowRequest.builder(FlowKey.of("t")).cost(cost).build();
+  }
+
+  @Test
+  void aCostLimitAdmitsOnlyRequestsThatFit() {
+    ConcurrencyDetector detector = ConcurrencyDetector.ofCost(10);
+
+    assertThat(detector.tryDispatch(costing(9), 1.0)).isTrue();
+    assertThat(detector.tryDispatch(costing(9), 1.0)).as("9 + 9 > 10").isFalse();
+    assertThat(detector.tryDispatch(costing(2), 1.0)).as("9 + 2 > 10").isFalse();
+    assertThat(detector.tryDispatch(costing(1), 1.0)).as("9 + 1 fits exactly").isTrue();
+    assertThat(detector.inFlightCost()).isEqualTo(10);
+
+    detector.onFinished(costing(9));
+    detector.onFinished(costing(1));
+    assertThat(detector.tryDispatch(costing(5), 0.5)).as("within a ceiling of 0.5").isTrue();
+    assertThat(detector.tryDispatch(costing(1), 0.5)).as("beyond a ceiling of 0.5").isFalse();
+    assertThat(detector.tryDispatch(costing(1), 1.0)).isTrue();
+  }
+
+  @Test
+  void aRequestLargerThanTheCostLimitRunsOnlyAlone() {
+    ConcurrencyDetector detector = ConcurrencyDetector.ofCost(10);
+    assertThat(detector.tryDispatch(costing(1), 1.0)).isTrue();
+
+    assertThat(detector.tryDispatch(costing(15), 1.0)).as("something else is in flight").isFalse();
+    detector.onFinished(costing(1));
+    assertThat(detector.tryDispatch(costing(15), 1.0)).as("nothing in flight").isTrue();
+    assertThat(detector.tryDispatch(costing(1), 1.0)).as("it runs alone").isFalse();
+    detector.onFinished(costing(15));
+    assertThat(detector.inFlightCost()).isZero();
+    assertThat(detector.tryDispatch(costing(Long.MAX_VALUE), 1.0)).as("no overflow").isTrue();
+    assertThat(detector.tryDispatch(costing(Long.MAX_VALUE), 1.0)).isFalse();
+  }
+
   @Test
   void concurrencySignalsWhenTheLimitChanges() {
     ConcurrencyDetector detector = ConcurrencyDetector.ofRequests(1);
