@@ -13,9 +13,7 @@ import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.sluice.flow.FlowControlListener;
 import dev.sluice.flow.FlowController;
-import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowRequest;
-import dev.sluice.flow.Outcome;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
 import dev.sluice.gateway.config.GatewayConfig;
@@ -74,7 +72,7 @@ public final class Gateway implements AutoCloseable {
     if (builder.listener != null) {
       listeners.add(builder.listener);
     }
-    FlowControlListener listener = new All(List.copyOf(listeners));
+    FlowControlListener listener = FlowControlListener.of(listeners);
     this.controller = FlowController.create(config.flowControl().toBuilder()
         .saturationDetector(pool.gate())
         .ticker(builder.ticker)
@@ -286,29 +284,6 @@ public final class Gateway implements AutoCloseable {
           drainSignal.notifyAll();
         }
       }
-    }
-  }
-
-  /** Sends every event to each listener in turn. */
-  private record All(List<FlowControlListener> listeners) implements FlowControlListener {
-    @Override
-    public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
-      listeners.forEach(l -> l.onOutcome(request, outcome, queueNanos));
-    }
-
-    @Override
-    public void onAdmissionClosed(FlowRequest request) {
-      listeners.forEach(l -> l.onAdmissionClosed(request));
-    }
-
-    @Override
-    public void onFlowCreated(FlowKey key) {
-      listeners.forEach(l -> l.onFlowCreated(key));
-    }
-
-    @Override
-    public void onFlowCollected(FlowKey key) {
-      listeners.forEach(l -> l.onFlowCollected(key));
     }
   }
 }

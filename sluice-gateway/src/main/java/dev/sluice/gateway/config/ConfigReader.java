@@ -290,10 +290,12 @@ final class ConfigReader {
             Long.MAX_VALUE))
         .maxFlowBytes(s.longValue("maxFlowBytes", 0, Long.MIN_VALUE, Long.MAX_VALUE))
         .maxFlowRequests(s.longValue("maxFlowRequests", 0, Long.MIN_VALUE, Long.MAX_VALUE));
-    FairnessPolicy fairness = s.named("fairness", s.string("fairness", "round-robin"),
-        FairnessPolicy::named);
-    if (fairness != null) {
-      builder.fairness(fairness);
+    String fairnessName = s.string("fairness", null); // absent: the core's default, weighted-fair
+    if (fairnessName != null) {
+      FairnessPolicy fairness = s.named("fairness", fairnessName, FairnessPolicy::named);
+      if (fairness != null) {
+        builder.fairness(fairness);
+      }
     }
     OrderingPolicy ordering = s.named("ordering", s.string("ordering", "fcfs"), OrderingPolicy::named);
     if (ordering != null) {
