@@ -132,7 +132,7 @@ class FlowControllerStressTest {
         .build();
     FlowController controller = FlowController.create(config);
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     CompletableFuture<Admission>[] futures = new CompletableFuture[REQUESTS];
     ConcurrentLinkedQueue<Admission> toClose = new ConcurrentLinkedQueue<>();
     AtomicInteger nextRequest = new AtomicInteger();

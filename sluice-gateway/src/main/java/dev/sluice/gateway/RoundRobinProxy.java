@@ -25,7 +25,7 @@ final class RoundRobinProxy implements AutoCloseable {
         .toList();
     AtomicLong next = new AtomicLong();
     this.server = Server.builder()
-        .http(new InetSocketAddress("127.0.0.1", 0))
+        .http(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
         .requestTimeoutMillis(0)
         .gracefulShutdownTimeoutMillis(0, 0)
         .serviceUnder("/v1/", (ctx, req) -> {

@@ -205,8 +205,7 @@ final class ConfigReader {
       error("objectives", node, "a map of objective name to priority, e.g. {premium: 10}");
       return objectives;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
       JsonNode value = entry.getValue();
       if (!value.isIntegralNumber() || !value.canConvertToInt()) {
         error("objectives." + entry.getKey(), value, "an integer priority; negative = sheddable");

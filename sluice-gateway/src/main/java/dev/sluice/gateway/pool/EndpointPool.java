@@ -20,9 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -300,7 +302,9 @@ public final class EndpointPool implements AutoCloseable {
       return;
     }
     endpoint.scrapeStarted();
-    scrapers.get(endpoint.name()).get(endpoint.metricsPath()).aggregate()
+    // onScraped handles every outcome, including failures, and schedules the next scrape.
+    CompletableFuture<Void> unused = scrapers.get(endpoint.name()).get(endpoint.metricsPath())
+        .aggregate()
         .handle((response, cause) -> {
           onScraped(endpoint, response, cause);
           return null;
@@ -315,7 +319,7 @@ public final class EndpointPool implements AutoCloseable {
     try {
       if (cause != null) {
         error = cause.toString();
-      } else if (response.status() != HttpStatus.OK) {
+      } else if (!response.status().equals(HttpStatus.OK)) {
         error = "status " + response.status().code();
       } else {
         EngineMetrics engine = EngineMetrics.parse(response.contentUtf8());
@@ -349,7 +353,9 @@ public final class EndpointPool implements AutoCloseable {
         log.warn("Scrape listener failed", e);
       }
     }
-    timer.schedule(() -> scrape(endpoint), settings.scrapeInterval().toNanos(), TimeUnit.NANOSECONDS);
+    // The loop stops through `closed`, not by cancelling: the future is not needed.
+    ScheduledFuture<?> unused = timer.schedule(() -> scrape(endpoint),
+        settings.scrapeInterval().toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Stops scraping. Clients belong to the factory's owner. */

@@ -78,7 +78,7 @@ public final class Errors {
     if (outcome != null) {
       headers.set(OUTCOME_HEADER, outcome);
     }
-    if (status == HttpStatus.TOO_MANY_REQUESTS && retryAfter != null) {
+    if (status.equals(HttpStatus.TOO_MANY_REQUESTS) && retryAfter != null) {
       long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
       headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
     }

@@ -122,7 +122,7 @@ public final class InferenceService implements HttpService {
     pool.arrived(flowRequest);
     CompletableFuture<Admission> admission = controller.submit(flowRequest);
     Exchange exchange = new Exchange(admission);
-    ctx.log().whenComplete().thenRun(exchange::finish);
+    CompletableFuture<Void> unused = ctx.log().whenComplete().thenRun(exchange::finish);
     if (!admission.isDone()) {
       watchForNoEndpoints(exchange, admission, receivedNanos);
     }
@@ -130,7 +130,7 @@ public final class InferenceService implements HttpService {
       if (cause != null) {
         return refused(unwrap(cause));
       }
-      return forward(ctx, request, granted, exchange);
+      return forward(request, granted, exchange);
     }, ctx.eventLoop()));
   }
 
@@ -238,8 +238,8 @@ public final class InferenceService implements HttpService {
         "Internal flow-control error: " + cause, "server_error", null, null);
   }
 
-  private HttpResponse forward(ServiceRequestContext ctx, AggregatedHttpRequest request,
-      Admission admission, Exchange exchange) {
+  private HttpResponse forward(AggregatedHttpRequest request, Admission admission,
+      Exchange exchange) {
     Endpoint endpoint = exchange.isFinished() ? null : pool.placed(admission.request());
     if (endpoint == null) {
       exchange.finish();
@@ -248,7 +248,7 @@ public final class InferenceService implements HttpService {
     String queueWaitMillis = Long.toString(TimeUnit.NANOSECONDS.toMillis(admission.queueWaitNanos()));
     HttpResponse response = send(request, admission.request(), endpoint, queueWaitMillis,
         pool.endpoints().size() - 1);
-    response.whenComplete().handle((ignored, cause) -> {
+    CompletableFuture<Void> unused = response.whenComplete().handle((ignored, cause) -> {
       exchange.finish();
       return null;
     });
@@ -316,7 +316,8 @@ public final class InferenceService implements HttpService {
       return Errors.response(HttpStatus.SERVICE_UNAVAILABLE, Errors.NO_ENDPOINTS,
           "No backend has fresh metrics; try again later.", "server_error", null, null);
     }
-    ctx.log().whenComplete().thenRun(() -> pool.release(endpoint));
+    CompletableFuture<Void> unused =
+        ctx.log().whenComplete().thenRun(() -> pool.release(endpoint));
     RequestHeaders headers = req.headers().toBuilder().authority(endpoint.name()).build();
     return endpoint.client().execute(req.withHeaders(headers))
         .recover(cause -> upstreamFailed(endpoint, unwrap(cause)));

@@ -93,16 +93,15 @@ public final class SseCall {
 
     @Override
     public void onNext(HttpObject object) {
-      if (object instanceof ResponseHeaders) {
-        ResponseHeaders headers = (ResponseHeaders) object;
+      if (object instanceof ResponseHeaders headers) {
         if (headers.status().isInformational()) {
           return;
         }
         MediaType type = headers.contentType();
         eventStream = type != null && type.is(MediaType.EVENT_STREAM);
         listener.onHeaders(headers);
-      } else if (object instanceof HttpData) {
-        byte[] bytes = ((HttpData) object).array();
+      } else if (object instanceof HttpData data) {
+        byte[] bytes = data.array();
         if (eventStream) {
           for (String event : decoder.feed(bytes)) {
             listener.onEvent(event);

@@ -14,7 +14,7 @@ import java.util.Map;
  * @param promptTokens prompt tokens of every admitted request
  * @param generationTokens output tokens generated, including those of aborted requests
  * @param finished finished requests by reason ({@code stop}, {@code length}, {@code abort})
- * @param rejected rejected requests by reason ({@code queue_full}, {@code injected}, ...)
+ * @param rejected rejected requests by reason ({@code queue_full}, injected failures, ...)
  * @param timeToFirstToken seconds from arrival to first token
  * @param interTokenLatency seconds between consecutive tokens
  * @param e2eLatency seconds from arrival to last token

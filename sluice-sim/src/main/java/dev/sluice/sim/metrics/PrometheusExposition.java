@@ -58,7 +58,7 @@ public final class PrometheusExposition {
           snapshot.waiting());
       gauge(out, "sglang:token_usage", "The token usage.", labels, snapshot.kvCacheUsage());
       gauge(out, "sglang:num_used_tokens", "The number of used tokens.", labels,
-          (long) snapshot.usedBlocks() * snapshot.blockSize());
+          (double) ((long) snapshot.usedBlocks() * snapshot.blockSize()));
       gauge(out, "sglang:cache_config_info", "Information of the cache config.",
           labels + ",page_size=\"" + snapshot.blockSize() + "\",num_pages=\""
               + snapshot.totalBlocks() + "\"", 1);
@@ -94,7 +94,7 @@ public final class PrometheusExposition {
 
   private static void counter(StringBuilder out, String name, String help, String labels, long value) {
     header(out, name, help, "counter");
-    sample(out, name, labels, value);
+    sample(out, name, labels, (double) value);
   }
 
   private static void labelledCounter(StringBuilder out, String name, String help, String labels,
@@ -110,11 +110,11 @@ public final class PrometheusExposition {
     double[] bounds = histogram.upperBounds();
     for (int i = 0; i < bounds.length; i++) {
       sample(out, name + "_bucket", labels + ",le=\"" + format(bounds[i]) + '"',
-          histogram.cumulativeCounts()[i]);
+          (double) histogram.cumulativeCounts()[i]);
     }
-    sample(out, name + "_bucket", labels + ",le=\"+Inf\"", histogram.count());
+    sample(out, name + "_bucket", labels + ",le=\"+Inf\"", (double) histogram.count());
     sample(out, name + "_sum", labels, histogram.sum());
-    sample(out, name + "_count", labels, histogram.count());
+    sample(out, name + "_count", labels, (double) histogram.count());
   }
 
   private static void sample(StringBuilder out, String name, String labels, double value) {

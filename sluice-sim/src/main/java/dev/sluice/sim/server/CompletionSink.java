@@ -53,7 +53,7 @@ final class CompletionSink implements TokenSink {
   CompletableFuture<Void> whenAborted() {
     CompletableFuture<Void> aborted = new CompletableFuture<>();
     if (stream != null) {
-      stream.whenComplete().whenComplete((ignored, cause) -> {
+      CompletableFuture<Void> unused = stream.whenComplete().whenComplete((ignored, cause) -> {
         if (cause != null) {
           aborted.complete(null);
         }
@@ -63,6 +63,7 @@ final class CompletionSink implements TokenSink {
   }
 
   /** The engine accepted the request: commit to status 200 so the client sees it is queued. */
+  @SuppressWarnings("CheckReturnValue") // a closed stream means the client left: whenAborted()
   synchronized void accepted() {
     if (stream != null && !headersSent) {
       headersSent = true;
@@ -104,7 +105,7 @@ final class CompletionSink implements TokenSink {
       usage.set("usage", usage(promptTokens, completionTokens));
       send(usage);
     }
-    stream.tryWrite(HttpData.ofUtf8("data: [DONE]\n\n"));
+    boolean unused = stream.tryWrite(HttpData.ofUtf8("data: [DONE]\n\n")); // see accepted()
     stream.close();
   }
 

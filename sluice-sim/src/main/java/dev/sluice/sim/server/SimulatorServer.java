@@ -176,13 +176,14 @@ public final class SimulatorServer implements AutoCloseable {
     } catch (EngineRejectedException e) {
       HttpStatus status = e.reason() == EngineRejectedException.Reason.QUEUE_FULL
           ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.BAD_REQUEST;
-      String type = status == HttpStatus.TOO_MANY_REQUESTS ? "rate_limit_error" : "invalid_request_error";
+      String type = status.equals(HttpStatus.TOO_MANY_REQUESTS) ? "rate_limit_error" : "invalid_request_error";
       String code = e.reason().name().toLowerCase(java.util.Locale.ROOT);
       return new OpenAiError(status, type, e.getMessage(), null, code).toResponse(mapper);
     }
     sink.accepted();
-    ctx.whenRequestCancelling().thenRun(ticket::cancel);
-    sink.whenAborted().thenRun(ticket::cancel);
+    // Either signal cancels the generation; the futures these return complete with it.
+    CompletableFuture<Void> unused = ctx.whenRequestCancelling().thenRun(ticket::cancel);
+    unused = sink.whenAborted().thenRun(ticket::cancel);
     return sink.response();
   }
 
