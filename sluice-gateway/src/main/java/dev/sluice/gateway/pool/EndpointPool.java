@@ -460,16 +460,32 @@ public final class EndpointPool implements AutoCloseable {
     @Override
     public double saturation() {
       synchronized (lock) {
-        int usable = 0;
-        int used = 0;
-        for (Endpoint endpoint : endpoints) {
-          if (isFresh(endpoint)) {
-            usable += endpoint.slots.usable();
-            used += endpoint.inFlight();
-          }
-        }
+        int usable = usableSlots();
+        int used = usedSlots();
         return usable == 0 ? Math.max(1.0, used) : (double) used / usable;
       }
+    }
+
+    /** The slots this gateway may fill on the fresh endpoints. Under the lock. */
+    private int usableSlots() {
+      int usable = 0;
+      for (Endpoint endpoint : endpoints) {
+        if (isFresh(endpoint)) {
+          usable += endpoint.slots.usable();
+        }
+      }
+      return usable;
+    }
+
+    /** This gateway's requests running or reserved on the fresh endpoints. Under the lock. */
+    private int usedSlots() {
+      int used = 0;
+      for (Endpoint endpoint : endpoints) {
+        if (isFresh(endpoint)) {
+          used += endpoint.inFlight();
+        }
+      }
+      return used;
     }
 
     @Override
@@ -483,14 +499,8 @@ public final class EndpointPool implements AutoCloseable {
     @Override
     boolean admits(FlowRequest request, double ceiling) {
       returning.expire(ticker.read());
-      int usable = 0;
-      int used = 0;
-      for (Endpoint endpoint : endpoints) {
-        if (isFresh(endpoint)) {
-          usable += endpoint.slots.usable();
-          used += endpoint.inFlight();
-        }
-      }
+      int usable = usableSlots();
+      int used = usedSlots();
       int heldForOthers = returning.held() - (returning.isHeld(request.flowKey()) ? 1 : 0);
       if (usable > 0 && (double) (used + heldForOthers) / usable < ceiling) {
         returning.dispatched(request.flowKey());
@@ -529,13 +539,7 @@ public final class EndpointPool implements AutoCloseable {
     @Override
     void ended(FlowRequest request) {
       long now = ticker.read();
-      int usable = 0;
-      for (Endpoint endpoint : endpoints) {
-        if (isFresh(endpoint)) {
-          usable += endpoint.slots.usable();
-        }
-      }
-      long holdUntil = returning.finished(request.flowKey(), usable, now);
+      long holdUntil = returning.finished(request.flowKey(), usableSlots(), now);
       if (holdUntil != Long.MIN_VALUE) {
         scheduler.schedule(EndpointPool.this::wakeUp, holdUntil - now);
       }
