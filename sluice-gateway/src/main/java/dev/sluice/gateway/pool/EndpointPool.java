@@ -382,8 +382,14 @@ public final class EndpointPool implements AutoCloseable {
     /** Undoes {@link #admits} for a request that found no endpoint. Under the lock. */
     void unadmit(FlowRequest request) {}
 
-    /** A dispatched request ended, after its endpoint was given back. Under the lock. */
-    void ended(FlowRequest request) {}
+    /**
+     * A dispatched request ended, after its endpoint was given back. Under the lock.
+     *
+     * @return the delay after which the controller must be woken (a held slot expires), or -1
+     */
+    long ended(FlowRequest request) {
+      return -1;
+    }
 
     @Override
     public final boolean tryDispatch(FlowRequest request, double ceiling) {
@@ -411,13 +417,17 @@ public final class EndpointPool implements AutoCloseable {
     @Override
     public final void onFinished(FlowRequest request) {
       Placement placement = placementOf(request);
+      long wakeAfter;
       synchronized (lock) {
         Endpoint endpoint = placement.endpoint();
         if (endpoint != null) {
           endpoint.release();
           placement.endpoint(null);
         }
-        ended(request);
+        wakeAfter = ended(request);
+      }
+      if (wakeAfter >= 0) {
+        scheduler.schedule(EndpointPool.this::wakeUp, wakeAfter);
       }
     }
 
@@ -537,12 +547,10 @@ public final class EndpointPool implements AutoCloseable {
     }
 
     @Override
-    void ended(FlowRequest request) {
+    long ended(FlowRequest request) {
       long now = ticker.read();
       long holdUntil = returning.finished(request.flowKey(), usableSlots(), now);
-      if (holdUntil != Long.MIN_VALUE) {
-        scheduler.schedule(EndpointPool.this::wakeUp, holdUntil - now);
-      }
+      return holdUntil == Long.MIN_VALUE ? -1 : holdUntil - now;
     }
 
     @Override
@@ -614,8 +622,9 @@ public final class EndpointPool implements AutoCloseable {
     }
 
     @Override
-    void ended(FlowRequest request) {
+    long ended(FlowRequest request) {
       delegate.onFinished(request);
+      return -1;
     }
 
     @Override
