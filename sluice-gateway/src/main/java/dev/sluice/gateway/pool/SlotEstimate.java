@@ -6,8 +6,9 @@ package dev.sluice.gateway.pool;
  * how much of that other clients are using. Nobody configures the number.
  *
  * <p><b>Learning.</b> A server that reports waiting requests is full: its slot count is what it
- * reports running. A server that reports none waiting while running as many as the estimate, at a
- * moment this gateway had work it could not place, may have room for more: the estimate doubles
+ * reports running. A server that reports none waiting while running as many as the estimate (by
+ * its count or by this gateway's), at a moment this gateway had work it could not place, may have
+ * room for more: the estimate doubles
  * until the first queue is seen (slow start, so a 256-slot server is found in eight scrapes),
  * then grows by one at most once per probe interval. The interval doubles each time a probe finds
  * a queue again, from {@value #MIN_PROBE_MILLIS} ms up to {@value #MAX_PROBE_MILLIS} ms, so a
@@ -74,7 +75,10 @@ final class SlotEstimate {
     if (runs > slots) {
       slots = (int) Math.min(Integer.MAX_VALUE, runs);
     }
-    if (runs >= slots && wantedMore && !kvFull
+    // Full at the estimate with nothing waiting: by its own count, or by this gateway's (a server
+    // whose requests end between scrapes, or whose page is static, may never show them running).
+    long busy = Math.max(runs, ours);
+    if (busy >= slots && wantedMore && !kvFull
         && (nextProbeNanos == Long.MIN_VALUE || nowNanos - nextProbeNanos >= 0)) {
       if (queueSeen) {
         slots++;

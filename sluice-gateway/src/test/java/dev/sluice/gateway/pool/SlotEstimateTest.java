@@ -75,6 +75,14 @@ class SlotEstimateTest {
   }
 
   @Test
+  void aServerWhoseMetricsNeverShowTheGatewaysRequestsStillGrows() {
+    SlotEstimate estimate = new SlotEstimate();
+    estimate.observe(0, 0, false, 1, true, 0); // a static page: nothing running, ever
+    estimate.observe(0, 0, false, 2, true, 50 * MS);
+    assertThat(estimate.slots()).isEqualTo(4);
+  }
+
+  @Test
   void withoutARunningMetricRunningIsWhatWasSentLessWhatWaits() {
     SlotEstimate estimate = new SlotEstimate();
     estimate.observe(-1, 2, false, 5, true, 0);
