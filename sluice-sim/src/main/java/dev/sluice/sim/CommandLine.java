@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Parsed {@code --flag value}, {@code --flag=value} and boolean {@code --flag} arguments. Not thread-safe. */
 final class CommandLine {
@@ -58,9 +59,16 @@ final class CommandLine {
     return values.containsKey(name);
   }
 
-  String get(String name, String absent) {
+  /** The last value given for {@code name}, or {@code null} when the flag is absent. */
+  @Nullable String get(String name) {
     List<String> list = values.get(name);
-    return list == null ? absent : list.get(list.size() - 1);
+    return list == null ? null : list.get(list.size() - 1);
+  }
+
+  /** The last value given for {@code name}, or {@code absent} when the flag is absent. */
+  String get(String name, String absent) {
+    String value = get(name);
+    return value == null ? absent : value;
   }
 
   List<String> all(String name) {
@@ -72,7 +80,7 @@ final class CommandLine {
   }
 
   int integer(String name, int absent) {
-    String value = get(name, null);
+    String value = get(name);
     if (value == null) {
       return absent;
     }
@@ -84,7 +92,7 @@ final class CommandLine {
   }
 
   long longValue(String name, long absent) {
-    String value = get(name, null);
+    String value = get(name);
     if (value == null) {
       return absent;
     }
@@ -96,7 +104,7 @@ final class CommandLine {
   }
 
   double number(String name, double absent) {
-    String value = get(name, null);
+    String value = get(name);
     if (value == null) {
       return absent;
     }
@@ -108,9 +116,15 @@ final class CommandLine {
   }
 
   java.time.Duration duration(String name, java.time.Duration absent) {
-    String value = get(name, null);
+    java.time.Duration value = optionalDuration(name);
+    return value == null ? absent : value;
+  }
+
+  /** The duration given for {@code name}, or {@code null} when the flag is absent. */
+  java.time.@Nullable Duration optionalDuration(String name) {
+    String value = get(name);
     if (value == null) {
-      return absent;
+      return null;
     }
     try {
       return dev.sluice.sim.load.LoadSpecYaml.parseDuration(value);

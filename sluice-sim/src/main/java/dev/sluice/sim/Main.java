@@ -175,9 +175,9 @@ public final class Main {
         .drainTimeout(line.duration("drain-timeout", Duration.ofSeconds(30)))
         .seed(line.longValue("seed", 1))
         .allowNonLoopback(line.flag("allow-non-loopback"))
-        .slo(new Slo(line.duration("slo-ttft", null), line.duration("slo-tpot", null),
-            line.duration("slo-itl", null), line.duration("slo-ntpot", null),
-            line.duration("slo-e2e", null)));
+        .slo(new Slo(line.optionalDuration("slo-ttft"), line.optionalDuration("slo-tpot"),
+            line.optionalDuration("slo-itl"), line.optionalDuration("slo-ntpot"),
+            line.optionalDuration("slo-e2e")));
     if (line.has("concurrency")) {
       builder.closedLoop(line.integer("concurrency", 8));
     } else {
@@ -230,7 +230,7 @@ public final class Main {
       err.println();
     }
     out.print(ReportTable.render(report));
-    String json = line.get("json", null);
+    String json = line.get("json");
     if (json != null) {
       if (json.equals("-")) {
         out.println(report.toJson());

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A simulated vLLM-style engine: {@code maxNumSeqs} running slots, a bounded FIFO waiting queue and
@@ -292,7 +293,8 @@ public final class Engine {
     State state = State.NEW;
     int generated;
     long lastTokenNanos;
-    SimScheduler.Cancellable task;
+    /** The next token's timer; {@code null} until the sequence is admitted. */
+    SimScheduler.@Nullable Cancellable task;
 
     Sequence(long id, Generation generation, TokenSink sink, int blocks, long arrivalNanos) {
       this.id = id;

@@ -2,6 +2,7 @@ package dev.sluice.sim.engine;
 
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request as the engine sees it: how many tokens it reads and writes.
@@ -29,7 +30,7 @@ public record Generation(int promptTokens, int outputTokens, boolean hitsLimit, 
    *
    * @param maxTokens the request's {@code max_tokens}, or {@code null}
    */
-  public static Generation of(EngineConfig config, int promptTokens, Integer maxTokens,
+  public static Generation of(EngineConfig config, int promptTokens, @Nullable Integer maxTokens,
       SplittableRandom random) {
     if (maxTokens != null) {
       return new Generation(promptTokens, maxTokens, true, random);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -26,7 +27,11 @@ public record LoadReport(double elapsedSeconds, GroupStats total, List<GroupStat
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Builds the figures for {@code records} gathered under {@code spec}. */
+  /**
+   * Builds the figures for {@code records} gathered under {@code spec}.
+   *
+   * @throws NullPointerException if a record's priority is none of {@code spec}'s tenants'
+   */
   public static LoadReport of(LoadSpec spec, List<RequestRecord> records, double elapsedSeconds) {
     Map<String, Slo> slos = spec.tenants().stream()
         .collect(Collectors.toMap(Tenant::name, spec::sloFor, (a, b) -> a));
@@ -38,7 +43,8 @@ public record LoadReport(double elapsedSeconds, GroupStats total, List<GroupStat
     }
     Map<Integer, List<RequestRecord>> priorities = new TreeMap<>((a, b) -> Integer.compare(b, a));
     spec.tenants().forEach(tenant -> priorities.put(tenant.priority(), new ArrayList<>()));
-    records.forEach(record -> priorities.get(record.priority()).add(record));
+    records.forEach(record -> Objects.requireNonNull(priorities.get(record.priority()),
+        "record priority of no tenant").add(record));
     List<GroupStats> byPriority = new ArrayList<>();
     priorities.forEach((priority, group) ->
         byPriority.add(GroupStats.of("priority=" + priority, group, elapsedSeconds, sloOf)));

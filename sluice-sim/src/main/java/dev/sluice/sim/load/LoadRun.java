@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a {@link LoadSpec} against an OpenAI-compatible server and returns its {@link LoadReport}.
@@ -167,7 +168,7 @@ public final class LoadRun {
   }
 
   /** Sends one request for {@code tenant}, or a tenant drawn by share when {@code null}. */
-  private void sendNext(Tenant tenant) {
+  private void sendNext(@Nullable Tenant tenant) {
     String body;
     Map<String, String> headers;
     Recorder recorder;
@@ -310,11 +311,11 @@ public final class LoadRun {
     private final Tenant tenant;
     private final long sentNanos;
     private final List<Long> tokenTimes = new ArrayList<>();
-    SseCall call; // guarded by lock
+    @Nullable SseCall call; // guarded by lock; null until SseCall.start returns
     boolean finished; // guarded by lock
     private int status;
-    private String outcome;
-    private String errorReason;
+    private @Nullable String outcome; // the OUTCOME_HEADER, when the response has one
+    private @Nullable String errorReason; // from an error or malformed chunk, if any
     private boolean completed;
     private int usageTokens = -1;
 
@@ -360,7 +361,7 @@ public final class LoadRun {
     }
 
     @Override
-    public void onEnd(byte[] body, Throwable cause) {
+    public void onEnd(byte[] body, @Nullable Throwable cause) {
       long end = clock.nanoTime();
       String reason = outcome;
       if (status != 200 && status != 0 && reason == null) {
@@ -391,7 +392,7 @@ public final class LoadRun {
       record(this, record);
     }
 
-    private String errorReason(JsonNode root) {
+    private @Nullable String errorReason(JsonNode root) {
       JsonNode error = root == null ? null : root.get("error");
       if (error == null || !error.isObject()) {
         return null;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a {@link LoadSpec} from YAML (format in the module README). Unknown keys and wrong types
@@ -146,7 +147,8 @@ public final class LoadSpecYaml {
     return value.asBoolean();
   }
 
-  private static Duration optionalDuration(JsonNode node, String key, String where) {
+  /** The duration at {@code key}, or {@code null} when the key is absent. */
+  private static @Nullable Duration optionalDuration(JsonNode node, String key, String where) {
     return node.has(key) ? duration(node, key, where) : null;
   }
 

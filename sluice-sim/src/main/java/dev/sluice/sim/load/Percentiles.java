@@ -1,13 +1,14 @@
 package dev.sluice.sim.load;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The 50th, 90th and 99th percentiles of a sample in milliseconds, by linear interpolation between
  * closest ranks (numpy's default, as inference-perf and {@code vllm bench serve} report). Each is
  * {@code null} when the sample is empty. Immutable.
  */
-public record Percentiles(Double p50, Double p90, Double p99) {
+public record Percentiles(@Nullable Double p50, @Nullable Double p90, @Nullable Double p99) {
 
   static final Percentiles EMPTY = new Percentiles(null, null, null);
 

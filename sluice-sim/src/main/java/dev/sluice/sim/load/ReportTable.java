@@ -3,6 +3,7 @@ package dev.sluice.sim.load;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders a {@link LoadReport} as a fixed-width console table: one row per tenant, one per
@@ -84,7 +85,7 @@ public final class ReportTable {
     out.append('\n');
   }
 
-  private static String ms(Double value) {
+  private static String ms(@Nullable Double value) {
     return value == null ? "-" : fixed(value, 1);
   }
 

@@ -1,5 +1,7 @@
 package dev.sluice.sim.load;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the load client saw of one request. Times are nanoseconds from sending the request.
  * Immutable: the gap array is copied in and out.
@@ -16,8 +18,8 @@ package dev.sluice.sim.load;
  * @param e2eNanos time to the end of the response
  * @param outputTokens tokens received (from the usage chunk when present, else counted)
  */
-public record RequestRecord(String tenant, int priority, int status, String reason, boolean completed,
-    long ttftNanos, long[] interTokenNanos, long e2eNanos, int outputTokens) {
+public record RequestRecord(String tenant, int priority, int status, @Nullable String reason,
+    boolean completed, long ttftNanos, long[] interTokenNanos, long e2eNanos, int outputTokens) {
 
   /** Copies the gaps. */
   public RequestRecord {

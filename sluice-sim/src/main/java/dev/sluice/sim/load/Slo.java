@@ -1,6 +1,7 @@
 package dev.sluice.sim.load;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Service-level objectives a request must meet to count toward goodput, as in inference-perf's
@@ -12,7 +13,8 @@ import java.time.Duration;
  * @param ntpot normalised time per output token, {@code e2e/outputTokens}
  * @param e2e end-to-end request latency
  */
-public record Slo(Duration ttft, Duration tpot, Duration itl, Duration ntpot, Duration e2e) {
+public record Slo(@Nullable Duration ttft, @Nullable Duration tpot, @Nullable Duration itl,
+    @Nullable Duration ntpot, @Nullable Duration e2e) {
 
   /** No objectives: every successful request is good. */
   public static final Slo NONE = new Slo(null, null, null, null, null);

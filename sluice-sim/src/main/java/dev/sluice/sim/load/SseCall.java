@@ -14,6 +14,7 @@ import com.linecorp.armeria.common.stream.SubscriptionOption;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import org.reactivestreams.Subscriber;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 
 /**
@@ -40,10 +41,10 @@ public final class SseCall {
      * @param body the whole body if it was not an event stream, else empty
      * @param cause why it ended abnormally, or {@code null}
      */
-    void onEnd(byte[] body, Throwable cause);
+    void onEnd(byte[] body, @Nullable Throwable cause);
   }
 
-  private volatile Subscription subscription;
+  private volatile @Nullable Subscription subscription; // set by the response's onSubscribe
   private volatile boolean cancelled;
 
   private SseCall() {}
@@ -122,7 +123,7 @@ public final class SseCall {
       end(cancelled ? new IllegalStateException("cancelled") : null);
     }
 
-    private void end(Throwable cause) {
+    private void end(@Nullable Throwable cause) {
       if (!ended) {
         ended = true;
         listener.onEnd(body.toByteArray(), cause);

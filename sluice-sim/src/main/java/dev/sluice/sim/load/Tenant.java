@@ -2,6 +2,7 @@ package dev.sluice.sim.load;
 
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One class of traffic in a load run. Immutable.
@@ -17,8 +18,9 @@ import java.util.Objects;
  * @param slo objectives for this tenant's goodput; {@code null} uses the run's
  * @param headers extra request headers
  */
-public record Tenant(String name, String fairnessId, String objective, int priority, double share,
-    int promptTokens, int outputTokens, Slo slo, Map<String, String> headers) {
+public record Tenant(String name, @Nullable String fairnessId, @Nullable String objective,
+    int priority, double share, int promptTokens, int outputTokens, @Nullable Slo slo,
+    Map<String, String> headers) {
 
   /** Checks the fields. */
   public Tenant {

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.sim.engine.TokenEstimator;
 import java.util.Iterator;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed {@code /v1/chat/completions} or {@code /v1/completions} body. Only the fields the
- * simulator acts on are kept; others are accepted and ignored, as vLLM does.
+ * simulator acts on are kept; others are accepted and ignored, as vLLM does. {@code maxTokens} is
+ * {@code null} when the body sets no {@code max_tokens} (nor, for chat,
+ * {@code max_completion_tokens}).
  */
-record CompletionRequest(boolean chat, String model, int promptTokens, Integer maxTokens,
+record CompletionRequest(boolean chat, String model, int promptTokens, @Nullable Integer maxTokens,
     boolean stream, boolean includeUsage) {
 
   /** Thrown with the OpenAI error to send when the body is wrong. */
@@ -17,7 +20,7 @@ record CompletionRequest(boolean chat, String model, int promptTokens, Integer m
     private static final long serialVersionUID = 1L;
     final transient OpenAiError error;
 
-    Invalid(String message, String param) {
+    Invalid(String message, @Nullable String param) {
       super(message, null, false, false);
       this.error = OpenAiError.badRequest(message, param);
     }
@@ -142,7 +145,8 @@ record CompletionRequest(boolean chat, String model, int promptTokens, Integer m
     return node.asText();
   }
 
-  private static Integer optionalPositiveInt(JsonNode body, String field) throws Invalid {
+  private static @Nullable Integer optionalPositiveInt(JsonNode body, String field)
+      throws Invalid {
     JsonNode node = body.get(field);
     if (node == null || node.isNull()) {
       return null;

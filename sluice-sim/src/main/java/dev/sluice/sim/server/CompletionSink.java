@@ -12,7 +12,9 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import dev.sluice.sim.engine.TokenSink;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns engine output into an OpenAI response: SSE chunks when streaming, one JSON body otherwise.
@@ -25,8 +27,9 @@ final class CompletionSink implements TokenSink {
   private final CompletionRequest request;
   private final String id;
   private final long created;
-  private final HttpResponseWriter stream;
-  private final CompletableFuture<HttpResponse> whole;
+  // Exactly one of these is set: the SSE stream when the request streams, else the whole body.
+  private final @Nullable HttpResponseWriter stream;
+  private final @Nullable CompletableFuture<HttpResponse> whole;
   private final StringBuilder text = new StringBuilder();
   private boolean headersSent;
   private boolean roleSent;
@@ -46,7 +49,7 @@ final class CompletionSink implements TokenSink {
   }
 
   HttpResponse response() {
-    return stream != null ? stream : HttpResponse.of(whole);
+    return stream != null ? stream : HttpResponse.of(whole());
   }
 
   /** Completes exceptionally when the client goes away before the end of the response. */
@@ -84,9 +87,9 @@ final class CompletionSink implements TokenSink {
     if (request.chat() && !roleSent) {
       roleSent = true;
       ObjectNode delta = mapper.createObjectNode().put("role", "assistant").put("content", "");
-      send(chunk(delta, null));
+      send(stream, chunk(delta, null));
     }
-    send(request.chat()
+    send(stream, request.chat()
         ? chunk(mapper.createObjectNode().put("content", token), null)
         : textChunk(token, null));
   }
@@ -94,26 +97,32 @@ final class CompletionSink implements TokenSink {
   @Override
   public synchronized void onFinished(String finishReason, int promptTokens, int completionTokens) {
     if (stream == null) {
-      whole.complete(HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
+      whole().complete(HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
           body(finishReason, promptTokens, completionTokens).toString()));
       return;
     }
-    send(request.chat() ? chunk(mapper.createObjectNode(), finishReason) : textChunk("", finishReason));
+    send(stream, request.chat()
+        ? chunk(mapper.createObjectNode(), finishReason) : textChunk("", finishReason));
     if (request.includeUsage()) {
       ObjectNode usage = envelope();
       usage.putArray("choices");
       usage.set("usage", usage(promptTokens, completionTokens));
-      send(usage);
+      send(stream, usage);
     }
     boolean unused = stream.tryWrite(HttpData.ofUtf8("data: [DONE]\n\n")); // see accepted()
     stream.close();
   }
 
-  private void send(ObjectNode chunk) {
+  private static void send(HttpResponseWriter stream, ObjectNode chunk) {
     if (!stream.tryWrite(HttpData.ofUtf8("data: " + chunk + "\n\n"))) {
       // The client went away; the abort callback cancels the engine ticket.
       throw new IllegalStateException("response stream closed");
     }
+  }
+
+  /** The future of the whole response; only a request that does not stream has one. */
+  private CompletableFuture<HttpResponse> whole() {
+    return Objects.requireNonNull(whole, "a streaming request has no whole response");
   }
 
   private ObjectNode envelope() {
@@ -126,17 +135,17 @@ final class CompletionSink implements TokenSink {
     return node;
   }
 
-  /** A chat chunk: the choice carries {@code delta}. */
-  private ObjectNode chunk(ObjectNode delta, String finishReason) {
+  /** A chat chunk: the choice carries {@code delta}; {@code finishReason} is null until the end. */
+  private ObjectNode chunk(ObjectNode delta, @Nullable String finishReason) {
     return chunkWith("delta", delta, finishReason);
   }
 
   /** A completions chunk: the choice carries {@code text}. */
-  private ObjectNode textChunk(String token, String finishReason) {
+  private ObjectNode textChunk(String token, @Nullable String finishReason) {
     return chunkWith("text", TextNode.valueOf(token), finishReason);
   }
 
-  private ObjectNode chunkWith(String field, JsonNode content, String finishReason) {
+  private ObjectNode chunkWith(String field, JsonNode content, @Nullable String finishReason) {
     ObjectNode node = envelope();
     ObjectNode choice = node.putArray("choices").addObject();
     choice.put("index", 0);

@@ -2,8 +2,10 @@ package dev.sluice.sim.server;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Random failures at a configured rate, drawn from a configured set of failure types, as
@@ -47,11 +49,12 @@ final class FailureInjection {
   }
 
   /** The injected error for this request, or {@code null}; draws from {@code random} only if the rate is not 0. */
-  OpenAiError pick(SplittableRandom random) {
+  @Nullable OpenAiError pick(SplittableRandom random) {
     if (ratePercent == 0 || random.nextDouble() * 100 >= ratePercent) {
       return null;
     }
     String type = types.get(random.nextInt(types.size()));
-    return OpenAiError.forStatus(TYPES.get(type), "Injected failure: " + type + ".");
+    int status = Objects.requireNonNull(TYPES.get(type), "types are checked in the constructor");
+    return OpenAiError.forStatus(status, "Injected failure: " + type + ".");
   }
 }

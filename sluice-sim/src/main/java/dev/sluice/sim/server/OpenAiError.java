@@ -5,11 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import org.jspecify.annotations.Nullable;
 
-/** An error in OpenAI's shape: {@code {"error": {"message", "type", "param", "code"}}}. */
-record OpenAiError(HttpStatus status, String type, String message, String param, String code) {
+/**
+ * An error in OpenAI's shape: {@code {"error": {"message", "type", "param", "code"}}}; a
+ * {@code null} {@code param} or {@code code} is sent as JSON {@code null}, as OpenAI does.
+ */
+record OpenAiError(HttpStatus status, String type, String message, @Nullable String param,
+    @Nullable String code) {
 
-  static OpenAiError badRequest(String message, String param) {
+  /** A 400 about the request parameter {@code param}, or about the whole body when {@code null}. */
+  static OpenAiError badRequest(String message, @Nullable String param) {
     return new OpenAiError(HttpStatus.BAD_REQUEST, "invalid_request_error", message, param, null);
   }
 

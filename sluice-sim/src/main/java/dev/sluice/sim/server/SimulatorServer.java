@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OpenAI-compatible model server backed by a simulated {@link Engine}: {@code POST
@@ -63,8 +64,9 @@ public final class SimulatorServer implements AutoCloseable {
     this.modelName = builder.modelName;
     this.flavor = builder.flavor;
     this.failures = new FailureInjection(builder.failureRatePercent, builder.failureTypes);
-    this.ownsScheduler = builder.scheduler == null;
-    this.scheduler = ownsScheduler ? SimScheduler.realTime(builder.timeScale) : builder.scheduler;
+    SimScheduler given = builder.scheduler;
+    this.ownsScheduler = given == null;
+    this.scheduler = given != null ? given : SimScheduler.realTime(builder.timeScale);
     this.engine = new Engine(builder.engine, scheduler, builder.observer);
     this.seeds = new SplittableRandom(builder.engine.seed());
     this.server = Server.builder()
@@ -178,7 +180,8 @@ public final class SimulatorServer implements AutoCloseable {
           ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.BAD_REQUEST;
       String type = status.equals(HttpStatus.TOO_MANY_REQUESTS) ? "rate_limit_error" : "invalid_request_error";
       String code = e.reason().name().toLowerCase(java.util.Locale.ROOT);
-      return new OpenAiError(status, type, e.getMessage(), null, code).toResponse(mapper);
+      String message = Objects.requireNonNull(e.getMessage(), "the engine always says why");
+      return new OpenAiError(status, type, message, null, code).toResponse(mapper);
     }
     sink.accepted();
     // Either signal cancels the generation; the futures these return complete with it.
@@ -227,7 +230,7 @@ public final class SimulatorServer implements AutoCloseable {
     private double failureRatePercent;
     private List<String> failureTypes = new ArrayList<>(FailureInjection.TYPES.keySet());
     private double timeScale = 1.0;
-    private SimScheduler scheduler;
+    private @Nullable SimScheduler scheduler; // null: build() creates a real-time one
     private EngineObserver observer = EngineObserver.NONE;
 
     private Builder() {}
