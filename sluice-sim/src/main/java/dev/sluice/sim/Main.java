@@ -44,6 +44,8 @@ public final class Main {
       "  --inter-token-latency D [15ms]   --time-factor-under-load F [1.0]   --jitter F [0]",
       "  --output-mean N [40]             --output-stddev N [20]   (used when max_tokens is absent)",
       "  --seed N [42]                    --time-scale F [1] (simulated seconds per real second)",
+      "  --scheduling-policy fcfs|priority [fcfs]  (priority: the body's 'priority', lower first;",
+      "                                     preempts running requests of a higher value)",
       "  --failure-rate PERCENT [0]       --failure-types LIST [all: rate_limit,invalid_api_key,",
       "                                     context_length,server_error,invalid_request,model_not_found]",
       "",
@@ -59,7 +61,8 @@ public final class Main {
   private static final Set<String> SERVE_VALUED = Set.of("host", "port", "model", "metrics-flavor",
       "max-num-seqs", "max-waiting-queue-length", "max-model-len", "block-size", "kv-blocks",
       "prefill-overhead", "prefill-per-token", "inter-token-latency", "time-factor-under-load",
-      "jitter", "output-mean", "output-stddev", "seed", "time-scale", "failure-rate", "failure-types");
+      "jitter", "output-mean", "output-stddev", "seed", "time-scale", "failure-rate", "failure-types",
+      "scheduling-policy");
   private static final Set<String> LOAD_VALUED = Set.of("spec", "target", "path", "model", "rate",
       "concurrency", "requests", "duration", "drain-timeout", "tenant", "slo-ttft", "slo-tpot",
       "slo-itl", "slo-ntpot", "slo-e2e", "seed", "json");
@@ -115,6 +118,13 @@ public final class Main {
         .defaultOutputLength(line.integer("output-mean", defaults.defaultOutputMean()),
             line.integer("output-stddev", defaults.defaultOutputStdDev()))
         .seed(line.longValue("seed", defaults.seed()));
+    String policy = line.get("scheduling-policy", "fcfs").toLowerCase(Locale.ROOT);
+    switch (policy) {
+      case "fcfs" -> engine.schedulingPolicy(EngineConfig.SchedulingPolicy.FCFS);
+      case "priority" -> engine.schedulingPolicy(EngineConfig.SchedulingPolicy.PRIORITY);
+      default -> throw new CommandLine.UsageException(
+          "--scheduling-policy expects fcfs or priority, got '" + policy + "'");
+    }
     String flavor = line.get("metrics-flavor", "vllm").toLowerCase(Locale.ROOT);
     if (!flavor.equals("vllm") && !flavor.equals("sglang")) {
       throw new CommandLine.UsageException("--metrics-flavor expects vllm or sglang, got '" + flavor + "'");

@@ -3,10 +3,11 @@ package dev.sluice.sim.engine;
 import dev.sluice.sim.metrics.Histogram;
 import dev.sluice.sim.metrics.MetricsSnapshot;
 import dev.sluice.sim.time.SimScheduler;
-import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -46,18 +47,23 @@ public final class Engine {
   private final Histogram e2eLatency = new Histogram(Histogram.REQUEST_BUCKETS);
   private final Histogram queueTime = new Histogram(Histogram.REQUEST_BUCKETS);
 
-  // Guarded by lock.
-  private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
+  // Guarded by lock. Ordered by arrival (FCFS), or by priority then arrival (PRIORITY).
+  private final PriorityQueue<Sequence> waiting;
   private final Set<Sequence> running = new LinkedHashSet<>();
   private int usedBlocks;
   private long nextId;
   private long promptTokensTotal;
   private long generationTokensTotal;
+  private long preemptions;
   private final Map<String, Long> finished = new TreeMap<>();
   private final Map<String, Long> rejected = new TreeMap<>();
 
   public Engine(EngineConfig config, SimScheduler scheduler, EngineObserver observer) {
     this.config = Objects.requireNonNull(config, "config");
+    Comparator<Sequence> byArrival = Comparator.comparingLong(s -> s.id);
+    this.waiting = new PriorityQueue<>(config.schedulingPolicy() == EngineConfig.SchedulingPolicy.PRIORITY
+        ? Comparator.<Sequence>comparingInt(s -> s.generation.priority()).thenComparing(byArrival)
+        : byArrival);
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.observer = Objects.requireNonNull(observer, "observer");
   }
@@ -92,6 +98,8 @@ public final class Engine {
     }
     Sequence sequence;
     boolean admitted;
+    List<Sequence> preempted = new ArrayList<>();
+    List<Sequence> others = List.of();
     synchronized (lock) {
       sequence = new Sequence(nextId++, generation, sink, blocks, scheduler.nanoTime());
       if (waiting.isEmpty() && fitsLocked(sequence)) {
@@ -103,8 +111,10 @@ public final class Engine {
         admitted = false;
       } else {
         sequence.state = State.WAITING;
-        waiting.addLast(sequence);
-        admitted = false;
+        waiting.add(sequence);
+        // With priority scheduling the newcomer may go ahead of the queue and preempt.
+        others = admitWaitingLocked(preempted);
+        admitted = others.remove(sequence);
       }
     }
     if (sequence == null) {
@@ -112,11 +122,13 @@ public final class Engine {
       throw new EngineRejectedException(EngineRejectedException.Reason.QUEUE_FULL,
           "Failed to enqueue request, waiting requests queue is full");
     }
+    preempted.forEach(victim -> observer.onPreempted(victim.id));
     if (admitted) {
       observer.onAdmitted(sequence.id);
     } else {
       observer.onQueued(sequence.id);
     }
+    others.forEach(next -> observer.onAdmitted(next.id));
     Sequence accepted = sequence;
     return () -> cancel(accepted);
   }
@@ -132,7 +144,8 @@ public final class Engine {
   /** The current gauges, totals and histograms. */
   public MetricsSnapshot metrics() {
     synchronized (lock) {
-      return new MetricsSnapshot(running.size(), waiting.size(), usedBlocks, config.kvBlocks(),
+      return new MetricsSnapshot(running.size(), waiting.size(), preemptions, usedBlocks,
+          config.kvBlocks(),
           config.blockSize(), promptTokensTotal, generationTokensTotal,
           Map.copyOf(new TreeMap<>(finished)), Map.copyOf(new TreeMap<>(rejected)),
           timeToFirstToken.snapshot(), interTokenLatency.snapshot(), e2eLatency.snapshot(),
@@ -156,21 +169,62 @@ public final class Engine {
     sequence.state = State.RUNNING;
     running.add(sequence);
     usedBlocks += sequence.blocks;
-    promptTokensTotal += sequence.generation.promptTokens();
-    queueTime.observe(seconds(now - sequence.arrivalNanos));
-    long prefill = config.prefillOverhead().toNanos()
-        + sequence.generation.promptTokens() * config.prefillPerToken().toNanos();
+    // A preempted request recomputes its prompt and what it generated so far (vLLM's recompute).
+    int recomputed = sequence.generation.promptTokens() + sequence.generated;
+    promptTokensTotal += recomputed;
+    if (sequence.generated == 0) {
+      queueTime.observe(seconds(now - sequence.arrivalNanos));
+    }
+    long prefill = config.prefillOverhead().toNanos() + recomputed * config.prefillPerToken().toNanos();
     sequence.task = scheduler.schedule(() -> emitToken(sequence), delay(prefill, sequence.random()));
   }
 
-  private List<Sequence> admitWaitingLocked() {
+  /**
+   * Admits waiting requests in queue order while the head fits; with the {@code PRIORITY} policy,
+   * first preempts running requests of a higher priority value than the head's until it fits.
+   *
+   * @param preempted receives the requests sent back to waiting
+   */
+  private List<Sequence> admitWaitingLocked(List<Sequence> preempted) {
     List<Sequence> admitted = new ArrayList<>();
-    while (!waiting.isEmpty() && fitsLocked(waiting.peekFirst())) {
-      Sequence next = waiting.pollFirst();
-      admitLocked(next);
-      admitted.add(next);
+    while (!waiting.isEmpty()) {
+      Sequence head = waiting.peek();
+      if (!fitsLocked(head)) {
+        Sequence victim = config.schedulingPolicy() == EngineConfig.SchedulingPolicy.PRIORITY
+            ? lowestRunningBelowLocked(head) : null;
+        if (victim == null) {
+          break;
+        }
+        releaseLocked(victim, State.WAITING);
+        waiting.add(victim);
+        preemptions++;
+        preempted.add(victim);
+        continue;
+      }
+      waiting.poll();
+      admitted.add(head);
+      admitLocked(head);
     }
+    admitted.removeAll(preempted); // admitted, then preempted again in the same pass
     return admitted;
+  }
+
+  private List<Sequence> admitWaitingLocked() {
+    return admitWaitingLocked(new ArrayList<>());
+  }
+
+  /** The running request vLLM would preempt for {@code head}: the lowest priority, latest. */
+  private @Nullable Sequence lowestRunningBelowLocked(Sequence head) {
+    Sequence lowest = null;
+    for (Sequence candidate : running) {
+      if (lowest == null || candidate.generation.priority() > lowest.generation.priority()
+          || (candidate.generation.priority() == lowest.generation.priority()
+              && candidate.id > lowest.id)) {
+        lowest = candidate;
+      }
+    }
+    return lowest != null && lowest.generation.priority() > head.generation.priority()
+        ? lowest : null;
   }
 
   private void emitToken(Sequence sequence) {

@@ -1,6 +1,7 @@
 package dev.sluice.sim.engine;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How the simulated engine schedules and times requests. Immutable; build one with
@@ -28,6 +29,8 @@ import java.time.Duration;
  * @param defaultOutputStdDev standard deviation of that length
  * @param seed seeds every random choice; the same seed and the same request order give the same
  *     output lengths, texts, delays and injected failures
+ * @param schedulingPolicy vLLM's {@code --scheduling-policy}: {@code FCFS} (the default) or
+ *     {@code PRIORITY}
  */
 public record EngineConfig(
     int maxNumSeqs,
@@ -42,7 +45,19 @@ public record EngineConfig(
     double jitter,
     int defaultOutputMean,
     int defaultOutputStdDev,
-    long seed) {
+    long seed,
+    SchedulingPolicy schedulingPolicy) {
+
+  /**
+   * How the waiting queue is ordered, as vLLM's {@code --scheduling-policy}. With {@code PRIORITY}
+   * it is ordered by each request's {@code priority} (lower first), then arrival; and a request
+   * that finds no room makes the engine preempt running requests of a higher priority value
+   * (latest arrival first) back to waiting until it fits, as vLLM's priority scheduler does. A
+   * preempted request keeps its tokens: when readmitted it recomputes its prompt and output so
+   * far (one prefill), then goes on streaming.
+   */
+  public enum SchedulingPolicy { FCFS, PRIORITY }
+
 
   /** Checks every field; prefer {@link #builder()}. */
   public EngineConfig {
@@ -59,6 +74,7 @@ public record EngineConfig(
     checkArgument(jitter >= 0 && jitter <= 0.3, "jitter", jitter, "between 0 and 0.3");
     checkArgument(defaultOutputMean >= 1, "defaultOutputMean", defaultOutputMean, ">= 1");
     checkArgument(defaultOutputStdDev >= 0, "defaultOutputStdDev", defaultOutputStdDev, ">= 0");
+    Objects.requireNonNull(schedulingPolicy, "schedulingPolicy");
   }
 
   /** A builder starting from the defaults listed in the module README. */
@@ -80,7 +96,8 @@ public record EngineConfig(
         .timeFactorUnderLoad(timeFactorUnderLoad)
         .jitter(jitter)
         .defaultOutputLength(defaultOutputMean, defaultOutputStdDev)
-        .seed(seed);
+        .seed(seed)
+        .schedulingPolicy(schedulingPolicy);
   }
 
   /** KV blocks a sequence of {@code tokens} tokens occupies. */
@@ -116,6 +133,7 @@ public record EngineConfig(
     private int defaultOutputMean = 40;
     private int defaultOutputStdDev = 20;
     private long seed = 42;
+    private SchedulingPolicy schedulingPolicy = SchedulingPolicy.FCFS;
 
     private Builder() {}
 
@@ -180,11 +198,18 @@ public record EngineConfig(
       return this;
     }
 
+    /** vLLM's {@code --scheduling-policy}. Default {@code FCFS}. */
+    public Builder schedulingPolicy(SchedulingPolicy value) {
+      this.schedulingPolicy = value;
+      return this;
+    }
+
     /** Validates and builds; throws {@link IllegalArgumentException} naming the bad field. */
     public EngineConfig build() {
       return new EngineConfig(maxNumSeqs, maxWaitingQueueLength, maxModelLen, blockSize,
           kvBlocks, prefillOverhead, prefillPerToken, interTokenLatency,
-          timeFactorUnderLoad, jitter, defaultOutputMean, defaultOutputStdDev, seed);
+          timeFactorUnderLoad, jitter, defaultOutputMean, defaultOutputStdDev, seed,
+          schedulingPolicy);
     }
   }
 }

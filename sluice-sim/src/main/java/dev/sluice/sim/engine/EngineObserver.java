@@ -23,6 +23,9 @@ public interface EngineObserver {
   /** Request {@code id} was cancelled before finishing; its slot and blocks are already free. */
   default void onAborted(long id) {}
 
+  /** A running request was sent back to waiting to make room for a higher-priority one. */
+  default void onPreempted(long id) {}
+
   /** A request was refused; {@code reason} is the label used in the metrics. */
   default void onRejected(String reason) {}
 }

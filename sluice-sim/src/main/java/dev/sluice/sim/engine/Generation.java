@@ -13,14 +13,22 @@ import org.jspecify.annotations.Nullable;
  *     the finish reason {@code length} rather than {@code stop}
  * @param random this request's own random source for texts and jitter; confined to the engine
  *     once submitted
+ * @param priority vLLM's request {@code priority}: with the {@code priority} scheduling policy a
+ *     lower value runs first; 0 by default
  */
-public record Generation(int promptTokens, int outputTokens, boolean hitsLimit, SplittableRandom random) {
+public record Generation(int promptTokens, int outputTokens, boolean hitsLimit, SplittableRandom random,
+    int priority) {
 
   /** Checks the token counts. */
   public Generation {
     EngineConfig.checkArgument(promptTokens >= 1, "promptTokens", promptTokens, ">= 1");
     EngineConfig.checkArgument(outputTokens >= 1, "outputTokens", outputTokens, ">= 1");
     Objects.requireNonNull(random, "random");
+  }
+
+  /** A generation of priority 0. */
+  public Generation(int promptTokens, int outputTokens, boolean hitsLimit, SplittableRandom random) {
+    this(promptTokens, outputTokens, hitsLimit, random, 0);
   }
 
   /**
@@ -32,13 +40,19 @@ public record Generation(int promptTokens, int outputTokens, boolean hitsLimit, 
    */
   public static Generation of(EngineConfig config, int promptTokens, @Nullable Integer maxTokens,
       SplittableRandom random) {
+    return of(config, promptTokens, maxTokens, random, 0);
+  }
+
+  /** As {@link #of(EngineConfig, int, Integer, SplittableRandom)}, with vLLM's priority. */
+  public static Generation of(EngineConfig config, int promptTokens, @Nullable Integer maxTokens,
+      SplittableRandom random, int priority) {
     if (maxTokens != null) {
-      return new Generation(promptTokens, maxTokens, true, random);
+      return new Generation(promptTokens, maxTokens, true, random, priority);
     }
     int room = Math.max(1, config.maxModelLen() - promptTokens);
     double draw = config.defaultOutputMean() + nextGaussian(random) * config.defaultOutputStdDev();
     int length = (int) Math.max(1, Math.min(room, Math.round(draw)));
-    return new Generation(promptTokens, length, false, random);
+    return new Generation(promptTokens, length, false, random, priority);
   }
 
   static double nextGaussian(SplittableRandom random) {

@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param running requests holding a running slot
  * @param waiting requests in the waiting queue
+ * @param preemptions running requests sent back to waiting for higher-priority ones, so far
  * @param usedBlocks KV-cache blocks reserved by running requests
  * @param totalBlocks KV-cache blocks in total
  * @param blockSize tokens per block
@@ -23,6 +24,7 @@ import java.util.Map;
 public record MetricsSnapshot(
     int running,
     int waiting,
+    long preemptions,
     int usedBlocks,
     int totalBlocks,
     int blockSize,

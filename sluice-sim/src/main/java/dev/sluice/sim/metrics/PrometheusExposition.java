@@ -38,6 +38,8 @@ public final class PrometheusExposition {
           labels, snapshot.promptTokens());
       counter(out, "vllm:generation_tokens_total", "Number of generation tokens processed.",
           labels, snapshot.generationTokens());
+      counter(out, "vllm:num_preemptions_total", "Cumulative number of preemption from the engine.",
+          labels, snapshot.preemptions());
       labelledCounter(out, "vllm:request_success_total",
           "Count of successfully processed requests.", labels, "finished_reason",
           snapshot.finished());

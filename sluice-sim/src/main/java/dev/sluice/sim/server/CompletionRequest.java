@@ -10,10 +10,11 @@ import org.jspecify.annotations.Nullable;
  * A parsed {@code /v1/chat/completions} or {@code /v1/completions} body. Only the fields the
  * simulator acts on are kept; others are accepted and ignored, as vLLM does. {@code maxTokens} is
  * {@code null} when the body sets no {@code max_tokens} (nor, for chat,
- * {@code max_completion_tokens}).
+ * {@code max_completion_tokens}). {@code priority} is vLLM's extra parameter (an integer, 0 when
+ * absent; lower runs first under the {@code priority} scheduling policy).
  */
 record CompletionRequest(boolean chat, String model, int promptTokens, @Nullable Integer maxTokens,
-    boolean stream, boolean includeUsage) {
+    boolean stream, boolean includeUsage, int priority) {
 
   /** Thrown with the OpenAI error to send when the body is wrong. */
   static final class Invalid extends Exception {
@@ -50,7 +51,17 @@ record CompletionRequest(boolean chat, String model, int promptTokens, @Nullable
       }
       includeUsage = optionalBoolean(options, "include_usage", false, "stream_options.include_usage");
     }
-    return new CompletionRequest(chat, model, Math.max(1, promptTokens), maxTokens, stream, includeUsage);
+    JsonNode priorityNode = body.get("priority");
+    int priority = 0;
+    if (priorityNode != null && !priorityNode.isNull()) {
+      if (!priorityNode.isIntegralNumber() || !priorityNode.canConvertToInt()) {
+        throw new Invalid("'priority' must be an integer, got " + kind(priorityNode) + ".",
+            "priority");
+      }
+      priority = priorityNode.intValue();
+    }
+    return new CompletionRequest(chat, model, Math.max(1, promptTokens), maxTokens, stream,
+        includeUsage, priority);
   }
 
   private static int messageTokens(JsonNode body) throws Invalid {

@@ -169,7 +169,7 @@ public final class SimulatorServer implements AutoCloseable {
       return injected.toResponse(mapper);
     }
     Generation generation = Generation.of(engine.config(), request.promptTokens(),
-        request.maxTokens(), random);
+        request.maxTokens(), random, request.priority());
     String id = (chat ? "chatcmpl-" : "cmpl-") + Long.toHexString(engine.config().seed()) + '-' + number;
     CompletionSink sink = new CompletionSink(mapper, request, id, scheduler.currentTimeMillis() / 1000);
     Ticket ticket;

@@ -72,6 +72,83 @@ class EngineTest {
     assertThat(engine.metrics().usedBlocks()).isZero();
   }
 
+  /** A sink that records its tokens and finish under a label. */
+  private static TokenSink recording(String label, List<String> events) {
+    return new TokenSink() {
+      @Override public void onToken(String text) { events.add(label + ":token"); }
+      @Override public void onFinished(String reason, int prompt, int completion) {
+        events.add(label + ":done:" + completion);
+      }
+    };
+  }
+
+  private static EngineConfig oneSlot(EngineConfig.SchedulingPolicy policy) {
+    return EngineConfig.builder()
+        .maxNumSeqs(1)
+        .prefillOverhead(Duration.ofMillis(5))
+        .prefillPerToken(Duration.ZERO)
+        .interTokenLatency(Duration.ofMillis(10))
+        .schedulingPolicy(policy)
+        .build();
+  }
+
+  @Test
+  void priorityPolicyOrdersTheWaitingQueueByPriorityThenArrival() throws Exception {
+    ManualScheduler clock = new ManualScheduler();
+    Engine engine = new Engine(oneSlot(EngineConfig.SchedulingPolicy.FCFS).toBuilder()
+        .schedulingPolicy(EngineConfig.SchedulingPolicy.PRIORITY).build(), clock,
+        EngineObserver.NONE);
+    List<String> events = new ArrayList<>();
+    // Equal priorities: nobody is preempted; the queue orders the rest.
+    engine.submit(new Generation(1, 1, true, new SplittableRandom(1), 0), recording("first", events));
+    engine.submit(new Generation(1, 1, true, new SplittableRandom(2), 0), recording("late", events));
+    engine.submit(new Generation(1, 1, true, new SplittableRandom(3), -1), recording("urgent", events));
+    assertThat(engine.metrics().preemptions()).as("the running one has priority 0 > -1").isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(events).containsExactly("urgent:token", "urgent:done:1", "first:token",
+        "first:done:1", "late:token", "late:done:1");
+  }
+
+  @Test
+  void aHigherPriorityArrivalPreemptsTheLowestRunningWhichResumesWithoutLosingTokens()
+      throws Exception {
+    ManualScheduler clock = new ManualScheduler();
+    List<Long> preempted = new ArrayList<>();
+    Engine engine = new Engine(oneSlot(EngineConfig.SchedulingPolicy.PRIORITY), clock,
+        new EngineObserver() {
+          @Override public void onPreempted(long id) { preempted.add(id); }
+        });
+    List<String> events = new ArrayList<>();
+    engine.submit(new Generation(1, 3, true, new SplittableRandom(1), 5), recording("batch", events));
+    clock.advance(Duration.ofMillis(15)); // batch: prefill 5 ms, then a token at 5 and 15 ms
+    assertThat(events).containsExactly("batch:token", "batch:token");
+
+    engine.submit(new Generation(1, 1, true, new SplittableRandom(2), 0), recording("premium", events));
+    assertThat(preempted).containsExactly(0L);
+    assertThat(engine.metrics().waiting()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThat(events).containsExactly("batch:token", "batch:token", "premium:token",
+        "premium:done:1", "batch:token", "batch:done:3");
+    assertThat(engine.metrics().preemptions()).isEqualTo(1);
+    assertThat(engine.metrics().running()).isZero();
+    assertThat(engine.metrics().usedBlocks()).isZero();
+  }
+
+  @Test
+  void fcfsNeverPreempts() throws Exception {
+    ManualScheduler clock = new ManualScheduler();
+    Engine engine = new Engine(oneSlot(EngineConfig.SchedulingPolicy.FCFS), clock,
+        EngineObserver.NONE);
+    List<String> events = new ArrayList<>();
+    engine.submit(new Generation(1, 2, true, new SplittableRandom(1), 5), recording("batch", events));
+    engine.submit(new Generation(1, 1, true, new SplittableRandom(2), 0), recording("premium", events));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(events).containsExactly("batch:token", "batch:token", "batch:done:2",
+        "premium:token", "premium:done:1");
+    assertThat(engine.metrics().preemptions()).isZero();
+  }
+
   @Test
   void configErrorsNameTheField() {
     assertThatThrownBy(() -> EngineConfig.builder().kvBlocks(0).build())
