@@ -4,6 +4,7 @@
  * dependencies beyond {@code java.base}.
  */
 module dev.sluice.core {
+  exports dev.sluice.backpressure;
   exports dev.sluice.flow;
   exports dev.sluice.flow.policy;
   exports dev.sluice.flow.queue;
