@@ -177,7 +177,8 @@ public final class BackpressureConfig {
      * pauses while {@code signal} is below {@code quantum}, and resumes if it falls below while
      * paused; otherwise a byte watermark below one batch would leave the consumer waiting for
      * items the paused producer never makes. A watermark on {@code signal} itself must have both
-     * marks at or above the quantum. Default: none.
+     * marks at or above the quantum. The quantum's signal must be reported like the others: until
+     * it is, it reads 0 and nothing pauses. Default: none.
      *
      * @param signal the signal the quantum is measured on (resident items, say); it may have no
      *     watermark

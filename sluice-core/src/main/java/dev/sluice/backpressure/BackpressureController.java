@@ -364,8 +364,9 @@ public final class BackpressureController implements AutoCloseable {
   /**
    * A future that completes when the latch next resumes, so that a paused producer is woken
    * instead of polling; already complete if the latch is not paused. Cancelling it withdraws the
-   * wait. It fails with {@link IllegalStateException} if the controller is or gets closed. It
-   * never times out by itself: bound it with {@link CompletableFuture#orTimeout}. Completed
+   * wait, and so does completing it any other way, such as {@link CompletableFuture#orTimeout}
+   * expiring. It fails with {@link IllegalStateException} if the controller is or gets closed. It
+   * never times out by itself: bound it with {@code orTimeout}. Completed
    * outside the controller's lock, so dependent actions may call the controller.
    *
    * @return the future
@@ -429,7 +430,7 @@ public final class BackpressureController implements AutoCloseable {
       fail = takeWaitersLocked();
     }
     for (Waiter waiter : fail) {
-      waiter.completeExceptionally(new IllegalStateException("backpressure controller closed"));
+      waiter.fail(new IllegalStateException("backpressure controller closed"));
     }
   }
 
@@ -491,7 +492,7 @@ public final class BackpressureController implements AutoCloseable {
   /** Outside the lock: wakes the waiters, then delivers pending transitions in order. */
   private void publish(boolean transition, List<Waiter> wake) {
     for (Waiter waiter : wake) {
-      waiter.complete(null);
+      waiter.wake();
     }
     if (!transition) {
       return;
@@ -524,17 +525,42 @@ public final class BackpressureController implements AutoCloseable {
     }
   }
 
-  /** A paused producer's wait; cancelling it withdraws it. */
+  /**
+   * A paused producer's wait. Completed by the controller through {@link #wake} and {@link #fail}
+   * after it was taken out of {@link #waiters}; completed by anyone else (cancel, {@code orTimeout},
+   * {@code complete}) it withdraws itself, so waits that time out during a long pause do not pile up.
+   */
   private final class Waiter extends CompletableFuture<Void> {
+    void wake() {
+      super.complete(null);
+    }
+
+    void fail(Throwable cause) {
+      super.completeExceptionally(cause);
+    }
+
+    @Override
+    public boolean complete(Void value) {
+      return withdrawIf(super.complete(null));
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable cause) {
+      return withdrawIf(super.completeExceptionally(cause));
+    }
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
+      return withdrawIf(super.cancel(mayInterruptIfRunning));
+    }
+
+    private boolean withdrawIf(boolean completed) {
+      if (completed) {
         synchronized (lock) {
           waiters.remove(this);
         }
       }
-      return cancelled;
+      return completed;
     }
   }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -130,6 +131,24 @@ class ListenerAndWaiterTest {
 
     assertThat(cancelled).isCancelled();
     assertThat(kept).isCompleted();
+  }
+
+  @Test
+  void aWaitThatTimesOutOrIsCompletedByItsOwnerIsWithdrawn() {
+    BackpressureController bp = BackpressureController.create(BackpressureConfig.builder()
+        .ticker(clock).watermark("bytes", 50, 100).build());
+    bp.update("bytes", 100);
+    CompletableFuture<Void> timedOut = bp.awaitResume();
+    CompletableFuture<Void> completed = bp.awaitResume();
+    assertThat(bp.waiterCount()).isEqualTo(2);
+
+    timedOut.completeExceptionally(new TimeoutException()); // what orTimeout does when it expires
+    completed.complete(null);
+
+    assertThat(bp.waiterCount()).isZero();
+    assertThat(timedOut.completeExceptionally(new TimeoutException())).isFalse();
+    bp.update("bytes", 0);
+    assertThat(timedOut).isCompletedExceptionally();
   }
 
   @Test
