@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.flow.testing.FakeClock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,6 +20,17 @@ class ListenerAndWaiterTest {
 
   private final FakeClock clock = new FakeClock();
   private final List<String> events = new ArrayList<>();
+
+  /** Runs {@code call} on a new thread and waits for it, bounded, so a lock held here shows as a failure. */
+  private static <T> T onAnotherThread(Callable<T> call) {
+    FutureTask<T> task = new FutureTask<>(call);
+    new Thread(task, "other").start();
+    try {
+      return task.get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the other thread could not use the controller", e);
+    }
+  }
 
   @Test
   void listenersSeeTheUpdatedStateAndAThrowingOneBreaksNothing() {
@@ -37,14 +50,17 @@ class ListenerAndWaiterTest {
           }
         })
         .listener(new BackpressureListener() {
+          // Read from another thread: had the controller kept its lock, this would time out.
           @Override
           public void onPaused(String signal, long level) {
-            events.add("paused=" + holder.get().isPaused() + " pauses=" + holder.get().stats().pauses());
+            events.add(onAnotherThread(() -> "paused=" + holder.get().isPaused() + " pauses="
+                + holder.get().stats().pauses()));
           }
 
           @Override
           public void onResumed() {
-            events.add("paused=" + holder.get().isPaused() + " resumes=" + holder.get().stats().resumes());
+            events.add(onAnotherThread(() -> "paused=" + holder.get().isPaused() + " resumes="
+                + holder.get().stats().resumes()));
           }
         })
         .build());
@@ -102,7 +118,8 @@ class ListenerAndWaiterTest {
     CompletableFuture<Void> first = bp.awaitResume();
     CompletableFuture<Void> second = bp.awaitResume();
     List<Boolean> stateSeenByWaiter = new ArrayList<>();
-    CompletableFuture<Void> dependent = first.thenRun(() -> stateSeenByWaiter.add(bp.grant("w", 1).paused()));
+    CompletableFuture<Void> dependent = first.thenRun(
+        () -> stateSeenByWaiter.add(onAnotherThread(() -> bp.grant("w", 1).paused())));
 
     bp.update("bytes", 70);
     assertThat(first).isNotDone(); // inside the band: still paused
