@@ -27,13 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Each watermarked signal has a high and a low mark. The latch <em>pauses</em> when any signal is
  * at or above its high mark, and <em>resumes</em> only when every signal is at or below its low
  * mark and below its high mark; in between, the previous state holds (hysteresis). With {@code low
- * < high} "below its high mark" follows from "at or below low", so the rule is SpecForge's and
- * Netty's band: with high 100 and low 50, the levels 40, 100, 70, 50 pause once (at 100) and resume
- * once (at 50). With {@code low == high} it means resume needs a level strictly below the mark,
+ * < high} "below its high mark" follows from "at or below low", so the rule is SpecForge's
+ * inclusive band: with high 100 and low 50, the levels 40, 100, 70, 50 pause once (at 100) and
+ * resume once (at 50). With {@code low == high} it means resume needs a level strictly below the mark,
  * while a level on the mark pauses: a level sitting on the mark holds whatever state the latch is
  * in, so it can cause at most one transition and never flaps (SpecForge's inclusive {@code <= low}
- * flipped on every call there). Comparisons at the mark stay inclusive for pausing because the mark
- * is what the operator sized as full.
+ * flipped on every call there). Pausing stays inclusive because the mark is what the operator
+ * sized as full; Netty's strict {@code > high} and {@code < low} would also be stable at equal
+ * marks, but would change the meaning of every existing SpecForge configuration by one unit.
  *
  * <p>A consumer quantum ({@link BackpressureConfig.Builder#consumerQuantum}) overrides the marks
  * for liveness: while its signal is below the quantum the latch does not pause, and a paused latch
@@ -59,8 +60,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>What it does not bound</h2>
  *
  * The latch is checked when work is granted, and granted work is not in the data plane's levels
- * until it is produced, so levels can overshoot a high mark by up to producers × grant × item size.
- * Keep a hard cap in the data plane as the backstop.
+ * until it is produced, so levels can overshoot a high mark by the work in flight: up to producers
+ * × {@code maxInFlightPerProducer} items. Keep a hard cap in the data plane as the backstop.
  */
 public final class BackpressureController implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(BackpressureController.class.getName());
@@ -84,7 +85,7 @@ public final class BackpressureController implements AutoCloseable {
   private final ConcurrentLinkedQueue<Transition> events = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean delivering = new AtomicBoolean();
 
-  // Guarded by lock.
+  // Guarded by lock; paused is also read without it, by isPaused().
   private final long[] levels;
   private final long[] stamps;
   private volatile boolean paused;
