@@ -307,6 +307,45 @@ public final class BackpressureController implements AutoCloseable {
   }
 
   /**
+   * Forgets a producer that is gone (crashed, scaled down): its in-flight items are released and
+   * its open starvation interval, if any, ends now. Without this, a dead producer's items would
+   * count against nothing forever and its starvation time would keep growing. Allowed after
+   * {@link #close()}.
+   *
+   * @param producer the producer's id
+   * @return the in-flight items it held
+   */
+  public long forgetProducer(String producer) {
+    Objects.requireNonNull(producer, "producer");
+    synchronized (lock) {
+      Producer state = producers.remove(producer);
+      if (state == null) {
+        return 0;
+      }
+      if (state.starved) {
+        producerStarvedNanos += ticker.read() - state.starvedSince;
+      }
+      inFlight -= state.inFlight;
+      return state.inFlight;
+    }
+  }
+
+  /**
+   * Forgets a consumer that is gone: its open starvation interval, if any, ends now.
+   *
+   * @param consumer the consumer's id
+   */
+  public void forgetConsumer(String consumer) {
+    Objects.requireNonNull(consumer, "consumer");
+    synchronized (lock) {
+      Long since = starvedConsumers.remove(consumer);
+      if (since != null) {
+        consumerStarvedNanos += ticker.read() - since;
+      }
+    }
+  }
+
+  /**
    * The items {@code producer} holds in flight.
    *
    * @param producer the producer's id

@@ -10,11 +10,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Several threads update signals, take and return grants under a cap (two threads share each
+ * Several threads push signals or make the latch read them from a reporter, take and return grants under a cap (two threads share each
  * producer id), wait for resumes and record leases, all at random. Invariants: no producer ever
  * holds more than its cap, in flight is back to zero at the end, pauses and resumes balance,
  * listeners saw every transition once and in alternating order, and every wait completed. Rerun a
@@ -39,7 +40,10 @@ class BackpressureStressTest {
 
   private void run(long seed) throws Exception {
     List<String> transitions = Collections.synchronizedList(new ArrayList<>());
+    AtomicLong reportedBytes = new AtomicLong();
+    AtomicLong reportedRefs = new AtomicLong();
     BackpressureController bp = BackpressureController.create(BackpressureConfig.builder()
+        .reporter(signal -> signal.equals("bytes") ? reportedBytes.get() : reportedRefs.get())
         .watermark("bytes", 200, 400)
         .watermark("refs", 5, 10)
         .maxInFlightPerProducer(CAP)
@@ -90,10 +94,15 @@ class BackpressureStressTest {
                 bp.release(producer, give);
               }
             } else if (op < 95) {
-              if (random.nextBoolean()) {
-                bp.update("bytes", random.nextInt(450));
-              } else {
-                bp.update("refs", random.nextInt(12));
+              switch (random.nextInt(3)) {
+                case 0 -> bp.update("bytes", random.nextInt(450));
+                case 1 -> bp.update("refs", random.nextInt(12));
+                default -> {
+                  // The data plane's counters change and it asks the latch to read them.
+                  reportedBytes.set(random.nextInt(450));
+                  reportedRefs.set(random.nextInt(12));
+                  bp.refresh();
+                }
               }
             } else if (op < 97) {
               waits.add(bp.awaitResume());
@@ -117,8 +126,9 @@ class BackpressureStressTest {
     }
     assertThat(failure.get()).isNull();
 
-    bp.update("bytes", 0);
-    bp.update("refs", 0);
+    reportedBytes.set(0);
+    reportedRefs.set(0);
+    bp.refresh();
     BackpressureStats stats = bp.stats();
 
     assertThat(overCap.get()).as("times a producer held more than its cap").isZero();

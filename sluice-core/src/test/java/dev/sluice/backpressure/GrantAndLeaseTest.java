@@ -157,6 +157,40 @@ class GrantAndLeaseTest {
   }
 
   @Test
+  void aForgottenProducerReturnsItsItemsAndStopsStarving() {
+    BackpressureController bp = controller(BackpressureConfig.builder()
+        .watermark("bytes", 50, 100).maxInFlightPerProducer(4));
+    bp.grant("crashed", 3);
+    bp.update("bytes", 100);
+    bp.grant("crashed", 1); // starts starving, then dies
+    clock.advance(Duration.ofSeconds(2));
+
+    assertThat(bp.forgetProducer("crashed")).isEqualTo(3);
+    clock.advance(Duration.ofSeconds(5));
+
+    BackpressureStats stats = bp.stats();
+    assertThat(stats.inFlight()).isZero();
+    assertThat(stats.producerStarvedTime()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(bp.forgetProducer("crashed")).isZero();
+    bp.update("bytes", 0);
+    assertThat(bp.grant("crashed", 10).granted()).isEqualTo(4); // a new producer by that name starts afresh
+  }
+
+  @Test
+  void aForgottenConsumerStopsStarving() {
+    BackpressureController bp = controller(BackpressureConfig.builder());
+    bp.recordLease("trainer", 0);
+    clock.advance(Duration.ofSeconds(1));
+
+    bp.forgetConsumer("trainer");
+    bp.forgetConsumer("never-seen");
+    clock.advance(Duration.ofSeconds(9));
+
+    assertThat(bp.stats().consumerStarvations()).isEqualTo(1);
+    assertThat(bp.stats().consumerStarvedTime()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void timePausedIncludesTheCurrentPause() {
     BackpressureController bp = controller(BackpressureConfig.builder().watermark("bytes", 50, 100));
     clock.advance(Duration.ofSeconds(1));
