@@ -1,9 +1,11 @@
 /**
- * Sluice's flow controller: decides if and when each unit of work proceeds when a shared backend
- * saturates. Exports only its API packages; the engine is package-private inside them. No
- * dependencies beyond {@code java.base}.
+ * Sluice's flow control primitives: the flow controller (decides if and when each unit of work
+ * proceeds when a shared backend saturates), byte credit for multiplexed transports, and
+ * watermark backpressure. Exports only its API packages; the engines are package-private inside
+ * them. No dependencies beyond {@code java.base}.
  */
 module dev.sluice.core {
+  exports dev.sluice.backpressure;
   exports dev.sluice.credit;
   exports dev.sluice.flow;
   exports dev.sluice.flow.policy;
