@@ -117,10 +117,10 @@ final class ConfigReader {
           ? new Section(path, YAML.createObjectNode().put("url", item.asText()))
           : new Section(path, item);
       if (!item.isTextual() && !item.isObject()) {
-        error(path, item, "a URL or {url, metricsPath}");
+        error(path, item, "a URL or {url, metricsPath, enginePriority}");
         continue;
       }
-      s.keys("url", "metricsPath");
+      s.keys("url", "metricsPath", "enginePriority");
       String url = s.string("url", null);
       String metricsPath = s.string("metricsPath", "/metrics");
       if (!metricsPath.startsWith("/")) {
@@ -136,7 +136,7 @@ final class ConfigReader {
             + "' (expected http://host:port with no path, e.g. http://127.0.0.1:8001)");
         continue;
       }
-      Backend backend = new Backend(uri, metricsPath);
+      Backend backend = new Backend(uri, metricsPath, s.bool("enginePriority", false));
       if (!seen.add(backend.name())) {
         errors.add(s.path("url") + ": '" + url + "' (expected unique; " + backend.name()
             + " is listed twice)");

@@ -123,8 +123,17 @@ public record GatewayConfig(
    *
    * @param url base URL, for example {@code http://127.0.0.1:8001}
    * @param metricsPath where its Prometheus metrics are. Default {@code /metrics}
+   * @param enginePriority whether to put each request's priority into the body's {@code priority}
+   *     field, in vLLM's convention (lower runs first: the negated flow priority), so that an engine
+   *     run with {@code --scheduling-policy priority} orders and preempts inside its batch; a
+   *     client's own {@code priority} field is overwritten. Default false
    */
-  public record Backend(URI url, String metricsPath) {
+  public record Backend(URI url, String metricsPath, boolean enginePriority) {
+    /** A backend that gets bodies unchanged. */
+    public Backend(URI url, String metricsPath) {
+      this(url, metricsPath, false);
+    }
+
     /** A backend at {@code url} with metrics at {@code /metrics}. */
     public static Backend of(String url) {
       return new Backend(URI.create(url), "/metrics");

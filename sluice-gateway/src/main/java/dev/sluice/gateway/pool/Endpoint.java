@@ -15,6 +15,7 @@ public final class Endpoint {
   private final String name;
   private final WebClient client;
   private final String metricsPath;
+  private final boolean enginePriority;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong dispatched = new AtomicLong();
   private volatile int inFlightAtScrape;
@@ -25,10 +26,16 @@ public final class Endpoint {
   /** Whether the gate turned work away for want of slots since the last scrape; pool's lock. */
   boolean starved;
 
-  Endpoint(String name, WebClient client, String metricsPath) {
+  Endpoint(String name, WebClient client, String metricsPath, boolean enginePriority) {
     this.name = name;
     this.client = client;
     this.metricsPath = metricsPath;
+    this.enginePriority = enginePriority;
+  }
+
+  /** Whether requests to this backend carry their priority in the body (vLLM's convention). */
+  public boolean enginePriority() {
+    return enginePriority;
   }
 
   /** {@code host:port}. */

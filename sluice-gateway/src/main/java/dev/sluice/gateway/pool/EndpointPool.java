@@ -112,7 +112,8 @@ public final class EndpointPool implements AutoCloseable {
           .responseTimeoutMillis(config.upstream().responseTimeout().toMillis())
           .maxResponseLength(0)
           .build();
-      Endpoint endpoint = new Endpoint(backend.name(), client, backend.metricsPath());
+      Endpoint endpoint = new Endpoint(backend.name(), client, backend.metricsPath(),
+          backend.enginePriority());
       list.add(endpoint);
       names.put(endpoint.name(), endpoint);
       scrapeClients.put(endpoint.name(), WebClient.builder(backend.url())

@@ -4,6 +4,7 @@ import com.linecorp.armeria.client.ResponseTimeoutException;
 import com.linecorp.armeria.client.UnprocessedRequestException;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -265,8 +266,10 @@ public final class InferenceService implements HttpService {
     for (String name : identity.stripped()) {
       headers.remove(name);
     }
-    HttpResponse upstream = endpoint.client().execute(
-        HttpRequest.of(headers.build(), request.content()));
+    HttpData body = endpoint.enginePriority()
+        ? EnginePriority.inject(request.content(), flowRequest.flowKey().priority())
+        : request.content();
+    HttpResponse upstream = endpoint.client().execute(HttpRequest.of(headers.build(), body));
     return upstream
         .recover(cause -> {
           Throwable root = unwrap(cause);
