@@ -45,8 +45,6 @@ final class DefaultFlowController implements FlowController {
 
   private static final System.Logger LOG = System.getLogger(FlowController.class.getName());
   static final int DISPATCH_BATCH = 64;
-  private static final Object DONE = new Object();
-  private static final Object RETRY = new Object();
   private static final Outcome[] OUTCOMES = Outcome.values();
 
   private final FlowControllerConfig config;
@@ -122,7 +120,7 @@ final class DefaultFlowController implements FlowController {
   @Override
   public CompletableFuture<Admission> submit(FlowRequest request, Duration maxWait) {
     CompletableFuture<Admission> invalid = checkMaxWait(request, maxWait);
-    return invalid != null ? invalid : submit(request, saturatedNanos(maxWait));
+    return invalid != null ? invalid : submit(request, Durations.saturatedNanos(maxWait));
   }
 
   @Override
@@ -133,7 +131,7 @@ final class DefaultFlowController implements FlowController {
   @Override
   public Admission acquire(FlowRequest request, Duration maxWait) throws InterruptedException {
     CompletableFuture<Admission> invalid = checkMaxWait(request, maxWait);
-    return invalid != null ? await(invalid) : acquire(request, saturatedNanos(maxWait));
+    return invalid != null ? await(invalid) : acquire(request, Durations.saturatedNanos(maxWait));
   }
 
   @Override
@@ -237,7 +235,7 @@ final class DefaultFlowController implements FlowController {
 
   /** Queues, or rejects, a request holding a lease on {@code flow}; dispatch completes the future. */
   private CompletableFuture<Admission> queue(FlowRequest request, Flow flow, long maxWaitNanos) {
-    long callerDeadline = maxWaitNanos < 0 ? Long.MAX_VALUE : saturatedAdd(ticker.read(), maxWaitNanos);
+    long callerDeadline = Durations.callerDeadline(ticker.read(), maxWaitNanos);
     QueuedRequest item = new QueuedRequest(request, flow, callerDeadline);
     admit(item);
     return item.future;
@@ -289,24 +287,24 @@ final class DefaultFlowController implements FlowController {
         Thread.onSpinWait(); // every shard of the flow is being resharded: look again
         continue;
       }
-      Object first = tryAdmit(best, item);
-      if (first == DONE) {
+      AdmitResult first = tryAdmit(best, item);
+      if (first == AdmitResult.DONE) {
         return;
       }
-      if (first == RETRY) {
+      if (first == AdmitResult.RETRY) {
         continue;
       }
-      String firstProblem = (String) first;
+      String firstProblem = first.problem();
       boolean retry = false;
       for (FlowShard candidate : byQueuedBytes(candidates)) {
         if (candidate == best) {
           continue;
         }
-        Object result = tryAdmit(candidate, item);
-        if (result == DONE) {
+        AdmitResult result = tryAdmit(candidate, item);
+        if (result == AdmitResult.DONE) {
           return;
         }
-        if (result == RETRY) {
+        if (result == AdmitResult.RETRY) {
           retry = true;
           break;
         }
@@ -354,10 +352,10 @@ final class DefaultFlowController implements FlowController {
    * Under the shard lock: check limits (displacing if allowed) and enqueue; a drain dispatches the
    * request if the gate is open.
    *
-   * @return {@link #DONE} if the request was queued or finally rejected;
-   *     {@link #RETRY} if the shard is draining; otherwise the capacity problem as a string
+   * @return {@link AdmitResult#DONE} if the request was queued or finally rejected,
+   *     {@link AdmitResult#RETRY} if the shard is draining, otherwise the capacity problem
    */
-  private Object tryAdmit(FlowShard flowShard, QueuedRequest item) {
+  private AdmitResult tryAdmit(FlowShard flowShard, QueuedRequest item) {
     Shard shard = flowShard.shard;
     ShardBand band = flowShard.band;
     Outcome rejection = null;
@@ -370,7 +368,7 @@ final class DefaultFlowController implements FlowController {
     shard.lock.lock();
     try {
       if (shard.draining) {
-        return RETRY; // removed by a reshard: pick again among the active shards
+        return AdmitResult.RETRY; // removed by a reshard: pick again among the active shards
       } else if (shard.closed) {
         rejection = Outcome.REJECTED_SHUTDOWN;
         reason = "the flow controller is closed";
@@ -399,7 +397,7 @@ final class DefaultFlowController implements FlowController {
             }
           }
           if (problem != null) {
-            return problem;
+            return AdmitResult.full(problem);
           }
           enqueueLocked(item, flowShard);
           // Skip the second lock round trip of a drain while this band is gated. Safe: a closer
@@ -426,7 +424,7 @@ final class DefaultFlowController implements FlowController {
     }
     if (rejection != null) {
       reject(item, rejection, reason);
-      return DONE;
+      return AdmitResult.DONE;
     }
     if (displaced != null) {
       for (QueuedRequest victim : displaced) {
@@ -441,7 +439,7 @@ final class DefaultFlowController implements FlowController {
     if (needsDrain || displaced != null) {
       drain(shard);
     }
-    return DONE;
+    return AdmitResult.DONE;
   }
 
   private void prepare(QueuedRequest item, FlowShard flowShard, long now) {
@@ -449,14 +447,9 @@ final class DefaultFlowController implements FlowController {
     item.flowShard = flowShard;
     item.enqueueNanos = now;
     item.sequence = flowShard.shard.nextSequence++;
-    long deadline = item.deadlineNanos; // the caller's, until now
-    if (request.ttl() != null) {
-      deadline = Math.min(deadline, saturatedAdd(now, saturatedNanos(request.ttl())));
-    }
-    if (defaultTtlNanos > 0) {
-      deadline = Math.min(deadline, saturatedAdd(now, defaultTtlNanos));
-    }
-    item.deadlineNanos = deadline;
+    // The caller's deadline until now; then the earliest of it and the TTLs.
+    item.deadlineNanos =
+        Durations.effectiveDeadline(item.deadlineNanos, now, request.ttl(), defaultTtlNanos);
   }
 
   /** The flow or band limit {@code bytes} more would break, or null. */
@@ -1391,18 +1384,5 @@ final class DefaultFlowController implements FlowController {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
     }
-  }
-
-  private static long saturatedNanos(Duration duration) {
-    try {
-      return duration.toNanos();
-    } catch (ArithmeticException overflow) {
-      return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 }
