@@ -49,7 +49,7 @@ final class DefaultFlowController implements FlowController {
 
   private final FlowControllerConfig config;
   private final Ticker ticker;
-  private final Scheduler scheduler;
+  private final GuardedScheduler scheduler;
   private final SaturationDetector detector;
   private final UsageLimitPolicy usageLimit;
   private final FlowControlListener listener;
@@ -86,7 +86,7 @@ final class DefaultFlowController implements FlowController {
   DefaultFlowController(FlowControllerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     this.ticker = config.ticker();
-    this.scheduler = config.scheduler();
+    this.scheduler = new GuardedScheduler(config.scheduler());
     this.detector = config.saturationDetector();
     this.usageLimit = config.usageLimitPolicy();
     this.listener = config.listener();
@@ -361,8 +361,7 @@ final class DefaultFlowController implements FlowController {
     Outcome rejection = null;
     String reason = null;
     List<QueuedRequest> displaced = null;
-    long armAt = 0;
-    long armToken = 0;
+    DeadlineTimer.Arming arming = null;
     long now = 0;
     boolean needsDrain = false;
     shard.lock.lock();
@@ -408,12 +407,7 @@ final class DefaultFlowController implements FlowController {
           double saturationNow = detector.saturation();
           needsDrain = saturationNow < usageLimit.ceiling(saturationNow, band.rank, shard.bands.length);
           // The earliest deadline, not necessarily this one: after a refused timer, none is armed.
-          QueuedRequest earliest = shard.deadlines.peek();
-          if (earliest != null && earliest.deadlineNanos < shard.timerAtNanos) {
-            shard.timerAtNanos = earliest.deadlineNanos;
-            armToken = ++shard.timerToken;
-            armAt = earliest.deadlineNanos;
-          }
+          arming = shard.timer.claimLocked(earliestDeadline(shard));
         }
       }
     } finally {
@@ -433,8 +427,8 @@ final class DefaultFlowController implements FlowController {
             now - victim.enqueueNanos);
       }
     }
-    if (armToken != 0) {
-      armTimer(shard, armAt, armToken);
+    if (arming != null) {
+      shard.timer.arm(arming);
     }
     if (needsDrain || displaced != null) {
       drain(shard);
@@ -574,7 +568,7 @@ final class DefaultFlowController implements FlowController {
 
   /** Runs dispatch on {@code shard}, or asks the thread already running it to go round again. */
   private void drain(Shard shard) {
-    if (shard.timerFailed) {
+    if (shard.timer.failed()) {
       expireDue(shard, -1); // the scheduler refused its timer: deadlines are enforced here instead
     }
     if (shard.wip.getAndIncrement() != 0) {
@@ -819,30 +813,10 @@ final class DefaultFlowController implements FlowController {
 
   // ---------------------------------------------------------------- deadlines
 
-  private void armTimer(Shard shard, long atNanos, long token) {
-    Scheduler.Cancellable handle = schedule(() -> onTimer(shard, token), atNanos - ticker.read());
-    Scheduler.Cancellable stale;
-    shard.lock.lock();
-    try {
-      if (handle == null) {
-        // Refused: the requests stay queued; the shard's next drain expires what is due and arms
-        // again, and so does the next arrival with a deadline (no timer is claimed any more).
-        if (shard.timerToken == token) {
-          shard.timerAtNanos = Long.MAX_VALUE;
-          shard.timerFailed = true;
-        }
-        return;
-      }
-      if (shard.timerToken == token && !shard.closed) {
-        stale = shard.timer;
-        shard.timer = handle;
-      } else {
-        stale = handle;
-      }
-    } finally {
-      shard.lock.unlock();
-    }
-    cancel(stale);
+  /** The earliest deadline queued on {@code shard}, {@link Durations#NEVER} if none. Locked. */
+  private static long earliestDeadline(Shard shard) {
+    QueuedRequest earliest = shard.deadlines.peek();
+    return earliest == null ? Durations.NEVER : earliest.deadlineNanos;
   }
 
   private void onTimer(Shard shard, long token) {
@@ -856,20 +830,16 @@ final class DefaultFlowController implements FlowController {
    * {@code token} is the timer's that fired (-1 if none did). Whether any was evicted.
    */
   private boolean expireDue(Shard shard, long token) {
-    shard.timerFailed = false;
+    shard.timer.clearFailed();
     List<QueuedRequest> expired = null;
-    long armAt = 0;
-    long armToken = 0;
+    DeadlineTimer.Arming arming;
     long now;
     shard.lock.lock();
     try {
       if (shard.closed) {
         return false;
       }
-      if (shard.timerToken == token) {
-        shard.timerAtNanos = Long.MAX_VALUE;
-        shard.timer = null;
-      }
+      shard.timer.firedLocked(token);
       now = ticker.read();
       for (QueuedRequest head = shard.deadlines.peek();
           head != null && head.deadlineNanos <= now;
@@ -881,12 +851,7 @@ final class DefaultFlowController implements FlowController {
         }
         expired.add(head);
       }
-      QueuedRequest next = shard.deadlines.peek();
-      if (next != null && next.deadlineNanos < shard.timerAtNanos) {
-        shard.timerAtNanos = next.deadlineNanos;
-        armToken = ++shard.timerToken;
-        armAt = next.deadlineNanos;
-      }
+      arming = shard.timer.claimLocked(earliestDeadline(shard));
     } finally {
       shard.lock.unlock();
     }
@@ -897,8 +862,8 @@ final class DefaultFlowController implements FlowController {
             "deadline passed after waiting " + waited / 1_000_000 + " ms in the queue", waited);
       }
     }
-    if (armToken != 0) {
-      armTimer(shard, armAt, armToken);
+    if (arming != null) {
+      shard.timer.arm(arming);
     }
     return expired != null;
   }
@@ -1012,7 +977,7 @@ final class DefaultFlowController implements FlowController {
     if (closed.get() || !collectorArmed.compareAndSet(false, true)) {
       return;
     }
-    Scheduler.Cancellable handle = schedule(this::collectIdle, collectInterval());
+    Scheduler.Cancellable handle = scheduler.schedule(this::collectIdle, collectInterval());
     if (handle == null) {
       collectorArmed.set(false);
       return;
@@ -1028,7 +993,7 @@ final class DefaultFlowController implements FlowController {
       registryLock.unlock();
     }
     if (late) {
-      cancel(handle); // close() ran meanwhile and cancelled the one before
+      GuardedScheduler.cancel(handle); // close() ran meanwhile and cancelled the one before
     }
   }
 
@@ -1176,7 +1141,7 @@ final class DefaultFlowController implements FlowController {
   private void addShards(int count) {
     Shard[] grown = Arrays.copyOf(shards, shards.length + count);
     for (int i = shards.length; i < grown.length; i++) {
-      Shard shard = new Shard(nextShardId++);
+      Shard shard = new Shard(nextShardId++, ticker, scheduler, this::onTimer);
       for (Band band : bands.values()) {
         attachBand(shard, band);
       }
@@ -1240,6 +1205,9 @@ final class DefaultFlowController implements FlowController {
           shard.lock.lock();
           try {
             retire = shard.queuedRequests == 0;
+            if (retire) {
+              timers.add(shard.timer.handleLocked());
+            }
           } finally {
             shard.lock.unlock();
           }
@@ -1255,13 +1223,10 @@ final class DefaultFlowController implements FlowController {
             .filter(queue -> !retired.contains(queue.shard))
             .toArray(FlowShard[]::new);
       }
-      for (Shard shard : retired) {
-        timers.add(shard.timer);
-      }
     } finally {
       registryLock.unlock();
     }
-    timers.forEach(this::cancel);
+    timers.forEach(GuardedScheduler::cancel);
   }
 
   // ---------------------------------------------------------------- shutdown
@@ -1279,7 +1244,7 @@ final class DefaultFlowController implements FlowController {
     } finally {
       registryLock.unlock();
     }
-    cancel(lastCollector);
+    GuardedScheduler.cancel(lastCollector);
     for (Shard shard : shards) {
       List<QueuedRequest> evicted = new ArrayList<>();
       Scheduler.Cancellable timer;
@@ -1295,12 +1260,11 @@ final class DefaultFlowController implements FlowController {
             evicted.add(item);
           }
         }
-        timer = shard.timer;
-        shard.timer = null;
+        timer = shard.timer.closeLocked();
       } finally {
         shard.lock.unlock();
       }
-      cancel(timer);
+      GuardedScheduler.cancel(timer);
       for (QueuedRequest item : evicted) {
         completeRemoved(item, Outcome.EVICTED_SHUTDOWN, "the flow controller shut down",
             now - item.enqueueNanos);
@@ -1348,33 +1312,6 @@ final class DefaultFlowController implements FlowController {
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
       }
-    }
-  }
-
-  /**
-   * The user's scheduler, guarded as Caffeine guards its own: a scheduler that throws (an executor
-   * after shutdown) is logged and null returned, so that the caller falls back instead of leaving
-   * a request half placed. Never called under a lock.
-   */
-  private Scheduler.Cancellable schedule(Runnable task, long delayNanos) {
-    try {
-      Scheduler.Cancellable handle = scheduler.schedule(task, delayNanos);
-      return handle != null ? handle : () -> { };
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "scheduler " + scheduler + " refused a task; deadlines are"
-          + " enforced at the next dispatch and idle flows collected once it accepts again", e);
-      return null;
-    }
-  }
-
-  private void cancel(Scheduler.Cancellable handle) {
-    if (handle == null) {
-      return;
-    }
-    try {
-      handle.cancel();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "cancelling a scheduled task failed", e);
     }
   }
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ObjLongConsumer;
 
 /**
  * An independent dispatch partition: its own lock, queues, deadline timer and share of every
@@ -32,15 +33,13 @@ final class Shard {
   volatile boolean draining;
   boolean closed;
 
-  // The deadline timer: at most one is current; a stale one only re-checks.
-  long timerAtNanos = Long.MAX_VALUE;
-  long timerToken;
-  Scheduler.Cancellable timer;
-  /** The scheduler refused the timer: the next drain expires what is due and arms again. */
-  volatile boolean timerFailed;
+  /** One timer for every deadline queued here. */
+  final DeadlineTimer timer;
 
-  Shard(int id) {
+  /** @param onTimer called when the shard's timer with the given token fires */
+  Shard(int id, Ticker ticker, GuardedScheduler scheduler, ObjLongConsumer<Shard> onTimer) {
     this.id = id;
+    this.timer = new DeadlineTimer(lock, ticker, scheduler, token -> onTimer.accept(this, token));
   }
 
   void addBand(ShardBand band) {
