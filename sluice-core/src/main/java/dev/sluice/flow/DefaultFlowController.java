@@ -14,7 +14,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,7 +42,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class DefaultFlowController implements FlowController {
 
-  private static final System.Logger LOG = System.getLogger(FlowController.class.getName());
   static final int DISPATCH_BATCH = 64;
   private static final Outcome[] OUTCOMES = Outcome.values();
 
@@ -61,12 +59,11 @@ final class DefaultFlowController implements FlowController {
   private final ConcurrentHashMap<FlowKey, Flow> flows = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Band> bands = new ConcurrentHashMap<>();
   private final ReentrantLock registryLock = new ReentrantLock();
-  /** Outcomes not attributed to a live band: invalid or post-shutdown requests, collected bands. */
-  private final AtomicLongArray unattributed = new AtomicLongArray(OUTCOMES.length);
+  private final Endings endings;
   private final AtomicBoolean closed = new AtomicBoolean();
   /**
    * Odd while the collector moves outcome counts: tombstones a flow and moves its counts into its
-   * band, or moves a band's into {@link #unattributed}. Written only under the registry lock; a
+   * band, or moves a band's into {@link Endings#unattributed}. Written only under the registry lock; a
    * {@link #stats()} that saw it change retries, so it never counts a moved count twice or not at
    * all.
    */
@@ -91,6 +88,7 @@ final class DefaultFlowController implements FlowController {
     this.usageLimit = config.usageLimitPolicy();
     this.listener = config.listener();
     this.hasListener = listener != FlowControlListener.NO_OP;
+    this.endings = new Endings(listener);
     this.defaultTtlNanos = config.defaultTtl().toNanos();
     this.flowIdleNanos = config.flowIdleTimeout().toNanos();
     this.bandIdleNanos = config.bandIdleTimeout().toNanos();
@@ -185,7 +183,7 @@ final class DefaultFlowController implements FlowController {
   private CompletableFuture<Admission> checkMaxWait(FlowRequest request, Duration maxWait) {
     Objects.requireNonNull(maxWait, "maxWait");
     return maxWait.isNegative()
-        ? rejectUnattributed(request, Outcome.REJECTED_INVALID, "maxWait: " + maxWait + " (expected >= 0)")
+        ? endings.rejectUnattributed(request, Outcome.REJECTED_INVALID, "maxWait: " + maxWait + " (expected >= 0)")
         : null;
   }
 
@@ -194,10 +192,10 @@ final class DefaultFlowController implements FlowController {
     Objects.requireNonNull(request, "request");
     String problems = validate(request);
     if (problems != null) {
-      return rejectUnattributed(request, Outcome.REJECTED_INVALID, problems);
+      return endings.rejectUnattributed(request, Outcome.REJECTED_INVALID, problems);
     }
     if (closed.get()) {
-      return rejectUnattributed(request, Outcome.REJECTED_SHUTDOWN, "the flow controller is closed");
+      return endings.rejectUnattributed(request, Outcome.REJECTED_SHUTDOWN, "the flow controller is closed");
     }
     return null;
   }
@@ -227,9 +225,9 @@ final class DefaultFlowController implements FlowController {
     Flow holder = flow;
     if (!flow.tryAcquireDispatched()) {
       holder = leaseFlow(request.flowKey()); // collected since it was looked up
-      count(holder, Outcome.DISPATCHED);
+      Endings.count(holder, Outcome.DISPATCHED);
     }
-    notifyOutcome(request, Outcome.DISPATCHED, 0);
+    endings.reported(request, Outcome.DISPATCHED, 0);
     return new ArrivalAdmission(request, holder);
   }
 
@@ -267,12 +265,6 @@ final class DefaultFlowController implements FlowController {
       problems.add("slo: " + request.slo() + " (expected >= 0, or null for none)");
     }
     return String.join("; ", problems);
-  }
-
-  private CompletableFuture<Admission> rejectUnattributed(FlowRequest request, Outcome outcome, String reason) {
-    unattributed.incrementAndGet(outcome.ordinal());
-    notifyOutcome(request, outcome, 0);
-    return CompletableFuture.failedFuture(new FlowControlException(outcome, reason));
   }
 
   /**
@@ -313,7 +305,7 @@ final class DefaultFlowController implements FlowController {
         Thread.onSpinWait();
         continue;
       }
-      reject(item, Outcome.REJECTED_CAPACITY, firstProblem);
+      endings.rejected(item, Outcome.REJECTED_CAPACITY, firstProblem);
       return;
     }
   }
@@ -417,12 +409,12 @@ final class DefaultFlowController implements FlowController {
       }
     }
     if (rejection != null) {
-      reject(item, rejection, reason);
+      endings.rejected(item, rejection, reason);
       return AdmitResult.DONE;
     }
     if (displaced != null) {
       for (QueuedRequest victim : displaced) {
-        completeRemoved(victim, Outcome.EVICTED_DISPLACED,
+        endings.evicted(victim, Outcome.EVICTED_DISPLACED,
             "displaced to make room for a request of priority " + item.request.flowKey().priority(),
             now - victim.enqueueNanos);
       }
@@ -648,7 +640,9 @@ final class DefaultFlowController implements FlowController {
       for (int i = 0; i < count; i++) {
         QueuedRequest item = batch[i];
         batch[i] = null;
-        completeDispatch(item, Math.max(0, now - item.enqueueNanos));
+        if (!endings.dispatched(item, Math.max(0, now - item.enqueueNanos))) {
+          returnInFlight(item.request); // the caller withdrew first: it counts, releases the lease
+        }
       }
       if (count < DISPATCH_BATCH) {
         return;
@@ -688,36 +682,15 @@ final class DefaultFlowController implements FlowController {
     return null;
   }
 
-  private void completeDispatch(QueuedRequest item, long waitNanos) {
-    QueuedAdmission admission = new QueuedAdmission(item, waitNanos);
-    if (item.future.admit(admission)) {
-      count(item.flow, Outcome.DISPATCHED);
-      notifyOutcome(item.request, Outcome.DISPATCHED, waitNanos);
-      admission.counted();
-    } else {
-      returnInFlight(item.request); // the caller withdrew first: it counts and releases the lease
-    }
-  }
-
   /** Gives back a dispatched request's in-flight slot and wakes dispatch. */
   void returnInFlight(FlowRequest request) {
     detector.onFinished(request);
     drainAll();
   }
 
-  /**
-   * The last step of a dispatched request, once its admission is closed and its outcome counted
-   * (in either order): release the flow lease, then report the close.
-   */
+  /** See {@link Endings#admissionClosed}. */
   void afterAdmission(FlowRequest request, Flow flow) {
-    flow.release(); // first, so that the listener sees the request out of flight in the stats
-    if (hasListener) {
-      try {
-        listener.onAdmissionClosed(request);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
-      }
-    }
+    endings.admissionClosed(request, flow);
   }
 
   private void onSaturationSignal() {
@@ -743,25 +716,6 @@ final class DefaultFlowController implements FlowController {
 
   // ---------------------------------------------------------------- endings
 
-  private void reject(QueuedRequest item, Outcome outcome, String reason) {
-    item.future.fail(new FlowControlException(outcome, reason));
-    count(item.flow, outcome);
-    notifyOutcome(item.request, outcome, 0);
-    item.flow.release();
-  }
-
-  /**
-   * Finishes a request this thread took out of its queue without dispatching it. If the caller
-   * withdrew first, the caller counts the outcome and releases the lease.
-   */
-  private void completeRemoved(QueuedRequest item, Outcome outcome, String reason, long waitNanos) {
-    if (item.future.fail(new FlowControlException(outcome, reason))) {
-      count(item.flow, outcome);
-      notifyOutcome(item.request, outcome, waitNanos);
-      item.flow.release();
-    }
-  }
-
   /** The caller cancelled or failed the future: take the request out if it is still queued. */
   void withdraw(QueuedRequest item) {
     FlowShard flowShard = item.flowShard;
@@ -783,9 +737,7 @@ final class DefaultFlowController implements FlowController {
     }
     // The withdrawal won the future, so it counts the outcome and, after counting, releases the
     // lease: a flow is never collected before its last request's outcome is counted on it.
-    count(item.flow, Outcome.EVICTED_CANCELLED);
-    notifyOutcome(item.request, Outcome.EVICTED_CANCELLED, waitNanos);
-    item.flow.release();
+    endings.withdrawn(item, waitNanos);
     if (removedHere) {
       drain(flowShard.shard);
     }
@@ -858,7 +810,7 @@ final class DefaultFlowController implements FlowController {
     if (expired != null) {
       for (QueuedRequest item : expired) {
         long waited = now - item.enqueueNanos;
-        completeRemoved(item, Outcome.EVICTED_TTL,
+        endings.evicted(item, Outcome.EVICTED_TTL,
             "deadline passed after waiting " + waited / 1_000_000 + " ms in the queue", waited);
       }
     }
@@ -907,7 +859,7 @@ final class DefaultFlowController implements FlowController {
     } finally {
       registryLock.unlock();
     }
-    events.forEach(this::notifySafely);
+    events.forEach(Endings::notifySafely);
     if (!collectorArmed.get()) {
       armCollector(); // the scheduler refused it before
     }
@@ -1049,7 +1001,7 @@ final class DefaultFlowController implements FlowController {
     } finally {
       registryLock.unlock();
     }
-    events.forEach(this::notifySafely);
+    events.forEach(Endings::notifySafely);
     armCollector();
   }
 
@@ -1089,7 +1041,7 @@ final class DefaultFlowController implements FlowController {
       }
     }
     for (int i = 0; i < OUTCOMES.length; i++) {
-      unattributed.addAndGet(i, band.retiredOutcomes.get(i));
+      endings.unattributed.addAndGet(i, band.retiredOutcomes.get(i));
     }
   }
 
@@ -1266,7 +1218,7 @@ final class DefaultFlowController implements FlowController {
       }
       GuardedScheduler.cancel(timer);
       for (QueuedRequest item : evicted) {
-        completeRemoved(item, Outcome.EVICTED_SHUTDOWN, "the flow controller shut down",
+        endings.evicted(item, Outcome.EVICTED_SHUTDOWN, "the flow controller shut down",
             now - item.enqueueNanos);
       }
     }
@@ -1284,7 +1236,7 @@ final class DefaultFlowController implements FlowController {
     for (int attempt = 0; attempt < 3; attempt++) {
       long sequence = collectionSequence;
       if ((sequence & 1) == 0) {
-        FlowStats stats = StatsSnapshot.take(bands.values(), flows.values(), unattributed, shardCount());
+        FlowStats stats = StatsSnapshot.take(bands.values(), flows.values(), endings.unattributed, shardCount());
         if (collectionSequence == sequence) {
           return stats;
         }
@@ -1293,33 +1245,10 @@ final class DefaultFlowController implements FlowController {
     }
     registryLock.lock();
     try {
-      return StatsSnapshot.take(bands.values(), flows.values(), unattributed, shardCount());
+      return StatsSnapshot.take(bands.values(), flows.values(), endings.unattributed, shardCount());
     } finally {
       registryLock.unlock();
     }
   }
 
-  // ---------------------------------------------------------------- helpers
-
-  private static void count(Flow flow, Outcome outcome) {
-    flow.outcomes.incrementAndGet(outcome.ordinal());
-  }
-
-  private void notifyOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
-    if (hasListener) {
-      try {
-        listener.onOutcome(request, outcome, queueNanos);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
-      }
-    }
-  }
-
-  private void notifySafely(Runnable event) {
-    try {
-      event.run();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
-    }
-  }
 }
