@@ -69,11 +69,9 @@ final class DefaultFlowController implements FlowController {
    */
   private volatile long collectionSequence;
 
-  /** Every shard, active and draining; copy-on-write under the registry lock. */
-  private volatile Shard[] shards = new Shard[0];
+  private final ShardSet shards;
   /** Where the next {@link #drainAll} starts; updated without synchronization, only a spread. */
   private int drainStart;
-  private int nextShardId;
   private Scheduler.Cancellable collector;
   /** The collector's next run is scheduled, or being scheduled ({@link #armCollector}). */
   private final AtomicBoolean collectorArmed = new AtomicBoolean();
@@ -97,10 +95,11 @@ final class DefaultFlowController implements FlowController {
     for (BandConfig bandConfig : config.bands()) {
       bands.put(bandConfig.priority(), new Band(bandConfig, false, now));
     }
+    this.shards = new ShardSet(config, ticker, scheduler, this::onTimer);
     registryLock.lock();
     try {
-      addShards(config.shards());
-      applyLimits();
+      shards.add(config.shards(), bands.values(), flows.values());
+      shards.applyLimits();
     } finally {
       registryLock.unlock();
     }
@@ -139,13 +138,7 @@ final class DefaultFlowController implements FlowController {
 
   @Override
   public int shardCount() {
-    int active = 0;
-    for (Shard shard : shards) {
-      if (!shard.draining) {
-        active++;
-      }
-    }
-    return active;
+    return shards.activeCount();
   }
 
   @Override
@@ -584,7 +577,7 @@ final class DefaultFlowController implements FlowController {
    * it gives it back, and a detector fed from outside signals when its readings change.
    */
   private void drainAll() {
-    Shard[] all = shards;
+    Shard[] all = shards.all();
     int count = all.length;
     int start = count == 1 ? 0 : Math.floorMod(drainStart++, count); // racy on purpose: a spread
     boolean drained = false;
@@ -697,7 +690,7 @@ final class DefaultFlowController implements FlowController {
     if (closed.get()) {
       return;
     }
-    for (Shard shard : shards) {
+    for (Shard shard : shards.all()) {
       if (shard.lock.isHeldByCurrentThread()) {
         // Never dispatch under a lock we already hold, nor schedule under it: this thread is in
         // tryAdmit or a drain (where the controller reads the detector), which act on it after
@@ -873,48 +866,20 @@ final class DefaultFlowController implements FlowController {
       BandConfig template = priority < 0 ? config.defaultSheddableBand() : config.defaultBand();
       band = new Band(template.withPriority(priority), true, ticker.read());
       bands.put(priority, band);
-      for (Shard shard : shards) {
-        if (!shard.draining) {
-          attachBand(shard, band);
-        }
-      }
-      applyLimits();
+      shards.attachBand(band);
+      shards.applyLimits();
       if (hasListener) {
         events.add(() -> listener.onBandCreated(priority));
       }
     }
     Flow flow = new Flow(this, key, band);
-    List<FlowShard> queues = new ArrayList<>();
-    for (Shard shard : shards) {
-      if (!shard.draining) {
-        queues.add(attachFlow(shard, flow));
-      }
-    }
-    flow.shards = queues.toArray(new FlowShard[0]);
+    flow.shards = shards.attachFlow(flow);
     band.flowCount++;
     flows.put(key, flow);
     if (hasListener) {
       events.add(() -> listener.onFlowCreated(key));
     }
     return flow;
-  }
-
-  private static void attachBand(Shard shard, Band band) {
-    shard.lock.lock();
-    try {
-      shard.addBand(new ShardBand(band));
-    } finally {
-      shard.lock.unlock();
-    }
-  }
-
-  private static FlowShard attachFlow(Shard shard, Flow flow) {
-    shard.lock.lock();
-    try {
-      return new FlowShard(flow, shard, shard.bandsByPriority.get(flow.key.priority()));
-    } finally {
-      shard.lock.unlock();
-    }
   }
 
   private long collectInterval() {
@@ -1029,17 +994,7 @@ final class DefaultFlowController implements FlowController {
 
   private void removeBand(Band band) {
     bands.remove(band.priority, band);
-    for (Shard shard : shards) {
-      shard.lock.lock();
-      try {
-        ShardBand shardBand = shard.bandsByPriority.get(band.priority);
-        if (shardBand != null) {
-          shard.removeBand(shardBand);
-        }
-      } finally {
-        shard.lock.unlock();
-      }
-    }
+    shards.removeBand(band);
     for (int i = 0; i < OUTCOMES.length; i++) {
       endings.unattributed.addAndGet(i, band.retiredOutcomes.get(i));
     }
@@ -1058,84 +1013,12 @@ final class DefaultFlowController implements FlowController {
       if (closed.get()) {
         return;
       }
-      List<Shard> active = activeShards();
-      if (count > active.size()) {
-        addShards(count - active.size());
-      } else {
-        for (Shard shard : active.subList(count, active.size())) {
-          shard.lock.lock();
-          try {
-            shard.draining = true;
-          } finally {
-            shard.lock.unlock();
-          }
-        }
-      }
-      applyLimits();
+      shards.resize(count, bands.values(), flows.values());
     } finally {
       registryLock.unlock();
     }
     retireDrainedShards();
     drainAll();
-  }
-
-  private List<Shard> activeShards() {
-    List<Shard> active = new ArrayList<>();
-    for (Shard shard : shards) {
-      if (!shard.draining) {
-        active.add(shard);
-      }
-    }
-    return active;
-  }
-
-  /** Under the registry lock: adds empty shards holding every band and every flow. */
-  private void addShards(int count) {
-    Shard[] grown = Arrays.copyOf(shards, shards.length + count);
-    for (int i = shards.length; i < grown.length; i++) {
-      Shard shard = new Shard(nextShardId++, ticker, scheduler, this::onTimer);
-      for (Band band : bands.values()) {
-        attachBand(shard, band);
-      }
-      for (Flow flow : flows.values()) {
-        FlowShard[] queues = Arrays.copyOf(flow.shards, flow.shards.length + 1);
-        queues[queues.length - 1] = attachFlow(shard, flow);
-        flow.shards = queues;
-      }
-      grown[i] = shard;
-    }
-    shards = grown;
-  }
-
-  /** Under the registry lock: splits every limit across the active shards, remainders spread. */
-  private void applyLimits() {
-    List<Shard> active = activeShards();
-    int n = active.size();
-    for (int i = 0; i < n; i++) {
-      Shard shard = active.get(i);
-      shard.lock.lock();
-      try {
-        shard.maxBytes = share(config.maxBytes(), n, i);
-        shard.maxRequests = share(config.maxRequests(), n, i);
-        for (ShardBand band : shard.bands) {
-          BandConfig limits = band.band.config;
-          band.maxBytes = share(limits.maxBytes(), n, i);
-          band.maxRequests = share(limits.maxRequests(), n, i);
-          band.maxFlowBytes = share(limits.maxFlowBytes(), n, i);
-          band.maxFlowRequests = share(limits.maxFlowRequests(), n, i);
-        }
-      } finally {
-        shard.lock.unlock();
-      }
-    }
-  }
-
-  /** Shard {@code index}'s part of {@code limit} over {@code n} shards; 0 (unlimited) stays unlimited. */
-  static long share(long limit, int n, int index) {
-    if (limit == 0) {
-      return Long.MAX_VALUE;
-    }
-    return limit / n + (index < limit % n ? 1 : 0);
   }
 
   private void retireIfDrained(Shard shard) {
@@ -1146,35 +1029,10 @@ final class DefaultFlowController implements FlowController {
 
   /** Removes draining shards that have emptied, with every flow's queue on them. */
   private void retireDrainedShards() {
-    List<Scheduler.Cancellable> timers = new ArrayList<>();
+    List<Scheduler.Cancellable> timers;
     registryLock.lock();
     try {
-      List<Shard> kept = new ArrayList<>();
-      List<Shard> retired = new ArrayList<>();
-      for (Shard shard : shards) {
-        boolean retire = false;
-        if (shard.draining) {
-          shard.lock.lock();
-          try {
-            retire = shard.queuedRequests == 0;
-            if (retire) {
-              timers.add(shard.timer.handleLocked());
-            }
-          } finally {
-            shard.lock.unlock();
-          }
-        }
-        (retire ? retired : kept).add(shard);
-      }
-      if (retired.isEmpty()) {
-        return;
-      }
-      shards = kept.toArray(new Shard[0]);
-      for (Flow flow : flows.values()) {
-        flow.shards = Arrays.stream(flow.shards)
-            .filter(queue -> !retired.contains(queue.shard))
-            .toArray(FlowShard[]::new);
-      }
+      timers = shards.retireDrained(flows.values());
     } finally {
       registryLock.unlock();
     }
@@ -1197,7 +1055,7 @@ final class DefaultFlowController implements FlowController {
       registryLock.unlock();
     }
     GuardedScheduler.cancel(lastCollector);
-    for (Shard shard : shards) {
+    for (Shard shard : shards.all()) {
       List<QueuedRequest> evicted = new ArrayList<>();
       Scheduler.Cancellable timer;
       long now;
