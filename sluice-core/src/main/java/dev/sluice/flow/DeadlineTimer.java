@@ -38,7 +38,8 @@ final class DeadlineTimer {
    * @param onFire called with the {@linkplain Arming#token token} of a timer that fired, current
    *     or stale, without the lock
    */
-  DeadlineTimer(ReentrantLock lock, Ticker ticker, GuardedScheduler scheduler, LongConsumer onFire) {
+  DeadlineTimer(
+      ReentrantLock lock, Ticker ticker, GuardedScheduler scheduler, LongConsumer onFire) {
     this.lock = lock;
     this.ticker = ticker;
     this.scheduler = scheduler;

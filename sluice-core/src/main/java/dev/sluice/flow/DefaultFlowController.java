@@ -43,38 +43,20 @@ import java.util.concurrent.locks.ReentrantLock;
 final class DefaultFlowController implements FlowController {
 
   static final int DISPATCH_BATCH = 64;
-  private static final Outcome[] OUTCOMES = Outcome.values();
 
   private final FlowControllerConfig config;
   private final Ticker ticker;
   private final GuardedScheduler scheduler;
   private final SaturationDetector detector;
   private final UsageLimitPolicy usageLimit;
-  private final FlowControlListener listener;
-  private final boolean hasListener;
   private final long defaultTtlNanos;
-  private final long flowIdleNanos;
-  private final long bandIdleNanos;
 
-  private final ConcurrentHashMap<FlowKey, Flow> flows = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Integer, Band> bands = new ConcurrentHashMap<>();
-  private final ReentrantLock registryLock = new ReentrantLock();
   private final Endings endings;
   private final AtomicBoolean closed = new AtomicBoolean();
-  /**
-   * Odd while the collector moves outcome counts: tombstones a flow and moves its counts into its
-   * band, or moves a band's into {@link Endings#unattributed}. Written only under the registry lock; a
-   * {@link #stats()} that saw it change retries, so it never counts a moved count twice or not at
-   * all.
-   */
-  private volatile long collectionSequence;
-
   private final ShardSet shards;
   /** Where the next {@link #drainAll} starts; updated without synchronization, only a spread. */
   private int drainStart;
-  private Scheduler.Cancellable collector;
-  /** The collector's next run is scheduled, or being scheduled ({@link #armCollector}). */
-  private final AtomicBoolean collectorArmed = new AtomicBoolean();
+  private final FlowRegistry registry;
   /** A detector signal arrived on a thread holding a shard lock: it drains once it lets go. */
   private volatile boolean signalPending;
 
@@ -84,27 +66,13 @@ final class DefaultFlowController implements FlowController {
     this.scheduler = new GuardedScheduler(config.scheduler());
     this.detector = config.saturationDetector();
     this.usageLimit = config.usageLimitPolicy();
-    this.listener = config.listener();
-    this.hasListener = listener != FlowControlListener.NO_OP;
-    this.endings = new Endings(listener);
+    this.endings = new Endings(config.listener());
     this.defaultTtlNanos = config.defaultTtl().toNanos();
-    this.flowIdleNanos = config.flowIdleTimeout().toNanos();
-    this.bandIdleNanos = config.bandIdleTimeout().toNanos();
 
-    long now = ticker.read();
-    for (BandConfig bandConfig : config.bands()) {
-      bands.put(bandConfig.priority(), new Band(bandConfig, false, now));
-    }
     this.shards = new ShardSet(config, ticker, scheduler, this::onTimer);
-    registryLock.lock();
-    try {
-      shards.add(config.shards(), bands.values(), flows.values());
-      shards.applyLimits();
-    } finally {
-      registryLock.unlock();
-    }
+    this.registry = new FlowRegistry(this, config, shards, scheduler, endings, closed);
     detector.addListener(this::onSaturationSignal);
-    armCollector();
+    registry.armCollector();
   }
 
   // ---------------------------------------------------------------- public API
@@ -153,12 +121,12 @@ final class DefaultFlowController implements FlowController {
     if (refused != null) {
       return refused;
     }
-    Flow flow = registeredFlow(request.flowKey());
+    Flow flow = registry.registeredFlow(request.flowKey());
     Admission admission = dispatchOnArrival(request, flow);
     // Nobody else holds this future, so it is created complete: no race with a withdrawal.
     return admission != null
         ? CompletableFuture.completedFuture(admission)
-        : queue(request, leaseFlow(flow), maxWaitNanos);
+        : queue(request, registry.lease(flow), maxWaitNanos);
   }
 
   /** {@link #submit(FlowRequest, long)} without a future when the request dispatches on arrival. */
@@ -167,9 +135,9 @@ final class DefaultFlowController implements FlowController {
     if (refused != null) {
       return await(refused);
     }
-    Flow flow = registeredFlow(request.flowKey());
+    Flow flow = registry.registeredFlow(request.flowKey());
     Admission admission = dispatchOnArrival(request, flow);
-    return admission != null ? admission : await(queue(request, leaseFlow(flow), maxWaitNanos));
+    return admission != null ? admission : await(queue(request, registry.lease(flow), maxWaitNanos));
   }
 
   /** A failed future if {@code maxWait} is unusable, else null. */
@@ -217,7 +185,7 @@ final class DefaultFlowController implements FlowController {
     }
     Flow holder = flow;
     if (!flow.tryAcquireDispatched()) {
-      holder = leaseFlow(request.flowKey()); // collected since it was looked up
+      holder = registry.lease(request.flowKey()); // collected since it was looked up
       Endings.count(holder, Outcome.DISPATCHED);
     }
     endings.reported(request, Outcome.DISPATCHED, 0);
@@ -815,191 +783,6 @@ final class DefaultFlowController implements FlowController {
 
   // ---------------------------------------------------------------- registry
 
-  /**
-   * The registered flow {@code key}, not leased, created (and its band) on first use; it may be
-   * collected at any moment unless a lease is then taken on it.
-   */
-  private Flow registeredFlow(FlowKey key) {
-    Flow flow = flows.get(key);
-    if (flow == null) {
-      flow = leaseFlow(key);
-      flow.release(); // not a use: the collector looks for ended requests
-    }
-    return flow;
-  }
-
-  /** Leases {@code flow}, or the flow that replaced it if it was collected. */
-  private Flow leaseFlow(Flow flow) {
-    return flow.tryAcquire() ? flow : leaseFlow(flow.key);
-  }
-
-  /** Leases the flow {@code key}, creating it (and its band) on first use. */
-  private Flow leaseFlow(FlowKey key) {
-    Flow flow = flows.get(key);
-    if (flow != null && flow.tryAcquire()) {
-      return flow;
-    }
-    List<Runnable> events = new ArrayList<>(2);
-    registryLock.lock();
-    try {
-      flow = flows.get(key); // collected flows leave the map under this lock
-      if (flow == null) {
-        flow = createFlow(key, events);
-      }
-      if (!flow.tryAcquire()) {
-        throw new IllegalStateException("flow " + key + " collected while the registry lock was held");
-      }
-    } finally {
-      registryLock.unlock();
-    }
-    events.forEach(Endings::notifySafely);
-    if (!collectorArmed.get()) {
-      armCollector(); // the scheduler refused it before
-    }
-    return flow;
-  }
-
-  private Flow createFlow(FlowKey key, List<Runnable> events) {
-    int priority = key.priority();
-    Band band = bands.get(priority);
-    if (band == null) {
-      BandConfig template = priority < 0 ? config.defaultSheddableBand() : config.defaultBand();
-      band = new Band(template.withPriority(priority), true, ticker.read());
-      bands.put(priority, band);
-      shards.attachBand(band);
-      shards.applyLimits();
-      if (hasListener) {
-        events.add(() -> listener.onBandCreated(priority));
-      }
-    }
-    Flow flow = new Flow(this, key, band);
-    flow.shards = shards.attachFlow(flow);
-    band.flowCount++;
-    flows.put(key, flow);
-    if (hasListener) {
-      events.add(() -> listener.onFlowCreated(key));
-    }
-    return flow;
-  }
-
-  private long collectInterval() {
-    return Math.max(1, flowIdleNanos / 4);
-  }
-
-  /**
-   * Schedules the collector's next run unless one is scheduled or the controller is closed. If the
-   * scheduler refuses, collection waits: the next flow created tries again.
-   */
-  private void armCollector() {
-    if (closed.get() || !collectorArmed.compareAndSet(false, true)) {
-      return;
-    }
-    Scheduler.Cancellable handle = scheduler.schedule(this::collectIdle, collectInterval());
-    if (handle == null) {
-      collectorArmed.set(false);
-      return;
-    }
-    boolean late;
-    registryLock.lock();
-    try {
-      late = closed.get();
-      if (!late) {
-        collector = handle;
-      }
-    } finally {
-      registryLock.unlock();
-    }
-    if (late) {
-      GuardedScheduler.cancel(handle); // close() ran meanwhile and cancelled the one before
-    }
-  }
-
-  /** Collects flows idle for the flow timeout and dynamic bands empty for the band timeout. */
-  void collectIdle() {
-    collectorArmed.set(false); // this is the scheduled run: the next is armed after it
-    List<Runnable> events = new ArrayList<>();
-    registryLock.lock();
-    try {
-      if (closed.get()) {
-        return;
-      }
-      long now = ticker.read();
-      for (Flow flow : flows.values()) {
-        long word = flow.lease.get();
-        if (Flow.holders(word) != 0) {
-          flow.seenEnded = -1;
-          continue;
-        }
-        long ended = flow.ended(word);
-        if (flow.seenEnded != ended) {
-          flow.seenEnded = ended;
-          flow.idleSinceNanos = now;
-          continue;
-        }
-        if (now - flow.idleSinceNanos < flowIdleNanos) {
-          continue;
-        }
-        collectionSequence++; // odd: counts move (the tombstone hides the word's dispatches)
-        boolean tombstoned = flow.tryTombstone(word, ended);
-        if (tombstoned) {
-          detachFlow(flow, word, now);
-        }
-        collectionSequence++;
-        if (!tombstoned) {
-          flow.seenEnded = -1; // used since the word was read: idle from the next sweep on
-          continue;
-        }
-        if (hasListener) {
-          events.add(() -> listener.onFlowCollected(flow.key));
-        }
-      }
-      for (Band band : bands.values()) {
-        if (band.dynamic && band.flowCount == 0 && now - band.emptySinceNanos >= bandIdleNanos) {
-          collectionSequence++;
-          removeBand(band);
-          collectionSequence++;
-          if (hasListener) {
-            events.add(() -> listener.onBandCollected(band.priority));
-          }
-        }
-      }
-    } finally {
-      registryLock.unlock();
-    }
-    events.forEach(Endings::notifySafely);
-    armCollector();
-  }
-
-  /** Removes a collected flow; {@code word} is its lease word before the tombstone. */
-  private void detachFlow(Flow flow, long word, long now) {
-    flows.remove(flow.key, flow);
-    for (FlowShard flowShard : flow.shards) {
-      Shard shard = flowShard.shard;
-      shard.lock.lock();
-      try {
-        flowShard.band.fairness.onFlowRemoved(flowShard);
-      } finally {
-        shard.lock.unlock();
-      }
-    }
-    Band band = flow.band;
-    long[] counts = flow.countsAt(word); // no holders: no fold can run
-    for (int i = 0; i < counts.length; i++) {
-      band.retiredOutcomes.addAndGet(i, counts[i]);
-    }
-    if (--band.flowCount == 0) {
-      band.emptySinceNanos = now;
-    }
-  }
-
-  private void removeBand(Band band) {
-    bands.remove(band.priority, band);
-    shards.removeBand(band);
-    for (int i = 0; i < OUTCOMES.length; i++) {
-      endings.unattributed.addAndGet(i, band.retiredOutcomes.get(i));
-    }
-  }
-
   // ---------------------------------------------------------------- shards
 
   @Override
@@ -1008,35 +791,17 @@ final class DefaultFlowController implements FlowController {
       throw new IllegalArgumentException(
           "shards: " + count + " (expected 1 to " + FlowControllerConfig.MAX_SHARDS + ")");
     }
-    registryLock.lock();
-    try {
-      if (closed.get()) {
-        return;
-      }
-      shards.resize(count, bands.values(), flows.values());
-    } finally {
-      registryLock.unlock();
+    if (!registry.resize(count)) {
+      return;
     }
-    retireDrainedShards();
+    registry.retireDrainedShards();
     drainAll();
   }
 
   private void retireIfDrained(Shard shard) {
     if (shard.draining && shard.queuedRequests == 0) {
-      retireDrainedShards();
+      registry.retireDrainedShards();
     }
-  }
-
-  /** Removes draining shards that have emptied, with every flow's queue on them. */
-  private void retireDrainedShards() {
-    List<Scheduler.Cancellable> timers;
-    registryLock.lock();
-    try {
-      timers = shards.retireDrained(flows.values());
-    } finally {
-      registryLock.unlock();
-    }
-    timers.forEach(GuardedScheduler::cancel);
   }
 
   // ---------------------------------------------------------------- shutdown
@@ -1046,15 +811,7 @@ final class DefaultFlowController implements FlowController {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    Scheduler.Cancellable lastCollector;
-    registryLock.lock();
-    try {
-      lastCollector = collector;
-      collector = null;
-    } finally {
-      registryLock.unlock();
-    }
-    GuardedScheduler.cancel(lastCollector);
+    registry.close();
     for (Shard shard : shards.all()) {
       List<QueuedRequest> evicted = new ArrayList<>();
       Scheduler.Cancellable timer;
@@ -1084,29 +841,9 @@ final class DefaultFlowController implements FlowController {
 
   // ---------------------------------------------------------------- stats
 
-  /**
-   * A snapshot whose outcome counts are exact: taken without a lock while no collection moved
-   * counts meanwhile (the common case: collection is rare), else, after a few tries, under the
-   * registry lock, which holds the collector off (and delays the creation of flows) for the walk.
-   */
+  /** See {@link FlowRegistry#stats}. */
   @Override
   public FlowStats stats() {
-    for (int attempt = 0; attempt < 3; attempt++) {
-      long sequence = collectionSequence;
-      if ((sequence & 1) == 0) {
-        FlowStats stats = StatsSnapshot.take(bands.values(), flows.values(), endings.unattributed, shardCount());
-        if (collectionSequence == sequence) {
-          return stats;
-        }
-      }
-      Thread.onSpinWait();
-    }
-    registryLock.lock();
-    try {
-      return StatsSnapshot.take(bands.values(), flows.values(), endings.unattributed, shardCount());
-    } finally {
-      registryLock.unlock();
-    }
+    return registry.stats();
   }
-
 }

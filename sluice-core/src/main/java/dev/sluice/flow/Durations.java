@@ -15,7 +15,7 @@ final class Durations {
 
   private Durations() {}
 
-  /** {@code duration} in nanoseconds, saturated to {@link Long#MIN_VALUE}/{@link Long#MAX_VALUE}. */
+  /** {@code duration} in nanoseconds, saturated to {@link Long#MIN_VALUE} or {@code MAX_VALUE}. */
   static long saturatedNanos(Duration duration) {
     try {
       return duration.toNanos();

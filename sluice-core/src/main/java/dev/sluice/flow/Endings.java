@@ -25,7 +25,7 @@ final class Endings {
 
   private final FlowControlListener listener;
   private final boolean hasListener;
-  /** Outcomes not attributed to a live band: invalid or post-shutdown requests, collected bands. */
+  /** Outcomes of no live band: invalid or post-shutdown requests, collected bands. */
   final AtomicLongArray unattributed = new AtomicLongArray(OUTCOMES.length);
 
   Endings(FlowControlListener listener) {

@@ -22,8 +22,9 @@ final class GuardedScheduler {
       Scheduler.Cancellable handle = scheduler.schedule(task, delayNanos);
       return handle != null ? handle : () -> { };
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "scheduler " + scheduler + " refused a task; deadlines are"
-          + " enforced at the next dispatch and idle flows collected once it accepts again", e);
+      LOG.log(System.Logger.Level.WARNING, "scheduler " + scheduler
+          + " refused a task; deadlines are enforced at the next dispatch and idle flows"
+          + " collected once it accepts again", e);
       return null;
     }
   }

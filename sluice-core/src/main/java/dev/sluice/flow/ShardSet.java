@@ -15,8 +15,8 @@ import java.util.function.ObjLongConsumer;
  * {@link #resize} first drains: it takes no new requests but keeps dispatching until empty, and
  * only then is it {@linkplain #retireDrained retired}, with every flow's queue on it.
  *
- * <p><b>Threads.</b> The shard array is copy-on-write and read without a lock ({@link #all}); every
- * method that changes it, or the bands and flows it holds, runs under the registry lock, and
+ * <p><b>Threads.</b> The shard array is copy-on-write and read without a lock ({@link #all});
+ * every method that changes it, or the bands and flows it holds, runs under the registry lock, and
  * takes each shard's lock in turn (the registry lock comes first, never the other way round).
  */
 final class ShardSet {

@@ -74,7 +74,8 @@ class DeadlineTimerTest {
     DeadlineTimer.Arming fast2 = claim(20);
     timer.arm(slow2);
     timer.arm(fast2);
-    assertThat(clock.pendingDelays()).as("the newest claim replaces the rest").containsExactly(20L);
+    assertThat(clock.pendingDelays()).as("the newest claim replaces the rest")
+        .containsExactly(20L);
   }
 
   @Test

@@ -40,7 +40,8 @@ class ShardSetTest {
 
   private void assertEveryActiveShardHoldsEverything() {
     for (Shard shard : shards.active()) {
-      assertThat(shard.bands).extracting(band -> band.band).containsExactlyInAnyOrderElementsOf(bands);
+      assertThat(shard.bands).extracting(band -> band.band)
+          .containsExactlyInAnyOrderElementsOf(bands);
       assertThat(shard.bands).extracting(band -> band.band.priority).as("highest first")
           .isSortedAccordingTo((a, b) -> Integer.compare(b, a));
       for (Flow flow : flows) {
