@@ -173,7 +173,7 @@ final class DefaultFlowController implements FlowController {
    *     counted on the flow that replaces it
    */
   private Admission dispatchOnArrival(FlowRequest request, Flow flow) {
-    FlowShard flowShard = leastQueuedBytes(flow.shards);
+    FlowShard flowShard = Placement.leastQueuedBytes(flow.shards);
     if (flowShard == null
         || (flowShard.shard.queuedRequests != 0 && !detector.holdsFor(request))) {
       return null;
@@ -235,7 +235,7 @@ final class DefaultFlowController implements FlowController {
   private void admit(QueuedRequest item) {
     for (;;) {
       FlowShard[] candidates = item.flow.shards;
-      FlowShard best = leastQueuedBytes(candidates);
+      FlowShard best = Placement.leastQueuedBytes(candidates);
       if (best == null) {
         Thread.onSpinWait(); // every shard of the flow is being resharded: look again
         continue;
@@ -249,7 +249,7 @@ final class DefaultFlowController implements FlowController {
       }
       String firstProblem = first.problem();
       boolean retry = false;
-      for (FlowShard candidate : byQueuedBytes(candidates)) {
+      for (FlowShard candidate : Placement.byQueuedBytes(candidates)) {
         if (candidate == best) {
           continue;
         }
@@ -269,36 +269,6 @@ final class DefaultFlowController implements FlowController {
       endings.rejected(item, Outcome.REJECTED_CAPACITY, firstProblem);
       return;
     }
-  }
-
-  /** The non-draining candidate with the fewest queued bytes of this flow, without allocating. */
-  private static FlowShard leastQueuedBytes(FlowShard[] candidates) {
-    FlowShard best = null;
-    for (FlowShard candidate : candidates) {
-      if (!candidate.shard.draining && (best == null || candidate.queuedBytes < best.queuedBytes)) {
-        best = candidate;
-      }
-    }
-    return best;
-  }
-
-  /** The non-draining candidates, fewest queued bytes of this flow first. */
-  private static FlowShard[] byQueuedBytes(FlowShard[] candidates) {
-    FlowShard[] ordered = new FlowShard[candidates.length];
-    int count = 0;
-    for (FlowShard candidate : candidates) {
-      if (candidate.shard.draining) {
-        continue;
-      }
-      int at = count++;
-      long bytes = candidate.queuedBytes;
-      while (at > 0 && ordered[at - 1].queuedBytes > bytes) {
-        ordered[at] = ordered[at - 1];
-        at--;
-      }
-      ordered[at] = candidate;
-    }
-    return Arrays.copyOf(ordered, count);
   }
 
   /**
@@ -337,12 +307,12 @@ final class DefaultFlowController implements FlowController {
               + " >= ceiling " + ceiling + ") and the request is sheddable";
         } else {
           now = ticker.read();
-          prepare(item, flowShard, now);
-          String problem = localProblem(flowShard, item.request.byteSize());
+          shard.prepareLocked(item, flowShard, now, defaultTtlNanos);
+          String problem = Shard.localProblem(flowShard, item.request.byteSize());
           if (problem == null) {
-            problem = globalProblem(shard, item.request.byteSize());
+            problem = shard.globalProblemLocked(item.request.byteSize());
             if (problem != null && config.displacement()) {
-              displaced = displace(shard, item);
+              displaced = shard.displaceLocked(item);
               if (displaced != null) {
                 problem = null;
               }
@@ -351,7 +321,7 @@ final class DefaultFlowController implements FlowController {
           if (problem != null) {
             return AdmitResult.full(problem);
           }
-          enqueueLocked(item, flowShard);
+          shard.enqueueLocked(item, flowShard);
           // Skip the second lock round trip of a drain while this band is gated. Safe: a closer
           // returns capacity before it reads the queue counter this thread wrote before reading
           // saturation here, so one of the two sees the other and the request is not stranded.
@@ -360,7 +330,7 @@ final class DefaultFlowController implements FlowController {
           double saturationNow = detector.saturation();
           needsDrain = saturationNow < usageLimit.ceiling(saturationNow, band.rank, shard.bands.length);
           // The earliest deadline, not necessarily this one: after a refused timer, none is armed.
-          arming = shard.timer.claimLocked(earliestDeadline(shard));
+          arming = shard.timer.claimLocked(shard.earliestDeadlineLocked());
         }
       }
     } finally {
@@ -387,134 +357,6 @@ final class DefaultFlowController implements FlowController {
       drain(shard);
     }
     return AdmitResult.DONE;
-  }
-
-  private void prepare(QueuedRequest item, FlowShard flowShard, long now) {
-    FlowRequest request = item.request;
-    item.flowShard = flowShard;
-    item.enqueueNanos = now;
-    item.sequence = flowShard.shard.nextSequence++;
-    // The caller's deadline until now; then the earliest of it and the TTLs.
-    item.deadlineNanos =
-        Durations.effectiveDeadline(item.deadlineNanos, now, request.ttl(), defaultTtlNanos);
-  }
-
-  /** The flow or band limit {@code bytes} more would break, or null. */
-  private static String localProblem(FlowShard flowShard, long bytes) {
-    ShardBand band = flowShard.band;
-    if (flowShard.queuedRequests >= band.maxFlowRequests) {
-      return "flow " + flowShard.flow.key + " request limit reached (" + flowShard.queuedRequests
-          + " queued, limit " + band.maxFlowRequests + ")";
-    }
-    if (bytes > band.maxFlowBytes - flowShard.queuedBytes) {
-      return "flow " + flowShard.flow.key + " byte limit reached (" + flowShard.queuedBytes
-          + " queued + " + bytes + " > limit " + band.maxFlowBytes + ")";
-    }
-    if (band.queuedRequests >= band.maxRequests) {
-      return "band " + band.band.priority + " request limit reached (" + band.queuedRequests
-          + " queued, limit " + band.maxRequests + ")";
-    }
-    if (bytes > band.maxBytes - band.queuedBytes) {
-      return "band " + band.band.priority + " byte limit reached (" + band.queuedBytes
-          + " queued + " + bytes + " > limit " + band.maxBytes + ")";
-    }
-    return null;
-  }
-
-  /** The global limit {@code bytes} more would break, or null. */
-  private static String globalProblem(Shard shard, long bytes) {
-    if (shard.queuedRequests >= shard.maxRequests) {
-      return "global request limit reached (" + shard.queuedRequests + " queued, limit "
-          + shard.maxRequests + ")";
-    }
-    if (bytes > shard.maxBytes - shard.queuedBytes) {
-      return "global byte limit reached (" + shard.queuedBytes + " queued + " + bytes
-          + " > limit " + shard.maxBytes + ")";
-    }
-    return null;
-  }
-
-  /**
-   * Evicts strictly lower-priority work, lowest band first and newest first, until the global
-   * limits admit {@code item}; returns the victims, or null (evicting nothing) if not enough
-   * lower-priority work is queued.
-   */
-  private static List<QueuedRequest> displace(Shard shard, QueuedRequest item) {
-    int priority = item.request.flowKey().priority();
-    long bytes = item.request.byteSize();
-    long needRequests = shard.queuedRequests + 1 - shard.maxRequests;
-    long needBytes = shard.maxBytes == Long.MAX_VALUE ? 0 : shard.queuedBytes + bytes - shard.maxBytes;
-    if (bytes > shard.maxBytes) {
-      return null;
-    }
-    long availableRequests = 0;
-    long availableBytes = 0;
-    ShardBand[] bands = shard.bands;
-    for (ShardBand band : bands) {
-      if (band.band.priority < priority) {
-        availableRequests += band.queuedRequests;
-        availableBytes += band.queuedBytes;
-      }
-    }
-    if (availableRequests < needRequests || availableBytes < needBytes) {
-      return null;
-    }
-    List<QueuedRequest> victims = new ArrayList<>();
-    for (int i = bands.length - 1; i >= 0 && (needRequests > 0 || needBytes > 0); i--) {
-      ShardBand band = bands[i];
-      if (band.band.priority >= priority) {
-        break;
-      }
-      QueuedRequest victim = band.newest;
-      while (victim != null && (needRequests > 0 || needBytes > 0)) {
-        QueuedRequest older = victim.arrivalPrev;
-        removeLocked(victim, false);
-        victim.state = QueuedRequest.REMOVED;
-        victims.add(victim);
-        needRequests--;
-        needBytes -= victim.request.byteSize();
-        victim = older;
-      }
-    }
-    return victims;
-  }
-
-  // ---------------------------------------------------------------- queue bookkeeping (under lock)
-
-  private static void enqueueLocked(QueuedRequest item, FlowShard flowShard) {
-    ShardBand band = flowShard.band;
-    Shard shard = flowShard.shard;
-    long bytes = item.request.byteSize();
-    flowShard.queue.add(item);
-    flowShard.queuedRequests++;
-    flowShard.queuedBytes += bytes;
-    band.queuedRequests++;
-    band.queuedBytes += bytes;
-    shard.queuedRequests++;
-    shard.queuedBytes += bytes;
-    band.appendArrival(item);
-    if (item.deadlineNanos != Long.MAX_VALUE) {
-      shard.deadlines.add(item);
-    }
-    item.state = QueuedRequest.QUEUED;
-    band.fairness.onEnqueued(flowShard, item);
-  }
-
-  private static void removeLocked(QueuedRequest item, boolean dispatched) {
-    FlowShard flowShard = item.flowShard;
-    ShardBand band = flowShard.band;
-    Shard shard = flowShard.shard;
-    long bytes = item.request.byteSize();
-    flowShard.queue.remove(item);
-    flowShard.queuedRequests--;
-    flowShard.queuedBytes -= bytes;
-    band.queuedRequests--;
-    band.queuedBytes -= bytes;
-    shard.queuedRequests--;
-    shard.queuedBytes -= bytes;
-    band.unlinkArrival(item);
-    shard.deadlines.remove(item);
-    band.fairness.onRemoved(flowShard, item, dispatched);
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -591,8 +433,7 @@ final class DefaultFlowController implements FlowController {
           if (count == 0) {
             now = ticker.read();
           }
-          removeLocked(item, true);
-          item.state = QueuedRequest.DISPATCHED;
+          shard.dispatchLocked(item);
           batch[count++] = item;
         }
       } finally {
@@ -687,8 +528,7 @@ final class DefaultFlowController implements FlowController {
       shard.lock.lock();
       try {
         if (item.state == QueuedRequest.QUEUED) {
-          removeLocked(item, false);
-          item.state = QueuedRequest.REMOVED;
+          shard.evictLocked(item);
           removedHere = true;
           waitNanos = Math.max(0, ticker.read() - item.enqueueNanos);
         }
@@ -726,12 +566,6 @@ final class DefaultFlowController implements FlowController {
 
   // ---------------------------------------------------------------- deadlines
 
-  /** The earliest deadline queued on {@code shard}, {@link Durations#NEVER} if none. Locked. */
-  private static long earliestDeadline(Shard shard) {
-    QueuedRequest earliest = shard.deadlines.peek();
-    return earliest == null ? Durations.NEVER : earliest.deadlineNanos;
-  }
-
   private void onTimer(Shard shard, long token) {
     if (expireDue(shard, token)) {
       drain(shard);
@@ -754,17 +588,8 @@ final class DefaultFlowController implements FlowController {
       }
       shard.timer.firedLocked(token);
       now = ticker.read();
-      for (QueuedRequest head = shard.deadlines.peek();
-          head != null && head.deadlineNanos <= now;
-          head = shard.deadlines.peek()) {
-        removeLocked(head, false);
-        head.state = QueuedRequest.REMOVED;
-        if (expired == null) {
-          expired = new ArrayList<>();
-        }
-        expired.add(head);
-      }
-      arming = shard.timer.claimLocked(earliestDeadline(shard));
+      expired = shard.expireDueLocked(now);
+      arming = shard.timer.claimLocked(shard.earliestDeadlineLocked());
     } finally {
       shard.lock.unlock();
     }
@@ -813,20 +638,13 @@ final class DefaultFlowController implements FlowController {
     }
     registry.close();
     for (Shard shard : shards.all()) {
-      List<QueuedRequest> evicted = new ArrayList<>();
+      List<QueuedRequest> evicted;
       Scheduler.Cancellable timer;
       long now;
       shard.lock.lock();
       try {
-        shard.closed = true;
         now = ticker.read();
-        for (ShardBand band : shard.bands) {
-          for (QueuedRequest item = band.oldest; item != null; item = band.oldest) {
-            removeLocked(item, false);
-            item.state = QueuedRequest.REMOVED;
-            evicted.add(item);
-          }
-        }
+        evicted = shard.closeLocked();
         timer = shard.timer.closeLocked();
       } finally {
         shard.lock.unlock();
