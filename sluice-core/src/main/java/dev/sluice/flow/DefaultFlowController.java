@@ -1,23 +1,31 @@
 package dev.sluice.flow;
 
-import dev.sluice.flow.policy.FlowQueueView;
 import dev.sluice.flow.policy.UsageLimitPolicy;
 import dev.sluice.flow.saturation.SaturationDetector;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The flow controller engine.
+ * The flow controller: the facade over the engine's parts, each with one invariant.
+ *
+ * <ul>
+ *   <li>{@link FlowRegistry}: flows, bands, leases and idle collection (a leased flow is never
+ *       collected), under the registry lock;
+ *   <li>{@link ShardSet}: the shards and resharding (every active shard holds every band and
+ *       flow; limit shares add up);
+ *   <li>{@link Shard}: its queues and counters, changed only by its own methods under its lock;
+ *   <li>{@link Placement}: join-shortest-queue by the flow's bytes;
+ *   <li>{@link Dispatcher}: the drain loop (serialized per shard, no lost wake-up, no nesting);
+ *   <li>{@link DeadlineTimer}: one timer current per shard;
+ *   <li>{@link Endings}: exactly one outcome per request, effects after locks are released.
+ * </ul>
  *
  * <p><b>Locks.</b> Each {@link Shard} has a lock guarding its queues, counters and policy state;
  * admission (capacity check plus enqueue) and dispatch from the queues are decided under it, so
@@ -25,11 +33,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * dispatched on arrival without the lock: the detector's atomic {@code tryDispatch} grants it.
  * The registry lock guards flow and band creation and collection and resharding (and a
  * {@link #stats()} that keeps meeting collection); it is taken before shard locks, never while
- * holding one. Futures, listeners and the scheduler are called
- * only after every lock is released: a detector signal that arrives on a thread holding a shard
- * lock is left in {@link #signalPending} for that thread to act on once it lets go. The scheduler
- * is guarded ({@link #schedule}): one that throws is logged, and deadlines and collection fall
- * back to the next event.
+ * holding one. Futures, listeners and the scheduler are called only after every lock is
+ * released: a detector signal that arrives on a thread holding a shard lock is left pending
+ * ({@link Dispatcher#runPendingSignal}) for that thread to act on once it lets go. The scheduler
+ * is guarded ({@link GuardedScheduler}): one that throws is logged, and deadlines and collection
+ * fall back to the next event.
  *
  * <p><b>Ownership.</b> A request dispatched on arrival has no queue record and no pending future:
  * its submitter counts it before returning the admission. Otherwise, whoever takes a request out
@@ -54,11 +62,8 @@ final class DefaultFlowController implements FlowController {
   private final Endings endings;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ShardSet shards;
-  /** Where the next {@link #drainAll} starts; updated without synchronization, only a spread. */
-  private int drainStart;
   private final FlowRegistry registry;
-  /** A detector signal arrived on a thread holding a shard lock: it drains once it lets go. */
-  private volatile boolean signalPending;
+  private final Dispatcher dispatcher;
 
   DefaultFlowController(FlowControllerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -71,7 +76,9 @@ final class DefaultFlowController implements FlowController {
 
     this.shards = new ShardSet(config, ticker, scheduler, this::onTimer);
     this.registry = new FlowRegistry(this, config, shards, scheduler, endings, closed);
-    detector.addListener(this::onSaturationSignal);
+    this.dispatcher =
+        new Dispatcher(config, endings, shards, registry::retireDrainedShards, closed);
+    detector.addListener(dispatcher::onSaturationSignal);
     registry.armCollector();
   }
 
@@ -335,9 +342,7 @@ final class DefaultFlowController implements FlowController {
       }
     } finally {
       shard.lock.unlock();
-      if (signalPending) {
-        actOnPendingSignal(); // it came while this thread read saturation under the lock
-      }
+      dispatcher.runPendingSignal(); // one that came while this thread read saturation
     }
     if (rejection != null) {
       endings.rejected(item, rejection, reason);
@@ -354,166 +359,21 @@ final class DefaultFlowController implements FlowController {
       shard.timer.arm(arming);
     }
     if (needsDrain || displaced != null) {
-      drain(shard);
+      dispatcher.drain(shard);
     }
     return AdmitResult.DONE;
   }
 
   // ---------------------------------------------------------------- dispatch
 
-  /** Runs dispatch on {@code shard}, or asks the thread already running it to go round again. */
-  private void drain(Shard shard) {
-    if (shard.timer.failed()) {
-      expireDue(shard, -1); // the scheduler refused its timer: deadlines are enforced here instead
-    }
-    if (shard.wip.getAndIncrement() != 0) {
-      return;
-    }
-    int missed = 1;
-    do {
-      dispatchBatches(shard);
-      missed = shard.wip.addAndGet(-missed);
-    } while (missed != 0);
-    retireIfDrained(shard);
-    if (signalPending) {
-      actOnPendingSignal(); // it came while this thread dispatched under the lock
-    }
-  }
-
-  /**
-   * Drains the shards with queued work, starting at a rotating shard so that concurrent closers
-   * spread over the shard locks and no shard always comes first. After the first drain, a shard
-   * whose bands are all gated is passed by: whoever took the capacity wakes dispatch again when
-   * it gives it back, and a detector fed from outside signals when its readings change.
-   */
-  private void drainAll() {
-    Shard[] all = shards.all();
-    int count = all.length;
-    int start = count == 1 ? 0 : Math.floorMod(drainStart++, count); // racy on purpose: a spread
-    boolean drained = false;
-    for (int i = 0; i < count; i++) {
-      Shard shard = all[(start + i) % count];
-      if (shard.queuedRequests > 0) {
-        if (drained && !anyBandOpen(shard)) {
-          continue; // ceilings may depend on the band count, which a draining shard keeps lower
-        }
-        drain(shard);
-        drained = true;
-      }
-    }
-  }
-
-  /** Whether saturation is below some band's ceiling, so a drain may dispatch. */
-  private boolean anyBandOpen(Shard shard) {
-    double saturation = detector.saturation();
-    int bandCount = shard.bands.length;
-    for (int rank = 0; rank < bandCount; rank++) {
-      if (saturation < usageLimit.ceiling(saturation, rank, bandCount)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void dispatchBatches(Shard shard) {
-    QueuedRequest[] batch = shard.dispatchBatch; // only the wip owner is here: no sharing
-    for (;;) {
-      int count = 0;
-      long now = 0;
-      shard.lock.lock();
-      try {
-        if (shard.closed) {
-          return;
-        }
-        while (count < DISPATCH_BATCH && shard.queuedRequests > 0) {
-          QueuedRequest item = selectLocked(shard);
-          if (item == null) {
-            break;
-          }
-          if (count == 0) {
-            now = ticker.read();
-          }
-          shard.dispatchLocked(item);
-          batch[count++] = item;
-        }
-      } finally {
-        shard.lock.unlock();
-      }
-      for (int i = 0; i < count; i++) {
-        QueuedRequest item = batch[i];
-        batch[i] = null;
-        if (!endings.dispatched(item, Math.max(0, now - item.enqueueNanos))) {
-          returnInFlight(item.request); // the caller withdrew first: it counts, releases the lease
-        }
-      }
-      if (count < DISPATCH_BATCH) {
-        return;
-      }
-    }
-  }
-
-  /**
-   * The next request to dispatch, already granted by the detector: highest open band, fairness
-   * picks the flow, ordering the item.
-   */
-  private QueuedRequest selectLocked(Shard shard) {
-    ShardBand[] bands = shard.bands;
-    double saturation = Double.NaN;
-    for (int rank = 0; rank < bands.length; rank++) {
-      ShardBand band = bands[rank];
-      if (band.queuedRequests == 0) {
-        continue;
-      }
-      if (Double.isNaN(saturation)) {
-        saturation = detector.saturation();
-      }
-      double ceiling = usageLimit.ceiling(saturation, rank, bands.length);
-      if (!(saturation < ceiling)) {
-        continue;
-      }
-      FlowQueueView flow = band.fairness.pick();
-      if (flow == null) {
-        continue;
-      }
-      QueuedRequest head = (QueuedRequest) flow.peekHead();
-      if (detector.tryDispatch(head.request, ceiling)) {
-        return head;
-      }
-      saturation = detector.saturation(); // another dispatcher took the room: look again
-    }
-    return null;
-  }
-
   /** Gives back a dispatched request's in-flight slot and wakes dispatch. */
   void returnInFlight(FlowRequest request) {
-    detector.onFinished(request);
-    drainAll();
+    dispatcher.returnInFlight(request);
   }
 
   /** See {@link Endings#admissionClosed}. */
   void afterAdmission(FlowRequest request, Flow flow) {
     endings.admissionClosed(request, flow);
-  }
-
-  private void onSaturationSignal() {
-    if (closed.get()) {
-      return;
-    }
-    for (Shard shard : shards.all()) {
-      if (shard.lock.isHeldByCurrentThread()) {
-        // Never dispatch under a lock we already hold, nor schedule under it: this thread is in
-        // tryAdmit or a drain (where the controller reads the detector), which act on it after
-        // unlocking.
-        signalPending = true;
-        return;
-      }
-    }
-    drainAll();
-  }
-
-  private void actOnPendingSignal() {
-    signalPending = false;
-    drainAll();
   }
 
   // ---------------------------------------------------------------- endings
@@ -540,7 +400,7 @@ final class DefaultFlowController implements FlowController {
     // lease: a flow is never collected before its last request's outcome is counted on it.
     endings.withdrawn(item, waitNanos);
     if (removedHere) {
-      drain(flowShard.shard);
+      dispatcher.drain(flowShard.shard);
     }
   }
 
@@ -567,46 +427,8 @@ final class DefaultFlowController implements FlowController {
   // ---------------------------------------------------------------- deadlines
 
   private void onTimer(Shard shard, long token) {
-    if (expireDue(shard, token)) {
-      drain(shard);
-    }
+    dispatcher.onTimer(shard, token);
   }
-
-  /**
-   * Evicts the shard's requests whose deadline has passed and arms the timer for the next one;
-   * {@code token} is the timer's that fired (-1 if none did). Whether any was evicted.
-   */
-  private boolean expireDue(Shard shard, long token) {
-    shard.timer.clearFailed();
-    List<QueuedRequest> expired = null;
-    DeadlineTimer.Arming arming;
-    long now;
-    shard.lock.lock();
-    try {
-      if (shard.closed) {
-        return false;
-      }
-      shard.timer.firedLocked(token);
-      now = ticker.read();
-      expired = shard.expireDueLocked(now);
-      arming = shard.timer.claimLocked(shard.earliestDeadlineLocked());
-    } finally {
-      shard.lock.unlock();
-    }
-    if (expired != null) {
-      for (QueuedRequest item : expired) {
-        long waited = now - item.enqueueNanos;
-        endings.evicted(item, Outcome.EVICTED_TTL,
-            "deadline passed after waiting " + waited / 1_000_000 + " ms in the queue", waited);
-      }
-    }
-    if (arming != null) {
-      shard.timer.arm(arming);
-    }
-    return expired != null;
-  }
-
-  // ---------------------------------------------------------------- registry
 
   // ---------------------------------------------------------------- shards
 
@@ -620,13 +442,7 @@ final class DefaultFlowController implements FlowController {
       return;
     }
     registry.retireDrainedShards();
-    drainAll();
-  }
-
-  private void retireIfDrained(Shard shard) {
-    if (shard.draining && shard.queuedRequests == 0) {
-      registry.retireDrainedShards();
-    }
+    dispatcher.drainAll();
   }
 
   // ---------------------------------------------------------------- shutdown

@@ -20,7 +20,8 @@ final class Placement {
   static FlowShard leastQueuedBytes(FlowShard[] candidates) {
     FlowShard best = null;
     for (FlowShard candidate : candidates) {
-      if (!candidate.shard.draining && (best == null || candidate.queuedBytes < best.queuedBytes)) {
+      if (!candidate.shard.draining
+          && (best == null || candidate.queuedBytes < best.queuedBytes)) {
         best = candidate;
       }
     }

@@ -20,9 +20,8 @@ import java.util.function.ObjLongConsumer;
  * one) the deadline heap all at once or in none of them, and its {@link QueuedRequest#state} says
  * which. The counters are volatile so that placement and stats may read them without the lock.
  *
- * <p>Dispatch on a shard runs in one thread at a time through the {@link #wip} counter (the
- * drain-loop pattern): a thread that finds dispatch running only records that more work arrived,
- * and the running thread loops again, so no wake-up is lost and no thread waits for another.
+ * <p>Dispatch on a shard runs in one thread at a time through the {@link #wip} counter: see
+ * {@link Dispatcher}.
  */
 final class Shard {
   final int id;
@@ -81,7 +80,8 @@ final class Shard {
     item.sequence = nextSequence++;
     // The caller's deadline until now; then the earliest of it and the TTLs.
     Duration ttl = request.ttl();
-    item.deadlineNanos = Durations.effectiveDeadline(item.deadlineNanos, now, ttl, defaultTtlNanos);
+    item.deadlineNanos =
+        Durations.effectiveDeadline(item.deadlineNanos, now, ttl, defaultTtlNanos);
   }
 
   /** The flow or band limit {@code bytes} more would break, or null. */
