@@ -50,11 +50,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class DefaultFlowController implements FlowController {
 
-  static final int DISPATCH_BATCH = 64;
-
   private final FlowControllerConfig config;
   private final Ticker ticker;
-  private final GuardedScheduler scheduler;
   private final SaturationDetector detector;
   private final UsageLimitPolicy usageLimit;
 
@@ -68,11 +65,11 @@ final class DefaultFlowController implements FlowController {
   DefaultFlowController(FlowControllerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     this.ticker = config.ticker();
-    this.scheduler = new GuardedScheduler(config.scheduler());
     this.detector = config.saturationDetector();
     this.usageLimit = config.usageLimitPolicy();
     this.endings = new Endings(config.listener());
 
+    GuardedScheduler scheduler = new GuardedScheduler(config.scheduler());
     this.shards = new ShardSet(config, ticker, scheduler, this::onTimer);
     this.registry = new FlowRegistry(this, config, shards, scheduler, endings, closed);
     this.dispatcher =
@@ -235,7 +232,7 @@ final class DefaultFlowController implements FlowController {
     return String.join("; ", problems);
   }
 
-  // ---------------------------------------------------------------- dispatch
+  // ------------------------------------------------------ from admissions and futures
 
   /** Gives back a dispatched request's in-flight slot and wakes dispatch. */
   void returnInFlight(FlowRequest request) {
@@ -246,8 +243,6 @@ final class DefaultFlowController implements FlowController {
   void afterAdmission(FlowRequest request, Flow flow) {
     endings.admissionClosed(request, flow);
   }
-
-  // ---------------------------------------------------------------- endings
 
   /** The caller cancelled or failed the future: take the request out if it is still queued. */
   void withdraw(QueuedRequest item) {

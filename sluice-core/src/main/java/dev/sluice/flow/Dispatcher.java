@@ -21,19 +21,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       before it leaves, so work that arrived meanwhile is seen.
  *   <li><b>Ordering.</b> Each pick takes the highest-priority band whose gate is open (a gated or
  *       empty band never blocks lower ones); the band's fairness policy picks the flow and the
- *       flow's ordering the request. Up to {@link DefaultFlowController#DISPATCH_BATCH} are taken
- *       in one lock hold, and their futures completed in that order after the lock is released.
+ *       flow's ordering the request. Up to {@link #DISPATCH_BATCH} are taken in one lock hold,
+ *       and their futures completed in that order after the lock is released.
  *   <li><b>Non-reentrancy.</b> Futures, listeners and the scheduler are called with no lock
- *       held. A drain started from a callback on the thread that owns the drain returns at once and is
- *       served by the running loop, never nested. A detector signal that arrives on a thread
- *       holding a shard lock is only recorded ({@link #runPendingSignal}) and acted on by that
- *       thread once it lets go.
+ *       held. A drain started from a callback on the thread that owns the drain returns at once
+ *       and is served by the running loop, never nested. A detector signal that arrives on a
+ *       thread holding a shard lock is only recorded ({@link #runPendingSignal}) and acted on by
+ *       that thread once it lets go.
  * </ul>
  *
  * <p><b>Threads.</b> Safe from any thread; it keeps no state of its own but the pending signal
  * and the (racy, only a spread) start of the next {@link #drainAll}.
  */
 final class Dispatcher {
+  /** The most requests dispatched in one hold of a shard's lock. */
+  static final int DISPATCH_BATCH = 64;
+
   private final Ticker ticker;
   private final SaturationDetector detector;
   private final UsageLimitPolicy usageLimit;
@@ -120,7 +123,7 @@ final class Dispatcher {
         if (shard.closed) {
           return;
         }
-        while (count < DefaultFlowController.DISPATCH_BATCH && shard.queuedRequests > 0) {
+        while (count < DISPATCH_BATCH && shard.queuedRequests > 0) {
           QueuedRequest item = selectLocked(shard);
           if (item == null) {
             break;
@@ -141,7 +144,7 @@ final class Dispatcher {
           returnInFlight(item.request); // the caller withdrew first: it counts, releases the lease
         }
       }
-      if (count < DefaultFlowController.DISPATCH_BATCH) {
+      if (count < DISPATCH_BATCH) {
         return;
       }
     }

@@ -29,7 +29,7 @@ final class Shard {
   final AtomicInteger wip = new AtomicInteger();
   final DeadlineHeap deadlines = new DeadlineHeap();
   /** Scratch space of the thread that owns {@link #wip}: requests dispatched in one lock hold. */
-  final QueuedRequest[] dispatchBatch = new QueuedRequest[DefaultFlowController.DISPATCH_BATCH];
+  final QueuedRequest[] dispatchBatch = new QueuedRequest[Dispatcher.DISPATCH_BATCH];
   final Map<Integer, ShardBand> bandsByPriority = new HashMap<>();
   /** Highest priority first; copy-on-write under the lock, read without it on arrival. */
   volatile ShardBand[] bands = new ShardBand[0];
