@@ -253,8 +253,7 @@ final class DefaultFlowController implements FlowController {
       Shard shard = flowShard.shard;
       shard.lock.lock();
       try {
-        if (item.state == QueuedRequest.QUEUED) {
-          shard.evictLocked(item);
+        if (shard.withdrawLocked(item)) {
           removedHere = true;
           waitNanos = Math.max(0, ticker.read() - item.enqueueNanos);
         }

@@ -1,6 +1,5 @@
 package dev.sluice.flow;
 
-import dev.sluice.flow.policy.FlowQueueView;
 import dev.sluice.flow.policy.UsageLimitPolicy;
 import dev.sluice.flow.saturation.SaturationDetector;
 import java.util.List;
@@ -124,7 +123,7 @@ final class Dispatcher {
           return;
         }
         while (count < DISPATCH_BATCH && shard.queuedRequests > 0) {
-          QueuedRequest item = selectLocked(shard);
+          QueuedRequest item = shard.selectLocked(detector, usageLimit);
           if (item == null) {
             break;
           }
@@ -148,38 +147,6 @@ final class Dispatcher {
         return;
       }
     }
-  }
-
-  /**
-   * The next request to dispatch, already granted by the detector: highest open band, fairness
-   * picks the flow, ordering the item.
-   */
-  private QueuedRequest selectLocked(Shard shard) {
-    ShardBand[] bands = shard.bands;
-    double saturation = Double.NaN;
-    for (int rank = 0; rank < bands.length; rank++) {
-      ShardBand band = bands[rank];
-      if (band.queuedRequests == 0) {
-        continue;
-      }
-      if (Double.isNaN(saturation)) {
-        saturation = detector.saturation();
-      }
-      double ceiling = usageLimit.ceiling(saturation, rank, bands.length);
-      if (!(saturation < ceiling)) {
-        continue;
-      }
-      FlowQueueView flow = band.fairness.pick();
-      if (flow == null) {
-        continue;
-      }
-      QueuedRequest head = (QueuedRequest) flow.peekHead();
-      if (detector.tryDispatch(head.request, ceiling)) {
-        return head;
-      }
-      saturation = detector.saturation(); // another dispatcher took the room: look again
-    }
-    return null;
   }
 
   /** Gives back a dispatched request's in-flight slot and wakes dispatch. */

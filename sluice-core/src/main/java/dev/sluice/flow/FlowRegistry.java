@@ -243,7 +243,7 @@ final class FlowRegistry {
       Shard shard = flowShard.shard;
       shard.lock.lock();
       try {
-        flowShard.band.fairness.onFlowRemoved(flowShard);
+        shard.removeFlowLocked(flowShard);
       } finally {
         shard.lock.unlock();
       }

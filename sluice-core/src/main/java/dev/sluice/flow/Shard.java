@@ -1,5 +1,8 @@
 package dev.sluice.flow;
 
+import dev.sluice.flow.policy.FlowQueueView;
+import dev.sluice.flow.policy.UsageLimitPolicy;
+import dev.sluice.flow.saturation.SaturationDetector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -182,6 +185,39 @@ final class Shard {
     band.fairness.onEnqueued(flowShard, item);
   }
 
+  /**
+   * The next request to dispatch, already granted by the detector (not yet taken out: see
+   * {@link #dispatchLocked}): the highest band whose gate is open, its fairness policy picks the
+   * flow, the flow's ordering the request. Null if no band may dispatch.
+   */
+  QueuedRequest selectLocked(SaturationDetector detector, UsageLimitPolicy usageLimit) {
+    ShardBand[] bands = this.bands;
+    double saturation = Double.NaN;
+    for (int rank = 0; rank < bands.length; rank++) {
+      ShardBand band = bands[rank];
+      if (band.queuedRequests == 0) {
+        continue;
+      }
+      if (Double.isNaN(saturation)) {
+        saturation = detector.saturation();
+      }
+      double ceiling = usageLimit.ceiling(saturation, rank, bands.length);
+      if (!(saturation < ceiling)) {
+        continue;
+      }
+      FlowQueueView flow = band.fairness.pick();
+      if (flow == null) {
+        continue;
+      }
+      QueuedRequest head = (QueuedRequest) flow.peekHead();
+      if (detector.tryDispatch(head.request, ceiling)) {
+        return head;
+      }
+      saturation = detector.saturation(); // another dispatcher took the room: look again
+    }
+    return null;
+  }
+
   /** Takes a queued {@code item} out to dispatch it. */
   void dispatchLocked(QueuedRequest item) {
     removeLocked(item, true);
@@ -192,6 +228,33 @@ final class Shard {
   void evictLocked(QueuedRequest item) {
     removeLocked(item, false);
     item.state = QueuedRequest.REMOVED;
+  }
+
+  /** Takes {@code item} out if it is still queued (a withdrawal); whether it was. */
+  boolean withdrawLocked(QueuedRequest item) {
+    if (item.state != QueuedRequest.QUEUED) {
+      return false;
+    }
+    evictLocked(item);
+    return true;
+  }
+
+  /** A collected flow's (empty) queue leaves its band's fairness state. */
+  void removeFlowLocked(FlowShard flowShard) {
+    flowShard.band.fairness.onFlowRemoved(flowShard);
+  }
+
+  /** Takes shard {@code index}'s share, of {@code n} active shards, of every limit. */
+  void shareLimitsLocked(FlowControllerConfig config, int n, int index) {
+    maxBytes = ShardSet.share(config.maxBytes(), n, index);
+    maxRequests = ShardSet.share(config.maxRequests(), n, index);
+    for (ShardBand band : bands) {
+      BandConfig limits = band.band.config;
+      band.maxBytes = ShardSet.share(limits.maxBytes(), n, index);
+      band.maxRequests = ShardSet.share(limits.maxRequests(), n, index);
+      band.maxFlowBytes = ShardSet.share(limits.maxFlowBytes(), n, index);
+      band.maxFlowRequests = ShardSet.share(limits.maxFlowRequests(), n, index);
+    }
   }
 
   private void removeLocked(QueuedRequest item, boolean dispatched) {

@@ -110,15 +110,7 @@ final class ShardSet {
       Shard shard = active.get(i);
       shard.lock.lock();
       try {
-        shard.maxBytes = share(config.maxBytes(), n, i);
-        shard.maxRequests = share(config.maxRequests(), n, i);
-        for (ShardBand band : shard.bands) {
-          BandConfig limits = band.band.config;
-          band.maxBytes = share(limits.maxBytes(), n, i);
-          band.maxRequests = share(limits.maxRequests(), n, i);
-          band.maxFlowBytes = share(limits.maxFlowBytes(), n, i);
-          band.maxFlowRequests = share(limits.maxFlowRequests(), n, i);
-        }
+        shard.shareLimitsLocked(config, n, i);
       } finally {
         shard.lock.unlock();
       }

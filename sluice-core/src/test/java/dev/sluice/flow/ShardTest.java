@@ -2,6 +2,8 @@ package dev.sluice.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.flow.policy.UsageLimitPolicy;
+import dev.sluice.flow.saturation.ConcurrencyDetector;
 import dev.sluice.flow.testing.FakeClock;
 import java.time.Duration;
 import java.util.List;
@@ -133,5 +135,52 @@ class ShardTest {
     assertThat(shard.closed).isTrue();
     assertThat(shard.queuedRequests).isZero();
     assertThat(shard.deadlines.isEmpty()).isTrue();
+  }
+
+  @Test
+  void selectionTakesTheHighestOpenBandAndSkipsAGatedOne() {
+    QueuedRequest lower = enqueue(low, 1, null);
+    QueuedRequest higher = enqueue(high, 1, null);
+    ConcurrencyDetector detector = ConcurrencyDetector.ofRequests(2);
+    assertThat(shard.selectLocked(detector, UsageLimitPolicy.staticCeiling())).isSameAs(higher);
+    assertThat(higher.state).as("selected, not yet taken out").isEqualTo(QueuedRequest.QUEUED);
+    shard.dispatchLocked(higher);
+    UsageLimitPolicy highOnly = new UsageLimitPolicy() {
+      @Override
+      public String name() {
+        return "high-only";
+      }
+
+      @Override
+      public double ceiling(double saturation, int rank, int bandCount) {
+        return rank == 0 ? 1.0 : 0.0; // the lower band is gated
+      }
+    };
+    assertThat(shard.selectLocked(detector, highOnly)).isNull();
+    assertThat(shard.selectLocked(detector, UsageLimitPolicy.staticCeiling())).isSameAs(lower);
+    shard.dispatchLocked(lower);
+    assertThat(shard.selectLocked(detector, UsageLimitPolicy.staticCeiling()))
+        .as("the detector is full").isNull();
+  }
+
+  @Test
+  void aWithdrawalTakesOutOnlyAStillQueuedRequest() {
+    QueuedRequest item = enqueue(low, 4, null);
+    assertThat(shard.withdrawLocked(item)).isTrue();
+    assertThat(item.state).isEqualTo(QueuedRequest.REMOVED);
+    assertThat(shard.withdrawLocked(item)).as("already out").isFalse();
+    QueuedRequest dispatched = enqueue(low, 4, null);
+    shard.dispatchLocked(dispatched);
+    assertThat(shard.withdrawLocked(dispatched)).isFalse();
+    assertThat(shard.queuedRequests).isZero();
+  }
+
+  @Test
+  void limitSharesAreTakenForEveryLevel() {
+    FlowControllerConfig limited = FlowControllerConfig.builder().maxRequests(7).build();
+    shard.shareLimitsLocked(limited, 2, 1);
+    assertThat(shard.maxRequests).as("the global limit, from the given config").isEqualTo(3);
+    assertThat(shard.bandsByPriority.get(5).maxRequests).as("band limits, from the band's own")
+        .isEqualTo(BandConfig.DEFAULT_MAX_REQUESTS / 2);
   }
 }
