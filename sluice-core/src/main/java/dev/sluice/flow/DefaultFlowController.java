@@ -1,24 +1,31 @@
 package dev.sluice.flow;
 
-import dev.sluice.flow.policy.FlowQueueView;
 import dev.sluice.flow.policy.UsageLimitPolicy;
 import dev.sluice.flow.saturation.SaturationDetector;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The flow controller engine.
+ * The flow controller: the facade over the engine's parts, each with one invariant.
+ *
+ * <ul>
+ *   <li>{@link FlowRegistry}: flows, bands, leases and idle collection (a leased flow is never
+ *       collected), under the registry lock;
+ *   <li>{@link ShardSet}: the shards and resharding (every active shard holds every band and
+ *       flow; limit shares add up);
+ *   <li>{@link Shard}: its queues and counters, changed only by its own methods under its lock;
+ *   <li>{@link Placement}: join-shortest-queue by the flow's bytes;
+ *   <li>{@link Dispatcher}: the drain loop (serialized per shard, no lost wake-up, no nesting);
+ *   <li>{@link DeadlineTimer}: one timer current per shard;
+ *   <li>{@link Endings}: exactly one outcome per request, effects after locks are released.
+ * </ul>
  *
  * <p><b>Locks.</b> Each {@link Shard} has a lock guarding its queues, counters and policy state;
  * admission (capacity check plus enqueue) and dispatch from the queues are decided under it, so
@@ -26,11 +33,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * dispatched on arrival without the lock: the detector's atomic {@code tryDispatch} grants it.
  * The registry lock guards flow and band creation and collection and resharding (and a
  * {@link #stats()} that keeps meeting collection); it is taken before shard locks, never while
- * holding one. Futures, listeners and the scheduler are called
- * only after every lock is released: a detector signal that arrives on a thread holding a shard
- * lock is left in {@link #signalPending} for that thread to act on once it lets go. The scheduler
- * is guarded ({@link #schedule}): one that throws is logged, and deadlines and collection fall
- * back to the next event.
+ * holding one. Futures, listeners and the scheduler are called only after every lock is
+ * released: a detector signal that arrives on a thread holding a shard lock is left pending
+ * ({@link Dispatcher#runPendingSignal}) for that thread to act on once it lets go. The scheduler
+ * is guarded ({@link GuardedScheduler}): one that throws is logged, and deadlines and collection
+ * fall back to the next event.
  *
  * <p><b>Ownership.</b> A request dispatched on arrival has no queue record and no pending future:
  * its submitter counts it before returning the admission. Otherwise, whoever takes a request out
@@ -43,73 +50,33 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class DefaultFlowController implements FlowController {
 
-  private static final System.Logger LOG = System.getLogger(FlowController.class.getName());
-  static final int DISPATCH_BATCH = 64;
-  private static final Object DONE = new Object();
-  private static final Object RETRY = new Object();
-  private static final Outcome[] OUTCOMES = Outcome.values();
-
   private final FlowControllerConfig config;
   private final Ticker ticker;
-  private final Scheduler scheduler;
   private final SaturationDetector detector;
   private final UsageLimitPolicy usageLimit;
-  private final FlowControlListener listener;
-  private final boolean hasListener;
-  private final long defaultTtlNanos;
-  private final long flowIdleNanos;
-  private final long bandIdleNanos;
 
-  private final ConcurrentHashMap<FlowKey, Flow> flows = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Integer, Band> bands = new ConcurrentHashMap<>();
-  private final ReentrantLock registryLock = new ReentrantLock();
-  /** Outcomes not attributed to a live band: invalid or post-shutdown requests, collected bands. */
-  private final AtomicLongArray unattributed = new AtomicLongArray(OUTCOMES.length);
+  private final Endings endings;
   private final AtomicBoolean closed = new AtomicBoolean();
-  /**
-   * Odd while the collector moves outcome counts: tombstones a flow and moves its counts into its
-   * band, or moves a band's into {@link #unattributed}. Written only under the registry lock; a
-   * {@link #stats()} that saw it change retries, so it never counts a moved count twice or not at
-   * all.
-   */
-  private volatile long collectionSequence;
-
-  /** Every shard, active and draining; copy-on-write under the registry lock. */
-  private volatile Shard[] shards = new Shard[0];
-  /** Where the next {@link #drainAll} starts; updated without synchronization, only a spread. */
-  private int drainStart;
-  private int nextShardId;
-  private Scheduler.Cancellable collector;
-  /** The collector's next run is scheduled, or being scheduled ({@link #armCollector}). */
-  private final AtomicBoolean collectorArmed = new AtomicBoolean();
-  /** A detector signal arrived on a thread holding a shard lock: it drains once it lets go. */
-  private volatile boolean signalPending;
+  private final ShardSet shards;
+  private final FlowRegistry registry;
+  private final Dispatcher dispatcher;
+  private final Placement placement;
 
   DefaultFlowController(FlowControllerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     this.ticker = config.ticker();
-    this.scheduler = config.scheduler();
     this.detector = config.saturationDetector();
     this.usageLimit = config.usageLimitPolicy();
-    this.listener = config.listener();
-    this.hasListener = listener != FlowControlListener.NO_OP;
-    this.defaultTtlNanos = config.defaultTtl().toNanos();
-    this.flowIdleNanos = config.flowIdleTimeout().toNanos();
-    this.bandIdleNanos = config.bandIdleTimeout().toNanos();
+    this.endings = new Endings(config.listener());
 
-    long now = ticker.read();
-    for (BandConfig bandConfig : config.bands()) {
-      bands.put(bandConfig.priority(), new Band(bandConfig, false, now));
-    }
-    registryLock.lock();
-    try {
-      addShards(config.shards());
-      applyLimits();
-    } finally {
-      registryLock.unlock();
-    }
-    detector.addListener(this::onSaturationSignal);
-    armCollector();
+    GuardedScheduler scheduler = new GuardedScheduler(config.scheduler());
+    this.shards = new ShardSet(config, ticker, scheduler, this::onTimer);
+    this.registry = new FlowRegistry(this, config, shards, scheduler, endings, closed);
+    this.dispatcher =
+        new Dispatcher(config, endings, shards, registry::retireDrainedShards, closed);
+    this.placement = new Placement(config, endings, dispatcher);
+    detector.addListener(dispatcher::onSaturationSignal);
+    registry.armCollector();
   }
 
   // ---------------------------------------------------------------- public API
@@ -122,7 +89,7 @@ final class DefaultFlowController implements FlowController {
   @Override
   public CompletableFuture<Admission> submit(FlowRequest request, Duration maxWait) {
     CompletableFuture<Admission> invalid = checkMaxWait(request, maxWait);
-    return invalid != null ? invalid : submit(request, saturatedNanos(maxWait));
+    return invalid != null ? invalid : submit(request, Durations.saturatedNanos(maxWait));
   }
 
   @Override
@@ -133,7 +100,7 @@ final class DefaultFlowController implements FlowController {
   @Override
   public Admission acquire(FlowRequest request, Duration maxWait) throws InterruptedException {
     CompletableFuture<Admission> invalid = checkMaxWait(request, maxWait);
-    return invalid != null ? await(invalid) : acquire(request, saturatedNanos(maxWait));
+    return invalid != null ? await(invalid) : acquire(request, Durations.saturatedNanos(maxWait));
   }
 
   @Override
@@ -143,13 +110,7 @@ final class DefaultFlowController implements FlowController {
 
   @Override
   public int shardCount() {
-    int active = 0;
-    for (Shard shard : shards) {
-      if (!shard.draining) {
-        active++;
-      }
-    }
-    return active;
+    return shards.activeCount();
   }
 
   @Override
@@ -164,12 +125,12 @@ final class DefaultFlowController implements FlowController {
     if (refused != null) {
       return refused;
     }
-    Flow flow = registeredFlow(request.flowKey());
+    Flow flow = registry.registeredFlow(request.flowKey());
     Admission admission = dispatchOnArrival(request, flow);
     // Nobody else holds this future, so it is created complete: no race with a withdrawal.
     return admission != null
         ? CompletableFuture.completedFuture(admission)
-        : queue(request, leaseFlow(flow), maxWaitNanos);
+        : queue(request, registry.lease(flow), maxWaitNanos);
   }
 
   /** {@link #submit(FlowRequest, long)} without a future when the request dispatches on arrival. */
@@ -178,16 +139,16 @@ final class DefaultFlowController implements FlowController {
     if (refused != null) {
       return await(refused);
     }
-    Flow flow = registeredFlow(request.flowKey());
+    Flow flow = registry.registeredFlow(request.flowKey());
     Admission admission = dispatchOnArrival(request, flow);
-    return admission != null ? admission : await(queue(request, leaseFlow(flow), maxWaitNanos));
+    return admission != null ? admission : await(queue(request, registry.lease(flow), maxWaitNanos));
   }
 
   /** A failed future if {@code maxWait} is unusable, else null. */
   private CompletableFuture<Admission> checkMaxWait(FlowRequest request, Duration maxWait) {
     Objects.requireNonNull(maxWait, "maxWait");
     return maxWait.isNegative()
-        ? rejectUnattributed(request, Outcome.REJECTED_INVALID, "maxWait: " + maxWait + " (expected >= 0)")
+        ? endings.rejectUnattributed(request, Outcome.REJECTED_INVALID, "maxWait: " + maxWait + " (expected >= 0)")
         : null;
   }
 
@@ -196,10 +157,10 @@ final class DefaultFlowController implements FlowController {
     Objects.requireNonNull(request, "request");
     String problems = validate(request);
     if (problems != null) {
-      return rejectUnattributed(request, Outcome.REJECTED_INVALID, problems);
+      return endings.rejectUnattributed(request, Outcome.REJECTED_INVALID, problems);
     }
     if (closed.get()) {
-      return rejectUnattributed(request, Outcome.REJECTED_SHUTDOWN, "the flow controller is closed");
+      return endings.rejectUnattributed(request, Outcome.REJECTED_SHUTDOWN, "the flow controller is closed");
     }
     return null;
   }
@@ -216,7 +177,7 @@ final class DefaultFlowController implements FlowController {
    *     counted on the flow that replaces it
    */
   private Admission dispatchOnArrival(FlowRequest request, Flow flow) {
-    FlowShard flowShard = leastQueuedBytes(flow.shards);
+    FlowShard flowShard = Placement.leastQueuedBytes(flow.shards);
     if (flowShard == null
         || (flowShard.shard.queuedRequests != 0 && !detector.holdsFor(request))) {
       return null;
@@ -228,18 +189,18 @@ final class DefaultFlowController implements FlowController {
     }
     Flow holder = flow;
     if (!flow.tryAcquireDispatched()) {
-      holder = leaseFlow(request.flowKey()); // collected since it was looked up
-      count(holder, Outcome.DISPATCHED);
+      holder = registry.lease(request.flowKey()); // collected since it was looked up
+      Endings.count(holder, Outcome.DISPATCHED);
     }
-    notifyOutcome(request, Outcome.DISPATCHED, 0);
+    endings.reported(request, Outcome.DISPATCHED, 0);
     return new ArrivalAdmission(request, holder);
   }
 
   /** Queues, or rejects, a request holding a lease on {@code flow}; dispatch completes the future. */
   private CompletableFuture<Admission> queue(FlowRequest request, Flow flow, long maxWaitNanos) {
-    long callerDeadline = maxWaitNanos < 0 ? Long.MAX_VALUE : saturatedAdd(ticker.read(), maxWaitNanos);
+    long callerDeadline = Durations.callerDeadline(ticker.read(), maxWaitNanos);
     QueuedRequest item = new QueuedRequest(request, flow, callerDeadline);
-    admit(item);
+    placement.admit(item);
     return item.future;
   }
 
@@ -271,508 +232,16 @@ final class DefaultFlowController implements FlowController {
     return String.join("; ", problems);
   }
 
-  private CompletableFuture<Admission> rejectUnattributed(FlowRequest request, Outcome outcome, String reason) {
-    unattributed.incrementAndGet(outcome.ordinal());
-    notifyOutcome(request, outcome, 0);
-    return CompletableFuture.failedFuture(new FlowControlException(outcome, reason));
-  }
-
-  /**
-   * Places {@code item} on a shard: the one where its flow has the fewest queued bytes (JSQ), then,
-   * if that one is full, the others in the same order; retries around reshards.
-   */
-  private void admit(QueuedRequest item) {
-    for (;;) {
-      FlowShard[] candidates = item.flow.shards;
-      FlowShard best = leastQueuedBytes(candidates);
-      if (best == null) {
-        Thread.onSpinWait(); // every shard of the flow is being resharded: look again
-        continue;
-      }
-      Object first = tryAdmit(best, item);
-      if (first == DONE) {
-        return;
-      }
-      if (first == RETRY) {
-        continue;
-      }
-      String firstProblem = (String) first;
-      boolean retry = false;
-      for (FlowShard candidate : byQueuedBytes(candidates)) {
-        if (candidate == best) {
-          continue;
-        }
-        Object result = tryAdmit(candidate, item);
-        if (result == DONE) {
-          return;
-        }
-        if (result == RETRY) {
-          retry = true;
-          break;
-        }
-      }
-      if (retry) {
-        Thread.onSpinWait();
-        continue;
-      }
-      reject(item, Outcome.REJECTED_CAPACITY, firstProblem);
-      return;
-    }
-  }
-
-  /** The non-draining candidate with the fewest queued bytes of this flow, without allocating. */
-  private static FlowShard leastQueuedBytes(FlowShard[] candidates) {
-    FlowShard best = null;
-    for (FlowShard candidate : candidates) {
-      if (!candidate.shard.draining && (best == null || candidate.queuedBytes < best.queuedBytes)) {
-        best = candidate;
-      }
-    }
-    return best;
-  }
-
-  /** The non-draining candidates, fewest queued bytes of this flow first. */
-  private static FlowShard[] byQueuedBytes(FlowShard[] candidates) {
-    FlowShard[] ordered = new FlowShard[candidates.length];
-    int count = 0;
-    for (FlowShard candidate : candidates) {
-      if (candidate.shard.draining) {
-        continue;
-      }
-      int at = count++;
-      long bytes = candidate.queuedBytes;
-      while (at > 0 && ordered[at - 1].queuedBytes > bytes) {
-        ordered[at] = ordered[at - 1];
-        at--;
-      }
-      ordered[at] = candidate;
-    }
-    return Arrays.copyOf(ordered, count);
-  }
-
-  /**
-   * Under the shard lock: check limits (displacing if allowed) and enqueue; a drain dispatches the
-   * request if the gate is open.
-   *
-   * @return {@link #DONE} if the request was queued or finally rejected;
-   *     {@link #RETRY} if the shard is draining; otherwise the capacity problem as a string
-   */
-  private Object tryAdmit(FlowShard flowShard, QueuedRequest item) {
-    Shard shard = flowShard.shard;
-    ShardBand band = flowShard.band;
-    Outcome rejection = null;
-    String reason = null;
-    List<QueuedRequest> displaced = null;
-    long armAt = 0;
-    long armToken = 0;
-    long now = 0;
-    boolean needsDrain = false;
-    shard.lock.lock();
-    try {
-      if (shard.draining) {
-        return RETRY; // removed by a reshard: pick again among the active shards
-      } else if (shard.closed) {
-        rejection = Outcome.REJECTED_SHUTDOWN;
-        reason = "the flow controller is closed";
-      } else {
-        // Dispatch on arrival was tried before (dispatchOnArrival); here the request queues (a
-        // gate that opened meanwhile is seen by the drain below) unless it is shed or over a limit.
-        boolean shedding = config.rejectSheddableWhenSaturated() && item.request.flowKey().isSheddable();
-        double saturation = shedding ? detector.saturation() : Double.NaN;
-        double ceiling = shedding
-            ? usageLimit.ceiling(saturation, band.rank, shard.bands.length) : Double.NaN;
-        if (shedding && !(saturation < ceiling)) {
-          rejection = Outcome.REJECTED_SHED;
-          reason = "band " + band.band.priority + " is saturated (saturation " + saturation
-              + " >= ceiling " + ceiling + ") and the request is sheddable";
-        } else {
-          now = ticker.read();
-          prepare(item, flowShard, now);
-          String problem = localProblem(flowShard, item.request.byteSize());
-          if (problem == null) {
-            problem = globalProblem(shard, item.request.byteSize());
-            if (problem != null && config.displacement()) {
-              displaced = displace(shard, item);
-              if (displaced != null) {
-                problem = null;
-              }
-            }
-          }
-          if (problem != null) {
-            return problem;
-          }
-          enqueueLocked(item, flowShard);
-          // Skip the second lock round trip of a drain while this band is gated. Safe: a closer
-          // returns capacity before it reads the queue counter this thread wrote before reading
-          // saturation here, so one of the two sees the other and the request is not stranded.
-          // (A closer may still pass this shard by, but only when the gate is closed again: then
-          // someone else holds capacity, and gives it back through another drain.)
-          double saturationNow = detector.saturation();
-          needsDrain = saturationNow < usageLimit.ceiling(saturationNow, band.rank, shard.bands.length);
-          // The earliest deadline, not necessarily this one: after a refused timer, none is armed.
-          QueuedRequest earliest = shard.deadlines.peek();
-          if (earliest != null && earliest.deadlineNanos < shard.timerAtNanos) {
-            shard.timerAtNanos = earliest.deadlineNanos;
-            armToken = ++shard.timerToken;
-            armAt = earliest.deadlineNanos;
-          }
-        }
-      }
-    } finally {
-      shard.lock.unlock();
-      if (signalPending) {
-        actOnPendingSignal(); // it came while this thread read saturation under the lock
-      }
-    }
-    if (rejection != null) {
-      reject(item, rejection, reason);
-      return DONE;
-    }
-    if (displaced != null) {
-      for (QueuedRequest victim : displaced) {
-        completeRemoved(victim, Outcome.EVICTED_DISPLACED,
-            "displaced to make room for a request of priority " + item.request.flowKey().priority(),
-            now - victim.enqueueNanos);
-      }
-    }
-    if (armToken != 0) {
-      armTimer(shard, armAt, armToken);
-    }
-    if (needsDrain || displaced != null) {
-      drain(shard);
-    }
-    return DONE;
-  }
-
-  private void prepare(QueuedRequest item, FlowShard flowShard, long now) {
-    FlowRequest request = item.request;
-    item.flowShard = flowShard;
-    item.enqueueNanos = now;
-    item.sequence = flowShard.shard.nextSequence++;
-    long deadline = item.deadlineNanos; // the caller's, until now
-    if (request.ttl() != null) {
-      deadline = Math.min(deadline, saturatedAdd(now, saturatedNanos(request.ttl())));
-    }
-    if (defaultTtlNanos > 0) {
-      deadline = Math.min(deadline, saturatedAdd(now, defaultTtlNanos));
-    }
-    item.deadlineNanos = deadline;
-  }
-
-  /** The flow or band limit {@code bytes} more would break, or null. */
-  private static String localProblem(FlowShard flowShard, long bytes) {
-    ShardBand band = flowShard.band;
-    if (flowShard.queuedRequests >= band.maxFlowRequests) {
-      return "flow " + flowShard.flow.key + " request limit reached (" + flowShard.queuedRequests
-          + " queued, limit " + band.maxFlowRequests + ")";
-    }
-    if (bytes > band.maxFlowBytes - flowShard.queuedBytes) {
-      return "flow " + flowShard.flow.key + " byte limit reached (" + flowShard.queuedBytes
-          + " queued + " + bytes + " > limit " + band.maxFlowBytes + ")";
-    }
-    if (band.queuedRequests >= band.maxRequests) {
-      return "band " + band.band.priority + " request limit reached (" + band.queuedRequests
-          + " queued, limit " + band.maxRequests + ")";
-    }
-    if (bytes > band.maxBytes - band.queuedBytes) {
-      return "band " + band.band.priority + " byte limit reached (" + band.queuedBytes
-          + " queued + " + bytes + " > limit " + band.maxBytes + ")";
-    }
-    return null;
-  }
-
-  /** The global limit {@code bytes} more would break, or null. */
-  private static String globalProblem(Shard shard, long bytes) {
-    if (shard.queuedRequests >= shard.maxRequests) {
-      return "global request limit reached (" + shard.queuedRequests + " queued, limit "
-          + shard.maxRequests + ")";
-    }
-    if (bytes > shard.maxBytes - shard.queuedBytes) {
-      return "global byte limit reached (" + shard.queuedBytes + " queued + " + bytes
-          + " > limit " + shard.maxBytes + ")";
-    }
-    return null;
-  }
-
-  /**
-   * Evicts strictly lower-priority work, lowest band first and newest first, until the global
-   * limits admit {@code item}; returns the victims, or null (evicting nothing) if not enough
-   * lower-priority work is queued.
-   */
-  private static List<QueuedRequest> displace(Shard shard, QueuedRequest item) {
-    int priority = item.request.flowKey().priority();
-    long bytes = item.request.byteSize();
-    long needRequests = shard.queuedRequests + 1 - shard.maxRequests;
-    long needBytes = shard.maxBytes == Long.MAX_VALUE ? 0 : shard.queuedBytes + bytes - shard.maxBytes;
-    if (bytes > shard.maxBytes) {
-      return null;
-    }
-    long availableRequests = 0;
-    long availableBytes = 0;
-    ShardBand[] bands = shard.bands;
-    for (ShardBand band : bands) {
-      if (band.band.priority < priority) {
-        availableRequests += band.queuedRequests;
-        availableBytes += band.queuedBytes;
-      }
-    }
-    if (availableRequests < needRequests || availableBytes < needBytes) {
-      return null;
-    }
-    List<QueuedRequest> victims = new ArrayList<>();
-    for (int i = bands.length - 1; i >= 0 && (needRequests > 0 || needBytes > 0); i--) {
-      ShardBand band = bands[i];
-      if (band.band.priority >= priority) {
-        break;
-      }
-      QueuedRequest victim = band.newest;
-      while (victim != null && (needRequests > 0 || needBytes > 0)) {
-        QueuedRequest older = victim.arrivalPrev;
-        removeLocked(victim, false);
-        victim.state = QueuedRequest.REMOVED;
-        victims.add(victim);
-        needRequests--;
-        needBytes -= victim.request.byteSize();
-        victim = older;
-      }
-    }
-    return victims;
-  }
-
-  // ---------------------------------------------------------------- queue bookkeeping (under lock)
-
-  private static void enqueueLocked(QueuedRequest item, FlowShard flowShard) {
-    ShardBand band = flowShard.band;
-    Shard shard = flowShard.shard;
-    long bytes = item.request.byteSize();
-    flowShard.queue.add(item);
-    flowShard.queuedRequests++;
-    flowShard.queuedBytes += bytes;
-    band.queuedRequests++;
-    band.queuedBytes += bytes;
-    shard.queuedRequests++;
-    shard.queuedBytes += bytes;
-    band.appendArrival(item);
-    if (item.deadlineNanos != Long.MAX_VALUE) {
-      shard.deadlines.add(item);
-    }
-    item.state = QueuedRequest.QUEUED;
-    band.fairness.onEnqueued(flowShard, item);
-  }
-
-  private static void removeLocked(QueuedRequest item, boolean dispatched) {
-    FlowShard flowShard = item.flowShard;
-    ShardBand band = flowShard.band;
-    Shard shard = flowShard.shard;
-    long bytes = item.request.byteSize();
-    flowShard.queue.remove(item);
-    flowShard.queuedRequests--;
-    flowShard.queuedBytes -= bytes;
-    band.queuedRequests--;
-    band.queuedBytes -= bytes;
-    shard.queuedRequests--;
-    shard.queuedBytes -= bytes;
-    band.unlinkArrival(item);
-    shard.deadlines.remove(item);
-    band.fairness.onRemoved(flowShard, item, dispatched);
-  }
-
-  // ---------------------------------------------------------------- dispatch
-
-  /** Runs dispatch on {@code shard}, or asks the thread already running it to go round again. */
-  private void drain(Shard shard) {
-    if (shard.timerFailed) {
-      expireDue(shard, -1); // the scheduler refused its timer: deadlines are enforced here instead
-    }
-    if (shard.wip.getAndIncrement() != 0) {
-      return;
-    }
-    int missed = 1;
-    do {
-      dispatchBatches(shard);
-      missed = shard.wip.addAndGet(-missed);
-    } while (missed != 0);
-    retireIfDrained(shard);
-    if (signalPending) {
-      actOnPendingSignal(); // it came while this thread dispatched under the lock
-    }
-  }
-
-  /**
-   * Drains the shards with queued work, starting at a rotating shard so that concurrent closers
-   * spread over the shard locks and no shard always comes first. After the first drain, a shard
-   * whose bands are all gated is passed by: whoever took the capacity wakes dispatch again when
-   * it gives it back, and a detector fed from outside signals when its readings change.
-   */
-  private void drainAll() {
-    Shard[] all = shards;
-    int count = all.length;
-    int start = count == 1 ? 0 : Math.floorMod(drainStart++, count); // racy on purpose: a spread
-    boolean drained = false;
-    for (int i = 0; i < count; i++) {
-      Shard shard = all[(start + i) % count];
-      if (shard.queuedRequests > 0) {
-        if (drained && !anyBandOpen(shard)) {
-          continue; // ceilings may depend on the band count, which a draining shard keeps lower
-        }
-        drain(shard);
-        drained = true;
-      }
-    }
-  }
-
-  /** Whether saturation is below some band's ceiling, so a drain may dispatch. */
-  private boolean anyBandOpen(Shard shard) {
-    double saturation = detector.saturation();
-    int bandCount = shard.bands.length;
-    for (int rank = 0; rank < bandCount; rank++) {
-      if (saturation < usageLimit.ceiling(saturation, rank, bandCount)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void dispatchBatches(Shard shard) {
-    QueuedRequest[] batch = shard.dispatchBatch; // only the wip owner is here: no sharing
-    for (;;) {
-      int count = 0;
-      long now = 0;
-      shard.lock.lock();
-      try {
-        if (shard.closed) {
-          return;
-        }
-        while (count < DISPATCH_BATCH && shard.queuedRequests > 0) {
-          QueuedRequest item = selectLocked(shard);
-          if (item == null) {
-            break;
-          }
-          if (count == 0) {
-            now = ticker.read();
-          }
-          removeLocked(item, true);
-          item.state = QueuedRequest.DISPATCHED;
-          batch[count++] = item;
-        }
-      } finally {
-        shard.lock.unlock();
-      }
-      for (int i = 0; i < count; i++) {
-        QueuedRequest item = batch[i];
-        batch[i] = null;
-        completeDispatch(item, Math.max(0, now - item.enqueueNanos));
-      }
-      if (count < DISPATCH_BATCH) {
-        return;
-      }
-    }
-  }
-
-  /**
-   * The next request to dispatch, already granted by the detector: highest open band, fairness
-   * picks the flow, ordering the item.
-   */
-  private QueuedRequest selectLocked(Shard shard) {
-    ShardBand[] bands = shard.bands;
-    double saturation = Double.NaN;
-    for (int rank = 0; rank < bands.length; rank++) {
-      ShardBand band = bands[rank];
-      if (band.queuedRequests == 0) {
-        continue;
-      }
-      if (Double.isNaN(saturation)) {
-        saturation = detector.saturation();
-      }
-      double ceiling = usageLimit.ceiling(saturation, rank, bands.length);
-      if (!(saturation < ceiling)) {
-        continue;
-      }
-      FlowQueueView flow = band.fairness.pick();
-      if (flow == null) {
-        continue;
-      }
-      QueuedRequest head = (QueuedRequest) flow.peekHead();
-      if (detector.tryDispatch(head.request, ceiling)) {
-        return head;
-      }
-      saturation = detector.saturation(); // another dispatcher took the room: look again
-    }
-    return null;
-  }
-
-  private void completeDispatch(QueuedRequest item, long waitNanos) {
-    QueuedAdmission admission = new QueuedAdmission(item, waitNanos);
-    if (item.future.admit(admission)) {
-      count(item.flow, Outcome.DISPATCHED);
-      notifyOutcome(item.request, Outcome.DISPATCHED, waitNanos);
-      admission.counted();
-    } else {
-      returnInFlight(item.request); // the caller withdrew first: it counts and releases the lease
-    }
-  }
+  // ------------------------------------------------------ from admissions and futures
 
   /** Gives back a dispatched request's in-flight slot and wakes dispatch. */
   void returnInFlight(FlowRequest request) {
-    detector.onFinished(request);
-    drainAll();
+    dispatcher.returnInFlight(request);
   }
 
-  /**
-   * The last step of a dispatched request, once its admission is closed and its outcome counted
-   * (in either order): release the flow lease, then report the close.
-   */
+  /** See {@link Endings#admissionClosed}. */
   void afterAdmission(FlowRequest request, Flow flow) {
-    flow.release(); // first, so that the listener sees the request out of flight in the stats
-    if (hasListener) {
-      try {
-        listener.onAdmissionClosed(request);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
-      }
-    }
-  }
-
-  private void onSaturationSignal() {
-    if (closed.get()) {
-      return;
-    }
-    for (Shard shard : shards) {
-      if (shard.lock.isHeldByCurrentThread()) {
-        // Never dispatch under a lock we already hold, nor schedule under it: this thread is in
-        // tryAdmit or a drain (where the controller reads the detector), which act on it after
-        // unlocking.
-        signalPending = true;
-        return;
-      }
-    }
-    drainAll();
-  }
-
-  private void actOnPendingSignal() {
-    signalPending = false;
-    drainAll();
-  }
-
-  // ---------------------------------------------------------------- endings
-
-  private void reject(QueuedRequest item, Outcome outcome, String reason) {
-    item.future.fail(new FlowControlException(outcome, reason));
-    count(item.flow, outcome);
-    notifyOutcome(item.request, outcome, 0);
-    item.flow.release();
-  }
-
-  /**
-   * Finishes a request this thread took out of its queue without dispatching it. If the caller
-   * withdrew first, the caller counts the outcome and releases the lease.
-   */
-  private void completeRemoved(QueuedRequest item, Outcome outcome, String reason, long waitNanos) {
-    if (item.future.fail(new FlowControlException(outcome, reason))) {
-      count(item.flow, outcome);
-      notifyOutcome(item.request, outcome, waitNanos);
-      item.flow.release();
-    }
+    endings.admissionClosed(request, flow);
   }
 
   /** The caller cancelled or failed the future: take the request out if it is still queued. */
@@ -784,9 +253,7 @@ final class DefaultFlowController implements FlowController {
       Shard shard = flowShard.shard;
       shard.lock.lock();
       try {
-        if (item.state == QueuedRequest.QUEUED) {
-          removeLocked(item, false);
-          item.state = QueuedRequest.REMOVED;
+        if (shard.withdrawLocked(item)) {
           removedHere = true;
           waitNanos = Math.max(0, ticker.read() - item.enqueueNanos);
         }
@@ -796,11 +263,9 @@ final class DefaultFlowController implements FlowController {
     }
     // The withdrawal won the future, so it counts the outcome and, after counting, releases the
     // lease: a flow is never collected before its last request's outcome is counted on it.
-    count(item.flow, Outcome.EVICTED_CANCELLED);
-    notifyOutcome(item.request, Outcome.EVICTED_CANCELLED, waitNanos);
-    item.flow.release();
+    endings.withdrawn(item, waitNanos);
     if (removedHere) {
-      drain(flowShard.shard);
+      dispatcher.drain(flowShard.shard);
     }
   }
 
@@ -826,313 +291,8 @@ final class DefaultFlowController implements FlowController {
 
   // ---------------------------------------------------------------- deadlines
 
-  private void armTimer(Shard shard, long atNanos, long token) {
-    Scheduler.Cancellable handle = schedule(() -> onTimer(shard, token), atNanos - ticker.read());
-    Scheduler.Cancellable stale;
-    shard.lock.lock();
-    try {
-      if (handle == null) {
-        // Refused: the requests stay queued; the shard's next drain expires what is due and arms
-        // again, and so does the next arrival with a deadline (no timer is claimed any more).
-        if (shard.timerToken == token) {
-          shard.timerAtNanos = Long.MAX_VALUE;
-          shard.timerFailed = true;
-        }
-        return;
-      }
-      if (shard.timerToken == token && !shard.closed) {
-        stale = shard.timer;
-        shard.timer = handle;
-      } else {
-        stale = handle;
-      }
-    } finally {
-      shard.lock.unlock();
-    }
-    cancel(stale);
-  }
-
   private void onTimer(Shard shard, long token) {
-    if (expireDue(shard, token)) {
-      drain(shard);
-    }
-  }
-
-  /**
-   * Evicts the shard's requests whose deadline has passed and arms the timer for the next one;
-   * {@code token} is the timer's that fired (-1 if none did). Whether any was evicted.
-   */
-  private boolean expireDue(Shard shard, long token) {
-    shard.timerFailed = false;
-    List<QueuedRequest> expired = null;
-    long armAt = 0;
-    long armToken = 0;
-    long now;
-    shard.lock.lock();
-    try {
-      if (shard.closed) {
-        return false;
-      }
-      if (shard.timerToken == token) {
-        shard.timerAtNanos = Long.MAX_VALUE;
-        shard.timer = null;
-      }
-      now = ticker.read();
-      for (QueuedRequest head = shard.deadlines.peek();
-          head != null && head.deadlineNanos <= now;
-          head = shard.deadlines.peek()) {
-        removeLocked(head, false);
-        head.state = QueuedRequest.REMOVED;
-        if (expired == null) {
-          expired = new ArrayList<>();
-        }
-        expired.add(head);
-      }
-      QueuedRequest next = shard.deadlines.peek();
-      if (next != null && next.deadlineNanos < shard.timerAtNanos) {
-        shard.timerAtNanos = next.deadlineNanos;
-        armToken = ++shard.timerToken;
-        armAt = next.deadlineNanos;
-      }
-    } finally {
-      shard.lock.unlock();
-    }
-    if (expired != null) {
-      for (QueuedRequest item : expired) {
-        long waited = now - item.enqueueNanos;
-        completeRemoved(item, Outcome.EVICTED_TTL,
-            "deadline passed after waiting " + waited / 1_000_000 + " ms in the queue", waited);
-      }
-    }
-    if (armToken != 0) {
-      armTimer(shard, armAt, armToken);
-    }
-    return expired != null;
-  }
-
-  // ---------------------------------------------------------------- registry
-
-  /**
-   * The registered flow {@code key}, not leased, created (and its band) on first use; it may be
-   * collected at any moment unless a lease is then taken on it.
-   */
-  private Flow registeredFlow(FlowKey key) {
-    Flow flow = flows.get(key);
-    if (flow == null) {
-      flow = leaseFlow(key);
-      flow.release(); // not a use: the collector looks for ended requests
-    }
-    return flow;
-  }
-
-  /** Leases {@code flow}, or the flow that replaced it if it was collected. */
-  private Flow leaseFlow(Flow flow) {
-    return flow.tryAcquire() ? flow : leaseFlow(flow.key);
-  }
-
-  /** Leases the flow {@code key}, creating it (and its band) on first use. */
-  private Flow leaseFlow(FlowKey key) {
-    Flow flow = flows.get(key);
-    if (flow != null && flow.tryAcquire()) {
-      return flow;
-    }
-    List<Runnable> events = new ArrayList<>(2);
-    registryLock.lock();
-    try {
-      flow = flows.get(key); // collected flows leave the map under this lock
-      if (flow == null) {
-        flow = createFlow(key, events);
-      }
-      if (!flow.tryAcquire()) {
-        throw new IllegalStateException("flow " + key + " collected while the registry lock was held");
-      }
-    } finally {
-      registryLock.unlock();
-    }
-    events.forEach(this::notifySafely);
-    if (!collectorArmed.get()) {
-      armCollector(); // the scheduler refused it before
-    }
-    return flow;
-  }
-
-  private Flow createFlow(FlowKey key, List<Runnable> events) {
-    int priority = key.priority();
-    Band band = bands.get(priority);
-    if (band == null) {
-      BandConfig template = priority < 0 ? config.defaultSheddableBand() : config.defaultBand();
-      band = new Band(template.withPriority(priority), true, ticker.read());
-      bands.put(priority, band);
-      for (Shard shard : shards) {
-        if (!shard.draining) {
-          attachBand(shard, band);
-        }
-      }
-      applyLimits();
-      if (hasListener) {
-        events.add(() -> listener.onBandCreated(priority));
-      }
-    }
-    Flow flow = new Flow(this, key, band);
-    List<FlowShard> queues = new ArrayList<>();
-    for (Shard shard : shards) {
-      if (!shard.draining) {
-        queues.add(attachFlow(shard, flow));
-      }
-    }
-    flow.shards = queues.toArray(new FlowShard[0]);
-    band.flowCount++;
-    flows.put(key, flow);
-    if (hasListener) {
-      events.add(() -> listener.onFlowCreated(key));
-    }
-    return flow;
-  }
-
-  private static void attachBand(Shard shard, Band band) {
-    shard.lock.lock();
-    try {
-      shard.addBand(new ShardBand(band));
-    } finally {
-      shard.lock.unlock();
-    }
-  }
-
-  private static FlowShard attachFlow(Shard shard, Flow flow) {
-    shard.lock.lock();
-    try {
-      return new FlowShard(flow, shard, shard.bandsByPriority.get(flow.key.priority()));
-    } finally {
-      shard.lock.unlock();
-    }
-  }
-
-  private long collectInterval() {
-    return Math.max(1, flowIdleNanos / 4);
-  }
-
-  /**
-   * Schedules the collector's next run unless one is scheduled or the controller is closed. If the
-   * scheduler refuses, collection waits: the next flow created tries again.
-   */
-  private void armCollector() {
-    if (closed.get() || !collectorArmed.compareAndSet(false, true)) {
-      return;
-    }
-    Scheduler.Cancellable handle = schedule(this::collectIdle, collectInterval());
-    if (handle == null) {
-      collectorArmed.set(false);
-      return;
-    }
-    boolean late;
-    registryLock.lock();
-    try {
-      late = closed.get();
-      if (!late) {
-        collector = handle;
-      }
-    } finally {
-      registryLock.unlock();
-    }
-    if (late) {
-      cancel(handle); // close() ran meanwhile and cancelled the one before
-    }
-  }
-
-  /** Collects flows idle for the flow timeout and dynamic bands empty for the band timeout. */
-  void collectIdle() {
-    collectorArmed.set(false); // this is the scheduled run: the next is armed after it
-    List<Runnable> events = new ArrayList<>();
-    registryLock.lock();
-    try {
-      if (closed.get()) {
-        return;
-      }
-      long now = ticker.read();
-      for (Flow flow : flows.values()) {
-        long word = flow.lease.get();
-        if (Flow.holders(word) != 0) {
-          flow.seenEnded = -1;
-          continue;
-        }
-        long ended = flow.ended(word);
-        if (flow.seenEnded != ended) {
-          flow.seenEnded = ended;
-          flow.idleSinceNanos = now;
-          continue;
-        }
-        if (now - flow.idleSinceNanos < flowIdleNanos) {
-          continue;
-        }
-        collectionSequence++; // odd: counts move (the tombstone hides the word's dispatches)
-        boolean tombstoned = flow.tryTombstone(word, ended);
-        if (tombstoned) {
-          detachFlow(flow, word, now);
-        }
-        collectionSequence++;
-        if (!tombstoned) {
-          flow.seenEnded = -1; // used since the word was read: idle from the next sweep on
-          continue;
-        }
-        if (hasListener) {
-          events.add(() -> listener.onFlowCollected(flow.key));
-        }
-      }
-      for (Band band : bands.values()) {
-        if (band.dynamic && band.flowCount == 0 && now - band.emptySinceNanos >= bandIdleNanos) {
-          collectionSequence++;
-          removeBand(band);
-          collectionSequence++;
-          if (hasListener) {
-            events.add(() -> listener.onBandCollected(band.priority));
-          }
-        }
-      }
-    } finally {
-      registryLock.unlock();
-    }
-    events.forEach(this::notifySafely);
-    armCollector();
-  }
-
-  /** Removes a collected flow; {@code word} is its lease word before the tombstone. */
-  private void detachFlow(Flow flow, long word, long now) {
-    flows.remove(flow.key, flow);
-    for (FlowShard flowShard : flow.shards) {
-      Shard shard = flowShard.shard;
-      shard.lock.lock();
-      try {
-        flowShard.band.fairness.onFlowRemoved(flowShard);
-      } finally {
-        shard.lock.unlock();
-      }
-    }
-    Band band = flow.band;
-    long[] counts = flow.countsAt(word); // no holders: no fold can run
-    for (int i = 0; i < counts.length; i++) {
-      band.retiredOutcomes.addAndGet(i, counts[i]);
-    }
-    if (--band.flowCount == 0) {
-      band.emptySinceNanos = now;
-    }
-  }
-
-  private void removeBand(Band band) {
-    bands.remove(band.priority, band);
-    for (Shard shard : shards) {
-      shard.lock.lock();
-      try {
-        ShardBand shardBand = shard.bandsByPriority.get(band.priority);
-        if (shardBand != null) {
-          shard.removeBand(shardBand);
-        }
-      } finally {
-        shard.lock.unlock();
-      }
-    }
-    for (int i = 0; i < OUTCOMES.length; i++) {
-      unattributed.addAndGet(i, band.retiredOutcomes.get(i));
-    }
+    dispatcher.onTimer(shard, token);
   }
 
   // ---------------------------------------------------------------- shards
@@ -1143,132 +303,11 @@ final class DefaultFlowController implements FlowController {
       throw new IllegalArgumentException(
           "shards: " + count + " (expected 1 to " + FlowControllerConfig.MAX_SHARDS + ")");
     }
-    registryLock.lock();
-    try {
-      if (closed.get()) {
-        return;
-      }
-      List<Shard> active = activeShards();
-      if (count > active.size()) {
-        addShards(count - active.size());
-      } else {
-        for (Shard shard : active.subList(count, active.size())) {
-          shard.lock.lock();
-          try {
-            shard.draining = true;
-          } finally {
-            shard.lock.unlock();
-          }
-        }
-      }
-      applyLimits();
-    } finally {
-      registryLock.unlock();
+    if (!registry.resize(count)) {
+      return;
     }
-    retireDrainedShards();
-    drainAll();
-  }
-
-  private List<Shard> activeShards() {
-    List<Shard> active = new ArrayList<>();
-    for (Shard shard : shards) {
-      if (!shard.draining) {
-        active.add(shard);
-      }
-    }
-    return active;
-  }
-
-  /** Under the registry lock: adds empty shards holding every band and every flow. */
-  private void addShards(int count) {
-    Shard[] grown = Arrays.copyOf(shards, shards.length + count);
-    for (int i = shards.length; i < grown.length; i++) {
-      Shard shard = new Shard(nextShardId++);
-      for (Band band : bands.values()) {
-        attachBand(shard, band);
-      }
-      for (Flow flow : flows.values()) {
-        FlowShard[] queues = Arrays.copyOf(flow.shards, flow.shards.length + 1);
-        queues[queues.length - 1] = attachFlow(shard, flow);
-        flow.shards = queues;
-      }
-      grown[i] = shard;
-    }
-    shards = grown;
-  }
-
-  /** Under the registry lock: splits every limit across the active shards, remainders spread. */
-  private void applyLimits() {
-    List<Shard> active = activeShards();
-    int n = active.size();
-    for (int i = 0; i < n; i++) {
-      Shard shard = active.get(i);
-      shard.lock.lock();
-      try {
-        shard.maxBytes = share(config.maxBytes(), n, i);
-        shard.maxRequests = share(config.maxRequests(), n, i);
-        for (ShardBand band : shard.bands) {
-          BandConfig limits = band.band.config;
-          band.maxBytes = share(limits.maxBytes(), n, i);
-          band.maxRequests = share(limits.maxRequests(), n, i);
-          band.maxFlowBytes = share(limits.maxFlowBytes(), n, i);
-          band.maxFlowRequests = share(limits.maxFlowRequests(), n, i);
-        }
-      } finally {
-        shard.lock.unlock();
-      }
-    }
-  }
-
-  /** Shard {@code index}'s part of {@code limit} over {@code n} shards; 0 (unlimited) stays unlimited. */
-  static long share(long limit, int n, int index) {
-    if (limit == 0) {
-      return Long.MAX_VALUE;
-    }
-    return limit / n + (index < limit % n ? 1 : 0);
-  }
-
-  private void retireIfDrained(Shard shard) {
-    if (shard.draining && shard.queuedRequests == 0) {
-      retireDrainedShards();
-    }
-  }
-
-  /** Removes draining shards that have emptied, with every flow's queue on them. */
-  private void retireDrainedShards() {
-    List<Scheduler.Cancellable> timers = new ArrayList<>();
-    registryLock.lock();
-    try {
-      List<Shard> kept = new ArrayList<>();
-      List<Shard> retired = new ArrayList<>();
-      for (Shard shard : shards) {
-        boolean retire = false;
-        if (shard.draining) {
-          shard.lock.lock();
-          try {
-            retire = shard.queuedRequests == 0;
-          } finally {
-            shard.lock.unlock();
-          }
-        }
-        (retire ? retired : kept).add(shard);
-      }
-      if (retired.isEmpty()) {
-        return;
-      }
-      shards = kept.toArray(new Shard[0]);
-      for (Flow flow : flows.values()) {
-        flow.shards = Arrays.stream(flow.shards)
-            .filter(queue -> !retired.contains(queue.shard))
-            .toArray(FlowShard[]::new);
-      }
-      for (Shard shard : retired) {
-        timers.add(shard.timer);
-      }
-    } finally {
-      registryLock.unlock();
-    }
-    timers.forEach(this::cancel);
+    registry.retireDrainedShards();
+    dispatcher.drainAll();
   }
 
   // ---------------------------------------------------------------- shutdown
@@ -1278,38 +317,22 @@ final class DefaultFlowController implements FlowController {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    Scheduler.Cancellable lastCollector;
-    registryLock.lock();
-    try {
-      lastCollector = collector;
-      collector = null;
-    } finally {
-      registryLock.unlock();
-    }
-    cancel(lastCollector);
-    for (Shard shard : shards) {
-      List<QueuedRequest> evicted = new ArrayList<>();
+    registry.close();
+    for (Shard shard : shards.all()) {
+      List<QueuedRequest> evicted;
       Scheduler.Cancellable timer;
       long now;
       shard.lock.lock();
       try {
-        shard.closed = true;
         now = ticker.read();
-        for (ShardBand band : shard.bands) {
-          for (QueuedRequest item = band.oldest; item != null; item = band.oldest) {
-            removeLocked(item, false);
-            item.state = QueuedRequest.REMOVED;
-            evicted.add(item);
-          }
-        }
-        timer = shard.timer;
-        shard.timer = null;
+        evicted = shard.closeLocked();
+        timer = shard.timer.closeLocked();
       } finally {
         shard.lock.unlock();
       }
-      cancel(timer);
+      GuardedScheduler.cancel(timer);
       for (QueuedRequest item : evicted) {
-        completeRemoved(item, Outcome.EVICTED_SHUTDOWN, "the flow controller shut down",
+        endings.evicted(item, Outcome.EVICTED_SHUTDOWN, "the flow controller shut down",
             now - item.enqueueNanos);
       }
     }
@@ -1317,92 +340,9 @@ final class DefaultFlowController implements FlowController {
 
   // ---------------------------------------------------------------- stats
 
-  /**
-   * A snapshot whose outcome counts are exact: taken without a lock while no collection moved
-   * counts meanwhile (the common case: collection is rare), else, after a few tries, under the
-   * registry lock, which holds the collector off (and delays the creation of flows) for the walk.
-   */
+  /** See {@link FlowRegistry#stats}. */
   @Override
   public FlowStats stats() {
-    for (int attempt = 0; attempt < 3; attempt++) {
-      long sequence = collectionSequence;
-      if ((sequence & 1) == 0) {
-        FlowStats stats = StatsSnapshot.take(bands.values(), flows.values(), unattributed, shardCount());
-        if (collectionSequence == sequence) {
-          return stats;
-        }
-      }
-      Thread.onSpinWait();
-    }
-    registryLock.lock();
-    try {
-      return StatsSnapshot.take(bands.values(), flows.values(), unattributed, shardCount());
-    } finally {
-      registryLock.unlock();
-    }
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  private static void count(Flow flow, Outcome outcome) {
-    flow.outcomes.incrementAndGet(outcome.ordinal());
-  }
-
-  private void notifyOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
-    if (hasListener) {
-      try {
-        listener.onOutcome(request, outcome, queueNanos);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
-      }
-    }
-  }
-
-  /**
-   * The user's scheduler, guarded as Caffeine guards its own: a scheduler that throws (an executor
-   * after shutdown) is logged and null returned, so that the caller falls back instead of leaving
-   * a request half placed. Never called under a lock.
-   */
-  private Scheduler.Cancellable schedule(Runnable task, long delayNanos) {
-    try {
-      Scheduler.Cancellable handle = scheduler.schedule(task, delayNanos);
-      return handle != null ? handle : () -> { };
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "scheduler " + scheduler + " refused a task; deadlines are"
-          + " enforced at the next dispatch and idle flows collected once it accepts again", e);
-      return null;
-    }
-  }
-
-  private void cancel(Scheduler.Cancellable handle) {
-    if (handle == null) {
-      return;
-    }
-    try {
-      handle.cancel();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "cancelling a scheduled task failed", e);
-    }
-  }
-
-  private void notifySafely(Runnable event) {
-    try {
-      event.run();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "flow control listener failed", e);
-    }
-  }
-
-  private static long saturatedNanos(Duration duration) {
-    try {
-      return duration.toNanos();
-    } catch (ArithmeticException overflow) {
-      return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    return registry.stats();
   }
 }
