@@ -57,9 +57,15 @@ final class GatewayFixture implements AutoCloseable {
 
   /**
    * Starts {@code backendCount} simulators with {@code maxNumSeqs} slots each and a gateway whose
-   * configuration is {@code yaml} with {@code %BACKENDS%} replaced by their URLs.
+   * configuration is {@code yaml} with {@code %BACKENDS%} replaced by their URLs (and
+   * {@code %BACKEND0%} by the first one's).
    */
   GatewayFixture(int backendCount, int maxNumSeqs, String yaml) {
+    this(backendCount, EngineConfig.builder().maxNumSeqs(maxNumSeqs).build(), yaml);
+  }
+
+  /** As above, with backends running {@code engine}. */
+  GatewayFixture(int backendCount, EngineConfig engine, String yaml) {
     EngineObserver observer = new EngineObserver() {
       @Override
       public void onAdmitted(long id) {
@@ -74,7 +80,7 @@ final class GatewayFixture implements AutoCloseable {
     for (int i = 0; i < backendCount; i++) {
       backends.add(SimulatorServer.builder()
           .port(0)
-          .engine(EngineConfig.builder().maxNumSeqs(maxNumSeqs).build())
+          .engine(engine)
           .scheduler(simClock)
           .observer(observer)
           .build()
@@ -82,7 +88,8 @@ final class GatewayFixture implements AutoCloseable {
     }
     String urls = backends.stream().map(b -> "http://127.0.0.1:" + b.port())
         .collect(Collectors.joining(", ", "[", "]"));
-    GatewayConfig config = GatewayConfig.parse(yaml.replace("%BACKENDS%", urls));
+    GatewayConfig config = GatewayConfig.parse(yaml.replace("%BACKENDS%", urls)
+        .replace("%BACKEND0%", "http://127.0.0.1:" + backends.get(0).port()));
     gateway = Gateway.builder(config).ticker(clock).scheduler(clock).build().start();
     client = WebClient.builder("http://127.0.0.1:" + gateway.port())
         .factory(clients).responseTimeoutMillis(0).maxResponseLength(0).build();
