@@ -86,7 +86,7 @@ class EndToEndDefaultsTest {
     // A moment of load first, so that the gateway has found the backends and learned their slots.
     run(gateway.port(), Duration.ofSeconds(2), new Streams(HEAVY, 12));
     // Premium alone: its unloaded time to first token.
-    GroupStats premiumAlone = run(gateway.port(), Duration.ofSeconds(10),
+    GroupStats premiumAlone = run(gateway.port(), Duration.ofSeconds(24),
         new Streams(PREMIUM, 2)).get("premium").total();
 
     // A light tenant alone, then next to a heavy one (after the heavy one has run a moment, so
