@@ -44,6 +44,31 @@ class RequestValidationTest {
   }
 
   @Test
+  void trailingGarbageAfterTheBodyIsInvalid() throws Exception {
+    AggregatedHttpResponse response = f.post("/v1/chat/completions", GatewayFixture.chat(2) + " xyz",
+        Map.of());
+    assertThat(response.status().code()).isEqualTo(400);
+    assertThat(response.headers().get("x-sluice-outcome")).isEqualTo("rejected-invalid");
+    assertThat(error(response).path("message").asText()).contains("not valid JSON");
+    AggregatedHttpResponse second = f.post("/v1/chat/completions",
+        GatewayFixture.chat(2) + GatewayFixture.chat(2), Map.of());
+    assertThat(second.status().code()).isEqualTo(400);
+  }
+
+  @Test
+  void whitespaceAfterTheBodyIsFine() throws Exception {
+    int before = f.admitted.get();
+    var future = f.client.execute(com.linecorp.armeria.common.HttpRequest.of(
+        com.linecorp.armeria.common.HttpMethod.POST, "/v1/chat/completions",
+        com.linecorp.armeria.common.MediaType.JSON_UTF_8,
+        GatewayFixture.chat(2).replace("\"stream\":true", "\"stream\":false") + " \r\n\t ")).aggregate();
+    Await.until("backend admitted the request", () -> f.admitted.get() > before);
+    f.finishRunning();
+    assertThat(future.orTimeout(GatewayFixture.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+        .join().status().code()).isEqualTo(200);
+  }
+
+  @Test
   void missingModel() throws Exception {
     AggregatedHttpResponse response = f.post("/v1/chat/completions",
         "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Map.of());
@@ -97,13 +122,15 @@ class RequestValidationTest {
   @Test
   void nonStreamingCompletionIsProxied() throws Exception {
     // A non-streaming request completes once the backend's clock has moved.
+    int before = f.admitted.get();
     var future = f.client.execute(com.linecorp.armeria.common.HttpRequest.of(
         com.linecorp.armeria.common.HttpMethod.POST, "/v1/chat/completions",
         com.linecorp.armeria.common.MediaType.JSON_UTF_8,
         GatewayFixture.chat(2).replace("\"stream\":true", "\"stream\":false"))).aggregate();
-    Await.until("backend admitted the request", () -> f.admitted.get() > 0);
+    Await.until("backend admitted the request", () -> f.admitted.get() > before);
     f.finishRunning();
-    AggregatedHttpResponse response = future.join();
+    AggregatedHttpResponse response = future.orTimeout(GatewayFixture.WAIT_SECONDS,
+        java.util.concurrent.TimeUnit.SECONDS).join();
     assertThat(response.status().code()).isEqualTo(200);
     assertThat(JSON.readTree(response.contentUtf8()).path("object").asText())
         .isEqualTo("chat.completion");
