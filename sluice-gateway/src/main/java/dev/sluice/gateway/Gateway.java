@@ -23,6 +23,8 @@ import dev.sluice.gateway.metrics.FlowMetrics;
 import dev.sluice.gateway.pool.EndpointPool;
 import dev.sluice.gateway.proxy.Errors;
 import dev.sluice.gateway.proxy.InferenceService;
+import dev.sluice.gateway.proxy.RequestBodyGuard;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -55,6 +57,7 @@ public final class Gateway implements AutoCloseable {
   private final EndpointPool pool;
   private final FlowMetrics metrics;
   private final FlowController controller;
+  private final RequestBodyGuard bodyGuard;
   private final Server server;
   private final Server admin;
   private final Object drainSignal = new Object();
@@ -85,6 +88,12 @@ public final class Gateway implements AutoCloseable {
         builder.scheduler);
     GatewayConfig.Server listen = config.server();
     Duration grace = listen.gracefulShutdown();
+    this.bodyGuard = new RequestBodyGuard(listen.maxBufferedRequestBytes(),
+        listen.requestBodyTimeout(), listen.retryAfter());
+    Gauge.builder("sluice.gateway.buffered_request_bytes", bodyGuard, RequestBodyGuard::bufferedBytes)
+        .description("Request-body bytes held now (server.maxBufferedRequestBytes bounds them)")
+        .strongReference(true)
+        .register(metrics.registry());
     this.server = Server.builder()
         .http(new InetSocketAddress(listen.host(), listen.port()))
         .requestTimeoutMillis(0)
@@ -92,7 +101,7 @@ public final class Gateway implements AutoCloseable {
         .gracefulShutdownTimeout(Duration.ZERO, grace)
         .meterRegistry(metrics.registry())
         .errorHandler(new OpenAiErrorHandler())
-        .serviceUnder("/v1/", inference)
+        .serviceUnder("/v1/", inference.decorate(bodyGuard.decorator()))
         .build();
     AdminService adminService = new AdminService(controller, pool, metrics, () -> draining);
     if (config.admin().port() >= 0) {
@@ -159,6 +168,11 @@ public final class Gateway implements AutoCloseable {
   /** The configuration. */
   public GatewayConfig config() {
     return config;
+  }
+
+  /** The bound on request bodies held at once, for tests. */
+  RequestBodyGuard bodyGuard() {
+    return bodyGuard;
   }
 
   /**

@@ -3,7 +3,13 @@ package dev.sluice.gateway;
 import static dev.sluice.gateway.GatewayFixture.concurrencyConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.gateway.GatewayFixture.Call;
+import dev.sluice.gateway.proxy.RequestBodyGuard;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,12 +19,19 @@ class HostileClientTest {
 
   /** Far below Armeria's 3 s HTTP/1 close delay, far above a loopback round trip. */
   private static final Duration EOF_BOUND = Duration.ofSeconds(2);
+  private static final Duration BODY_TIMEOUT = Duration.ofSeconds(1);
+  private static final int DECLARED = 30_000;
+  private static final int SENT = 10_000;
+  /** Six stalled bodies of {@link #SENT} bytes fit; a seventh does not. */
+  private static final int BUDGET = 65_536;
 
   private static GatewayFixture f;
 
   @BeforeAll
   static void start() {
-    f = new GatewayFixture(1, 4, concurrencyConfig(10, "  defaultTtl: 0s\n"));
+    f = new GatewayFixture(1, 4, concurrencyConfig(10, "  defaultTtl: 0s\n").replace(
+        "server: {port: 0,", "server: {port: 0, maxRequestBytes: 32768, requestBodyTimeout: "
+            + BODY_TIMEOUT.toMillis() + "ms, maxBufferedRequestBytes: " + BUDGET + ","));
   }
 
   @AfterAll
@@ -45,5 +58,73 @@ class HostileClientTest {
       http.send(requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
       return http.readToEof();
     }
+  }
+
+  /**
+   * Slow clients that declare a large body, send part of it and stall: while six hold the byte
+   * budget, four more are refused at once with 503 and {@code Retry-After} (the six are still held
+   * when the refusals arrive); the six get 408 once the body timeout has passed and their
+   * connections are closed; every byte is given back, and the next request is served.
+   */
+  @Test
+  void stalledBodiesAreBoundedInBytesAndTime() throws Exception {
+    RequestBodyGuard guard = f.gateway.bodyGuard();
+    int port = f.gateway.port();
+    List<RawHttp> stalled = new ArrayList<>();
+    List<Long> sentAt = new ArrayList<>();
+    try {
+      for (int i = 1; i <= 6; i++) {
+        RawHttp http = new RawHttp(port, Await.BOUND);
+        stalled.add(http);
+        sentAt.add(System.nanoTime());
+        http.send(partialPost()).send(filler(SENT));
+        long held = (long) SENT * i;
+        Await.until(held + " bytes held", () -> guard.bufferedBytes() == held);
+      }
+      for (int i = 0; i < 4; i++) {
+        try (RawHttp over = new RawHttp(port, Await.BOUND)) {
+          over.send(partialPost()).send(filler(SENT));
+          String head = over.readHead();
+          assertThat(RawHttp.status(head)).as(head).isEqualTo(503);
+          assertThat(head.toLowerCase()).contains("x-sluice-outcome: rejected-overloaded")
+              .contains("retry-after: 1");
+          assertThat(guard.bufferedBytes()).as("the stalled bodies are still held")
+              .isEqualTo(6L * SENT);
+          over.readToEof();
+        }
+      }
+      for (int i = 0; i < stalled.size(); i++) {
+        String head = stalled.get(i).readHead();
+        long waited = System.nanoTime() - sentAt.get(i);
+        assertThat(RawHttp.status(head)).as(head).isEqualTo(408);
+        assertThat(head.toLowerCase()).contains("x-sluice-outcome: rejected-body-timeout");
+        assertThat(waited).as("not before the body timeout")
+            .isGreaterThanOrEqualTo(BODY_TIMEOUT.toNanos() * 9 / 10);
+        stalled.get(i).readToEof();
+      }
+      Await.until("every byte given back", () -> guard.bufferedBytes() == 0);
+    } finally {
+      for (RawHttp http : stalled) {
+        http.close();
+      }
+    }
+    Call after = f.call("after", "tenant");
+    assertThat(after.awaitHeaders().status().code()).isEqualTo(200);
+    f.finishRunning();
+    assertThat(after.awaitEnd().cause()).isNull();
+    f.awaitIdle();
+    assertThat(guard.bufferedBytes()).isZero();
+  }
+
+  private static String partialPost() {
+    return "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + DECLARED + "\r\n\r\n";
+  }
+
+  private static byte[] filler(int bytes) {
+    byte[] body = new byte[bytes];
+    Arrays.fill(body, (byte) ' ');
+    body[0] = '{';
+    return body;
   }
 }

@@ -85,13 +85,32 @@ final class ConfigReader {
   }
 
   private Server server(Section s) {
-    s.keys("host", "port", "maxRequestBytes", "gracefulShutdown", "retryAfter");
+    s.keys("host", "port", "maxRequestBytes", "gracefulShutdown", "retryAfter",
+        "requestBodyTimeout", "maxBufferedRequestBytes");
+    long maxRequestBytes = s.longValue("maxRequestBytes", 16 * MIB, 1, Integer.MAX_VALUE);
+    Long maxBuffered = s.longValue("maxBufferedRequestBytes", null, 1, Long.MAX_VALUE);
+    if (maxBuffered == null) {
+      maxBuffered = Math.max(maxRequestBytes, defaultMaxBufferedRequestBytes());
+    } else if (maxBuffered < maxRequestBytes) {
+      errors.add(s.path("maxBufferedRequestBytes") + ": " + maxBuffered + " (expected >= "
+          + s.path("maxRequestBytes") + ", " + maxRequestBytes + ")");
+    }
     return new Server(
         s.string("host", "127.0.0.1"),
         s.integer("port", 8080, 0, 65535),
-        s.longValue("maxRequestBytes", 16 * MIB, 1, Integer.MAX_VALUE),
+        maxRequestBytes,
         s.duration("gracefulShutdown", Duration.ofSeconds(30), true),
-        s.duration("retryAfter", Duration.ofSeconds(1), true));
+        s.duration("retryAfter", Duration.ofSeconds(1), true),
+        s.duration("requestBodyTimeout", Duration.ofSeconds(30), true),
+        maxBuffered);
+  }
+
+  /**
+   * A quarter of the maximum heap: a body is copied at least once while it is aggregated and
+   * parsed, and the rest of the heap serves queues, streams and the metrics.
+   */
+  static long defaultMaxBufferedRequestBytes() {
+    return Runtime.getRuntime().maxMemory() / 4;
   }
 
   private Admin admin(Section s) {

@@ -20,8 +20,9 @@ import java.time.Duration;
  *
  * <p>429 (with {@code Retry-After}) means "overloaded, try later": capacity, shedding,
  * displacement. 503 means "not served": TTL expiry in the queue, no endpoints, shutdown, a
- * withdrawn request. 400 an invalid request, 413 a body over the limit, 502 a backend that could
- * not be reached, 504 a backend that exceeded the configured response timeout.
+ * withdrawn request, too many request bytes held at once (with {@code Retry-After}). 400 an invalid
+ * request, 408 a body that took too long to arrive, 413 a body over the limit, 502 a backend that
+ * could not be reached, 504 a backend that exceeded the configured response timeout.
  */
 public final class Errors {
 
@@ -39,6 +40,10 @@ public final class Errors {
   public static final String UPSTREAM_TIMEOUT = "upstream-timeout";
   /** {@code x-sluice-outcome} for a request the gateway refused before flow control. */
   public static final String INVALID = "rejected-invalid";
+  /** {@code x-sluice-outcome} when the body did not arrive within the body timeout (408). */
+  public static final String BODY_TIMEOUT = "rejected-body-timeout";
+  /** {@code x-sluice-outcome} when the bodies held at once would pass their budget (503). */
+  public static final String OVERLOADED = "rejected-overloaded";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,7 +65,7 @@ public final class Errors {
     return response(status, outcome.reason(), message, typeOf(status), null, retryAfter);
   }
 
-  /** An error answer; {@code retryAfter} is sent only with 429. */
+  /** An error answer; {@code retryAfter} is sent only with 429 and {@value #OVERLOADED}. */
   static HttpResponse response(HttpStatus status, String outcome, String message, String type,
       String param, Duration retryAfter) {
     return aggregated(status, outcome, message, type, param, retryAfter).toHttpResponse();
@@ -78,7 +83,8 @@ public final class Errors {
     if (outcome != null) {
       headers.set(OUTCOME_HEADER, outcome);
     }
-    if (status == HttpStatus.TOO_MANY_REQUESTS && retryAfter != null) {
+    if ((status == HttpStatus.TOO_MANY_REQUESTS || OVERLOADED.equals(outcome))
+        && retryAfter != null) {
       long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
       headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
     }
@@ -89,7 +95,7 @@ public final class Errors {
   /** OpenAI's {@code type} for a status. */
   static String typeOf(HttpStatus status) {
     return switch (status.code()) {
-      case 400, 404, 413 -> "invalid_request_error";
+      case 400, 404, 405, 408, 413, 431 -> "invalid_request_error";
       case 429 -> "rate_limit_error";
       default -> "server_error";
     };
