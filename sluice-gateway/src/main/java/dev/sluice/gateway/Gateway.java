@@ -20,6 +20,7 @@ import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.metrics.FlowMetrics;
+import dev.sluice.gateway.metrics.ResponseMetrics;
 import dev.sluice.gateway.pool.EndpointPool;
 import dev.sluice.gateway.proxy.Errors;
 import dev.sluice.gateway.proxy.InferenceService;
@@ -90,6 +91,7 @@ public final class Gateway implements AutoCloseable {
     Duration grace = listen.gracefulShutdown();
     this.bodyGuard = new RequestBodyGuard(listen.maxBufferedRequestBytes(),
         listen.requestBodyTimeout(), listen.retryAfter());
+    ResponseMetrics responses = new ResponseMetrics(metrics.registry());
     Gauge.builder("sluice.gateway.buffered_request_bytes", bodyGuard, RequestBodyGuard::bufferedBytes)
         .description("Request-body bytes held now (server.maxBufferedRequestBytes bounds them)")
         .strongReference(true)
@@ -100,8 +102,14 @@ public final class Gateway implements AutoCloseable {
         .maxRequestLength(listen.maxRequestBytes())
         .gracefulShutdownTimeout(Duration.ZERO, grace)
         .meterRegistry(metrics.registry())
-        .errorHandler(new OpenAiErrorHandler())
+        .errorHandler(new OpenAiErrorHandler(responses))
         .serviceUnder("/v1/", inference.decorate(bodyGuard.decorator()))
+        // Every routed answer, including Armeria's 404, once it has been sent; protocol violations
+        // (431 ...) never reach a service and are counted by the error handler.
+        .decorator((delegate, ctx, req) -> {
+          ctx.log().whenComplete().thenAccept(log -> responses.record(log.responseHeaders()));
+          return delegate.serve(ctx, req);
+        })
         .build();
     AdminService adminService = new AdminService(controller, pool, metrics, () -> draining);
     if (config.admin().port() >= 0) {
@@ -261,8 +269,17 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** Answers Armeria's own errors (404, 405, 413 ...) with OpenAI-style bodies. */
+  /**
+   * Answers Armeria's own errors (404, 405, 413, 431 ...) with OpenAI-style bodies and an
+   * {@code x-sluice-outcome}; counts the protocol violations, which no decorator sees.
+   */
   private static final class OpenAiErrorHandler implements ServerErrorHandler {
+    private final ResponseMetrics responses;
+
+    OpenAiErrorHandler(ResponseMetrics responses) {
+      this.responses = responses;
+    }
+
     @Override
     public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
       return null;
@@ -271,7 +288,9 @@ public final class Gateway implements AutoCloseable {
     @Override
     public AggregatedHttpResponse onProtocolViolation(ServiceConfig config, RequestHeaders headers,
         HttpStatus status, String description, Throwable cause) {
-      return render(status, description);
+      AggregatedHttpResponse response = render(status, description);
+      responses.record(response.headers());
+      return response;
     }
 
     @Override
@@ -284,6 +303,7 @@ public final class Gateway implements AutoCloseable {
       String message = switch (status.code()) {
         case 404 -> "No such endpoint; the gateway serves /v1/*.";
         case 413 -> "The request body is larger than the gateway's limit.";
+        case 431 -> "The request line or headers are larger than the gateway's limit.";
         default -> description != null ? description : status.reasonPhrase();
       };
       return Errors.render(status, message);

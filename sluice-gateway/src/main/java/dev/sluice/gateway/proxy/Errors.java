@@ -44,6 +44,12 @@ public final class Errors {
   public static final String BODY_TIMEOUT = "rejected-body-timeout";
   /** {@code x-sluice-outcome} when the bodies held at once would pass their budget (503). */
   public static final String OVERLOADED = "rejected-overloaded";
+  /** {@code x-sluice-outcome} for a path the gateway does not serve (404). */
+  public static final String NOT_FOUND = "rejected-not-found";
+  /** {@code x-sluice-outcome} when the request line or headers are over Armeria's limits (431). */
+  public static final String HEADERS_TOO_LARGE = "rejected-headers-too-large";
+  /** {@code x-sluice-outcome} for a server error of the gateway's own (500). */
+  public static final String INTERNAL = "internal";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,10 +77,24 @@ public final class Errors {
     return aggregated(status, outcome, message, type, param, retryAfter).toHttpResponse();
   }
 
-  /** An error answer for a status the server itself produced (404, 405, 413 ...). */
+  /** An error answer for a status the server itself produced (404, 405, 413, 431 ...). */
   public static AggregatedHttpResponse render(HttpStatus status, String message) {
-    String outcome = status.code() == 413 || status.code() == 400 ? INVALID : null;
-    return aggregated(status, outcome, message, typeOf(status), null, null);
+    return aggregated(status, outcomeOf(status), message, typeOf(status), null, null);
+  }
+
+  /**
+   * The {@code x-sluice-outcome} of a status Armeria produced itself: 404 {@value #NOT_FOUND},
+   * 408 {@value #BODY_TIMEOUT}, 431 {@value #HEADERS_TOO_LARGE}, 503 (only while shutting down)
+   * {@code rejected-shutdown}, any other 4xx {@value #INVALID}, anything else {@value #INTERNAL}.
+   */
+  static String outcomeOf(HttpStatus status) {
+    return switch (status.code()) {
+      case 404 -> NOT_FOUND;
+      case 408 -> BODY_TIMEOUT;
+      case 431 -> HEADERS_TOO_LARGE;
+      case 503 -> Outcome.REJECTED_SHUTDOWN.reason();
+      default -> status.isClientError() ? INVALID : INTERNAL;
+    };
   }
 
   static AggregatedHttpResponse aggregated(HttpStatus status, String outcome, String message,
