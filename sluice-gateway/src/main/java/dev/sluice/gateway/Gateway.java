@@ -72,7 +72,7 @@ public final class Gateway implements AutoCloseable {
         .build();
     this.pool = new EndpointPool(config, builder.ticker, clients);
     this.metrics = new FlowMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        config.metrics().fairnessIdLabelLimit());
+        config.metrics().fairnessIdLabelLimit(), config.metrics().fairnessIdLabelMaxLength());
     List<FlowControlListener> listeners = new ArrayList<>(List.of(metrics, new DrainWatch()));
     if (builder.listener != null) {
       listeners.add(builder.listener);

@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.gateway.GatewayFixture.Call;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The admin port: Prometheus metrics with a capped fairness label, flows as JSON, health. */
@@ -45,5 +50,46 @@ class AdminTest {
       assertThat(f.adminGet("/health").status().code()).isEqualTo(200);
       assertThat(f.adminGet("/health/ready").status().code()).isEqualTo(200);
     }
+  }
+
+  /**
+   * Two tenants whose 7,000-character ids differ only at the end get two labels of exactly the
+   * configured 32 characters: a prefix, {@code ~} and the first 12 hex digits of the id's SHA-256;
+   * no {@code fairness_id} value in {@code /metrics} is longer.
+   */
+  @Test
+  void longFairnessIdsAreCutToAPrefixAndTheirHash() throws Exception {
+    String yaml = concurrencyConfig(10, "  defaultTtl: 0s\n")
+        + "metrics: {fairnessIdLabelMaxLength: 32}\n";
+    try (GatewayFixture f = new GatewayFixture(1, 4, yaml)) {
+      String a = "t".repeat(7_000) + "a";
+      String b = "t".repeat(7_000) + "b";
+      List<Call> calls = List.of(f.call("a", a), f.call("b", b));
+      f.nextDispatched();
+      f.nextDispatched();
+      f.finishRunning();
+      calls.forEach(call -> assertThat(call.awaitEnd().cause()).isNull());
+      f.awaitIdle();
+      String metrics = f.adminGet("/metrics").contentUtf8();
+      String labelA = "t".repeat(19) + "~" + sha256Prefix(a);
+      String labelB = "t".repeat(19) + "~" + sha256Prefix(b);
+      assertThat(labelA).hasSize(32).isNotEqualTo(labelB);
+      assertThat(metrics)
+          .contains("sluice_flow_control_requests_total{fairness_id=\"" + labelA + "\",outcome=\"dispatched\"")
+          .contains("sluice_flow_control_requests_total{fairness_id=\"" + labelB + "\",outcome=\"dispatched\"");
+      Matcher values = Pattern.compile("fairness_id=\"([^\"]*)\"").matcher(metrics);
+      int seen = 0;
+      while (values.find()) {
+        assertThat(values.group(1)).hasSizeLessThanOrEqualTo(32);
+        seen++;
+      }
+      assertThat(seen).isPositive();
+      assertThat(metrics.length()).isLessThan(100_000);
+    }
+  }
+
+  private static String sha256Prefix(String id) throws Exception {
+    byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest).substring(0, 12);
   }
 }

@@ -20,6 +20,7 @@ import dev.sluice.gateway.config.GatewayConfig.Metrics;
 import dev.sluice.gateway.config.GatewayConfig.Saturation;
 import dev.sluice.gateway.config.GatewayConfig.Server;
 import dev.sluice.gateway.config.GatewayConfig.Upstream;
+import dev.sluice.gateway.metrics.FairnessLabels;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -71,8 +72,12 @@ final class ConfigReader {
     Duration noEndpointTtl = flow.duration("noEndpointTtl", Duration.ofSeconds(60), true);
     FlowControllerConfig flowControl = flowControl(flow);
     Saturation saturation = saturation(top.section("saturation"));
-    Metrics metrics = new Metrics(top.section("metrics").keys("fairnessIdLabelLimit")
-        .integer("fairnessIdLabelLimit", 1000, 1, Integer.MAX_VALUE));
+    Section metricsSection = top.section("metrics")
+        .keys("fairnessIdLabelLimit", "fairnessIdLabelMaxLength");
+    Metrics metrics = new Metrics(
+        metricsSection.integer("fairnessIdLabelLimit", 1000, 1, Integer.MAX_VALUE),
+        metricsSection.integer("fairnessIdLabelMaxLength", 64, FairnessLabels.MIN_MAX_LENGTH,
+            Integer.MAX_VALUE));
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }

@@ -215,6 +215,8 @@ public record GatewayConfig(
    *
    * @param fairnessIdLabelLimit distinct {@code fairness_id} label values before the rest are
    *     reported as {@code other}. Default 1000
+   * @param fairnessIdLabelMaxLength the longest {@code fairness_id} label value; longer ids are cut
+   *     to a prefix plus {@code ~} and 12 hex digits of their hash. At least 16. Default 64
    */
-  public record Metrics(int fairnessIdLabelLimit) {}
+  public record Metrics(int fairnessIdLabelLimit, int fairnessIdLabelMaxLength) {}
 }

@@ -31,6 +31,7 @@ class GatewayConfigTest {
     assertThat(config.flowControl().defaultTtl()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.noEndpointTtl()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.metrics().fairnessIdLabelLimit()).isEqualTo(1000);
+    assertThat(config.metrics().fairnessIdLabelMaxLength()).isEqualTo(64);
     assertThat(config.priorityOf("anything")).isZero();
   }
 
