@@ -119,7 +119,7 @@ public final class Gateway implements AutoCloseable {
           .gracefulShutdownTimeoutMillis(0, 0)
           .service(get, (ctx, req) -> adminService.metrics())
           .service(Route.builder().path("/admin/flows").methods(HttpMethod.GET).build(),
-              (ctx, req) -> adminService.flows())
+              (ctx, req) -> adminService.flows(ctx.queryParam("limit")))
           .service(Route.builder().path("/health").methods(HttpMethod.GET, HttpMethod.HEAD).build(),
               (ctx, req) -> adminService.health())
           .service(Route.builder().path("/health/ready").methods(HttpMethod.GET, HttpMethod.HEAD)

@@ -92,4 +92,56 @@ class AdminTest {
     byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(digest).substring(0, 12);
   }
+
+  /**
+   * With 122 flows, {@code /admin/flows} lists the 100 busiest by default (most queued, then most
+   * in flight), {@code ?limit=} of them on request, and always the full totals and how many flows
+   * it left out; a bad limit is a 400.
+   */
+  @Test
+  void flowsListsOnlyTheBusiestFlowsWithTheTotals() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    try (GatewayFixture f = new GatewayFixture(1, 4, concurrencyConfig(1, "  defaultTtl: 0s\n"))) {
+      List<Call> calls = new ArrayList<>();
+      calls.add(f.call("first", "first"));
+      f.nextDispatched();
+      for (int i = 0; i < 3; i++) {
+        calls.add(f.call("heavy", "heavy"));
+      }
+      for (int i = 0; i < 120; i++) {
+        String tenant = String.format("tenant-%03d", i);
+        calls.add(f.call(tenant, tenant));
+      }
+      f.awaitQueued(123);
+
+      JsonNode all = json.readTree(f.adminGet("/admin/flows").contentUtf8());
+      assertThat(all.path("queuedRequests").asLong()).isEqualTo(123);
+      assertThat(all.path("inFlightRequests").asLong()).isEqualTo(1);
+      assertThat(all.path("flowCount").asLong()).isEqualTo(122);
+      assertThat(all.path("flowsShown").asLong()).isEqualTo(100);
+      assertThat(all.path("flowsOmitted").asLong()).isEqualTo(22);
+      JsonNode band = all.path("bands").get(0);
+      assertThat(band.path("flowCount").asLong()).isEqualTo(122);
+      assertThat(band.path("queuedRequests").asLong()).isEqualTo(123);
+      assertThat(band.path("flows")).hasSize(100);
+      assertThat(band.path("flows").get(0).path("id").asText()).isEqualTo("heavy");
+      assertThat(band.path("flows").get(0).path("queuedRequests").asLong()).isEqualTo(3);
+
+      JsonNode two = json.readTree(f.adminGet("/admin/flows?limit=2").contentUtf8());
+      assertThat(two.path("bands").get(0).path("flows").findValuesAsText("id"))
+          .containsExactly("heavy", "tenant-000");
+      assertThat(two.path("flowsOmitted").asLong()).isEqualTo(120);
+      JsonNode none = json.readTree(f.adminGet("/admin/flows?limit=0").contentUtf8());
+      assertThat(none.path("bands").get(0).path("flows")).isEmpty();
+      assertThat(none.path("queuedRequests").asLong()).isEqualTo(123);
+      JsonNode wide = json.readTree(f.adminGet("/admin/flows?limit=1000").contentUtf8());
+      assertThat(wide.path("bands").get(0).path("flows").get(121).path("id").asText())
+          .as("in flight, nothing queued: last").isEqualTo("first");
+      assertThat(f.adminGet("/admin/flows?limit=-1").status().code()).isEqualTo(400);
+      assertThat(f.adminGet("/admin/flows?limit=lots").status().code()).isEqualTo(400);
+
+      calls.forEach(Call::cancel);
+      f.awaitIdle();
+    }
+  }
 }
