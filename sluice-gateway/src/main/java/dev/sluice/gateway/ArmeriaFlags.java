@@ -14,7 +14,7 @@ import com.linecorp.armeria.common.FlagsProvider;
  * server in the JVM; the gateway's jar sets it with priority {@value #PRIORITY}, below Armeria's
  * system properties ({@code -Dcom.linecorp.armeria.defaultHttp1ConnectionCloseDelayMillis=...}
  * still wins) and above Armeria's built-in defaults. The cost of closing first is a TIME_WAIT
- * entry on the server per closed connection, which a listening server can afford.
+ * entry on the server per closed connection, which a listening server can afford. Stateless.
  */
 public final class ArmeriaFlags implements FlagsProvider {
 
