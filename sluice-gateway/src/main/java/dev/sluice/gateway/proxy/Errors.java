@@ -114,11 +114,10 @@ public final class Errors {
 
   /** OpenAI's {@code type} for a status. */
   static String typeOf(HttpStatus status) {
-    return switch (status.code()) {
-      case 400, 404, 405, 408, 413, 431 -> "invalid_request_error";
-      case 429 -> "rate_limit_error";
-      default -> "server_error";
-    };
+    if (status == HttpStatus.TOO_MANY_REQUESTS) {
+      return "rate_limit_error";
+    }
+    return status.isClientError() ? "invalid_request_error" : "server_error";
   }
 
   static String body(String message, String type, String param, String code) {
