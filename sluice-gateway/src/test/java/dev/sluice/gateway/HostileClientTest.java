@@ -64,7 +64,8 @@ class HostileClientTest {
    * Slow clients that declare a large body, send part of it and stall: while six hold the byte
    * budget, four more are refused at once with 503 and {@code Retry-After} (the six are still held
    * when the refusals arrive); the six get 408 once the body timeout has passed and their
-   * connections are closed; every byte is given back, and the next request is served.
+   * connections are closed; every byte is given back, and the next request is served (its body
+   * given back once its response has started).
    */
   @Test
   void stalledBodiesAreBoundedInBytesAndTime() throws Exception {
@@ -110,6 +111,8 @@ class HostileClientTest {
     }
     Call after = f.call("after", "tenant");
     assertThat(after.awaitHeaders().status().code()).isEqualTo(200);
+    Await.until("the body given back once the response started", () -> guard.bufferedBytes() == 0);
+    assertThat(after.end).as("still streaming").isNotDone();
     f.finishRunning();
     assertThat(after.awaitEnd().cause()).isNull();
     f.awaitIdle();
