@@ -18,7 +18,8 @@ class HostileClientTest {
 
   /** Far below Armeria's 3 s HTTP/1 close delay, far above a loopback round trip. */
   private static final Duration EOF_BOUND = Duration.ofSeconds(2);
-  private static final Duration BODY_TIMEOUT = Duration.ofSeconds(1);
+  /** Long enough that the six stalled bodies are all held while the four refusals are tried. */
+  private static final Duration BODY_TIMEOUT = Duration.ofSeconds(2);
   private static final int DECLARED = 30_000;
   private static final int SENT = 10_000;
   /** Six stalled bodies of {@link #SENT} bytes fit; a seventh does not. */
