@@ -13,14 +13,20 @@ import dev.sluice.flow.saturation.UtilizationDetector.EndpointMetrics;
 import dev.sluice.gateway.metrics.FlowMetrics;
 import dev.sluice.gateway.pool.Endpoint;
 import dev.sluice.gateway.pool.EndpointPool;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 /** The admin endpoints' answers. Stateless and thread-safe; reads live objects on each call. */
 final class AdminService {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Flows listed by {@code /admin/flows} when the query does not say. */
+  static final int DEFAULT_FLOW_LIMIT = 100;
 
   private final FlowController controller;
   private final EndpointPool pool;
@@ -59,11 +65,39 @@ final class AdminService {
         MediaType.JSON_UTF_8, body.toString());
   }
 
-  HttpResponse flows() {
-    return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, flowsJson().toPrettyString());
+  /**
+   * {@code /admin/flows?limit=N}: the totals, every band, and the {@code N} (default
+   * {@value #DEFAULT_FLOW_LIMIT}) busiest flows over all bands, so the answer stays small with
+   * any number of tenants. 400 if {@code limit} is not an integer >= 0.
+   */
+  HttpResponse flows(String limitParam) {
+    int limit = DEFAULT_FLOW_LIMIT;
+    if (limitParam != null) {
+      try {
+        limit = Integer.parseInt(limitParam.trim());
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 0) {
+        ObjectNode error = JSON.createObjectNode();
+        error.put("error", "limit: '" + limitParam + "' (expected: an integer >= 0)");
+        return HttpResponse.of(HttpStatus.BAD_REQUEST, MediaType.JSON_UTF_8, error.toString());
+      }
+    }
+    return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, flowsJson(limit).toPrettyString());
   }
 
-  ObjectNode flowsJson() {
+  /**
+   * The flows with the most queued requests, then the most in flight (ties by id and priority),
+   * first.
+   */
+  private static final Comparator<FlowStats.FlowEntry> BUSIEST = Comparator
+      .comparingLong(FlowStats.FlowEntry::queuedRequests).reversed()
+      .thenComparing(Comparator.comparingLong(FlowStats.FlowEntry::inFlightRequests).reversed())
+      .thenComparing(flow -> flow.key().id())
+      .thenComparingInt(flow -> flow.key().priority());
+
+  ObjectNode flowsJson(int limit) {
     FlowStats stats = controller.stats();
     ObjectNode root = JSON.createObjectNode();
     root.put("queuedRequests", stats.queuedRequests());
@@ -72,6 +106,16 @@ final class AdminService {
     root.put("shards", stats.shards());
     root.put("saturation", pool.gate().saturation());
     root.set("outcomes", outcomes(stats.outcomes()));
+    Set<FlowStats.FlowEntry> shown = stats.bands().stream()
+        .flatMap(band -> band.flows().values().stream())
+        .sorted(BUSIEST)
+        .limit(limit)
+        .collect(Collectors.toCollection(() -> Collections.newSetFromMap(new IdentityHashMap<>())));
+    long flowCount = stats.bands().stream().mapToLong(band -> band.flows().size()).sum();
+    root.put("flowCount", flowCount);
+    root.put("flowLimit", limit);
+    root.put("flowsShown", shown.size());
+    root.put("flowsOmitted", flowCount - shown.size());
     ArrayNode bands = root.putArray("bands");
     for (FlowStats.BandStats band : stats.bands()) {
       ObjectNode b = bands.addObject();
@@ -81,9 +125,11 @@ final class AdminService {
       b.put("queuedBytes", band.queuedBytes());
       b.put("inFlightRequests", band.inFlightRequests());
       b.set("outcomes", outcomes(band.outcomes()));
+      b.put("flowCount", band.flows().size());
       ArrayNode flows = b.putArray("flows");
       band.flows().values().stream()
-          .sorted(Comparator.comparing(flow -> flow.key().id()))
+          .filter(shown::contains)
+          .sorted(BUSIEST)
           .forEach(flow -> {
             ObjectNode f = flows.addObject();
             f.put("id", flow.key().id());

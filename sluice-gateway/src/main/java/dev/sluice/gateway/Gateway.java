@@ -18,9 +18,12 @@ import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.metrics.FlowMetrics;
+import dev.sluice.gateway.metrics.ResponseMetrics;
 import dev.sluice.gateway.pool.EndpointPool;
 import dev.sluice.gateway.proxy.Errors;
 import dev.sluice.gateway.proxy.InferenceService;
+import dev.sluice.gateway.proxy.RequestBodyGuard;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -53,6 +56,7 @@ public final class Gateway implements AutoCloseable {
   private final EndpointPool pool;
   private final FlowMetrics metrics;
   private final FlowController controller;
+  private final RequestBodyGuard bodyGuard;
   private final Server server;
   private final Server admin;
   private final Object drainSignal = new Object();
@@ -66,7 +70,7 @@ public final class Gateway implements AutoCloseable {
         .build();
     this.pool = new EndpointPool(config, builder.ticker, builder.scheduler, clients);
     this.metrics = new FlowMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        config.metrics().fairnessIdLabelLimit());
+        config.metrics().fairnessIdLabelLimit(), config.metrics().fairnessIdLabelMaxLength());
     List<FlowControlListener> listeners =
         new ArrayList<>(List.of(pool.listener(), metrics, new DrainWatch()));
     if (builder.listener != null) {
@@ -84,14 +88,28 @@ public final class Gateway implements AutoCloseable {
         builder.scheduler);
     GatewayConfig.Server listen = config.server();
     Duration grace = listen.gracefulShutdown();
+    this.bodyGuard = new RequestBodyGuard(listen.maxBufferedRequestBytes(),
+        listen.requestBodyTimeout(), listen.retryAfter());
+    ResponseMetrics responses = new ResponseMetrics(metrics.registry());
+    Gauge.builder("sluice.gateway.buffered_request_bytes", bodyGuard, RequestBodyGuard::bufferedBytes)
+        .description("Request-body bytes held now (server.maxBufferedRequestBytes bounds them)")
+        .strongReference(true)
+        .register(metrics.registry());
     this.server = Server.builder()
         .http(new InetSocketAddress(listen.host(), listen.port()))
         .requestTimeoutMillis(0)
         .maxRequestLength(listen.maxRequestBytes())
         .gracefulShutdownTimeout(Duration.ZERO, grace)
         .meterRegistry(metrics.registry())
-        .errorHandler(new OpenAiErrorHandler())
-        .serviceUnder("/v1/", inference)
+        .errorHandler(new OpenAiErrorHandler(responses))
+        .serviceUnder("/v1/", inference.decorate(bodyGuard.decorator()))
+        // Every routed answer, including Armeria's 404, once it has been sent; protocol violations
+        // (431 ...) never reach a service and are counted by the error handler.
+        .decorator((delegate, ctx, req) -> {
+          CompletableFuture<Void> unused =
+              ctx.log().whenComplete().thenAccept(log -> responses.record(log.responseHeaders()));
+          return delegate.serve(ctx, req);
+        })
         .build();
     AdminService adminService = new AdminService(controller, pool, metrics, () -> draining);
     if (config.admin().port() >= 0) {
@@ -101,7 +119,7 @@ public final class Gateway implements AutoCloseable {
           .gracefulShutdownTimeoutMillis(0, 0)
           .service(get, (ctx, req) -> adminService.metrics())
           .service(Route.builder().path("/admin/flows").methods(HttpMethod.GET).build(),
-              (ctx, req) -> adminService.flows())
+              (ctx, req) -> adminService.flows(ctx.queryParam("limit")))
           .service(Route.builder().path("/health").methods(HttpMethod.GET, HttpMethod.HEAD).build(),
               (ctx, req) -> adminService.health())
           .service(Route.builder().path("/health/ready").methods(HttpMethod.GET, HttpMethod.HEAD)
@@ -158,6 +176,11 @@ public final class Gateway implements AutoCloseable {
   /** The configuration. */
   public GatewayConfig config() {
     return config;
+  }
+
+  /** The bound on request bodies held at once, for tests. */
+  RequestBodyGuard bodyGuard() {
+    return bodyGuard;
   }
 
   /**
@@ -246,8 +269,17 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** Answers Armeria's own errors (404, 405, 413 ...) with OpenAI-style bodies. */
+  /**
+   * Answers Armeria's own errors (404, 405, 413, 431 ...) with OpenAI-style bodies and an
+   * {@code x-sluice-outcome}; counts the protocol violations, which no decorator sees.
+   */
   private static final class OpenAiErrorHandler implements ServerErrorHandler {
+    private final ResponseMetrics responses;
+
+    OpenAiErrorHandler(ResponseMetrics responses) {
+      this.responses = responses;
+    }
+
     @Override
     public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
       return null;
@@ -256,7 +288,9 @@ public final class Gateway implements AutoCloseable {
     @Override
     public AggregatedHttpResponse onProtocolViolation(ServiceConfig config, RequestHeaders headers,
         HttpStatus status, String description, Throwable cause) {
-      return render(status, description);
+      AggregatedHttpResponse response = render(status, description);
+      responses.record(response.headers());
+      return response;
     }
 
     @Override
@@ -269,6 +303,7 @@ public final class Gateway implements AutoCloseable {
       String message = switch (status.code()) {
         case 404 -> "No such endpoint; the gateway serves /v1/*.";
         case 413 -> "The request body is larger than the gateway's limit.";
+        case 431 -> "The request line or headers are larger than the gateway's limit.";
         default -> description != null ? description : status.reasonPhrase();
       };
       return Errors.render(status, message);

@@ -20,6 +20,7 @@ import dev.sluice.gateway.config.GatewayConfig.Metrics;
 import dev.sluice.gateway.config.GatewayConfig.Saturation;
 import dev.sluice.gateway.config.GatewayConfig.Server;
 import dev.sluice.gateway.config.GatewayConfig.Upstream;
+import dev.sluice.gateway.metrics.FairnessLabels;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -71,8 +72,12 @@ final class ConfigReader {
     Duration noEndpointTtl = flow.duration("noEndpointTtl", Duration.ofSeconds(60), true);
     FlowControllerConfig flowControl = flowControl(flow);
     Saturation saturation = saturation(top.section("saturation"));
-    Metrics metrics = new Metrics(top.section("metrics").keys("fairnessIdLabelLimit")
-        .integer("fairnessIdLabelLimit", 1000, 1, Integer.MAX_VALUE));
+    Section metricsSection = top.section("metrics")
+        .keys("fairnessIdLabelLimit", "fairnessIdLabelMaxLength");
+    Metrics metrics = new Metrics(
+        metricsSection.integer("fairnessIdLabelLimit", 1000, 1, Integer.MAX_VALUE),
+        metricsSection.integer("fairnessIdLabelMaxLength", 64, FairnessLabels.MIN_MAX_LENGTH,
+            Integer.MAX_VALUE));
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
@@ -85,13 +90,32 @@ final class ConfigReader {
   }
 
   private Server server(Section s) {
-    s.keys("host", "port", "maxRequestBytes", "gracefulShutdown", "retryAfter");
+    s.keys("host", "port", "maxRequestBytes", "gracefulShutdown", "retryAfter",
+        "requestBodyTimeout", "maxBufferedRequestBytes");
+    long maxRequestBytes = s.longValue("maxRequestBytes", 16 * MIB, 1, Integer.MAX_VALUE);
+    Long maxBuffered = s.longValue("maxBufferedRequestBytes", null, 1, Long.MAX_VALUE);
+    if (maxBuffered == null) {
+      maxBuffered = Math.max(maxRequestBytes, defaultMaxBufferedRequestBytes());
+    } else if (maxBuffered < maxRequestBytes) {
+      errors.add(s.path("maxBufferedRequestBytes") + ": " + maxBuffered + " (expected >= "
+          + s.path("maxRequestBytes") + ", " + maxRequestBytes + ")");
+    }
     return new Server(
         s.string("host", "127.0.0.1"),
         s.integer("port", 8080, 0, 65535),
-        s.longValue("maxRequestBytes", 16 * MIB, 1, Integer.MAX_VALUE),
+        maxRequestBytes,
         s.duration("gracefulShutdown", Duration.ofSeconds(30), true),
-        s.duration("retryAfter", Duration.ofSeconds(1), true));
+        s.duration("retryAfter", Duration.ofSeconds(1), true),
+        s.duration("requestBodyTimeout", Duration.ofSeconds(30), true),
+        maxBuffered);
+  }
+
+  /**
+   * A quarter of the maximum heap: a body is copied at least once while it is aggregated and
+   * parsed, and the rest of the heap serves queues, streams and the metrics.
+   */
+  static long defaultMaxBufferedRequestBytes() {
+    return Runtime.getRuntime().maxMemory() / 4;
   }
 
   private Admin admin(Section s) {

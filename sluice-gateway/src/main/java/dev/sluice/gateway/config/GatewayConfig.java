@@ -105,10 +105,17 @@ public record GatewayConfig(
    * @param maxRequestBytes largest request body; larger ones get 413. Default 16 MiB
    * @param gracefulShutdown how long in-flight responses may run on after shutdown begins.
    *     Default 30 s
-   * @param retryAfter the {@code Retry-After} sent with 429s. Default 1 s
+   * @param retryAfter the {@code Retry-After} sent with 429s and the 503 for too many buffered
+   *     bytes. Default 1 s
+   * @param requestBodyTimeout the longest a request body may take to arrive, from its headers;
+   *     later gets 408; 0 = no limit. Default 30 s
+   * @param maxBufferedRequestBytes the request-body bytes the gateway holds at once, across all
+   *     requests (received, queued, or being sent upstream); a body that would pass it gets 503.
+   *     At least {@code maxRequestBytes}. Default a quarter of the JVM's maximum heap, but at least
+   *     {@code maxRequestBytes}
    */
   public record Server(String host, int port, long maxRequestBytes, Duration gracefulShutdown,
-      Duration retryAfter) {}
+      Duration retryAfter, Duration requestBodyTimeout, long maxBufferedRequestBytes) {}
 
   /**
    * The admin listener: {@code /metrics}, {@code /admin/flows}, {@code /health}.
@@ -224,6 +231,8 @@ public record GatewayConfig(
    *
    * @param fairnessIdLabelLimit distinct {@code fairness_id} label values before the rest are
    *     reported as {@code other}. Default 1000
+   * @param fairnessIdLabelMaxLength the longest {@code fairness_id} label value; longer ids are cut
+   *     to a prefix plus {@code ~} and 12 hex digits of their hash. At least 16. Default 64
    */
-  public record Metrics(int fairnessIdLabelLimit) {}
+  public record Metrics(int fairnessIdLabelLimit, int fairnessIdLabelMaxLength) {}
 }

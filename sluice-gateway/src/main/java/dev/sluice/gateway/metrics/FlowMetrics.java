@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  *       {@code _kv_cache_utilization}.
  * </ul>
  *
- * <p>The {@code fairness_id} label is capped ({@link FairnessLabels}). Counters and the histogram
+ * <p>The {@code fairness_id} label is bounded in count and length ({@link FairnessLabels}). Counters and the histogram
  * are fed as the listener; gauges are recomputed from {@link FlowController#stats()} by
  * {@link #scrape()}. Thread-safe: listener methods may run concurrently on any thread.
  */
@@ -56,10 +56,13 @@ public final class FlowMetrics implements FlowControlListener {
   private final Map<FlowLabel, Cells> flowGauges = new ConcurrentHashMap<>();
   private volatile FlowController controller;
 
-  /** Creates the metrics in {@code registry}, capping {@code fairness_id} at {@code labelLimit}. */
-  public FlowMetrics(PrometheusMeterRegistry registry, int labelLimit) {
+  /**
+   * Creates the metrics in {@code registry}, with at most {@code labelLimit} distinct
+   * {@code fairness_id} values of at most {@code labelMaxLength} characters ({@link FairnessLabels}).
+   */
+  public FlowMetrics(PrometheusMeterRegistry registry, int labelLimit, int labelMaxLength) {
     this.registry = registry;
-    this.labels = new FairnessLabels(labelLimit);
+    this.labels = new FairnessLabels(labelLimit, labelMaxLength);
   }
 
   /** Registers the gauges that read the controller and the pool. Call once, before serving. */

@@ -20,8 +20,9 @@ import java.time.Duration;
  *
  * <p>429 (with {@code Retry-After}) means "overloaded, try later": capacity, shedding,
  * displacement. 503 means "not served": TTL expiry in the queue, no endpoints, shutdown, a
- * withdrawn request. 400 an invalid request, 413 a body over the limit, 502 a backend that could
- * not be reached, 504 a backend that exceeded the configured response timeout.
+ * withdrawn request, too many request bytes held at once (with {@code Retry-After}). 400 an invalid
+ * request, 408 a body that took too long to arrive, 413 a body over the limit, 502 a backend that
+ * could not be reached, 504 a backend that exceeded the configured response timeout.
  */
 public final class Errors {
 
@@ -39,6 +40,16 @@ public final class Errors {
   public static final String UPSTREAM_TIMEOUT = "upstream-timeout";
   /** {@code x-sluice-outcome} for a request the gateway refused before flow control. */
   public static final String INVALID = "rejected-invalid";
+  /** {@code x-sluice-outcome} when the body did not arrive within the body timeout (408). */
+  public static final String BODY_TIMEOUT = "rejected-body-timeout";
+  /** {@code x-sluice-outcome} when the bodies held at once would pass their budget (503). */
+  public static final String OVERLOADED = "rejected-overloaded";
+  /** {@code x-sluice-outcome} for a path the gateway does not serve (404). */
+  public static final String NOT_FOUND = "rejected-not-found";
+  /** {@code x-sluice-outcome} when the request line or headers are over Armeria's limits (431). */
+  public static final String HEADERS_TOO_LARGE = "rejected-headers-too-large";
+  /** {@code x-sluice-outcome} for a server error of the gateway's own (500). */
+  public static final String INTERNAL = "internal";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,16 +71,30 @@ public final class Errors {
     return response(status, outcome.reason(), message, typeOf(status), null, retryAfter);
   }
 
-  /** An error answer; {@code retryAfter} is sent only with 429. */
+  /** An error answer; {@code retryAfter} is sent only with 429 and {@value #OVERLOADED}. */
   static HttpResponse response(HttpStatus status, String outcome, String message, String type,
       String param, Duration retryAfter) {
     return aggregated(status, outcome, message, type, param, retryAfter).toHttpResponse();
   }
 
-  /** An error answer for a status the server itself produced (404, 405, 413 ...). */
+  /** An error answer for a status the server itself produced (404, 405, 413, 431 ...). */
   public static AggregatedHttpResponse render(HttpStatus status, String message) {
-    String outcome = status.code() == 413 || status.code() == 400 ? INVALID : null;
-    return aggregated(status, outcome, message, typeOf(status), null, null);
+    return aggregated(status, outcomeOf(status), message, typeOf(status), null, null);
+  }
+
+  /**
+   * The {@code x-sluice-outcome} of a status Armeria produced itself: 404 {@value #NOT_FOUND},
+   * 408 {@value #BODY_TIMEOUT}, 431 {@value #HEADERS_TOO_LARGE}, 503 (only while shutting down)
+   * {@code rejected-shutdown}, any other 4xx {@value #INVALID}, anything else {@value #INTERNAL}.
+   */
+  static String outcomeOf(HttpStatus status) {
+    return switch (status.code()) {
+      case 404 -> NOT_FOUND;
+      case 408 -> BODY_TIMEOUT;
+      case 431 -> HEADERS_TOO_LARGE;
+      case 503 -> Outcome.REJECTED_SHUTDOWN.reason();
+      default -> status.isClientError() ? INVALID : INTERNAL;
+    };
   }
 
   static AggregatedHttpResponse aggregated(HttpStatus status, String outcome, String message,
@@ -78,7 +103,8 @@ public final class Errors {
     if (outcome != null) {
       headers.set(OUTCOME_HEADER, outcome);
     }
-    if (status.equals(HttpStatus.TOO_MANY_REQUESTS) && retryAfter != null) {
+    if ((status.equals(HttpStatus.TOO_MANY_REQUESTS) || OVERLOADED.equals(outcome))
+        && retryAfter != null) {
       long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
       headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
     }
@@ -88,11 +114,10 @@ public final class Errors {
 
   /** OpenAI's {@code type} for a status. */
   static String typeOf(HttpStatus status) {
-    return switch (status.code()) {
-      case 400, 404, 413 -> "invalid_request_error";
-      case 429 -> "rate_limit_error";
-      default -> "server_error";
-    };
+    if (status.equals(HttpStatus.TOO_MANY_REQUESTS)) {
+      return "rate_limit_error";
+    }
+    return status.isClientError() ? "invalid_request_error" : "server_error";
   }
 
   static String body(String message, String type, String param, String code) {

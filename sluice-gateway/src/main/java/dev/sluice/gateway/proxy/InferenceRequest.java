@@ -1,6 +1,7 @@
 package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,7 +20,9 @@ import java.io.IOException;
  */
 record InferenceRequest(String model, long promptTokens, long maxTokens) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Whitespace may follow the value; anything else (a second value, garbage) is invalid JSON. */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** Weighted-fairness cost: estimated tokens in and out. */
   long cost() {
@@ -40,8 +43,8 @@ record InferenceRequest(String model, long promptTokens, long maxTokens) {
   /**
    * Parses {@code body} sent to {@code path}.
    *
-   * @throws Invalid if it is not a JSON object with a string {@code model}, or a field the cost
-   *     depends on has the wrong type
+   * @throws Invalid if it is not one JSON object (only whitespace may follow it) with a string
+   *     {@code model}, or a field the cost depends on has the wrong type
    */
   static InferenceRequest parse(String path, byte[] body) throws Invalid {
     JsonNode root;

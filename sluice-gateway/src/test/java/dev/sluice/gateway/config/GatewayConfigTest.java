@@ -18,7 +18,8 @@ class GatewayConfigTest {
   void emptyDocumentGivesTheDocumentedDefaults() {
     GatewayConfig config = GatewayConfig.parse("");
     assertThat(config.server()).isEqualTo(new GatewayConfig.Server("127.0.0.1", 8080,
-        16 * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(1)));
+        16 * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30),
+        Math.max(16 * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4)));
     assertThat(config.admin()).isEqualTo(new GatewayConfig.Admin("127.0.0.1", 9090));
     assertThat(config.identity().fairnessIdHeaders())
         .containsExactly("x-gateway-inference-fairness-id", "x-llm-d-inference-fairness-id");
@@ -31,6 +32,7 @@ class GatewayConfigTest {
     assertThat(config.flowControl().defaultTtl()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.noEndpointTtl()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.metrics().fairnessIdLabelLimit()).isEqualTo(1000);
+    assertThat(config.metrics().fairnessIdLabelMaxLength()).isEqualTo(64);
     assertThat(config.priorityOf("anything")).isZero();
   }
 
@@ -70,7 +72,7 @@ class GatewayConfigTest {
         """));
     assertThat(e.errors()).containsExactlyInAnyOrder(
         "server.port: 70000 (expected 0 to 65535)",
-        "server.prot: unknown key (expected one of: host, port, maxRequestBytes, gracefulShutdown, retryAfter)",
+        "server.prot: unknown key (expected one of: host, port, maxRequestBytes, gracefulShutdown, retryAfter, requestBodyTimeout, maxBufferedRequestBytes)",
         "backends[0].url: 'ftp://x' (expected http://host:port with no path, e.g. http://127.0.0.1:8001)",
         "backends[2].url: 'http://127.0.0.1:8001' (expected unique; 127.0.0.1:8001 is listed twice)",
         "objectives.premium: 'high' (expected an integer priority; negative = sheddable)",
@@ -81,6 +83,19 @@ class GatewayConfigTest {
         "flowControl.bands[1].fairness: 'lottery' (expected one of: round-robin, global-strict, weighted-fair)",
         "flowControl.bands[1].maxRequests: -3 (expected >= 0, 0 = unlimited)");
     assertThat(e.getMessage()).contains("flowControl.bands[1].maxRequests: -3");
+  }
+
+  @Test
+  void readsTheRequestBodyLimitsAndChecksThemAgainstEachOther() {
+    GatewayConfig config = GatewayConfig.parse(
+        "server: {maxRequestBytes: 2048, requestBodyTimeout: 200ms, maxBufferedRequestBytes: 4096}");
+    assertThat(config.server().requestBodyTimeout()).isEqualTo(Duration.ofMillis(200));
+    assertThat(config.server().maxBufferedRequestBytes()).isEqualTo(4096);
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> GatewayConfig.parse(
+        "server: {maxRequestBytes: 2048, requestBodyTimeout: -1s, maxBufferedRequestBytes: 1024}"));
+    assertThat(e.errors()).containsExactlyInAnyOrder(
+        "server.requestBodyTimeout: '-1s' (expected a duration >= 0 such as 50ms, 2s, 1m)",
+        "server.maxBufferedRequestBytes: 1024 (expected >= server.maxRequestBytes, 2048)");
   }
 
   @Test
