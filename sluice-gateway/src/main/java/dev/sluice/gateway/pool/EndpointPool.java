@@ -19,6 +19,7 @@ import dev.sluice.gateway.config.GatewayConfig.DetectorKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,7 +77,7 @@ public final class EndpointPool implements AutoCloseable {
   private final Scheduler scheduler;
   private final ScheduledExecutorService timer;
   private final UtilizationDetector metrics;
-  private final Gate gate;
+  private final PoolGate gate;
   private final Object lock = new Object();
   /** Slots held for returning flows; {@code null} unless the detector is {@code slots}. */
   private final ReturningFlows returning;
@@ -129,9 +130,9 @@ public final class EndpointPool implements AutoCloseable {
         ? new ReturningFlows(settings.slotHold().toNanos())
         : null;
     this.gate = switch (settings.detector()) {
-      case SLOTS -> new SlotGate();
-      case UTILIZATION -> new UtilizationGate();
-      case CONCURRENCY -> new ConcurrencyGate(ConcurrencyDetector.of(settings.maxConcurrency(),
+      case SLOTS -> new SlotGate(this, Objects.requireNonNull(returning));
+      case UTILIZATION -> new UtilizationGate(this);
+      case CONCURRENCY -> new ConcurrencyGate(this, ConcurrencyDetector.of(settings.maxConcurrency(),
           settings.maxTokenConcurrency()));
     };
   }
@@ -284,7 +285,7 @@ public final class EndpointPool implements AutoCloseable {
     }
   }
 
-  private static Placement placementOf(FlowRequest request) {
+  static Placement placementOf(FlowRequest request) {
     if (request.payload() instanceof Placement placement) {
       return placement;
     }
@@ -292,7 +293,35 @@ public final class EndpointPool implements AutoCloseable {
         + ": payload is not a Placement (expected: every gateway request carries one)");
   }
 
-  private void wakeUp() {
+  // ---- for the gates, which share the pool's lock ----
+
+  Object lock() {
+    return lock;
+  }
+
+  GatewayConfig.Saturation settings() {
+    return settings;
+  }
+
+  Ticker ticker() {
+    return ticker;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /** The endpoint called {@code name}, or {@code null} if the pool has none. */
+  Endpoint endpoint(String name) {
+    return byName.get(name);
+  }
+
+  void addWakeUp(Runnable listener) {
+    wakeUps.add(listener);
+  }
+
+  /** Runs the flow controller's wake-up listeners: saturation may have dropped. */
+  void wakeUp() {
     for (Runnable listener : wakeUps) {
       listener.run();
     }
@@ -363,274 +392,5 @@ public final class EndpointPool implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-  }
-
-  /**
-   * What every gate shares: the dispatch is counted and its endpoint reserved under the pool's
-   * lock, or neither happens; the endpoint is given back when the admission closes.
-   */
-  private abstract class Gate implements SaturationDetector {
-
-    /** Whether {@code request} may be dispatched now. Under the lock. */
-    abstract boolean admits(FlowRequest request, double ceiling);
-
-    /**
-     * The endpoint for the next request, or {@code null} if none is fresh (or, unless
-     * {@code anyFresh}, none has room). Under the lock.
-     */
-    abstract Endpoint choose(boolean anyFresh);
-
-    /** Undoes {@link #admits} for a request that found no endpoint. Under the lock. */
-    void unadmit(FlowRequest request) {}
-
-    /**
-     * A dispatched request ended, after its endpoint was given back. Under the lock.
-     *
-     * @return the delay after which the controller must be woken (a held slot expires), or -1
-     */
-    long ended(FlowRequest request) {
-      return -1;
-    }
-
-    @Override
-    public final boolean tryDispatch(FlowRequest request, double ceiling) {
-      Placement placement = placementOf(request);
-      synchronized (lock) {
-        if (!admits(request, ceiling)) {
-          return false;
-        }
-        Endpoint endpoint = choose(false);
-        if (endpoint == null) {
-          unadmit(request);
-          return false;
-        }
-        endpoint.acquire();
-        placement.endpoint(endpoint);
-        return true;
-      }
-    }
-
-    @Override
-    public final void onDispatched(FlowRequest request) {
-      throw new UnsupportedOperationException("the pool's gates dispatch through tryDispatch");
-    }
-
-    @Override
-    public final void onFinished(FlowRequest request) {
-      Placement placement = placementOf(request);
-      long wakeAfter;
-      synchronized (lock) {
-        Endpoint endpoint = placement.endpoint();
-        if (endpoint != null) {
-          endpoint.release();
-          placement.endpoint(null);
-        }
-        wakeAfter = ended(request);
-      }
-      if (wakeAfter >= 0) {
-        scheduler.schedule(EndpointPool.this::wakeUp, wakeAfter);
-      }
-    }
-
-    @Override
-    public void addListener(Runnable listener) {
-      wakeUps.add(listener);
-    }
-
-    /** GIE's score among the fresh endpoints below the thresholds (all fresh if none is). */
-    Endpoint leastScored() {
-      Map<String, EndpointMetrics> snapshots = metrics.snapshots();
-      Endpoint best = null;
-      double bestLoad = Double.MAX_VALUE;
-      for (String name : metrics.availableEndpoints()) {
-        Endpoint endpoint = byName.get(name);
-        EndpointMetrics m = snapshots.get(name);
-        if (endpoint == null || m == null || endpoint.isRefusing()) {
-          continue;
-        }
-        double load = Math.max((double) m.waitingRequests() / settings.queueDepthThreshold(),
-            m.kvCacheUtilization() / settings.kvCacheUtilThreshold())
-            + (double) endpoint.inFlight() / settings.queueDepthThreshold();
-        if (best == null || load < bestLoad
-            || (load == bestLoad && endpoint.dispatched() < best.dispatched())) {
-          best = endpoint;
-          bestLoad = load;
-        }
-      }
-      return best;
-    }
-  }
-
-  /** {@code slots}: dispatch only into a free running slot; see the class comment. */
-  private final class SlotGate extends Gate {
-
-    /**
-     * Running and reserved requests over usable slots. Held slots are left out: a flow with a
-     * held slot must still reach {@link #tryDispatch}, which keeps held slots from the others.
-     */
-    @Override
-    public double saturation() {
-      synchronized (lock) {
-        int usable = usableSlots();
-        int used = usedSlots();
-        return usable == 0 ? Math.max(1.0, used) : (double) used / usable;
-      }
-    }
-
-    /** The slots this gateway may fill on the fresh endpoints. Under the lock. */
-    private int usableSlots() {
-      int usable = 0;
-      for (Endpoint endpoint : endpoints) {
-        if (isFresh(endpoint)) {
-          usable += endpoint.slots.usable();
-        }
-      }
-      return usable;
-    }
-
-    /** This gateway's requests running or reserved on the fresh endpoints. Under the lock. */
-    private int usedSlots() {
-      int used = 0;
-      for (Endpoint endpoint : endpoints) {
-        if (isFresh(endpoint)) {
-          used += endpoint.inFlight();
-        }
-      }
-      return used;
-    }
-
-    @Override
-    public boolean holdsFor(FlowRequest request) {
-      synchronized (lock) {
-        returning.expire(ticker.read());
-        return returning.isHeld(request.flowKey());
-      }
-    }
-
-    @Override
-    boolean admits(FlowRequest request, double ceiling) {
-      returning.expire(ticker.read());
-      int usable = usableSlots();
-      int used = usedSlots();
-      int heldForOthers = returning.held() - (returning.isHeld(request.flowKey()) ? 1 : 0);
-      if (usable > 0 && (double) (used + heldForOthers) / usable < ceiling) {
-        returning.dispatched(request.flowKey());
-        return true;
-      }
-      for (Endpoint endpoint : endpoints) {
-        endpoint.starved = true;
-      }
-      return false;
-    }
-
-    @Override
-    void unadmit(FlowRequest request) {
-      // Not reached (admitted means some endpoint is fresh); keeps the counts right all the same.
-      returning.finished(request.flowKey(), 0, ticker.read());
-    }
-
-    @Override
-    Endpoint choose(boolean anyFresh) {
-      Endpoint best = null;
-      int bestFree = Integer.MIN_VALUE;
-      for (Endpoint endpoint : endpoints) {
-        if (!isFresh(endpoint)) {
-          continue;
-        }
-        int free = endpoint.slots.usable() - endpoint.inFlight();
-        if (best == null || free > bestFree
-            || (free == bestFree && endpoint.dispatched() < best.dispatched())) {
-          best = endpoint;
-          bestFree = free;
-        }
-      }
-      return best;
-    }
-
-    @Override
-    long ended(FlowRequest request) {
-      long now = ticker.read();
-      long holdUntil = returning.finished(request.flowKey(), usableSlots(), now);
-      return holdUntil == Long.MIN_VALUE ? -1 : holdUntil - now;
-    }
-
-    @Override
-    public String toString() {
-      return "slots(hold=" + settings.slotHold().toMillis() + "ms)";
-    }
-  }
-
-  /** {@code utilization} with the not-yet-scraped requests counted as waiting. */
-  private final class UtilizationGate extends Gate {
-    @Override
-    public double saturation() {
-      double base = metrics.saturation();
-      if (!hasFreshEndpoint()) {
-        return Math.max(1.0, base);
-      }
-      int unreported = 0;
-      for (Endpoint endpoint : endpoints) {
-        unreported += endpoint.unreported();
-      }
-      return base + (double) unreported / settings.queueDepthThreshold() / endpoints.size();
-    }
-
-    @Override
-    boolean admits(FlowRequest request, double ceiling) {
-      return saturation() < ceiling;
-    }
-
-    @Override
-    Endpoint choose(boolean anyFresh) {
-      return leastScored();
-    }
-
-    @Override
-    public String toString() {
-      return metrics + "+unreported";
-    }
-  }
-
-  /** {@code concurrency}, closed while no endpoint is fresh. */
-  private final class ConcurrencyGate extends Gate {
-    private final ConcurrencyDetector delegate;
-
-    ConcurrencyGate(ConcurrencyDetector delegate) {
-      this.delegate = delegate;
-      // A raised limit wakes the controller too.
-      delegate.addListener(EndpointPool.this::wakeUp);
-    }
-
-    @Override
-    public double saturation() {
-      double base = delegate.saturation();
-      return hasFreshEndpoint() ? base : Math.max(1.0, base);
-    }
-
-    @Override
-    boolean admits(FlowRequest request, double ceiling) {
-      return hasFreshEndpoint() && delegate.tryDispatch(request, ceiling);
-    }
-
-    @Override
-    void unadmit(FlowRequest request) {
-      delegate.onFinished(request);
-    }
-
-    @Override
-    Endpoint choose(boolean anyFresh) {
-      return leastScored();
-    }
-
-    @Override
-    long ended(FlowRequest request) {
-      delegate.onFinished(request);
-      return -1;
-    }
-
-    @Override
-    public String toString() {
-      return delegate.toString();
-    }
   }
 }

@@ -1,0 +1,48 @@
+package dev.sluice.gateway.pool;
+
+import dev.sluice.flow.FlowRequest;
+import dev.sluice.flow.saturation.ConcurrencyDetector;
+
+/** {@code concurrency}, closed while no endpoint is fresh. */
+final class ConcurrencyGate extends PoolGate {
+  private final ConcurrencyDetector delegate;
+
+  ConcurrencyGate(EndpointPool pool, ConcurrencyDetector delegate) {
+    super(pool);
+    this.delegate = delegate;
+    // A raised limit wakes the controller too.
+    delegate.addListener(pool::wakeUp);
+  }
+
+  @Override
+  public double saturation() {
+    double base = delegate.saturation();
+    return pool.hasFreshEndpoint() ? base : Math.max(1.0, base);
+  }
+
+  @Override
+  boolean admits(FlowRequest request, double ceiling) {
+    return pool.hasFreshEndpoint() && delegate.tryDispatch(request, ceiling);
+  }
+
+  @Override
+  void unadmit(FlowRequest request) {
+    delegate.onFinished(request);
+  }
+
+  @Override
+  Endpoint choose(boolean anyFresh) {
+    return leastScored();
+  }
+
+  @Override
+  long ended(FlowRequest request) {
+    delegate.onFinished(request);
+    return -1;
+  }
+
+  @Override
+  public String toString() {
+    return delegate.toString();
+  }
+}
