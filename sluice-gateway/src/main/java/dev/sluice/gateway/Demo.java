@@ -14,10 +14,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code sluice demo}: three realistic simulated model servers (4 running slots each, a FIFO queue
@@ -140,8 +142,8 @@ public final class Demo {
         "Sluice", "proxy", "Sluice", "proxy", "Sluice", "proxy", "Sluice ms"));
     for (Streams streams : tenants) {
       String name = streams.tenant().name();
-      GroupStats a = gated.get(name).total();
-      GroupStats b = plain.get(name).total();
+      GroupStats a = Objects.requireNonNull(gated.get(name), name).total();
+      GroupStats b = Objects.requireNonNull(plain.get(name), name).total();
       out.append(String.format(Locale.ROOT, format, name, streams.streams(),
           fixed(a.goodputPerSecond(), 2), fixed(b.goodputPerSecond(), 2),
           ms(a.ttftMs().p50()), ms(b.ttftMs().p50()), ms(a.ttftMs().p99()), ms(b.ttftMs().p99()),
@@ -152,7 +154,7 @@ public final class Demo {
     return out.toString();
   }
 
-  private static String ms(Double value) {
+  private static String ms(@Nullable Double value) {
     return value == null ? "-" : fixed(value, 0);
   }
 

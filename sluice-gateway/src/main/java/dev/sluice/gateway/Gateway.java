@@ -34,6 +34,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The flow-controlled inference gateway: an OpenAI-compatible reverse proxy on one port, and
@@ -58,7 +59,7 @@ public final class Gateway implements AutoCloseable {
   private final FlowController controller;
   private final RequestBodyGuard bodyGuard;
   private final Server server;
-  private final Server admin;
+  private final @Nullable Server admin;
   private final Object drainSignal = new Object();
   private volatile boolean draining;
   private boolean closed;
@@ -239,7 +240,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private Ticker ticker = Ticker.system();
     private Scheduler scheduler = Scheduler.system();
-    private FlowControlListener listener;
+    private @Nullable FlowControlListener listener;
 
     private Builder(GatewayConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -281,7 +282,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     @Override
-    public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+    public @Nullable HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
       return null;
     }
 

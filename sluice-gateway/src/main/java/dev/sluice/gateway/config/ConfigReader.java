@@ -32,10 +32,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns YAML into a {@link GatewayConfig}, collecting every error with its path instead of
@@ -81,8 +83,9 @@ final class ConfigReader {
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new GatewayConfig(server, admin, backends, upstream, identity, objectives, flowControl,
-        noEndpointTtl, saturation, metrics);
+    return new GatewayConfig(server, admin, backends, upstream, identity, objectives,
+        Objects.requireNonNull(flowControl, "null only with errors, thrown above"), noEndpointTtl,
+        saturation, metrics);
   }
 
   private static String locationOf(JsonProcessingException e) {
@@ -93,7 +96,7 @@ final class ConfigReader {
     s.keys("host", "port", "maxRequestBytes", "gracefulShutdown", "retryAfter",
         "requestBodyTimeout", "maxBufferedRequestBytes");
     long maxRequestBytes = s.longValue("maxRequestBytes", 16 * MIB, 1, Integer.MAX_VALUE);
-    Long maxBuffered = s.longValue("maxBufferedRequestBytes", null, 1, Long.MAX_VALUE);
+    Long maxBuffered = s.optionalLong("maxBufferedRequestBytes", 1, Long.MAX_VALUE);
     if (maxBuffered == null) {
       maxBuffered = Math.max(maxRequestBytes, defaultMaxBufferedRequestBytes());
     } else if (maxBuffered < maxRequestBytes) {
@@ -145,7 +148,7 @@ final class ConfigReader {
         continue;
       }
       s.keys("url", "metricsPath", "enginePriority");
-      String url = s.string("url", null);
+      String url = s.optionalString("url");
       String metricsPath = s.string("metricsPath", "/metrics");
       if (!metricsPath.startsWith("/")) {
         errors.add(path + ".metricsPath: '" + metricsPath + "' (expected a path starting with /)");
@@ -171,7 +174,7 @@ final class ConfigReader {
     return backends;
   }
 
-  private static URI httpUri(String url) {
+  private static @Nullable URI httpUri(String url) {
     try {
       URI uri = new URI(url);
       String path = uri.getRawPath();
@@ -203,7 +206,7 @@ final class ConfigReader {
     }
     List<String> objective = s.headers("objectiveHeaders",
         List.of("x-gateway-inference-objective", "x-llm-d-inference-objective"));
-    String priority = s.string("priorityHeader", null);
+    String priority = s.optionalString("priorityHeader");
     if (priority != null) {
       priority = priority.toLowerCase(Locale.ROOT);
     }
@@ -240,7 +243,7 @@ final class ConfigReader {
     return objectives;
   }
 
-  private FlowControllerConfig flowControl(Section s) {
+  private @Nullable FlowControllerConfig flowControl(Section s) {
     s.keys("maxBytes", "maxRequests", "defaultTtl", "noEndpointTtl", "displacement",
         "rejectSheddableWhenSaturated", "shards", "flowIdleTimeout", "bandIdleTimeout",
         "usageLimit", "bands", "defaultBand", "defaultSheddableBand");
@@ -257,7 +260,7 @@ final class ConfigReader {
             Duration.ofSeconds(FlowControllerConfig.DEFAULT_FLOW_IDLE_TIMEOUT_SECONDS), true))
         .bandIdleTimeout(s.duration("bandIdleTimeout",
             Duration.ofSeconds(FlowControllerConfig.DEFAULT_BAND_IDLE_TIMEOUT_SECONDS), true));
-    String usageLimit = s.string("usageLimit", null);
+    String usageLimit = s.optionalString("usageLimit");
     if (usageLimit != null) {
       UsageLimitPolicy policy = s.named("usageLimit", usageLimit, UsageLimitPolicy::named);
       if (policy != null) {
@@ -276,7 +279,7 @@ final class ConfigReader {
             error(band.prefix, bandsNode.get(i), "a band {priority, maxRequests, ...}");
             continue;
           }
-          Integer priority = band.integer("priority", null, Integer.MIN_VALUE, Integer.MAX_VALUE);
+          Integer priority = band.optionalInteger("priority", Integer.MIN_VALUE, Integer.MAX_VALUE);
           if (priority == null) {
             errors.add(band.path("priority") + ": missing (expected an integer)");
             continue;
@@ -313,7 +316,7 @@ final class ConfigReader {
             Long.MAX_VALUE))
         .maxFlowBytes(s.longValue("maxFlowBytes", 0, Long.MIN_VALUE, Long.MAX_VALUE))
         .maxFlowRequests(s.longValue("maxFlowRequests", 0, Long.MIN_VALUE, Long.MAX_VALUE));
-    String fairnessName = s.string("fairness", null); // absent: the core's default, weighted-fair
+    String fairnessName = s.optionalString("fairness"); // absent: the core's default, weighted-fair
     if (fairnessName != null) {
       FairnessPolicy fairness = s.named("fairness", fairnessName, FairnessPolicy::named);
       if (fairness != null) {
@@ -324,9 +327,12 @@ final class ConfigReader {
     if (ordering != null) {
       builder.ordering(ordering);
     }
-    String queue = s.string("queue", null);
+    String queue = s.optionalString("queue");
     if (queue != null) {
-      builder.queue(s.named("queue", queue, QueueFactory::named));
+      QueueFactory factory = s.named("queue", queue, QueueFactory::named);
+      if (factory != null) {
+        builder.queue(factory);
+      }
     }
     return builder.build();
   }
@@ -382,7 +388,7 @@ final class ConfigReader {
   }
 
   /** Parses {@code 50ms}, {@code 2s}, {@code 1.5m}, {@code 1h}, ISO-8601 {@code PT2S}, or bare milliseconds. */
-  static Duration parseDuration(String text) {
+  static @Nullable Duration parseDuration(String text) {
     String trimmed = text.trim();
     Matcher m = DURATION.matcher(trimmed);
     if (m.matches()) {
@@ -451,13 +457,19 @@ final class ConfigReader {
     }
 
     String string(String key, String defaultValue) {
+      String value = optionalString(key);
+      return value == null ? defaultValue : value;
+    }
+
+    /** The string at {@code key}, or {@code null} if it is absent (or not a string: an error). */
+    @Nullable String optionalString(String key) {
       JsonNode value = value(key);
       if (value.isMissingNode()) {
-        return defaultValue;
+        return null;
       }
       if (!value.isTextual()) {
         error(path(key), value, "a string");
-        return defaultValue;
+        return null;
       }
       return value.asText();
     }
@@ -474,32 +486,39 @@ final class ConfigReader {
       return value.booleanValue();
     }
 
-    Integer integer(String key, Integer defaultValue, int min, int max) {
-      Long value = longValue(key, defaultValue == null ? null : defaultValue.longValue(), min, max);
+    int integer(String key, int defaultValue, int min, int max) {
+      return (int) longValue(key, defaultValue, min, max);
+    }
+
+    /** The integer at {@code key}, or {@code null} if absent or invalid (an error). */
+    @Nullable Integer optionalInteger(String key, int min, int max) {
+      Long value = optionalLong(key, min, max);
       return value == null ? null : (int) (long) value;
     }
 
-    Long longValue(String key, Long defaultValue, long min, long max) {
+    long longValue(String key, long defaultValue, long min, long max) {
+      Long value = optionalLong(key, min, max);
+      return value == null ? defaultValue : value;
+    }
+
+    /** The integer at {@code key}, or {@code null} if absent or invalid (an error). */
+    @Nullable Long optionalLong(String key, long min, long max) {
       JsonNode value = value(key);
       if (value.isMissingNode()) {
-        return defaultValue;
+        return null;
       }
       if (!value.isIntegralNumber() || !value.canConvertToLong()) {
         error(path(key), value, "an integer");
-        return defaultValue;
+        return null;
       }
       long v = value.longValue();
       if (v < min || v > max) {
         String range = max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? ">= " + min
             : min + " to " + max;
         errors.add(path(key) + ": " + v + " (expected " + range + ")");
-        return defaultValue;
+        return null;
       }
       return v;
-    }
-
-    long longValue(String key, long defaultValue, long min, long max) {
-      return longValue(key, Long.valueOf(defaultValue), min, max);
     }
 
     double decimal(String key, double defaultValue) {
@@ -556,12 +575,13 @@ final class ConfigReader {
       return names;
     }
 
-    <T> T named(String key, String name, Function<String, T> lookup) {
+    /** The plug-in called {@code name}, or {@code null} (an error naming the known ones). */
+    <T> @Nullable T named(String key, String name, Function<String, T> lookup) {
       try {
         return lookup.apply(name);
       } catch (IllegalArgumentException e) {
         // The core's message starts with the field name; keep its list of known names.
-        String message = e.getMessage();
+        String message = String.valueOf(e.getMessage());
         int paren = message.indexOf('(');
         errors.add(path(key) + ": '" + name + "' " + (paren >= 0 ? message.substring(paren) : ""));
         return null;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The whole gateway configuration, as read from {@code sluice.yaml}: listeners, backends, how
@@ -90,7 +91,7 @@ public record GatewayConfig(
   }
 
   /** The priority of {@code objective}: its configured value, else 0. */
-  public int priorityOf(String objective) {
+  public int priorityOf(@Nullable String objective) {
     if (objective == null) {
       return 0;
     }
@@ -180,7 +181,7 @@ public record GatewayConfig(
    *     and TTL headers
    */
   public record Identity(List<String> fairnessIdHeaders, String defaultFairnessId,
-      List<String> objectiveHeaders, String priorityHeader, List<String> ttlHeaders,
+      List<String> objectiveHeaders, @Nullable String priorityHeader, List<String> ttlHeaders,
       List<String> sloTtftHeaders, List<String> stripped) {
     /** Copies the lists. */
     public Identity {

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The gateway's flow-control metrics, the equivalents of GIE's {@code inference_extension_flow_control_*}
@@ -54,7 +55,7 @@ public final class FlowMetrics implements FlowControlListener {
   private final PrometheusMeterRegistry registry;
   private final FairnessLabels labels;
   private final Map<FlowLabel, Cells> flowGauges = new ConcurrentHashMap<>();
-  private volatile FlowController controller;
+  private volatile @Nullable FlowController controller; // set by bind()
 
   /**
    * Creates the metrics in {@code registry}, with at most {@code labelLimit} distinct

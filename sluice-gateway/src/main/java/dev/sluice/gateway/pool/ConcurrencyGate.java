@@ -2,6 +2,7 @@ package dev.sluice.gateway.pool;
 
 import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
+import org.jspecify.annotations.Nullable;
 
 /** {@code concurrency}, closed while no endpoint is fresh. */
 final class ConcurrencyGate extends PoolGate {
@@ -31,7 +32,7 @@ final class ConcurrencyGate extends PoolGate {
   }
 
   @Override
-  Endpoint choose(boolean anyFresh) {
+  @Nullable Endpoint choose(boolean anyFresh) {
     return leastScored();
   }
 

@@ -3,6 +3,7 @@ package dev.sluice.gateway.pool;
 import com.linecorp.armeria.client.WebClient;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One backend of the pool: its client, this gateway's in-flight count on it, its learned slots,
@@ -19,7 +20,7 @@ public final class Endpoint {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong dispatched = new AtomicLong();
   private volatile int inFlightAtScrape;
-  private volatile String lastScrapeError;
+  private volatile @Nullable String lastScrapeError;
   private volatile boolean refusing;
   /** Guarded by the pool's lock. */
   final SlotEstimate slots = new SlotEstimate();
@@ -59,7 +60,7 @@ public final class Endpoint {
   }
 
   /** Why the last scrape failed, or {@code null} if it succeeded. */
-  public String lastScrapeError() {
+  public @Nullable String lastScrapeError() {
     return lastScrapeError;
   }
 
@@ -107,7 +108,7 @@ public final class Endpoint {
     inFlightAtScrape = inFlight.get();
   }
 
-  void scrapeResult(String error) {
+  void scrapeResult(@Nullable String error) {
     lastScrapeError = error;
   }
 

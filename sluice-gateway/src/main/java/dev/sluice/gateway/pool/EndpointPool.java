@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The backends behind the gateway: scrapes each one's {@code /metrics}, decides which are fresh,
@@ -80,9 +81,9 @@ public final class EndpointPool implements AutoCloseable {
   private final PoolGate gate;
   private final Object lock = new Object();
   /** Slots held for returning flows; {@code null} unless the detector is {@code slots}. */
-  private final ReturningFlows returning;
+  private final @Nullable ReturningFlows returning;
   private final List<Runnable> wakeUps = new CopyOnWriteArrayList<>();
-  private final List<BiConsumer<Endpoint, String>> scrapeListeners = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<Endpoint, @Nullable String>> scrapeListeners = new CopyOnWriteArrayList<>();
   private final Set<String> failing = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -126,11 +127,12 @@ public final class EndpointPool implements AutoCloseable {
     this.byName = Map.copyOf(names);
     this.scrapers = Map.copyOf(scrapeClients);
     metrics.addListener(this::wakeUp);
-    this.returning = settings.detector() == DetectorKind.SLOTS
+    ReturningFlows held = settings.detector() == DetectorKind.SLOTS
         ? new ReturningFlows(settings.slotHold().toNanos())
         : null;
+    this.returning = held;
     this.gate = switch (settings.detector()) {
-      case SLOTS -> new SlotGate(this, Objects.requireNonNull(returning));
+      case SLOTS -> new SlotGate(this, Objects.requireNonNull(held));
       case UTILIZATION -> new UtilizationGate(this);
       case CONCURRENCY -> new ConcurrencyGate(this, ConcurrencyDetector.of(settings.maxConcurrency(),
           settings.maxTokenConcurrency()));
@@ -210,7 +212,7 @@ public final class EndpointPool implements AutoCloseable {
    * Calls {@code listener} after every scrape with the endpoint and {@code null} on success or the
    * error. Called on an event loop; must be quick.
    */
-  public void addScrapeListener(BiConsumer<Endpoint, String> listener) {
+  public void addScrapeListener(BiConsumer<Endpoint, @Nullable String> listener) {
     scrapeListeners.add(listener);
   }
 
@@ -230,7 +232,7 @@ public final class EndpointPool implements AutoCloseable {
    * The endpoint {@code request}'s dispatch reserved, or {@code null} if it has none (its
    * admission already closed, or every endpoint refused it).
    */
-  public Endpoint placed(FlowRequest request) {
+  public @Nullable Endpoint placed(FlowRequest request) {
     return placementOf(request).endpoint();
   }
 
@@ -241,7 +243,7 @@ public final class EndpointPool implements AutoCloseable {
    *
    * @return the new endpoint, or {@code null} if there is no other fresh endpoint
    */
-  public Endpoint replace(FlowRequest request, Endpoint failed) {
+  public @Nullable Endpoint replace(FlowRequest request, Endpoint failed) {
     if (!failed.isRefusing()) {
       failed.refusing(true);
       log.warn("{} refused a connection; it gets no new work until a scrape succeeds", failed);
@@ -268,7 +270,7 @@ public final class EndpointPool implements AutoCloseable {
    *
    * @return the endpoint, or {@code null} if none is fresh
    */
-  public Endpoint pickUncounted() {
+  public @Nullable Endpoint pickUncounted() {
     synchronized (lock) {
       Endpoint best = gate.choose(true);
       if (best != null) {
@@ -312,7 +314,7 @@ public final class EndpointPool implements AutoCloseable {
   }
 
   /** The endpoint called {@code name}, or {@code null} if the pool has none. */
-  Endpoint endpoint(String name) {
+  @Nullable Endpoint endpoint(String name) {
     return byName.get(name);
   }
 
@@ -333,7 +335,8 @@ public final class EndpointPool implements AutoCloseable {
     }
     endpoint.scrapeStarted();
     // onScraped handles every outcome, including failures, and schedules the next scrape.
-    CompletableFuture<Void> unused = scrapers.get(endpoint.name()).get(endpoint.metricsPath())
+    CompletableFuture<Void> unused = Objects.requireNonNull(scrapers.get(endpoint.name()), "every endpoint has a scraper")
+        .get(endpoint.metricsPath())
         .aggregate()
         .handle((response, cause) -> {
           onScraped(endpoint, response, cause);
@@ -341,14 +344,15 @@ public final class EndpointPool implements AutoCloseable {
         });
   }
 
-  private void onScraped(Endpoint endpoint, AggregatedHttpResponse response, Throwable cause) {
+  private void onScraped(Endpoint endpoint, @Nullable AggregatedHttpResponse response,
+      @Nullable Throwable cause) {
     if (closed) {
       return;
     }
     String error = null;
     try {
-      if (cause != null) {
-        error = cause.toString();
+      if (cause != null || response == null) {
+        error = String.valueOf(cause);
       } else if (!response.status().equals(HttpStatus.OK)) {
         error = "status " + response.status().code();
       } else {
@@ -376,7 +380,7 @@ public final class EndpointPool implements AutoCloseable {
     } else if (error == null && failing.remove(endpoint.name())) {
       log.info("Scraping {} works again", endpoint.name());
     }
-    for (BiConsumer<Endpoint, String> listener : scrapeListeners) {
+    for (BiConsumer<Endpoint, @Nullable String> listener : scrapeListeners) {
       try {
         listener.accept(endpoint, error);
       } catch (RuntimeException e) {

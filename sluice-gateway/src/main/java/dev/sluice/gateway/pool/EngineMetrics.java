@@ -2,6 +2,7 @@ package dev.sluice.gateway.pool;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The load figures a model server reports in its Prometheus text, under vLLM's or SGLang's names.
@@ -55,7 +56,7 @@ record EngineMetrics(long waitingRequests, long runningRequests, double kvCacheU
         kv == null ? 0 : Math.max(0, Math.min(1, kv)));
   }
 
-  private static Double firstOf(Map<String, Double> values, String[] names) {
+  private static @Nullable Double firstOf(Map<String, Double> values, String[] names) {
     for (String name : names) {
       Double value = values.get(name);
       if (value != null) {

@@ -1,4 +1,5 @@
 package dev.sluice.gateway.pool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where one flow-controlled request goes: the endpoint its dispatch reserved. The gateway makes
@@ -11,7 +12,7 @@ package dev.sluice.gateway.pool;
 public final class Placement {
 
   private final String model;
-  private volatile Endpoint endpoint;
+  private volatile @Nullable Endpoint endpoint;
 
   /** A placement for a request for {@code model}; no endpoint yet. */
   public Placement(String model) {
@@ -27,11 +28,11 @@ public final class Placement {
    * The endpoint the request was dispatched to, or {@code null} before dispatch, after its
    * admission closed, or if every endpoint refused it.
    */
-  public Endpoint endpoint() {
+  public @Nullable Endpoint endpoint() {
     return endpoint;
   }
 
-  void endpoint(Endpoint value) {
+  void endpoint(@Nullable Endpoint value) {
     endpoint = value;
   }
 

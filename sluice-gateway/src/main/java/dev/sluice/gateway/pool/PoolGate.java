@@ -4,6 +4,7 @@ import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.saturation.SaturationDetector;
 import dev.sluice.flow.saturation.UtilizationDetector.EndpointMetrics;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every gate shares: the dispatch is counted and its endpoint reserved under the pool's
@@ -25,7 +26,7 @@ abstract class PoolGate implements SaturationDetector {
    * The endpoint for the next request, or {@code null} if none is fresh (or, unless
    * {@code anyFresh}, none has room). Under the lock.
    */
-  abstract Endpoint choose(boolean anyFresh);
+  abstract @Nullable Endpoint choose(boolean anyFresh);
 
   /** Undoes {@link #admits} for a request that found no endpoint. Under the lock. */
   void unadmit(FlowRequest request) {}
@@ -85,7 +86,7 @@ abstract class PoolGate implements SaturationDetector {
   }
 
   /** GIE's score among the fresh endpoints below the thresholds (all fresh if none is). */
-  Endpoint leastScored() {
+  @Nullable Endpoint leastScored() {
     Map<String, EndpointMetrics> snapshots = pool.metrics().snapshots();
     Endpoint best = null;
     double bestLoad = Double.MAX_VALUE;

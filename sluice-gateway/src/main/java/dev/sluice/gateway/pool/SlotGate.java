@@ -1,6 +1,7 @@
 package dev.sluice.gateway.pool;
 
 import dev.sluice.flow.FlowRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code slots}: dispatch only into a free running slot, learned per endpoint
@@ -82,7 +83,7 @@ final class SlotGate extends PoolGate {
   }
 
   @Override
-  Endpoint choose(boolean anyFresh) {
+  @Nullable Endpoint choose(boolean anyFresh) {
     Endpoint best = null;
     int bestFree = Integer.MIN_VALUE;
     for (Endpoint endpoint : pool.endpoints()) {

@@ -1,6 +1,7 @@
 package dev.sluice.gateway.pool;
 
 import dev.sluice.flow.FlowRequest;
+import org.jspecify.annotations.Nullable;
 
 /** {@code utilization} with the not-yet-scraped requests counted as waiting. */
 final class UtilizationGate extends PoolGate {
@@ -27,7 +28,7 @@ final class UtilizationGate extends PoolGate {
   }
 
   @Override
-  Endpoint choose(boolean anyFresh) {
+  @Nullable Endpoint choose(boolean anyFresh) {
     return leastScored();
   }
 

@@ -12,6 +12,7 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import dev.sluice.flow.Outcome;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The gateway's own answers: OpenAI-style error bodies
@@ -66,14 +67,14 @@ public final class Errors {
   }
 
   /** The answer to a request that ended with {@code outcome}. */
-  static HttpResponse forOutcome(Outcome outcome, String message, Duration retryAfter) {
+  static HttpResponse forOutcome(Outcome outcome, String message, @Nullable Duration retryAfter) {
     HttpStatus status = statusOf(outcome);
     return response(status, outcome.reason(), message, typeOf(status), null, retryAfter);
   }
 
   /** An error answer; {@code retryAfter} is sent only with 429 and {@value #OVERLOADED}. */
-  static HttpResponse response(HttpStatus status, String outcome, String message, String type,
-      String param, Duration retryAfter) {
+  static HttpResponse response(HttpStatus status, @Nullable String outcome, String message,
+      String type, @Nullable String param, @Nullable Duration retryAfter) {
     return aggregated(status, outcome, message, type, param, retryAfter).toHttpResponse();
   }
 
@@ -97,8 +98,8 @@ public final class Errors {
     };
   }
 
-  static AggregatedHttpResponse aggregated(HttpStatus status, String outcome, String message,
-      String type, String param, Duration retryAfter) {
+  static AggregatedHttpResponse aggregated(HttpStatus status, @Nullable String outcome,
+      String message, String type, @Nullable String param, @Nullable Duration retryAfter) {
     ResponseHeadersBuilder headers = ResponseHeaders.builder(status).contentType(MediaType.JSON_UTF_8);
     if (outcome != null) {
       headers.set(OUTCOME_HEADER, outcome);
@@ -120,7 +121,8 @@ public final class Errors {
     return status.isClientError() ? "invalid_request_error" : "server_error";
   }
 
-  static String body(String message, String type, String param, String code) {
+  static String body(String message, String type, @Nullable String param,
+      @Nullable String code) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode error = root.putObject("error");
     error.put("message", message);

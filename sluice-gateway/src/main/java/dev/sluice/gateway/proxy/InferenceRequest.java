@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the gateway needs from an OpenAI-style request body: the model and a cost estimate.
@@ -32,10 +33,12 @@ record InferenceRequest(String model, long promptTokens, long maxTokens) {
   /** A request the gateway refuses with 400; the message names the field. */
   static final class Invalid extends Exception {
     private static final long serialVersionUID = 1L;
-    final String param;
+    final String reason;
+    final @Nullable String param;
 
-    Invalid(String message, String param) {
+    Invalid(String message, @Nullable String param) {
       super(message, null, false, false);
+      this.reason = message;
       this.param = param;
     }
   }

@@ -32,6 +32,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code /v1/*} proxy: reads the body (up to the configured limit), identifies the flow,
@@ -117,7 +118,7 @@ public final class InferenceService implements HttpService {
       flowRequest = flowRequest(request.headers(), parsed, request.content().length(), receivedNanos,
           ctx);
     } catch (InferenceRequest.Invalid e) {
-      return Errors.response(HttpStatus.BAD_REQUEST, Errors.INVALID, e.getMessage(),
+      return Errors.response(HttpStatus.BAD_REQUEST, Errors.INVALID, e.reason,
           "invalid_request_error", e.param, null);
     }
     pool.arrived(flowRequest);
@@ -179,20 +180,24 @@ public final class InferenceService implements HttpService {
         }
       }
     }
-    Duration ttl = millisHeader(headers, identity.ttlHeaders());
-    Duration slo = millisHeader(headers, identity.sloTtftHeaders());
-    return FlowRequest.builder(FlowKey.of(id, priority))
+    FlowRequest.Builder request = FlowRequest.builder(FlowKey.of(id, priority))
         .byteSize(bytes)
         .cost(parsed.cost())
-        .ttl(ttl)
-        .slo(slo)
         .receivedNanos(receivedNanos)
         .id(ctx.id().text())
-        .payload(new Placement(parsed.model()))
-        .build();
+        .payload(new Placement(parsed.model()));
+    Duration ttl = millisHeader(headers, identity.ttlHeaders());
+    if (ttl != null) {
+      request.ttl(ttl);
+    }
+    Duration slo = millisHeader(headers, identity.sloTtftHeaders());
+    if (slo != null) {
+      request.slo(slo);
+    }
+    return request.build();
   }
 
-  private static Duration millisHeader(RequestHeaders headers, List<String> names)
+  private static @Nullable Duration millisHeader(RequestHeaders headers, List<String> names)
       throws InferenceRequest.Invalid {
     for (String name : names) {
       String value = headers.get(name);
@@ -213,7 +218,7 @@ public final class InferenceService implements HttpService {
     return null;
   }
 
-  private static String first(RequestHeaders headers, List<String> names) {
+  private static @Nullable String first(RequestHeaders headers, List<String> names) {
     for (String name : names) {
       String value = headers.get(name);
       if (value != null) {
@@ -225,7 +230,8 @@ public final class InferenceService implements HttpService {
 
   private HttpResponse refused(Throwable cause) {
     if (cause instanceof FlowControlException e) {
-      return Errors.forOutcome(e.outcome(), e.getMessage(), config.server().retryAfter());
+      return Errors.forOutcome(e.outcome(), String.valueOf(e.getMessage()),
+          config.server().retryAfter());
     }
     if (cause instanceof NoEndpointsException) {
       return Errors.response(HttpStatus.SERVICE_UNAVAILABLE, Errors.NO_ENDPOINTS,
@@ -288,7 +294,7 @@ public final class InferenceService implements HttpService {
   }
 
   /** A connection that could not be made: refused, unreachable, or timed out. */
-  private static boolean isConnectFailure(Throwable cause) {
+  private static boolean isConnectFailure(@Nullable Throwable cause) {
     return cause instanceof java.net.ConnectException
         || cause instanceof io.netty.channel.ConnectTimeoutException;
   }
@@ -353,7 +359,7 @@ public final class InferenceService implements HttpService {
     private final CompletableFuture<Admission> admission;
     private final java.util.concurrent.atomic.AtomicBoolean finished =
         new java.util.concurrent.atomic.AtomicBoolean();
-    volatile Scheduler.Cancellable noEndpointTimer;
+    volatile Scheduler.@Nullable Cancellable noEndpointTimer;
 
     Exchange(CompletableFuture<Admission> admission) {
       this.admission = admission;

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.reactivestreams.Subscriber;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bounds what request bodies can cost while the gateway holds them: each body must arrive whole
@@ -124,12 +125,12 @@ public final class RequestBodyGuard {
     final ServiceRequestContext ctx;
     final HttpRequest request;
     final HttpRequest counted;
-    volatile ScheduledFuture<?> timer;
+    volatile @Nullable ScheduledFuture<?> timer;
     private long reserved;
     private boolean complete;
     private boolean released;
-    private Rejection rejection;
-    private HttpResponse response;
+    private @Nullable Rejection rejection;
+    private @Nullable HttpResponse response;
 
     Reception(ServiceRequestContext ctx, HttpRequest request) {
       this.ctx = ctx;
