@@ -162,7 +162,7 @@ public final class FairnessDemo {
     CountDownLatch done = new CountDownLatch(arrivals.size());
     for (Arrival arrival : arrivals) {
       backend.schedule(() -> {
-        TenantResult result = results.get(arrival.tenant().name());
+        TenantResult result = resultOf(results, arrival.tenant().name());
         synchronized (result) {
           result.sent++;
         }
@@ -208,7 +208,7 @@ public final class FairnessDemo {
       while (free[0] > 0 && !queue.isEmpty()) {
         long[] next = queue.poll();
         free[0]--;
-        TenantResult result = results.get(TENANTS.get((int) next[1]).name());
+        TenantResult result = resultOf(results, TENANTS.get((int) next[1]).name());
         result.waitsMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - next[0]));
         backend.schedule(() -> {
           free[0]++;
@@ -221,7 +221,7 @@ public final class FairnessDemo {
     };
     for (Arrival arrival : arrivals) {
       backend.schedule(() -> {
-        TenantResult result = results.get(arrival.tenant().name());
+        TenantResult result = resultOf(results, arrival.tenant().name());
         synchronized (result) {
           result.sent++;
         }
@@ -247,6 +247,11 @@ public final class FairnessDemo {
     }
   }
 
+  /** The result of {@code tenant}: every tenant has one from the start. */
+  private static TenantResult resultOf(Map<String, TenantResult> results, String tenant) {
+    return java.util.Objects.requireNonNull(results.get(tenant), tenant);
+  }
+
   static void print(PrintStream out, Map<String, TenantResult> sluice, Map<String, TenantResult> fifo) {
     out.println();
     out.printf(Locale.ROOT, "%-24s | %-38s | %-38s%n", "", "Sluice (priority + fairness)", "FIFO limit (no flow control)");
@@ -254,8 +259,8 @@ public final class FairnessDemo {
     out.printf(Locale.ROOT, "%-24s | %-38s | %-38s%n", "tenant (sent)", columns, columns);
     out.println("-".repeat(24) + "-+-" + "-".repeat(38) + "-+-" + "-".repeat(38));
     for (Tenant tenant : TENANTS) {
-      TenantResult a = sluice.get(tenant.name());
-      TenantResult b = fifo.get(tenant.name());
+      TenantResult a = resultOf(sluice, tenant.name());
+      TenantResult b = resultOf(fifo, tenant.name());
       out.printf(Locale.ROOT, "%-24s | %-38s | %-38s%n", tenant.name() + " (" + a.sent + ")", row(a), row(b));
     }
     out.println();
