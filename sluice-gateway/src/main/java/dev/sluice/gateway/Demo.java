@@ -97,8 +97,16 @@ public final class Demo {
     return new Streams(ClosedLoop.withTtftObjective(tenant, objective), count);
   }
 
-  /** Runs both phases and prints the comparison to {@code out}, progress to {@code progress}. */
-  public static void run(Duration phase, Duration objective, PrintStream out, PrintStream progress) {
+  /** Each tenant's report through the gateway and through the plain proxy. */
+  public record Result(Map<String, LoadReport> gateway, Map<String, LoadReport> proxy) {}
+
+  /**
+   * Runs both phases and prints the comparison to {@code out}, progress to {@code progress}.
+   *
+   * @return the reports behind the table
+   */
+  public static Result run(Duration phase, Duration objective, PrintStream out,
+      PrintStream progress) {
     List<Streams> tenants = tenants(objective);
     out.printf(Locale.ROOT, "Sluice demo: 3 simulated model servers (%d running slots each, FIFO "
         + "queue beyond), %d closed-loop streams, %d s per run.%n", ClosedLoop.SLOTS,
@@ -129,6 +137,7 @@ public final class Demo {
     out.println("FIFO queues stay empty. Through the proxy every tenant waits in those queues. "
         + "Running requests are not");
     out.println("preempted: batch gets what the higher priorities leave.");
+    return new Result(gated, plain);
   }
 
   /** The comparison, one row per tenant; at most 120 columns. */
