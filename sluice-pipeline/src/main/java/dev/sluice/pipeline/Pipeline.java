@@ -760,11 +760,13 @@ public final class Pipeline implements AutoCloseable {
     }
     if (refused) {
       waiter.cancelTimeout();
-      waiter.future.completeExceptionally(closedException());
+      waiter.future.refuse(closedException());
     } else if (batch != null) {
       pacer.runBy(next);
       waiter.cancelTimeout();
-      waiter.future.complete(batch);
+      if (!waiter.future.serve(batch)) {
+        giveBack(batch); // the caller cancelled between the decision and here
+      }
     }
   }
 
@@ -792,11 +794,13 @@ public final class Pipeline implements AutoCloseable {
     }
     if (refused) {
       waiter.cancelTimeout();
-      waiter.future.completeExceptionally(closedException());
+      waiter.future.refuse(closedException());
     } else if (out != null) {
       pacer.runBy(next);
       waiter.cancelTimeout();
-      waiter.future.complete(out);
+      if (!waiter.future.serve(out)) {
+        giveBackResults(out);
+      }
     }
   }
 
@@ -815,7 +819,58 @@ public final class Pipeline implements AutoCloseable {
     if (resume != null) {
       resume.cancel(false); // withdraws the wait from the latch
     }
-    waiter.future.complete(new LeaseBatch(List.of(), paused));
+    waiter.future.serve(new LeaseBatch(List.of(), paused));
+  }
+
+  /** The caller gave up on a waiter: it is no longer served. */
+  private void withdraw(Waiter waiter) {
+    CompletableFuture<Void> resume;
+    synchronized (lock) {
+      if (waiter.done) {
+        return;
+      }
+      waiter.done = true;
+      parkedProducers.remove(waiter);
+      parkedConsumers.remove(waiter);
+      resume = waiter.resume;
+    }
+    if (resume != null) {
+      resume.cancel(false);
+    }
+    waiter.cancelTimeout();
+  }
+
+  /** Undoes leases nobody received: the items are pending again, first, attempts not used. */
+  private void giveBack(LeaseBatch batch) {
+    synchronized (lock) {
+      List<ItemLease> leased = batch.leases();
+      for (int i = leased.size() - 1; i >= 0; i--) {
+        Lease lease = leases.get(leased.get(i).leaseId());
+        if (lease != null) {
+          endLeaseLocked(lease, End.FAILED);
+          lease.item.attempts--;
+          lease.item.state = ItemState.PENDING;
+          pending.addFirst(lease.item);
+        }
+      }
+      levelsChangedLocked();
+    }
+    dispatch(true, false);
+  }
+
+  /** Undoes result leases nobody received: the results are visible again, first. */
+  private void giveBackResults(List<ResultLease> out) {
+    synchronized (lock) {
+      for (int i = out.size() - 1; i >= 0; i--) {
+        Held lease = held.get(out.get(i).leaseId());
+        if (lease != null) {
+          endHeldLocked(lease, End.FAILED);
+          lease.result.deliveries--;
+          visible.addFirst(lease.result);
+        }
+      }
+    }
+    dispatch(false, true);
   }
 
   private void timeoutConsumer(ConsumerWaiter waiter) {
@@ -826,7 +881,7 @@ public final class Pipeline implements AutoCloseable {
       waiter.done = true;
       parkedConsumers.remove(waiter);
     }
-    waiter.future.complete(List.of());
+    waiter.future.serve(List.of());
   }
 
   private void armTimeout(Waiter waiter, Duration wait, Runnable onTimeout) {
@@ -947,6 +1002,7 @@ public final class Pipeline implements AutoCloseable {
 
   private abstract static class Waiter {
     volatile Scheduler.Cancellable timeout;
+    CompletableFuture<Void> resume; // guarded by the pipeline's lock; producers only
     boolean done; // guarded by the pipeline's lock: served, timed out or refused
 
     void cancelTimeout() {
@@ -957,11 +1013,10 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  private static final class ProducerWaiter extends Waiter {
+  private final class ProducerWaiter extends Waiter {
     final String worker;
     final int max;
-    final CompletableFuture<LeaseBatch> future = new CompletableFuture<>();
-    CompletableFuture<Void> resume; // guarded by the pipeline's lock
+    final WaiterFuture<LeaseBatch> future = new WaiterFuture<>(this);
 
     ProducerWaiter(String worker, int max) {
       this.worker = worker;
@@ -969,14 +1024,57 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  private static final class ConsumerWaiter extends Waiter {
+  private final class ConsumerWaiter extends Waiter {
     final String consumer;
     final int max;
-    final CompletableFuture<List<ResultLease>> future = new CompletableFuture<>();
+    final WaiterFuture<List<ResultLease>> future = new WaiterFuture<>(this);
 
     ConsumerWaiter(String consumer, int max) {
       this.consumer = consumer;
       this.max = max;
+    }
+  }
+
+  /**
+   * A waiter's future. The pipeline completes it through {@link #serve} and {@link #refuse};
+   * completed by anyone else (cancel, {@code orTimeout}, {@code complete}) it withdraws the wait,
+   * so a gone caller is never handed leases.
+   */
+  private final class WaiterFuture<T> extends CompletableFuture<T> {
+    private final Waiter owner;
+
+    WaiterFuture(Waiter owner) {
+      this.owner = owner;
+    }
+
+    boolean serve(T value) {
+      return super.complete(value);
+    }
+
+    void refuse(Throwable cause) {
+      super.completeExceptionally(cause);
+    }
+
+    @Override
+    public boolean complete(T value) {
+      return withdrawIf(super.complete(value));
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable cause) {
+      return withdrawIf(super.completeExceptionally(cause));
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      return withdrawIf(super.cancel(mayInterruptIfRunning));
+    }
+
+    private boolean withdrawIf(boolean completed) {
+      if (completed) {
+        withdraw(owner);
+      }
+      return completed;
     }
   }
 
