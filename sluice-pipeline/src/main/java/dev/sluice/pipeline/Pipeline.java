@@ -96,6 +96,7 @@ public final class Pipeline implements AutoCloseable {
   private final List<ProducerWaiter> parkedProducers = new ArrayList<>();
   private final List<ConsumerWaiter> parkedConsumers = new ArrayList<>();
   private long sequence;
+  private long leaseIds;
   private long residentBytes;
   private long reservedBytes;
   private long peakResidentBytes;
@@ -564,7 +565,11 @@ public final class Pipeline implements AutoCloseable {
   private Lease ownedLeaseLocked(String worker, String leaseId) {
     Lease lease = leases.get(Objects.requireNonNull(leaseId, "leaseId"));
     if (lease == null) {
-      throw ended("lease", leaseId, retiredLeases.get(leaseId));
+      Retired retired = retiredLeases.get(leaseId);
+      if (retired != null && !retired.owner.equals(worker)) {
+        throw new PipelineException(Reason.NOT_OWNER, "lease " + leaseId + " belonged to another worker");
+      }
+      throw ended("lease", leaseId, retired);
     }
     if (!lease.worker.equals(worker)) {
       throw new PipelineException(Reason.NOT_OWNER, "lease " + leaseId + " belongs to another worker");
@@ -650,7 +655,7 @@ public final class Pipeline implements AutoCloseable {
   }
 
   private String nextId(String prefix) {
-    return prefix + ++sequence;
+    return prefix + ++leaseIds;
   }
 
   private long nextDeadlineLocked() {

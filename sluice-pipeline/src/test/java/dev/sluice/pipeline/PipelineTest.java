@@ -256,6 +256,9 @@ class PipelineTest {
     ResultRef ref = new ResultRef("r", 1);
     assertThat(p.commit("w0", lease.leaseId(), ref)).isEqualTo(CommitOutcome.COMMITTED);
     assertThat(p.commit("w0", lease.leaseId(), ref)).isEqualTo(CommitOutcome.ALREADY_COMMITTED);
+    assertThatThrownBy(() -> p.commit("w1", lease.leaseId(), ref))
+        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.NOT_OWNER);
+    assertThat(lease.leaseId()).isEqualTo("p-1"); // ids count leases: p-1, p-2, ...
     assertThat(p.status().committed()).isEqualTo(1);
     assertThat(p.add(items(1))).isEqualTo(new AddResult(0, 1));
   }
