@@ -226,7 +226,7 @@ public final class Pipeline implements AutoCloseable {
    */
   public CompletableFuture<LeaseBatch> leaseAsync(String worker, int max, Duration wait) {
     checkId("worker", worker);
-    checkMax(max);
+    checkPositive(max);
     checkWait(wait);
     ProducerWaiter waiter = new ProducerWaiter(worker, max);
     tryProducer(waiter);
@@ -390,7 +390,7 @@ public final class Pipeline implements AutoCloseable {
   public CompletableFuture<List<ResultLease>> leaseResultsAsync(String consumer, int max,
       Duration wait) {
     checkId("consumer", consumer);
-    checkMax(max);
+    checkPositive(max);
     checkWait(wait);
     ConsumerWaiter waiter = new ConsumerWaiter(consumer, max);
     tryConsumer(waiter);
@@ -920,6 +920,12 @@ public final class Pipeline implements AutoCloseable {
   private static void checkMax(int max) {
     if (max < 0) {
       throw new IllegalArgumentException("max: " + max + " (expected: >= 0)");
+    }
+  }
+
+  private static void checkPositive(int max) {
+    if (max <= 0) {
+      throw new IllegalArgumentException("max: " + max + " (expected: > 0)");
     }
   }
 

@@ -35,6 +35,11 @@ class PipelineTest {
       assertThat(s.leasesByWorker().values().stream().mapToLong(Long::longValue).sum())
           .isEqualTo(s.leased());
       assertThat(s.backpressure().inFlight()).isEqualTo(s.leased());
+      if (pipeline.config().highWatermarkBytes() > 0) { // the latch sees exactly what is counted
+        assertThat(s.backpressure().levels())
+            .containsEntry(Pipeline.BYTES, s.residentBytes() + s.reservedBytes());
+      }
+      assertThat(s.peakBytes()).isGreaterThanOrEqualTo(s.residentBytes() + s.reservedBytes());
       pipeline.close();
     }
   }
@@ -289,6 +294,8 @@ class PipelineTest {
     clock.advance(Duration.ofSeconds(1));
     assertThat(second.join().leases()).isEmpty();
     assertThat(p.leaseAsync("w0", 1, Duration.ZERO).join().isEmpty()).isTrue();
+    assertThatThrownBy(() -> p.leaseAsync("w0", 0, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("max: 0 (expected: > 0)");
   }
 
   @Test
