@@ -104,15 +104,22 @@ public final class PipelineServer implements AutoCloseable {
     return admin == null ? -1 : admin.activeLocalPort();
   }
 
-  /** Stops both listeners and the metrics. Blocks until they are stopped. Idempotent. */
+  /** Stops both listeners and the metrics; blocks until they are stopped. Idempotent. */
   @Override
   public void close() {
-    try {
-      CompletableFuture.allOf(server.stop(),
-          admin == null ? CompletableFuture.completedFuture(null) : admin.stop()).join();
-    } finally {
-      registry.close();
-    }
+    closeAsync().join();
+  }
+
+  /**
+   * Starts stopping both listeners and the metrics. Idempotent.
+   *
+   * @return completes when both listeners are stopped, about 2 s later (Netty's boss group
+   *     winds down with a quiet period)
+   */
+  public CompletableFuture<Void> closeAsync() {
+    return CompletableFuture.allOf(server.stop(),
+            admin == null ? CompletableFuture.completedFuture(null) : admin.stop())
+        .whenComplete((ignored, cause) -> registry.close());
   }
 
   private static void post(ServerBuilder sb, String path,
