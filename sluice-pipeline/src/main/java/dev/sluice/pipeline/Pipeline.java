@@ -34,8 +34,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * lease time is what bounds the overshoot: a lease is granted only while the latch is resumed,
  * which (with a consumer quantum met) means the level was below the high watermark, and the
  * latch sees the reservation before the next lease is decided. So the level never passes the high
- * watermark by more than one lease ({@code maxInFlightPerWorker × reservedBytesPerItem}), plus
- * what results weigh above the estimate. The hard cap {@link PipelineConfig#maxResidentBytes()}
+ * watermark by more than one lease call's reservation (at most {@code maxInFlightPerWorker ×
+ * reservedBytesPerItem} with a cap), plus what results weigh above the estimate. While a consumer
+ * quantum is not met the latch does not pause at all, by design; the hard cap still holds. The hard cap {@link PipelineConfig#maxResidentBytes()}
  * bounds resident bytes absolutely: a commit that would pass it is refused ({@link
  * Reason#OVER_CAPACITY}) and its item returns to pending, or fails on its last attempt.
  *
