@@ -156,6 +156,21 @@ class PipelineServerTest {
   }
 
   @Test
+  void anExpiredLeaseIs410AndItsItemIsLeasedAgain() throws Exception {
+    post("/v1/items", "{\"items\":[{\"id\":\"a\",\"payload\":\"x\"}]}");
+    String doomed = json(post("/v1/leases", "{\"worker\":\"w0\"}")).get("leases").get(0)
+        .get("leaseId").asText();
+    clock.advance(Duration.ofSeconds(11)); // past the 10 s lease timeout without a heartbeat
+    AggregatedHttpResponse expired = post("/v1/leases/" + doomed + "/commit",
+        "{\"worker\":\"w0\",\"ref\":\"r\",\"bytes\":1}");
+    assertThat(expired.status().code()).isEqualTo(410);
+    assertThat(json(expired).get("error").get("reason").asText()).isEqualTo("lease-expired");
+    JsonNode again = json(post("/v1/leases", "{\"worker\":\"w1\"}")).get("leases").get(0);
+    assertThat(again.get("itemId").asText()).isEqualTo("a");
+    assertThat(again.get("attempt").asInt()).isEqualTo(2);
+  }
+
+  @Test
   void longPollIsAnsweredWhenAnAckResumesProducers() throws Exception {
     post("/v1/items", "{\"items\":[{\"id\":\"a\",\"payload\":\"x\"},{\"id\":\"b\",\"payload\":\"y\"},"
         + "{\"id\":\"c\",\"payload\":\"z\"}]}");
