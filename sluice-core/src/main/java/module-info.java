@@ -2,9 +2,12 @@
  * Sluice's flow control primitives: the flow controller (decides if and when each unit of work
  * proceeds when a shared backend saturates), byte credit for multiplexed transports, and
  * watermark backpressure. Exports only its API packages; the engines are package-private inside
- * them. No dependencies beyond {@code java.base}.
+ * them. No dependencies beyond {@code java.base} at run time; JSpecify's {@code @Nullable} is
+ * needed only to compile.
  */
 module dev.sluice.core {
+  requires static org.jspecify;
+
   exports dev.sluice.backpressure;
   exports dev.sluice.credit;
   exports dev.sluice.flow;
