@@ -6,7 +6,9 @@
  * needed only to compile.
  */
 module dev.sluice.core {
-  requires static org.jspecify;
+  // Compile time only (static); transitive because @Nullable is part of the exported API, so a
+  // module reading this one reads the annotations too (javac's exports lint asks for it).
+  requires static transitive org.jspecify;
 
   exports dev.sluice.backpressure;
   exports dev.sluice.credit;
