@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.ObjLongConsumer;
 
 /**
@@ -177,8 +178,9 @@ final class ShardSet {
         shard.lock.lock();
         try {
           retire = shard.queuedRequests == 0;
-          if (retire) {
-            timers.add(shard.timer.handleLocked());
+          Scheduler.Cancellable timer = retire ? shard.timer.handleLocked() : null;
+          if (timer != null) {
+            timers.add(timer);
           }
         } finally {
           shard.lock.unlock();
@@ -210,7 +212,9 @@ final class ShardSet {
   private static FlowShard attachFlow(Shard shard, Flow flow) {
     shard.lock.lock();
     try {
-      return new FlowShard(flow, shard, shard.bandsByPriority.get(flow.key.priority()));
+      ShardBand band = Objects.requireNonNull(shard.bandsByPriority.get(flow.key.priority()),
+          "a flow's band is attached to every shard before the flow");
+      return new FlowShard(flow, shard, band);
     } finally {
       shard.lock.unlock();
     }
