@@ -283,7 +283,7 @@ final class FlowRegistry {
 
   /** Removes draining shards that have emptied, with every flow's queue on them. */
   void retireDrainedShards() {
-    List<Scheduler.Cancellable> timers;
+    List<Scheduler.@Nullable Cancellable> timers;
     lock.lock();
     try {
       timers = shards.retireDrained(flows.values());

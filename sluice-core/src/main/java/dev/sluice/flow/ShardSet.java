@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.ObjLongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The controller's shards, active and draining, and how they grow and shrink.
@@ -166,10 +167,11 @@ final class ShardSet {
 
   /**
    * Registry lock: removes the draining shards that have emptied, with every flow's queue on
-   * them; their timers, to cancel once the lock is released.
+   * them; their timers, one per retired shard (null if it had none), to cancel once the lock is
+   * released.
    */
-  List<Scheduler.Cancellable> retireDrained(Collection<Flow> flows) {
-    List<Scheduler.Cancellable> timers = new ArrayList<>();
+  List<Scheduler.@Nullable Cancellable> retireDrained(Collection<Flow> flows) {
+    List<Scheduler.@Nullable Cancellable> timers = new ArrayList<>();
     List<Shard> kept = new ArrayList<>();
     List<Shard> retired = new ArrayList<>();
     for (Shard shard : shards) {
@@ -178,9 +180,8 @@ final class ShardSet {
         shard.lock.lock();
         try {
           retire = shard.queuedRequests == 0;
-          Scheduler.Cancellable timer = retire ? shard.timer.handleLocked() : null;
-          if (timer != null) {
-            timers.add(timer);
+          if (retire) {
+            timers.add(shard.timer.handleLocked());
           }
         } finally {
           shard.lock.unlock();
