@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The configuration of a {@link BackpressureController}: watermarks per signal, the consumer
@@ -29,11 +30,11 @@ public final class BackpressureConfig {
 
   private final List<Watermark> watermarks;
   private final List<String> signals;
-  private final String quantumSignal;
+  private final @Nullable String quantumSignal; // null: no consumer quantum
   private final long consumerQuantum;
   private final int maxInFlightPerProducer;
   private final int maxLeasePerCall;
-  private final CapacityReporter reporter;
+  private final @Nullable CapacityReporter reporter; // null: levels are only pushed
   private final Ticker ticker;
   private final List<BackpressureListener> listeners;
 
@@ -144,11 +145,11 @@ public final class BackpressureConfig {
   /** Builds a {@link BackpressureConfig}. Not thread-safe: confine it to one thread. */
   public static final class Builder {
     private final List<Watermark> watermarks = new ArrayList<>();
-    private String quantumSignal;
+    private @Nullable String quantumSignal;
     private long consumerQuantum;
     private int maxInFlightPerProducer = UNLIMITED;
     private int maxLeasePerCall = UNLIMITED;
-    private CapacityReporter reporter;
+    private @Nullable CapacityReporter reporter;
     private Ticker ticker = Ticker.system();
     private final List<BackpressureListener> listeners = new ArrayList<>();
 
@@ -315,7 +316,7 @@ public final class BackpressureConfig {
       return new BackpressureConfig(this, new ArrayList<>(signals));
     }
 
-    private static String quoted(String value) {
+    private static String quoted(@Nullable String value) {
       return value == null ? "null" : "\"" + value + "\"";
     }
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Producer-side backpressure between a data plane that holds work (a feature store, a buffer) and
@@ -68,7 +69,7 @@ public final class BackpressureController implements AutoCloseable {
   private static final Grant PAUSED = new Grant(0, true);
 
   private final Ticker ticker;
-  private final CapacityReporter reporter;
+  private final @Nullable CapacityReporter reporter; // null: levels are only pushed
   private final BackpressureListener[] listeners;
   private final String[] signals;
   private final Map<String, Integer> indexOf;
@@ -124,7 +125,7 @@ public final class BackpressureController implements AutoCloseable {
       index.put(signals[i], i);
     }
     for (Watermark mark : config.watermarks()) {
-      int i = index.get(mark.signal());
+      int i = Objects.requireNonNull(index.get(mark.signal()), "a watermark's signal is a signal");
       low[i] = mark.low();
       high[i] = mark.high();
     }
@@ -580,7 +581,7 @@ public final class BackpressureController implements AutoCloseable {
     }
 
     @Override
-    public boolean complete(Void value) {
+    public boolean complete(@Nullable Void value) {
       return withdrawIf(super.complete(null));
     }
 

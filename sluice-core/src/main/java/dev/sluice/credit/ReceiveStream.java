@@ -2,6 +2,7 @@ package dev.sluice.credit;
 
 import dev.sluice.flow.Scheduler;
 import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One stream's receiving credit on a {@link ReceiveWindow}: counts the bytes that arrive and the
@@ -19,7 +20,7 @@ public final class ReceiveStream {
   private long consumed;
   private long advertised;
   private boolean closed;
-  private Scheduler.Cancellable flushTimer;
+  private Scheduler.@Nullable Cancellable flushTimer; // null: none armed nor being armed
 
   ReceiveStream(ReceiveWindow connection, LongConsumer updates) {
     this.connection = connection;
@@ -128,7 +129,7 @@ public final class ReceiveStream {
   }
 
   /** Takes the armed flush timer, if any, for cancelling after the lock is released. */
-  private Scheduler.Cancellable takeTimerLocked() {
+  private Scheduler.@Nullable Cancellable takeTimerLocked() {
     Scheduler.Cancellable timer = flushTimer;
     flushTimer = null;
     return timer == NOT_YET_ARMED ? null : timer;

@@ -2,6 +2,7 @@ package dev.sluice.credit;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One stream's sending credit on a {@link SendWindow}: bytes may go out only with credit from
@@ -16,7 +17,7 @@ public final class SendStream {
   long limit;
   long granted;
   long staleUpdates;
-  Throwable closedBy;
+  @Nullable Throwable closedBy; // null while open
 
   SendStream(SendWindow connection, long initialLimit) {
     this.connection = connection;

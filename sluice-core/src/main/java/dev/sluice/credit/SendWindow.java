@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The sending side of one multiplexed connection's byte credit: a connection window shared by all
@@ -39,7 +40,7 @@ public final class SendWindow {
   private long staleUpdates;
   private long closedStreamsStale;
   private long blockedAcquires;
-  private Throwable closedBy;
+  private @Nullable Throwable closedBy; // null while open
 
   private SendWindow(long initialLimit) {
     this.limit = initialLimit;

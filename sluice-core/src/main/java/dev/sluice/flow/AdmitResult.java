@@ -1,6 +1,7 @@
 package dev.sluice.flow;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one shard did with a request offered to it under its lock: exactly one of
@@ -15,9 +16,9 @@ final class AdmitResult {
   /** The shard is draining: pick again among the active shards. */
   static final AdmitResult RETRY = new AdmitResult(null);
 
-  private final String problem;
+  private final @Nullable String problem; // null for DONE and RETRY
 
-  private AdmitResult(String problem) {
+  private AdmitResult(@Nullable String problem) {
     this.problem = problem;
   }
 
@@ -31,7 +32,7 @@ final class AdmitResult {
   }
 
   /** The capacity problem of a {@linkplain #full full} result, else null. */
-  String problem() {
+  @Nullable String problem() {
     return problem;
   }
 

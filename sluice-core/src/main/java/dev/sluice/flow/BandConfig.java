@@ -5,6 +5,7 @@ import dev.sluice.flow.policy.OrderingPolicy;
 import dev.sluice.flow.queue.QueueFactory;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The configuration of one priority band: its limits and its policies. Used for configured bands
@@ -35,7 +36,7 @@ public record BandConfig(
     long maxFlowRequests,
     FairnessPolicy fairness,
     OrderingPolicy ordering,
-    QueueFactory queue) {
+    @Nullable QueueFactory queue) {
 
   /** Default {@link #maxBytes}: 1 GB, as GIE. */
   public static final long DEFAULT_MAX_BYTES = 1_000_000_000L;
@@ -121,7 +122,7 @@ public record BandConfig(
     private long maxFlowRequests;
     private FairnessPolicy fairness = FairnessPolicy.weightedFair();
     private OrderingPolicy ordering = OrderingPolicy.fcfs();
-    private QueueFactory queue;
+    private @Nullable QueueFactory queue;
 
     private Builder(int priority) {
       this.priority = priority;
@@ -163,8 +164,11 @@ public record BandConfig(
       return this;
     }
 
-    /** The queue implementation. Default null: chosen from the ordering's needs. */
-    public Builder queue(QueueFactory queue) {
+    /**
+     * The queue implementation, or {@code null} to choose it from the ordering's needs. Default
+     * null.
+     */
+    public Builder queue(@Nullable QueueFactory queue) {
       this.queue = queue;
       return this;
     }

@@ -1,6 +1,7 @@
 package dev.sluice.flow;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The queued requests of one shard that have a deadline, in a binary min-heap by deadline, so one
@@ -8,14 +9,14 @@ import java.util.Arrays;
  * records its index, for O(log n) removal on dispatch or withdrawal. Guarded by the shard's lock.
  */
 final class DeadlineHeap {
-  private QueuedRequest[] heap = new QueuedRequest[8];
+  private @Nullable QueuedRequest[] heap = new QueuedRequest[8]; // null past size
   private int size;
 
   boolean isEmpty() {
     return size == 0;
   }
 
-  QueuedRequest peek() {
+  @Nullable QueuedRequest peek() {
     return size == 0 ? null : heap[0];
   }
 

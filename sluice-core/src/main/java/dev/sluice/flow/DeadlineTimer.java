@@ -2,6 +2,7 @@ package dev.sluice.flow;
 
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The deadline timer of one shard, in the manner of Caffeine's {@code Pacer}.
@@ -28,7 +29,7 @@ final class DeadlineTimer {
   // Guarded by the lock.
   private long atNanos = Durations.NEVER;
   private long token;
-  private Scheduler.Cancellable handle;
+  private Scheduler.@Nullable Cancellable handle; // null: no timer installed
   private boolean closed;
   /** The scheduler refused the timer: the next drain expires what is due and arms again. */
   private volatile boolean failed;
@@ -67,7 +68,7 @@ final class DeadlineTimer {
    * {@link Durations#NEVER} if none) if it falls before the current timer. The claim to
    * {@linkplain #arm arm} once the lock is released, or null if the current timer serves.
    */
-  Arming claimLocked(long earliestNanos) {
+  @Nullable Arming claimLocked(long earliestNanos) {
     if (earliestNanos >= atNanos) {
       return null;
     }
@@ -114,7 +115,7 @@ final class DeadlineTimer {
   }
 
   /** Under the lock: no timer will be installed any more; the current one, to cancel, or null. */
-  Scheduler.Cancellable closeLocked() {
+  Scheduler.@Nullable Cancellable closeLocked() {
     closed = true;
     Scheduler.Cancellable current = handle;
     handle = null;
@@ -122,7 +123,7 @@ final class DeadlineTimer {
   }
 
   /** Under the lock: the current timer's handle, or null. */
-  Scheduler.Cancellable handleLocked() {
+  Scheduler.@Nullable Cancellable handleLocked() {
     return handle;
   }
 

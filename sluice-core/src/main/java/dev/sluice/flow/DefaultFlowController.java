@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The flow controller: the facade over the engine's parts, each with one invariant.
@@ -145,7 +146,8 @@ final class DefaultFlowController implements FlowController {
   }
 
   /** A failed future if {@code maxWait} is unusable, else null. */
-  private CompletableFuture<Admission> checkMaxWait(FlowRequest request, Duration maxWait) {
+  private @Nullable CompletableFuture<Admission> checkMaxWait(
+      FlowRequest request, Duration maxWait) {
     Objects.requireNonNull(maxWait, "maxWait");
     return maxWait.isNegative()
         ? endings.rejectUnattributed(request, Outcome.REJECTED_INVALID, "maxWait: " + maxWait + " (expected >= 0)")
@@ -153,7 +155,7 @@ final class DefaultFlowController implements FlowController {
   }
 
   /** A failed future if {@code request} is invalid or the controller closed, else null. */
-  private CompletableFuture<Admission> checkSubmittable(FlowRequest request) {
+  private @Nullable CompletableFuture<Admission> checkSubmittable(FlowRequest request) {
     Objects.requireNonNull(request, "request");
     String problems = validate(request);
     if (problems != null) {
@@ -176,7 +178,7 @@ final class DefaultFlowController implements FlowController {
    * @param flow the request's flow, not leased: if it is collected meanwhile, the dispatch is
    *     counted on the flow that replaces it
    */
-  private Admission dispatchOnArrival(FlowRequest request, Flow flow) {
+  private @Nullable Admission dispatchOnArrival(FlowRequest request, Flow flow) {
     FlowShard flowShard = Placement.leastQueuedBytes(flow.shards);
     if (flowShard == null
         || (flowShard.shard.queuedRequests != 0 && !detector.holdsFor(request))) {
@@ -204,7 +206,7 @@ final class DefaultFlowController implements FlowController {
     return item.future;
   }
 
-  private static String validate(FlowRequest request) {
+  private static @Nullable String validate(FlowRequest request) {
     boolean valid = !request.flowKey().id().isBlank()
         && request.byteSize() >= 0
         && request.cost() >= 1
@@ -247,14 +249,14 @@ final class DefaultFlowController implements FlowController {
   /** The caller cancelled or failed the future: take the request out if it is still queued. */
   void withdraw(QueuedRequest item) {
     FlowShard flowShard = item.flowShard;
-    boolean removedHere = false;
+    Shard removedFrom = null;
     long waitNanos = 0;
     if (flowShard != null) {
       Shard shard = flowShard.shard;
       shard.lock.lock();
       try {
         if (shard.withdrawLocked(item)) {
-          removedHere = true;
+          removedFrom = shard;
           waitNanos = Math.max(0, ticker.read() - item.enqueueNanos);
         }
       } finally {
@@ -264,8 +266,8 @@ final class DefaultFlowController implements FlowController {
     // The withdrawal won the future, so it counts the outcome and, after counting, releases the
     // lease: a flow is never collected before its last request's outcome is counted on it.
     endings.withdrawn(item, waitNanos);
-    if (removedHere) {
-      dispatcher.drain(flowShard.shard);
+    if (removedFrom != null) {
+      dispatcher.drain(removedFrom);
     }
   }
 

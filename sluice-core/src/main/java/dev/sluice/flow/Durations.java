@@ -1,6 +1,7 @@
 package dev.sluice.flow;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The controller's one place for turning durations into nanoseconds and adding them to ticker
@@ -39,7 +40,8 @@ final class Durations {
    * The earliest of {@code deadline}, {@code now + ttl} (if {@code ttl} is not null) and
    * {@code now + defaultTtlNanos} (if positive).
    */
-  static long effectiveDeadline(long deadline, long now, Duration ttl, long defaultTtlNanos) {
+  static long effectiveDeadline(
+      long deadline, long now, @Nullable Duration ttl, long defaultTtlNanos) {
     long effective = deadline;
     if (ttl != null) {
       effective = Math.min(effective, saturatedAdd(now, saturatedNanos(ttl)));

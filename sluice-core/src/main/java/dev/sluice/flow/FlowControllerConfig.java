@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The configuration of a {@link FlowController}: limits, bands, policies, timeouts and the
@@ -192,7 +193,7 @@ public final class FlowControllerConfig {
     private BandConfig defaultBand = BandConfig.template().build();
     private BandConfig defaultSheddableBand = BandConfig.template().build();
     private UsageLimitPolicy usageLimitPolicy = UsageLimitPolicy.staticCeiling();
-    private SaturationDetector saturationDetector;
+    private @Nullable SaturationDetector saturationDetector; // null: build() creates one
     private Ticker ticker = Ticker.system();
     private Scheduler scheduler = Scheduler.system();
     private FlowControlListener listener = FlowControlListener.NO_OP;

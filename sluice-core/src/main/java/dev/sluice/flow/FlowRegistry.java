@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The flows and bands: created on first use, leased by their requests, collected when idle.
@@ -48,7 +49,7 @@ final class FlowRegistry {
    * not at all.
    */
   private volatile long collectionSequence;
-  private Scheduler.Cancellable collector;
+  private Scheduler.@Nullable Cancellable collector; // null: none scheduled, or closed
   /** The collector's next run is scheduled, or being scheduled ({@link #armCollector}). */
   private final AtomicBoolean collectorArmed = new AtomicBoolean();
 
@@ -282,7 +283,7 @@ final class FlowRegistry {
 
   /** Removes draining shards that have emptied, with every flow's queue on them. */
   void retireDrainedShards() {
-    List<Scheduler.Cancellable> timers;
+    List<Scheduler.@Nullable Cancellable> timers;
     lock.lock();
     try {
       timers = shards.retireDrained(flows.values());

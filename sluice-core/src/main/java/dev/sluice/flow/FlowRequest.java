@@ -2,6 +2,7 @@ package dev.sluice.flow;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One unit of work asking to proceed: what {@link FlowController#submit} queues and dispatches.
@@ -28,11 +29,11 @@ public record FlowRequest(
     FlowKey flowKey,
     long byteSize,
     long cost,
-    Duration ttl,
-    Duration slo,
+    @Nullable Duration ttl,
+    @Nullable Duration slo,
     long receivedNanos,
-    String id,
-    Object payload) {
+    @Nullable String id,
+    @Nullable Object payload) {
 
   /** Marks {@link #receivedNanos} as not given: the controller uses the submission time. */
   public static final long NOT_SET = Long.MIN_VALUE;
@@ -64,11 +65,11 @@ public record FlowRequest(
     private final FlowKey flowKey;
     private long byteSize;
     private long cost = DEFAULT_COST;
-    private Duration ttl;
-    private Duration slo;
+    private @Nullable Duration ttl;
+    private @Nullable Duration slo;
     private long receivedNanos = NOT_SET;
-    private String id;
-    private Object payload;
+    private @Nullable String id;
+    private @Nullable Object payload;
 
     private Builder(FlowKey flowKey) {
       this.flowKey = Objects.requireNonNull(flowKey, "flowKey");
@@ -86,14 +87,17 @@ public record FlowRequest(
       return this;
     }
 
-    /** The longest wait in the queue. Default none. */
-    public Builder ttl(Duration ttl) {
+    /** The longest wait in the queue, or {@code null} for none. Default none. */
+    public Builder ttl(@Nullable Duration ttl) {
       this.ttl = ttl;
       return this;
     }
 
-    /** The latency objective from arrival, for {@code slo-deadline} ordering. Default none. */
-    public Builder slo(Duration slo) {
+    /**
+     * The latency objective from arrival, for {@code slo-deadline} ordering, or {@code null} for
+     * none. Default none.
+     */
+    public Builder slo(@Nullable Duration slo) {
       this.slo = slo;
       return this;
     }
@@ -104,14 +108,14 @@ public record FlowRequest(
       return this;
     }
 
-    /** An identifier for logs. Default none. */
-    public Builder id(String id) {
+    /** An identifier for logs, or {@code null} for none. Default none. */
+    public Builder id(@Nullable String id) {
       this.id = id;
       return this;
     }
 
-    /** An opaque value carried for the caller. Default none. */
-    public Builder payload(Object payload) {
+    /** An opaque value carried for the caller, or {@code null} for none. Default none. */
+    public Builder payload(@Nullable Object payload) {
       this.payload = payload;
       return this;
     }

@@ -2,7 +2,10 @@ package dev.sluice.flow;
 
 import dev.sluice.flow.policy.FlowQueueView;
 import dev.sluice.flow.queue.FlowQueue;
+import dev.sluice.flow.queue.QueueFactory;
 import dev.sluice.flow.queue.QueueItem;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One flow's queue on one shard. Guarded by the shard's lock, except the two counters, which are
@@ -13,7 +16,7 @@ final class FlowShard implements FlowQueueView {
   final Shard shard;
   final ShardBand band;
   final FlowQueue queue;
-  private Object policyState;
+  private @Nullable Object policyState;
   volatile long queuedRequests;
   volatile long queuedBytes;
 
@@ -21,7 +24,9 @@ final class FlowShard implements FlowQueueView {
     this.flow = flow;
     this.shard = shard;
     this.band = band;
-    this.queue = band.band.config.queue().create(band.band.config.ordering().comparator());
+    QueueFactory queues =
+        Objects.requireNonNull(band.band.config.queue(), "a band's config is resolved");
+    this.queue = queues.create(band.band.config.ordering().comparator());
   }
 
   @Override
@@ -40,17 +45,17 @@ final class FlowShard implements FlowQueueView {
   }
 
   @Override
-  public QueueItem peekHead() {
+  public @Nullable QueueItem peekHead() {
     return queue.peekHead();
   }
 
   @Override
-  public Object policyState() {
+  public @Nullable Object policyState() {
     return policyState;
   }
 
   @Override
-  public void policyState(Object state) {
+  public void policyState(@Nullable Object state) {
     this.policyState = state;
   }
 

@@ -3,6 +3,7 @@ package dev.sluice.flow;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A snapshot of the controller's counters: global, per band and per flow.
@@ -45,7 +46,7 @@ public record FlowStats(
   }
 
   /** The stats of the band at {@code priority}, or {@code null} if it does not exist. */
-  public BandStats band(int priority) {
+  public @Nullable BandStats band(int priority) {
     for (BandStats band : bands) {
       if (band.priority() == priority) {
         return band;
@@ -55,7 +56,7 @@ public record FlowStats(
   }
 
   /** The stats of the flow {@code key}, or {@code null} if it does not exist. */
-  public FlowEntry flow(FlowKey key) {
+  public @Nullable FlowEntry flow(FlowKey key) {
     BandStats band = band(key.priority());
     return band == null ? null : band.flows().get(key.id());
   }

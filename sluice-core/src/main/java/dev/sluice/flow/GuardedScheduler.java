@@ -1,5 +1,7 @@
 package dev.sluice.flow;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The user's {@link Scheduler}, called so that it cannot break the controller, as Caffeine guards
  * its own: a scheduler that throws (an executor after shutdown) is logged and reported as a
@@ -17,7 +19,7 @@ final class GuardedScheduler {
   }
 
   /** Schedules {@code task} after {@code delayNanos}; null if the scheduler refused it. */
-  Scheduler.Cancellable schedule(Runnable task, long delayNanos) {
+  Scheduler.@Nullable Cancellable schedule(Runnable task, long delayNanos) {
     try {
       Scheduler.Cancellable handle = scheduler.schedule(task, delayNanos);
       return handle != null ? handle : () -> { };
@@ -30,7 +32,7 @@ final class GuardedScheduler {
   }
 
   /** Cancels {@code handle} if not null; a cancellation that throws is logged. */
-  static void cancel(Scheduler.Cancellable handle) {
+  static void cancel(Scheduler.@Nullable Cancellable handle) {
     if (handle == null) {
       return;
     }

@@ -4,6 +4,8 @@ import dev.sluice.flow.policy.UsageLimitPolicy;
 import dev.sluice.flow.saturation.SaturationDetector;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Join-shortest-queue by bytes: which of its flow's queues a request joins, and its admission
@@ -41,7 +43,7 @@ final class Placement {
   }
 
   /** The non-draining candidate with the fewest queued bytes of this flow, without allocating. */
-  static FlowShard leastQueuedBytes(FlowShard[] candidates) {
+  static @Nullable FlowShard leastQueuedBytes(FlowShard[] candidates) {
     FlowShard best = null;
     for (FlowShard candidate : candidates) {
       if (!candidate.shard.draining
@@ -90,7 +92,7 @@ final class Placement {
       if (first == AdmitResult.RETRY) {
         continue;
       }
-      String firstProblem = first.problem();
+      String firstProblem = Objects.requireNonNull(first.problem(), "neither DONE nor RETRY: full");
       boolean retry = false;
       for (FlowShard candidate : byQueuedBytes(candidates)) {
         if (candidate == best) {
@@ -184,7 +186,7 @@ final class Placement {
       dispatcher.runPendingSignal(); // one that came while this thread read saturation
     }
     if (rejection != null) {
-      endings.rejected(item, rejection, reason);
+      endings.rejected(item, rejection, Objects.requireNonNull(reason, "set with the rejection"));
       return AdmitResult.DONE;
     }
     if (displaced != null) {

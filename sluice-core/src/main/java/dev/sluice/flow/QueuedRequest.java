@@ -1,6 +1,7 @@
 package dev.sluice.flow;
 
 import dev.sluice.flow.queue.QueueItem;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The controller's record of one request that did not dispatch on arrival: queued, or refused.
@@ -22,17 +23,18 @@ final class QueuedRequest implements QueueItem {
   final Flow flow;
   final AdmissionFuture future;
 
-  FlowShard flowShard;
+  /** The queue it was admitted to; null while {@link #NEW}. */
+  @Nullable FlowShard flowShard;
   int state = NEW;
   long enqueueNanos;
   long sequence;
   /** The caller's deadline until queued; then the effective deadline. */
   long deadlineNanos;
-  private Object queueHandle;
+  private @Nullable Object queueHandle;
   private int queueIndex = -1;
   int deadlineIndex = -1;
-  QueuedRequest arrivalPrev;
-  QueuedRequest arrivalNext;
+  @Nullable QueuedRequest arrivalPrev; // null at the oldest, or when not queued
+  @Nullable QueuedRequest arrivalNext; // null at the newest, or when not queued
 
   QueuedRequest(FlowRequest request, Flow flow, long callerDeadlineNanos) {
     this.request = request;
@@ -68,12 +70,12 @@ final class QueuedRequest implements QueueItem {
   }
 
   @Override
-  public Object queueHandle() {
+  public @Nullable Object queueHandle() {
     return queueHandle;
   }
 
   @Override
-  public void queueHandle(Object handle) {
+  public void queueHandle(@Nullable Object handle) {
     this.queueHandle = handle;
   }
 

@@ -9,9 +9,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ObjLongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An independent dispatch partition: its own lock, queues, deadline timer and share of every
@@ -32,7 +34,7 @@ final class Shard {
   final AtomicInteger wip = new AtomicInteger();
   final DeadlineHeap deadlines = new DeadlineHeap();
   /** Scratch space of the thread that owns {@link #wip}: requests dispatched in one lock hold. */
-  final QueuedRequest[] dispatchBatch = new QueuedRequest[Dispatcher.DISPATCH_BATCH];
+  final @Nullable QueuedRequest[] dispatchBatch = new QueuedRequest[Dispatcher.DISPATCH_BATCH];
   final Map<Integer, ShardBand> bandsByPriority = new HashMap<>();
   /** Highest priority first; copy-on-write under the lock, read without it on arrival. */
   volatile ShardBand[] bands = new ShardBand[0];
@@ -88,7 +90,7 @@ final class Shard {
   }
 
   /** The flow or band limit {@code bytes} more would break, or null. */
-  static String localProblem(FlowShard flowShard, long bytes) {
+  static @Nullable String localProblem(FlowShard flowShard, long bytes) {
     ShardBand band = flowShard.band;
     if (flowShard.queuedRequests >= band.maxFlowRequests) {
       return "flow " + flowShard.flow.key + " request limit reached (" + flowShard.queuedRequests
@@ -110,7 +112,7 @@ final class Shard {
   }
 
   /** The global limit {@code bytes} more would break, or null. */
-  String globalProblemLocked(long bytes) {
+  @Nullable String globalProblemLocked(long bytes) {
     if (queuedRequests >= maxRequests) {
       return "global request limit reached (" + queuedRequests + " queued, limit "
           + maxRequests + ")";
@@ -127,7 +129,7 @@ final class Shard {
    * limits admit {@code item}; returns the victims, or null (evicting nothing) if not enough
    * lower-priority work is queued.
    */
-  List<QueuedRequest> displaceLocked(QueuedRequest item) {
+  @Nullable List<QueuedRequest> displaceLocked(QueuedRequest item) {
     int priority = item.request.flowKey().priority();
     long bytes = item.request.byteSize();
     long needRequests = queuedRequests + 1 - maxRequests;
@@ -190,7 +192,7 @@ final class Shard {
    * {@link #dispatchLocked}): the highest band whose gate is open, its fairness policy picks the
    * flow, the flow's ordering the request. Null if no band may dispatch.
    */
-  QueuedRequest selectLocked(SaturationDetector detector, UsageLimitPolicy usageLimit) {
+  @Nullable QueuedRequest selectLocked(SaturationDetector detector, UsageLimitPolicy usageLimit) {
     ShardBand[] bands = this.bands;
     double saturation = Double.NaN;
     for (int rank = 0; rank < bands.length; rank++) {
@@ -209,7 +211,8 @@ final class Shard {
       if (flow == null) {
         continue;
       }
-      QueuedRequest head = (QueuedRequest) flow.peekHead();
+      QueuedRequest head =
+          (QueuedRequest) Objects.requireNonNull(flow.peekHead(), "a picked flow is backlogged");
       if (detector.tryDispatch(head.request, ceiling)) {
         return head;
       }
@@ -258,7 +261,7 @@ final class Shard {
   }
 
   private void removeLocked(QueuedRequest item, boolean dispatched) {
-    FlowShard flowShard = item.flowShard;
+    FlowShard flowShard = Objects.requireNonNull(item.flowShard, "a queued request has its queue");
     ShardBand band = flowShard.band;
     long bytes = item.request.byteSize();
     flowShard.queue.remove(item);
@@ -280,7 +283,7 @@ final class Shard {
   }
 
   /** Evicts the requests whose deadline is at or before {@code now}; null if none. */
-  List<QueuedRequest> expireDueLocked(long now) {
+  @Nullable List<QueuedRequest> expireDueLocked(long now) {
     List<QueuedRequest> expired = null;
     for (QueuedRequest head = deadlines.peek();
         head != null && head.deadlineNanos <= now;

@@ -1,6 +1,7 @@
 package dev.sluice.flow;
 
 import dev.sluice.flow.policy.FairnessPolicy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One band on one shard: its fairness state, its share of the band limits, its counters and an
@@ -16,8 +17,8 @@ final class ShardBand {
   long maxFlowRequests = Long.MAX_VALUE;
   volatile long queuedRequests;
   volatile long queuedBytes;
-  QueuedRequest newest;
-  QueuedRequest oldest;
+  @Nullable QueuedRequest newest; // null when the band is empty
+  @Nullable QueuedRequest oldest; // null when the band is empty
   /** Position in the shard's bands, 0 for the highest priority. */
   volatile int rank;
 

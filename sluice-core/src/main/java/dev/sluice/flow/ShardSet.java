@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.ObjLongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The controller's shards, active and draining, and how they grow and shrink.
@@ -165,10 +167,11 @@ final class ShardSet {
 
   /**
    * Registry lock: removes the draining shards that have emptied, with every flow's queue on
-   * them; their timers, to cancel once the lock is released.
+   * them; their timers, one per retired shard (null if it had none), to cancel once the lock is
+   * released.
    */
-  List<Scheduler.Cancellable> retireDrained(Collection<Flow> flows) {
-    List<Scheduler.Cancellable> timers = new ArrayList<>();
+  List<Scheduler.@Nullable Cancellable> retireDrained(Collection<Flow> flows) {
+    List<Scheduler.@Nullable Cancellable> timers = new ArrayList<>();
     List<Shard> kept = new ArrayList<>();
     List<Shard> retired = new ArrayList<>();
     for (Shard shard : shards) {
@@ -210,7 +213,9 @@ final class ShardSet {
   private static FlowShard attachFlow(Shard shard, Flow flow) {
     shard.lock.lock();
     try {
-      return new FlowShard(flow, shard, shard.bandsByPriority.get(flow.key.priority()));
+      ShardBand band = Objects.requireNonNull(shard.bandsByPriority.get(flow.key.priority()),
+          "a flow's band is attached to every shard before the flow");
+      return new FlowShard(flow, shard, band);
     } finally {
       shard.lock.unlock();
     }

@@ -5,6 +5,7 @@ import dev.sluice.flow.queue.QueueItem;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Shares a priority band between its flows: which backlogged flow dispatches next.
@@ -43,7 +44,7 @@ public interface FairnessPolicy {
     void onRemoved(FlowQueueView flow, QueueItem item, boolean dispatched);
 
     /** The backlogged flow whose head should dispatch next, or {@code null} if none is. */
-    FlowQueueView pick();
+    @Nullable FlowQueueView pick();
 
     /** {@code flow} (empty) is leaving the band: forget it. */
     void onFlowRemoved(FlowQueueView flow);

@@ -2,6 +2,8 @@ package dev.sluice.flow.policy;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An indexed binary min-heap of flows: each flow's {@link Slot} records its position, so a flow
@@ -15,14 +17,14 @@ final class FlowHeap {
   }
 
   private final Comparator<FlowQueueView> order;
-  private FlowQueueView[] heap = new FlowQueueView[8];
+  private @Nullable FlowQueueView[] heap = new FlowQueueView[8]; // null past size
   private int size;
 
   FlowHeap(Comparator<FlowQueueView> order) {
     this.order = order;
   }
 
-  FlowQueueView peek() {
+  @Nullable FlowQueueView peek() {
     return size == 0 ? null : heap[0];
   }
 
@@ -72,8 +74,9 @@ final class FlowHeap {
     flow.policyState(null);
   }
 
+  /** The slot of a flow the band state has put in the heap, which sets it first. */
   private static Slot slot(FlowQueueView flow) {
-    return (Slot) flow.policyState();
+    return (Slot) Objects.requireNonNull(flow.policyState(), "a heaped flow has its slot");
   }
 
   private void place(FlowQueueView flow, int index) {

@@ -2,6 +2,7 @@ package dev.sluice.flow.policy;
 
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.queue.QueueItem;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link FairnessPolicy} sees of one flow's queue on one shard. Read-only but for a slot
@@ -21,11 +22,11 @@ public interface FlowQueueView {
   long byteSize();
 
   /** The item the flow's ordering policy would dispatch next, or {@code null} if empty. */
-  QueueItem peekHead();
+  @Nullable QueueItem peekHead();
 
   /** The fairness state's per-flow slot; {@code null} until it sets one. */
-  Object policyState();
+  @Nullable Object policyState();
 
-  /** Sets the fairness state's per-flow slot. */
-  void policyState(Object state);
+  /** Sets the fairness state's per-flow slot; {@code null} clears it. */
+  void policyState(@Nullable Object state);
 }

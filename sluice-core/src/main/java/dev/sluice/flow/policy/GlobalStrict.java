@@ -2,6 +2,7 @@ package dev.sluice.flow.policy;
 
 import dev.sluice.flow.queue.QueueItem;
 import java.util.Comparator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The band as one logical queue: a heap of backlogged flows keyed by their heads under the band's
@@ -62,7 +63,7 @@ final class GlobalStrict implements FairnessPolicy {
     }
 
     @Override
-    public FlowQueueView pick() {
+    public @Nullable FlowQueueView pick() {
       return heap.peek();
     }
 

@@ -3,6 +3,7 @@ package dev.sluice.flow.policy;
 import dev.sluice.flow.queue.QueueItem;
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Round-robin over backlogged flows with a ring of flows. A flow joins the tail of the ring when
@@ -58,7 +59,7 @@ final class RoundRobin implements FairnessPolicy {
     }
 
     @Override
-    public FlowQueueView pick() {
+    public @Nullable FlowQueueView pick() {
       for (FlowQueueView flow = ring.peekFirst(); flow != null; flow = ring.peekFirst()) {
         if (flow.size() > 0) {
           return flow;

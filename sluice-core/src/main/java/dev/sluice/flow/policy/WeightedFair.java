@@ -3,6 +3,8 @@ package dev.sluice.flow.policy;
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.queue.QueueItem;
 import java.util.Comparator;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -60,8 +62,13 @@ final class WeightedFair implements FairnessPolicy {
     private double virtualTime;
 
     private static int compare(FlowQueueView a, FlowQueueView b) {
-      int byStart = Double.compare(((Tags) a.policyState()).start, ((Tags) b.policyState()).start);
+      int byStart = Double.compare(heaped(a).start, heaped(b).start);
       return byStart != 0 ? byStart : a.key().compareTo(b.key());
+    }
+
+    /** The tags of a flow in the heap: {@link #onEnqueued} set them before adding it. */
+    private static Tags heaped(FlowQueueView flow) {
+      return (Tags) Objects.requireNonNull(flow.policyState(), "a heaped flow has its tags");
     }
 
     private Tags tags(FlowQueueView flow) {
@@ -102,7 +109,7 @@ final class WeightedFair implements FairnessPolicy {
     }
 
     @Override
-    public FlowQueueView pick() {
+    public @Nullable FlowQueueView pick() {
       return heap.peek();
     }
 

@@ -3,6 +3,7 @@ package dev.sluice.flow.queue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The queue of one flow on one shard: an unbounded, ordered collection of {@link QueueItem}s
@@ -32,13 +33,13 @@ public interface FlowQueue {
   boolean remove(QueueItem item);
 
   /** The item that should be dispatched first, or {@code null} if empty. */
-  QueueItem peekHead();
+  @Nullable QueueItem peekHead();
 
   /** The item that should be dispatched last, or {@code null} if empty. */
-  QueueItem peekTail();
+  @Nullable QueueItem peekTail();
 
   /** Removes and returns the head, or returns {@code null} if empty. */
-  QueueItem pollHead();
+  @Nullable QueueItem pollHead();
 
   /** The number of items. */
   int size();

@@ -1,6 +1,7 @@
 package dev.sluice.flow.queue;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A FIFO doubly-linked list: O(1) add, removal by handle, and peek at both ends. The handle is
@@ -15,8 +16,8 @@ final class ListQueue implements FlowQueue {
   private static final class Node {
     final ListQueue owner;
     final QueueItem item;
-    Node prev;
-    Node next;
+    @Nullable Node prev; // null at the head
+    @Nullable Node next; // null at the tail
 
     Node(ListQueue owner, QueueItem item) {
       this.owner = owner;
@@ -24,8 +25,8 @@ final class ListQueue implements FlowQueue {
     }
   }
 
-  private Node head;
-  private Node tail;
+  private @Nullable Node head; // null when empty
+  private @Nullable Node tail; // null when empty
   private int size;
   private long byteSize;
 
@@ -56,10 +57,10 @@ final class ListQueue implements FlowQueue {
 
   @Override
   public boolean remove(QueueItem item) {
-    if (!(item.queueHandle() instanceof Node) || ((Node) item.queueHandle()).owner != this) {
+    if (!(item.queueHandle() instanceof Node node) || node.owner != this) {
       return false;
     }
-    unlink((Node) item.queueHandle());
+    unlink(node);
     return true;
   }
 
@@ -82,17 +83,17 @@ final class ListQueue implements FlowQueue {
   }
 
   @Override
-  public QueueItem peekHead() {
+  public @Nullable QueueItem peekHead() {
     return head == null ? null : head.item;
   }
 
   @Override
-  public QueueItem peekTail() {
+  public @Nullable QueueItem peekTail() {
     return tail == null ? null : tail.item;
   }
 
   @Override
-  public QueueItem pollHead() {
+  public @Nullable QueueItem pollHead() {
     if (head == null) {
       return null;
     }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A min-max heap ordered by a comparator: the least item is the head, the greatest the tail.
@@ -17,7 +18,7 @@ final class MaxMinHeapQueue implements FlowQueue {
       new BuiltinQueueFactory("max-min-heap", Set.of(QueueCapability.PRIORITY_CONFIGURABLE), MaxMinHeapQueue::new);
 
   private final Comparator<QueueItem> order;
-  private QueueItem[] heap = new QueueItem[4];
+  private @Nullable QueueItem[] heap = new QueueItem[4]; // null past size
   private int size;
   private long byteSize;
 
@@ -89,12 +90,12 @@ final class MaxMinHeapQueue implements FlowQueue {
   }
 
   @Override
-  public QueueItem peekHead() {
+  public @Nullable QueueItem peekHead() {
     return size == 0 ? null : heap[0];
   }
 
   @Override
-  public QueueItem peekTail() {
+  public @Nullable QueueItem peekTail() {
     switch (size) {
       case 0:
         return null;
@@ -108,7 +109,7 @@ final class MaxMinHeapQueue implements FlowQueue {
   }
 
   @Override
-  public QueueItem pollHead() {
+  public @Nullable QueueItem pollHead() {
     if (size == 0) {
       return null;
     }

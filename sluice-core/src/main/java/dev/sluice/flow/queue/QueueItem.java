@@ -1,6 +1,7 @@
 package dev.sluice.flow.queue;
 
 import dev.sluice.flow.FlowRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A queued request as queues and ordering policies see it.
@@ -31,10 +32,13 @@ public interface QueueItem {
   long receivedNanos();
 
   /** The queue-owned handle; {@code null} when not in a queue. */
-  Object queueHandle();
+  @Nullable Object queueHandle();
 
-  /** Sets the queue-owned handle. For {@link FlowQueue} implementations only. */
-  void queueHandle(Object handle);
+  /**
+   * Sets the queue-owned handle, or clears it with {@code null} when the item leaves the queue.
+   * For {@link FlowQueue} implementations only.
+   */
+  void queueHandle(@Nullable Object handle);
 
   /** The queue-owned index. For {@link FlowQueue} implementations only. */
   int queueIndex();
