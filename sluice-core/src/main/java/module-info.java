@@ -1,9 +1,9 @@
 /**
  * Sluice's flow control primitives: the flow controller (decides if and when each unit of work
- * proceeds when a shared backend saturates), byte credit for multiplexed transports, and
- * watermark backpressure. Exports only its API packages; the engines are package-private inside
- * them. No dependencies beyond {@code java.base} at run time; JSpecify's {@code @Nullable} is
- * needed only to compile.
+ * proceeds when a shared backend saturates), byte credit for multiplexed transports, and watermark
+ * backpressure. Exports only its API packages; the engines are package-private inside them. No
+ * dependencies beyond {@code java.base} at run time; JSpecify's {@code @Nullable} is needed only to
+ * compile.
  */
 module dev.sluice.core {
   // Compile time only (static); transitive because @Nullable is part of the exported API, so a

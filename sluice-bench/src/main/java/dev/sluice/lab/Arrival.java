@@ -10,4 +10,5 @@ package dev.sluice.lab;
  * @param serviceNanos how long the backend holds its slot once dispatched
  * @param ttlNanos how long it may wait in a queue, 0 for unbounded
  */
-public record Arrival(int index, long atNanos, int tenant, int cost, long serviceNanos, long ttlNanos) {}
+public record Arrival(
+    int index, long atNanos, int tenant, int cost, long serviceNanos, long ttlNanos) {}

@@ -7,8 +7,8 @@ public final class Fairness {
   private Fairness() {}
 
   /**
-   * Jain's fairness index of {@code x}: {@code (Σx)² / (n · Σx²)}. 1 when all are equal, {@code 1/n}
-   * when one takes everything. Pass shares divided by their targets to judge weighted shares.
+   * Jain's fairness index of {@code x}: {@code (Σx)² / (n · Σx²)}. 1 when all are equal, {@code
+   * 1/n} when one takes everything. Pass shares divided by their targets to judge weighted shares.
    *
    * @throws IllegalArgumentException if {@code x} is empty or a value is negative
    */
@@ -28,7 +28,9 @@ public final class Fairness {
     return squares == 0 ? 1.0 : sum * sum / (x.length * squares);
   }
 
-  /** The relative error of {@code share} against {@code target}: {@code |share - target| / target}. */
+  /**
+   * The relative error of {@code share} against {@code target}: {@code |share - target| / target}.
+   */
   public static double shareError(double share, double target) {
     return Math.abs(share - target) / target;
   }

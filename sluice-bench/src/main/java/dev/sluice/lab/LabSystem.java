@@ -1,9 +1,9 @@
 package dev.sluice.lab;
 
 /**
- * A system a scenario runs through: Sluice, or one of the baselines. It owns the backend slots
- * (or lets its detector count them) and reports every outcome to the {@link Recorder}. It runs
- * entirely on the {@link VirtualTime} thread.
+ * A system a scenario runs through: Sluice, or one of the baselines. It owns the backend slots (or
+ * lets its detector count them) and reports every outcome to the {@link Recorder}. It runs entirely
+ * on the {@link VirtualTime} thread.
  */
 public interface LabSystem {
 

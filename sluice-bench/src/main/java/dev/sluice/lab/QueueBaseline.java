@@ -13,6 +13,7 @@ import java.util.TreeMap;
  *   <li>{@code strict-priority}: one FIFO per priority, the highest non-empty one served first; no
  *       fairness between tenants, no displacement.
  * </ul>
+ *
  * Both hold at most {@link Scenario#queueLimit()} waiters and reject arrivals beyond it.
  */
 public final class QueueBaseline implements LabSystem {
@@ -24,7 +25,8 @@ public final class QueueBaseline implements LabSystem {
   private int busy;
   private long queued;
 
-  private QueueBaseline(boolean byPriority, Scenario scenario, VirtualTime time, Recorder recorder) {
+  private QueueBaseline(
+      boolean byPriority, Scenario scenario, VirtualTime time, Recorder recorder) {
     this.byPriority = byPriority;
     this.scenario = scenario;
     this.time = time;
@@ -37,7 +39,8 @@ public final class QueueBaseline implements LabSystem {
   }
 
   /** Strict priority without fairness. */
-  public static QueueBaseline strictPriority(Scenario scenario, VirtualTime time, Recorder recorder) {
+  public static QueueBaseline strictPriority(
+      Scenario scenario, VirtualTime time, Recorder recorder) {
     return new QueueBaseline(true, scenario, time, recorder);
   }
 
@@ -77,11 +80,13 @@ public final class QueueBaseline implements LabSystem {
   private void dispatch(Arrival arrival) {
     busy++;
     recorder.dispatched(arrival, time.read());
-    time.schedule(() -> {
-      recorder.finished(arrival);
-      busy--;
-      pump();
-    }, arrival.serviceNanos());
+    time.schedule(
+        () -> {
+          recorder.finished(arrival);
+          busy--;
+          pump();
+        },
+        arrival.serviceNanos());
   }
 
   private void pump() {

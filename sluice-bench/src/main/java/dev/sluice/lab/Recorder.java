@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What happened to each arrival in one run: its one outcome, and for dispatched requests when
- * and after how long a wait. Recording a second outcome for the same arrival is a bug in the
- * system under test (or in its model) and fails the run.
+ * What happened to each arrival in one run: its one outcome, and for dispatched requests when and
+ * after how long a wait. Recording a second outcome for the same arrival is a bug in the system
+ * under test (or in its model) and fails the run.
  */
 public final class Recorder {
   private final List<Arrival> arrivals;
@@ -52,8 +52,8 @@ public final class Recorder {
   private void end(Arrival arrival, Outcome outcome) {
     int i = arrival.index();
     if (outcomes[i] != null) {
-      throw new IllegalStateException("second outcome " + outcome + " for " + arrival
-          + " (first: " + outcomes[i] + ")");
+      throw new IllegalStateException(
+          "second outcome " + outcome + " for " + arrival + " (first: " + outcomes[i] + ")");
     }
     outcomes[i] = outcome;
     ended++;

@@ -46,8 +46,17 @@ public record RunResult(
    * @param waitMaxMs maximum of the same
    * @param endings rejections and evictions by outcome (only those that happened)
    */
-  public record Row(String label, int priority, long arrivals, long dispatched, double share,
-      double target, double shareError, double waitP50Ms, double waitP99Ms, double waitMaxMs,
+  public record Row(
+      String label,
+      int priority,
+      long arrivals,
+      long dispatched,
+      double share,
+      double target,
+      double shareError,
+      double waitP50Ms,
+      double waitP99Ms,
+      double waitMaxMs,
       Map<Outcome, Long> endings) {}
 
   /** Sums of {@link #outcomes} by outcome equal the arrivals: every request has one outcome. */
@@ -57,7 +66,9 @@ public record RunResult(
 
   /** The row labelled {@code label}. */
   public Row row(String label) {
-    return rows.stream().filter(r -> r.label().equals(label)).findFirst()
+    return rows.stream()
+        .filter(r -> r.label().equals(label))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no row " + label + " in " + rows));
   }
 
@@ -77,8 +88,11 @@ public record RunResult(
     }
     if (priorities.size() > 1) {
       for (int priority : priorities.descendingSet()) {
-        groups.add(scenario.tenants().stream().filter(t -> t.priority() == priority)
-            .mapToInt(t -> scenario.tenantIndex(t.id())).toArray());
+        groups.add(
+            scenario.tenants().stream()
+                .filter(t -> t.priority() == priority)
+                .mapToInt(t -> scenario.tenantIndex(t.id()))
+                .toArray());
         labels.add("band " + priority);
         rowPriorities.add(priority);
       }
@@ -144,14 +158,25 @@ public record RunResult(
         maxError = Double.isNaN(maxError) ? error : Math.max(maxError, error);
         normalized.add(share / target);
       }
-      rows.add(new Row(labels.get(g), rowPriorities.get(g), groupArrived, groupDispatched, share,
-          target == null ? Double.NaN : target, error,
-          Fairness.percentile(sorted, 50) / 1e6, Fairness.percentile(sorted, 99) / 1e6,
-          sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, groupEndings));
+      rows.add(
+          new Row(
+              labels.get(g),
+              rowPriorities.get(g),
+              groupArrived,
+              groupDispatched,
+              share,
+              target == null ? Double.NaN : target,
+              error,
+              Fairness.percentile(sorted, 50) / 1e6,
+              Fairness.percentile(sorted, 99) / 1e6,
+              sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6,
+              groupEndings));
     }
-    double jain = normalized.isEmpty() ? Double.NaN
-        : Fairness.jain(normalized.stream().mapToDouble(Double::doubleValue).toArray());
-    return new RunResult(scenario, system, rows, jain, maxError, arrivals.size(), outcomes,
-        recorder.maxInFlight());
+    double jain =
+        normalized.isEmpty()
+            ? Double.NaN
+            : Fairness.jain(normalized.stream().mapToDouble(Double::doubleValue).toArray());
+    return new RunResult(
+        scenario, system, rows, jain, maxError, arrivals.size(), outcomes, recorder.maxInFlight());
   }
 }

@@ -21,9 +21,11 @@ import java.util.SplittableRandom;
  * @param durationNanos arrivals stop here
  * @param warmupNanos shares are measured over {@code [warmup, duration]}
  * @param queueLimit queued requests the whole system may hold, for every system; 0 = unlimited
- * @param perFlowLimit queued requests per flow (Sluice only: the baselines have no flows); 0 = unlimited
+ * @param perFlowLimit queued requests per flow (Sluice only: the baselines have no flows); 0 =
+ *     unlimited
  * @param displacement whether Sluice may displace lower-priority work when the queue is full
- * @param weightedFairness Sluice uses {@code weighted-fair} by tenant weight (else {@code round-robin})
+ * @param weightedFairness Sluice uses {@code weighted-fair} by tenant weight (else {@code
+ *     round-robin})
  * @param variants the Sluice configurations to run
  * @param tenants who sends what
  * @param targets the fair share of throughput (cost) of each backlogged tenant; empty if none
@@ -48,7 +50,8 @@ public record Scenario(
   public record SluiceVariant(String name, UsageLimitPolicy usageLimit) {}
 
   /** The default Sluice variant: every band stops at saturation 1.0. */
-  public static final SluiceVariant STATIC = new SluiceVariant("sluice", UsageLimitPolicy.staticCeiling());
+  public static final SluiceVariant STATIC =
+      new SluiceVariant("sluice", UsageLimitPolicy.staticCeiling());
 
   public Scenario {
     variants = List.copyOf(variants);
@@ -58,8 +61,21 @@ public record Scenario(
 
   /** The same scenario lasting {@code duration} with warm-up {@code warmup}. */
   public Scenario withDuration(long duration, long warmup) {
-    return new Scenario(name, title, seed, slots, costUnitNanos, duration, warmup,
-        queueLimit, perFlowLimit, displacement, weightedFairness, variants, tenants, targets);
+    return new Scenario(
+        name,
+        title,
+        seed,
+        slots,
+        costUnitNanos,
+        duration,
+        warmup,
+        queueLimit,
+        perFlowLimit,
+        displacement,
+        weightedFairness,
+        variants,
+        tenants,
+        targets);
   }
 
   /** The index of tenant {@code id}, or -1. */
@@ -79,14 +95,17 @@ public record Scenario(
       TenantSpec tenant = tenants.get(t);
       SplittableRandom random = new SplittableRandom(seed * 1_000_003L + t);
       if (tenant.burstSize() > 0) {
-        for (long at = tenant.burstOffsetNanos(); at < durationNanos; at += tenant.burstPeriodNanos()) {
+        for (long at = tenant.burstOffsetNanos();
+            at < durationNanos;
+            at += tenant.burstPeriodNanos()) {
           for (int i = 0; i < tenant.burstSize(); i++) {
             raw.add(request(tenant, t, at, random));
           }
         }
       } else if (tenant.ratePerSecond() > 0) {
         double meanGapNanos = 1e9 / tenant.ratePerSecond();
-        for (long at = (long) exponential(random, meanGapNanos); at < durationNanos;
+        for (long at = (long) exponential(random, meanGapNanos);
+            at < durationNanos;
             at += (long) exponential(random, meanGapNanos)) {
           raw.add(request(tenant, t, at, random));
         }
@@ -101,8 +120,10 @@ public record Scenario(
   }
 
   private long[] request(TenantSpec tenant, int index, long at, SplittableRandom random) {
-    int cost = tenant.minCost() == tenant.maxCost()
-        ? tenant.minCost() : random.nextInt(tenant.minCost(), tenant.maxCost() + 1);
+    int cost =
+        tenant.minCost() == tenant.maxCost()
+            ? tenant.minCost()
+            : random.nextInt(tenant.minCost(), tenant.maxCost() + 1);
     long service = Math.max(1, (long) exponential(random, (double) cost * costUnitNanos));
     return new long[] {at, index, cost, service, tenant.ttlNanos()};
   }

@@ -12,22 +12,35 @@ import java.util.function.BiFunction;
 public final class ScenarioLab {
   private ScenarioLab() {}
 
-  /** Every system on {@code scenario}: the Sluice variants, then the FIFO semaphore, then strict priority. */
+  /**
+   * Every system on {@code scenario}: the Sluice variants, then the FIFO semaphore, then strict
+   * priority.
+   */
   public static List<RunResult> run(Scenario scenario) {
     List<Arrival> arrivals = scenario.arrivals();
     List<RunResult> results = new ArrayList<>();
     for (Scenario.SluiceVariant variant : scenario.variants()) {
-      results.add(runOne(scenario, arrivals,
-          (time, recorder) -> new SluiceSystem(scenario, variant, time, recorder)));
+      results.add(
+          runOne(
+              scenario,
+              arrivals,
+              (time, recorder) -> new SluiceSystem(scenario, variant, time, recorder)));
     }
-    results.add(runOne(scenario, arrivals, (time, recorder) -> QueueBaseline.fifo(scenario, time, recorder)));
-    results.add(runOne(scenario, arrivals,
-        (time, recorder) -> QueueBaseline.strictPriority(scenario, time, recorder)));
+    results.add(
+        runOne(
+            scenario, arrivals, (time, recorder) -> QueueBaseline.fifo(scenario, time, recorder)));
+    results.add(
+        runOne(
+            scenario,
+            arrivals,
+            (time, recorder) -> QueueBaseline.strictPriority(scenario, time, recorder)));
     return results;
   }
 
   /** One system on {@code arrivals}, run until every request has its outcome and work finished. */
-  public static RunResult runOne(Scenario scenario, List<Arrival> arrivals,
+  public static RunResult runOne(
+      Scenario scenario,
+      List<Arrival> arrivals,
       BiFunction<VirtualTime, Recorder, LabSystem> factory) {
     VirtualTime time = new VirtualTime();
     Recorder recorder = new Recorder(arrivals);
@@ -38,8 +51,15 @@ public final class ScenarioLab {
     }
     time.runWhile(() -> !recorder.settled());
     if (!recorder.settled()) {
-      throw new IllegalStateException(system.name() + " on " + scenario.name() + " stalled: "
-          + recorder.ended() + " of " + arrivals.size() + " requests ended and no event is left");
+      throw new IllegalStateException(
+          system.name()
+              + " on "
+              + scenario.name()
+              + " stalled: "
+              + recorder.ended()
+              + " of "
+              + arrivals.size()
+              + " requests ended and no event is left");
     }
     system.shutdown();
     return RunResult.of(scenario, system.name(), recorder);

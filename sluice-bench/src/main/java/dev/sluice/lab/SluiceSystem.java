@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The real {@link FlowController} on virtual time: a {@link ConcurrencyDetector} with the
- * backend's slots gates dispatch, and each admission is closed when its service time has passed.
+ * The real {@link FlowController} on virtual time: a {@link ConcurrencyDetector} with the backend's
+ * slots gates dispatch, and each admission is closed when its service time has passed.
  */
 public final class SluiceSystem implements LabSystem {
   private final String name;
@@ -28,7 +28,8 @@ public final class SluiceSystem implements LabSystem {
   private final Scenario scenario;
 
   /** Sluice configured by {@code scenario} and {@code variant}. */
-  public SluiceSystem(Scenario scenario, Scenario.SluiceVariant variant, VirtualTime time, Recorder recorder) {
+  public SluiceSystem(
+      Scenario scenario, Scenario.SluiceVariant variant, VirtualTime time, Recorder recorder) {
     this.name = variant.name();
     this.time = time;
     this.recorder = recorder;
@@ -43,22 +44,25 @@ public final class SluiceSystem implements LabSystem {
     scenario.tenants().forEach(t -> priorities.add(t.priority()));
     List<BandConfig> bands = new ArrayList<>();
     for (int priority : priorities) {
-      bands.add(BandConfig.builder(priority)
-          .maxRequests(0)
-          .maxBytes(0)
-          .maxFlowRequests(scenario.perFlowLimit())
-          .fairness(fairness)
-          .build());
+      bands.add(
+          BandConfig.builder(priority)
+              .maxRequests(0)
+              .maxBytes(0)
+              .maxFlowRequests(scenario.perFlowLimit())
+              .fairness(fairness)
+              .build());
     }
-    controller = FlowController.create(FlowControllerConfig.builder()
-        .bands(bands)
-        .maxRequests(scenario.queueLimit())
-        .displacement(scenario.displacement())
-        .usageLimitPolicy(variant.usageLimit())
-        .saturationDetector(ConcurrencyDetector.ofRequests(scenario.slots()))
-        .ticker(time)
-        .scheduler(time)
-        .build());
+    controller =
+        FlowController.create(
+            FlowControllerConfig.builder()
+                .bands(bands)
+                .maxRequests(scenario.queueLimit())
+                .displacement(scenario.displacement())
+                .usageLimitPolicy(variant.usageLimit())
+                .saturationDetector(ConcurrencyDetector.ofRequests(scenario.slots()))
+                .ticker(time)
+                .scheduler(time)
+                .build());
     requestsByTenant = new FlowRequest[scenario.tenants().size()];
     for (int t = 0; t < requestsByTenant.length; t++) {
       TenantSpec tenant = scenario.tenants().get(t);
@@ -74,28 +78,43 @@ public final class SluiceSystem implements LabSystem {
   @Override
   public void submit(Arrival arrival) {
     FlowRequest template = requestsByTenant[arrival.tenant()];
-    FlowRequest request = new FlowRequest(template.flowKey(), 0, arrival.cost(),
-        arrival.ttlNanos() > 0 ? Duration.ofNanos(arrival.ttlNanos()) : null, null,
-        FlowRequest.NOT_SET, null, null);
-    controller.submit(request).whenComplete((admission, failure) -> {
-      if (admission != null) {
-        recorder.dispatched(arrival, time.read());
-        if (admission.queueWaitNanos() != time.read() - arrival.atNanos()) {
-          throw new IllegalStateException("queueWaitNanos " + admission.queueWaitNanos()
-              + " disagrees with the virtual clock for " + arrival);
-        }
-        time.schedule(() -> {
-          recorder.finished(arrival);
-          admission.close();
-        }, arrival.serviceNanos());
-      } else {
-        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        if (!(cause instanceof FlowControlException)) {
-          throw new IllegalStateException("unexpected failure for " + arrival, failure);
-        }
-        recorder.ended(arrival, ((FlowControlException) cause).outcome(), time.read());
-      }
-    });
+    FlowRequest request =
+        new FlowRequest(
+            template.flowKey(),
+            0,
+            arrival.cost(),
+            arrival.ttlNanos() > 0 ? Duration.ofNanos(arrival.ttlNanos()) : null,
+            null,
+            FlowRequest.NOT_SET,
+            null,
+            null);
+    controller
+        .submit(request)
+        .whenComplete(
+            (admission, failure) -> {
+              if (admission != null) {
+                recorder.dispatched(arrival, time.read());
+                if (admission.queueWaitNanos() != time.read() - arrival.atNanos()) {
+                  throw new IllegalStateException(
+                      "queueWaitNanos "
+                          + admission.queueWaitNanos()
+                          + " disagrees with the virtual clock for "
+                          + arrival);
+                }
+                time.schedule(
+                    () -> {
+                      recorder.finished(arrival);
+                      admission.close();
+                    },
+                    arrival.serviceNanos());
+              } else {
+                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                if (!(cause instanceof FlowControlException)) {
+                  throw new IllegalStateException("unexpected failure for " + arrival, failure);
+                }
+                recorder.ended(arrival, ((FlowControlException) cause).outcome(), time.read());
+              }
+            });
   }
 
   /** The controller, for checks after a run. */

@@ -37,26 +37,54 @@ public record TenantSpec(
   }
 
   /** A tenant sending {@code size} requests at once every {@code periodNanos}. */
-  public static TenantSpec bursts(String id, int priority, int size, long periodNanos, long offsetNanos) {
+  public static TenantSpec bursts(
+      String id, int priority, int size, long periodNanos, long offsetNanos) {
     return new TenantSpec(id, priority, 1.0, 0, size, periodNanos, offsetNanos, 1, 1, 0);
   }
 
   /** This tenant with weight {@code w}. */
   public TenantSpec weight(double w) {
-    return new TenantSpec(id, priority, w, ratePerSecond, burstSize, burstPeriodNanos,
-        burstOffsetNanos, minCost, maxCost, ttlNanos);
+    return new TenantSpec(
+        id,
+        priority,
+        w,
+        ratePerSecond,
+        burstSize,
+        burstPeriodNanos,
+        burstOffsetNanos,
+        minCost,
+        maxCost,
+        ttlNanos);
   }
 
   /** This tenant with costs uniform in {@code [min, max]}. */
   public TenantSpec costs(int min, int max) {
-    return new TenantSpec(id, priority, weight, ratePerSecond, burstSize, burstPeriodNanos,
-        burstOffsetNanos, min, max, ttlNanos);
+    return new TenantSpec(
+        id,
+        priority,
+        weight,
+        ratePerSecond,
+        burstSize,
+        burstPeriodNanos,
+        burstOffsetNanos,
+        min,
+        max,
+        ttlNanos);
   }
 
   /** This tenant with a TTL on every request. */
   public TenantSpec ttl(long nanos) {
-    return new TenantSpec(id, priority, weight, ratePerSecond, burstSize, burstPeriodNanos,
-        burstOffsetNanos, minCost, maxCost, nanos);
+    return new TenantSpec(
+        id,
+        priority,
+        weight,
+        ratePerSecond,
+        burstSize,
+        burstPeriodNanos,
+        burstOffsetNanos,
+        minCost,
+        maxCost,
+        nanos);
   }
 
   /** Mean cost of a request. */

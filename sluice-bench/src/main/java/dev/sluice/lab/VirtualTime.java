@@ -6,9 +6,9 @@ import java.util.PriorityQueue;
 import java.util.function.BooleanSupplier;
 
 /**
- * Virtual time for the scenario lab: a {@link Ticker} and a {@link Scheduler} driven by one
- * event loop. Nothing happens between events; time jumps to the next one. Events at the same
- * instant run in the order they were scheduled, so a run depends only on its inputs.
+ * Virtual time for the scenario lab: a {@link Ticker} and a {@link Scheduler} driven by one event
+ * loop. Nothing happens between events; time jumps to the next one. Events at the same instant run
+ * in the order they were scheduled, so a run depends only on its inputs.
  *
  * <p>Single-threaded: every task, and so every controller call it makes, runs on the thread that
  * calls {@link #advanceTo} or {@link #runWhile}.

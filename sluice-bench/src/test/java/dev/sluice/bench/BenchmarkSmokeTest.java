@@ -21,9 +21,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs every benchmark briefly, in this JVM, so none of them can rot: one 50 ms warm-up and one
- * 50 ms measurement each, the saturated matrix on a reduced set of points. The numbers mean
- * nothing here; that each benchmark runs, and does work, does.
+ * Runs every benchmark briefly, in this JVM, so none of them can rot: one 50 ms warm-up and one 50
+ * ms measurement each, the saturated matrix on a reduced set of points. The numbers mean nothing
+ * here; that each benchmark runs, and does work, does.
  */
 class BenchmarkSmokeTest {
 
@@ -42,76 +42,113 @@ class BenchmarkSmokeTest {
   @Test
   void admissionBenchmarksRunForEveryCompetitor() throws RunnerException {
     Collection<RunResult> results = new Runner(brief(AdmissionBenchmark.class).build()).run();
-    assertThat(results).extracting(r -> r.getParams().getBenchmark().replaceAll(".*\\.", ""))
-        .containsExactlyInAnyOrder("semaphore", "bulkhead", "simpleLimiter", "atomicFloor",
-            "futureFloor", "lockFloor", "contractAtomicsFloor", "limitAndLeaseAtomicsFloor", "guaranteesFloor",
-            "limitOnlyFloor", "limitOnlyBlockingFloor", "sluiceSubmit", "sluiceSubmitAlwaysOpen",
-            "sluiceSubmitOwnFlow", "sluiceAcquire");
+    assertThat(results)
+        .extracting(r -> r.getParams().getBenchmark().replaceAll(".*\\.", ""))
+        .containsExactlyInAnyOrder(
+            "semaphore",
+            "bulkhead",
+            "simpleLimiter",
+            "atomicFloor",
+            "futureFloor",
+            "lockFloor",
+            "contractAtomicsFloor",
+            "limitAndLeaseAtomicsFloor",
+            "guaranteesFloor",
+            "limitOnlyFloor",
+            "limitOnlyBlockingFloor",
+            "sluiceSubmit",
+            "sluiceSubmitAlwaysOpen",
+            "sluiceSubmitOwnFlow",
+            "sluiceAcquire");
     assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
   }
 
   @Test
   void saturatedDispatchRunsOnAReducedMatrix() throws RunnerException {
-    Collection<RunResult> results = new Runner(brief(SaturatedDispatchBenchmark.class)
-        .param("limit", "1", "100")
-        .param("bands", "8")
-        .param("flows", "10000")
-        .param("submitters", "1000")
-        .param("shards", "1", "2")
-        .timeUnit(TimeUnit.SECONDS)
-        .build()).run();
+    Collection<RunResult> results =
+        new Runner(
+                brief(SaturatedDispatchBenchmark.class)
+                    .param("limit", "1", "100")
+                    .param("bands", "8")
+                    .param("flows", "10000")
+                    .param("submitters", "1000")
+                    .param("shards", "1", "2")
+                    .timeUnit(TimeUnit.SECONDS)
+                    .build())
+            .run();
     assertThat(results).hasSize(4);
     // Thousands of dispatches in 50 ms even here: the harness keeps the controller saturated.
-    assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isGreaterThan(10_000));
+    assertThat(results)
+        .allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isGreaterThan(10_000));
   }
 
   @Test
   void concurrentDispatchRunsOnTwoThreads() throws RunnerException {
-    Collection<RunResult> results = new Runner(brief(ConcurrentDispatchBenchmark.class)
-        .threads(2)
-        .timeUnit(TimeUnit.SECONDS)
-        .build()).run();
-    assertThat(results).extracting(r -> r.getParams().getParam("shards")).containsExactlyInAnyOrder("1", "2");
-    assertThat(results).allSatisfy(r -> {
-      assertThat(r.getParams().getThreads()).isEqualTo(2);
-      assertThat(r.getPrimaryResult().getScore()).isGreaterThan(10_000);
-    });
+    Collection<RunResult> results =
+        new Runner(
+                brief(ConcurrentDispatchBenchmark.class)
+                    .threads(2)
+                    .timeUnit(TimeUnit.SECONDS)
+                    .build())
+            .run();
+    assertThat(results)
+        .extracting(r -> r.getParams().getParam("shards"))
+        .containsExactlyInAnyOrder("1", "2");
+    assertThat(results)
+        .allSatisfy(
+            r -> {
+              assertThat(r.getParams().getThreads()).isEqualTo(2);
+              assertThat(r.getPrimaryResult().getScore()).isGreaterThan(10_000);
+            });
   }
 
   @Test
   void gieHighShardSortPointsRunOnTheSaturatedBenchmark() throws RunnerException {
-    Collection<RunResult> results = new Runner(brief(SaturatedDispatchBenchmark.class)
-        .param("limit", "50")
-        .param("bands", "1")
-        .param("flows", "100")
-        .param("submitters", "100")
-        .param("shards", "256")
-        .timeUnit(TimeUnit.SECONDS)
-        .build()).run();
-    assertThat(results).singleElement()
+    Collection<RunResult> results =
+        new Runner(
+                brief(SaturatedDispatchBenchmark.class)
+                    .param("limit", "50")
+                    .param("bands", "1")
+                    .param("flows", "100")
+                    .param("submitters", "100")
+                    .param("shards", "256")
+                    .timeUnit(TimeUnit.SECONDS)
+                    .build())
+            .run();
+    assertThat(results)
+        .singleElement()
         .satisfies(r -> assertThat(r.getPrimaryResult().getScore()).isGreaterThan(1_000));
   }
 
   @Test
   void massCancellationWithdrawsAndExpires() throws RunnerException {
     // Each run's tear-down fails it if nothing was withdrawn or expired.
-    Collection<RunResult> results = new Runner(brief(MassCancellationBenchmark.class)
-        .param("shards", "2")
-        .timeUnit(TimeUnit.SECONDS)
-        .build()).run();
-    assertThat(results).extracting(r -> r.getParams().getBenchmark().replaceAll(".*\\.", ""))
+    Collection<RunResult> results =
+        new Runner(
+                brief(MassCancellationBenchmark.class)
+                    .param("shards", "2")
+                    .timeUnit(TimeUnit.SECONDS)
+                    .build())
+            .run();
+    assertThat(results)
+        .extracting(r -> r.getParams().getBenchmark().replaceAll(".*\\.", ""))
         .containsExactlyInAnyOrder("cancel", "expire");
-    assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isGreaterThan(10_000));
+    assertThat(results)
+        .allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isGreaterThan(10_000));
   }
 
   @Test
   void topologyChurnCreatesAndCollectsFlows() throws RunnerException {
     // The tear-down fails the run unless flows were created and collected while it ran.
-    Collection<RunResult> results = new Runner(brief(TopologyChurnBenchmark.class)
-        .param("idleMillis", "1")
-        .timeUnit(TimeUnit.SECONDS)
-        .build()).run();
-    assertThat(results).singleElement()
+    Collection<RunResult> results =
+        new Runner(
+                brief(TopologyChurnBenchmark.class)
+                    .param("idleMillis", "1")
+                    .timeUnit(TimeUnit.SECONDS)
+                    .build())
+            .run();
+    assertThat(results)
+        .singleElement()
         .satisfies(r -> assertThat(r.getPrimaryResult().getScore()).isGreaterThan(1_000));
   }
 

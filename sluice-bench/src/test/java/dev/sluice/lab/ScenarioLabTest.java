@@ -26,7 +26,8 @@ class ScenarioLabTest {
     assertThat(Fairness.jain(1, 0, 0, 0)).isEqualTo(0.25);
     assertThat(Fairness.jain(1, 2, 3)).isCloseTo(36.0 / 42.0, within(1e-12));
     // Weighted shares judged against their targets: 1:2:4 served exactly is perfectly fair.
-    assertThat(Fairness.jain(1 / 7.0 / (1 / 7.0), 2 / 7.0 / (2 / 7.0), 4 / 7.0 / (4 / 7.0))).isEqualTo(1.0);
+    assertThat(Fairness.jain(1 / 7.0 / (1 / 7.0), 2 / 7.0 / (2 / 7.0), 4 / 7.0 / (4 / 7.0)))
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -66,28 +67,38 @@ class ScenarioLabTest {
   }
 
   @Test
-  void everyScenarioRunsThroughEverySystemAndEveryRequestHasOneOutcome(@TempDir Path out) throws Exception {
+  void everyScenarioRunsThroughEverySystemAndEveryRequestHasOneOutcome(@TempDir Path out)
+      throws Exception {
     var results = LabReport.runAll(SEED, SCALE);
     assertThat(results).hasSize(Scenarios.all(SEED).size());
-    results.forEach((scenario, runs) -> {
-      assertThat(runs).extracting(RunResult::system)
-          .contains("sluice", "fifo-semaphore", "strict-priority");
-      for (RunResult run : runs) {
-        assertThat(run.accountingAddsUp()).as("%s on %s", run.system(), scenario.name()).isTrue();
-        assertThat(run.arrivals()).isEqualTo(scenario.arrivals().size());
-        assertThat(run.maxInFlight()).isLessThanOrEqualTo(scenario.slots());
-        long tenantArrivals = run.rows().stream().filter(r -> !r.label().startsWith("band "))
-            .mapToLong(RunResult.Row::arrivals).sum();
-        assertThat(tenantArrivals).isEqualTo(run.arrivals());
-        for (RunResult.Row row : run.rows()) {
-          long ended = row.endings().values().stream().mapToLong(Long::longValue).sum();
-          assertThat(row.dispatched() + ended).isEqualTo(row.arrivals());
-        }
-      }
-    });
+    results.forEach(
+        (scenario, runs) -> {
+          assertThat(runs)
+              .extracting(RunResult::system)
+              .contains("sluice", "fifo-semaphore", "strict-priority");
+          for (RunResult run : runs) {
+            assertThat(run.accountingAddsUp())
+                .as("%s on %s", run.system(), scenario.name())
+                .isTrue();
+            assertThat(run.arrivals()).isEqualTo(scenario.arrivals().size());
+            assertThat(run.maxInFlight()).isLessThanOrEqualTo(scenario.slots());
+            long tenantArrivals =
+                run.rows().stream()
+                    .filter(r -> !r.label().startsWith("band "))
+                    .mapToLong(RunResult.Row::arrivals)
+                    .sum();
+            assertThat(tenantArrivals).isEqualTo(run.arrivals());
+            for (RunResult.Row row : run.rows()) {
+              long ended = row.endings().values().stream().mapToLong(Long::longValue).sum();
+              assertThat(row.dispatched() + ended).isEqualTo(row.arrivals());
+            }
+          }
+        });
     LabReport.Verdicts verdicts = LabReport.verdicts(results);
     LabReport.write(out, SEED, results, verdicts, true);
-    assertThat(out.resolve("scenario-lab.md")).content().contains("## noisy-neighbour", "| sluice |");
+    assertThat(out.resolve("scenario-lab.md"))
+        .content()
+        .contains("## noisy-neighbour", "| sluice |");
     assertThat(Files.size(out.resolve("img/lab-weighted-share.png"))).isPositive();
   }
 
@@ -105,9 +116,11 @@ class ScenarioLabTest {
   void ttlsBoundEveryWaitAndDisplacementProtectsHighPriority() {
     Scenario bursts = Scenarios.ttlBursts(SEED).withDuration(6_000_000_000L, 1_000_000_000L);
     for (RunResult run : ScenarioLab.run(bursts)) {
-      assertThat(run.rows()).allSatisfy(row -> assertThat(row.waitMaxMs()).isLessThanOrEqualTo(500.0));
+      assertThat(run.rows())
+          .allSatisfy(row -> assertThat(row.waitMaxMs()).isLessThanOrEqualTo(500.0));
     }
-    Scenario displacement = Scenarios.displacement(SEED).withDuration(4_000_000_000L, 1_000_000_000L);
+    Scenario displacement =
+        Scenarios.displacement(SEED).withDuration(4_000_000_000L, 1_000_000_000L);
     RunResult sluice = ScenarioLab.run(displacement).get(0);
     assertThat(sluice.system()).isEqualTo("sluice");
     assertThat(sluice.row("critical").endings()).isEmpty();

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The configuration of a {@link BackpressureController}: watermarks per signal, the consumer
- * quantum, the caps, and the injected reporter, clock and listeners. Immutable and thread-safe
- * once built.
+ * quantum, the caps, and the injected reporter, clock and listeners. Immutable and thread-safe once
+ * built.
  *
  * <p>Every lever is off by default: a configuration with nothing set never pauses and grants
  * whatever is asked, as if there were no backpressure. {@link Builder#build()} validates every
@@ -156,11 +156,11 @@ public final class BackpressureConfig {
     private Builder() {}
 
     /**
-     * Adds a watermark on {@code signal}: pause at or above {@code high}, resume at or below
-     * {@code low}. With {@code low == high}, resume needs a level strictly below it, so a level
-     * sitting on the mark never flaps (see {@link BackpressureController}). The latch pauses when
-     * any signal reaches its high mark and resumes only when every signal is back at its low mark.
-     * Default: none, the latch never pauses.
+     * Adds a watermark on {@code signal}: pause at or above {@code high}, resume at or below {@code
+     * low}. With {@code low == high}, resume needs a level strictly below it, so a level sitting on
+     * the mark never flaps (see {@link BackpressureController}). The latch pauses when any signal
+     * reaches its high mark and resumes only when every signal is back at its low mark. Default:
+     * none, the latch never pauses.
      *
      * @param signal the signal's name, unique among watermarks, not blank
      * @param low the resume mark, {@code 0 <= low <= high}
@@ -176,10 +176,10 @@ public final class BackpressureConfig {
      * The consumer's quantum: it acks whole batches of {@code quantum} (items, or their bytes) on
      * {@code signal}, so it cannot free anything until that much is resident. The latch never
      * pauses while {@code signal} is below {@code quantum}, and resumes if it falls below while
-     * paused; otherwise a byte watermark below one batch would leave the consumer waiting for
-     * items the paused producer never makes. A watermark on {@code signal} itself must have both
-     * marks at or above the quantum. The quantum's signal must be reported like the others: until
-     * it is, it reads 0 and nothing pauses. Default: none.
+     * paused; otherwise a byte watermark below one batch would leave the consumer waiting for items
+     * the paused producer never makes. A watermark on {@code signal} itself must have both marks at
+     * or above the quantum. The quantum's signal must be reported like the others: until it is, it
+     * reads 0 and nothing pauses. Default: none.
      *
      * @param signal the signal the quantum is measured on (resident items, say); it may have no
      *     watermark
@@ -193,8 +193,8 @@ public final class BackpressureConfig {
     }
 
     /**
-     * The most items one producer may hold in flight: a grant is {@code max(0, min(requested, cap
-     * - inFlight))}. Bounds what one greedy producer takes and what is lost when it dies. Default
+     * The most items one producer may hold in flight: a grant is {@code max(0, min(requested, cap -
+     * inFlight))}. Bounds what one greedy producer takes and what is lost when it dies. Default
      * {@link #UNLIMITED}; {@code >= 0}.
      *
      * @param cap the cap, or {@link #UNLIMITED}
@@ -206,10 +206,10 @@ public final class BackpressureConfig {
     }
 
     /**
-     * The most items one consumer lease may return: {@link BackpressureController#leaseLimit}
-     * is {@code min(requested, cap)}. Per call, not a total. A consumer whose batch is larger
-     * leases several times; set {@link #consumerQuantum} so the producer keeps filling the batch.
-     * Default {@link #UNLIMITED}; {@code >= 0}.
+     * The most items one consumer lease may return: {@link BackpressureController#leaseLimit} is
+     * {@code min(requested, cap)}. Per call, not a total. A consumer whose batch is larger leases
+     * several times; set {@link #consumerQuantum} so the producer keeps filling the batch. Default
+     * {@link #UNLIMITED}; {@code >= 0}.
      *
      * @param cap the cap, or {@link #UNLIMITED}
      * @return this builder
@@ -267,12 +267,14 @@ public final class BackpressureConfig {
         Watermark mark = watermarks.get(i);
         String signal = mark.signal();
         if (signal == null || signal.isBlank()) {
-          errors.add("watermarks[" + i + "].signal: " + quoted(signal) + " (expected: a name, not blank)");
+          errors.add(
+              "watermarks[" + i + "].signal: " + quoted(signal) + " (expected: a name, not blank)");
           continue;
         }
         String field = "watermarks[" + signal + "].";
         if (!signals.add(signal)) {
-          errors.add(field + "signal: " + quoted(signal) + " (expected: unique, it has two watermarks)");
+          errors.add(
+              field + "signal: " + quoted(signal) + " (expected: unique, it has two watermarks)");
           continue;
         }
         bySignal.put(signal, mark);
@@ -287,7 +289,10 @@ public final class BackpressureConfig {
       }
       if (quantumSignal != null || consumerQuantum != 0) {
         if (quantumSignal == null || quantumSignal.isBlank()) {
-          errors.add("consumerQuantum.signal: " + quoted(quantumSignal) + " (expected: a name, not blank)");
+          errors.add(
+              "consumerQuantum.signal: "
+                  + quoted(quantumSignal)
+                  + " (expected: a name, not blank)");
         } else {
           signals.add(quantumSignal);
         }
@@ -297,15 +302,30 @@ public final class BackpressureConfig {
           Watermark mark = bySignal.get(quantumSignal);
           String field = "watermarks[" + quantumSignal + "].";
           if (mark.low() < consumerQuantum) {
-            errors.add(field + "low: " + mark.low() + " (expected: >= consumerQuantum " + consumerQuantum + ")");
+            errors.add(
+                field
+                    + "low: "
+                    + mark.low()
+                    + " (expected: >= consumerQuantum "
+                    + consumerQuantum
+                    + ")");
           }
           if (mark.high() < consumerQuantum) {
-            errors.add(field + "high: " + mark.high() + " (expected: >= consumerQuantum " + consumerQuantum + ")");
+            errors.add(
+                field
+                    + "high: "
+                    + mark.high()
+                    + " (expected: >= consumerQuantum "
+                    + consumerQuantum
+                    + ")");
           }
         }
       }
       if (maxInFlightPerProducer < 0) {
-        errors.add("maxInFlightPerProducer: " + maxInFlightPerProducer + " (expected: >= 0, 0 = unlimited)");
+        errors.add(
+            "maxInFlightPerProducer: "
+                + maxInFlightPerProducer
+                + " (expected: >= 0, 0 = unlimited)");
       }
       if (maxLeasePerCall < 0) {
         errors.add("maxLeasePerCall: " + maxLeasePerCall + " (expected: >= 0, 0 = unlimited)");

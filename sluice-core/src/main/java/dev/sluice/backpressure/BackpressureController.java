@@ -30,12 +30,12 @@ import org.jspecify.annotations.Nullable;
  * mark and below its high mark; in between, the previous state holds (hysteresis). With {@code low
  * < high} "below its high mark" follows from "at or below low", so the rule is SpecForge's
  * inclusive band: with high 100 and low 50, the levels 40, 100, 70, 50 pause once (at 100) and
- * resume once (at 50). With {@code low == high} it means resume needs a level strictly below the mark,
- * while a level on the mark pauses: a level sitting on the mark holds whatever state the latch is
- * in, so it can cause at most one transition and never flaps (SpecForge's inclusive {@code <= low}
- * flipped on every call there). Pausing stays inclusive because the mark is what the operator
- * sized as full; Netty's strict {@code > high} and {@code < low} would also be stable at equal
- * marks, but would change the meaning of every existing SpecForge configuration by one unit.
+ * resume once (at 50). With {@code low == high} it means resume needs a level strictly below the
+ * mark, while a level on the mark pauses: a level sitting on the mark holds whatever state the
+ * latch is in, so it can cause at most one transition and never flaps (SpecForge's inclusive {@code
+ * <= low} flipped on every call there). Pausing stays inclusive because the mark is what the
+ * operator sized as full; Netty's strict {@code > high} and {@code < low} would also be stable at
+ * equal marks, but would change the meaning of every existing SpecForge configuration by one unit.
  *
  * <p>A consumer quantum ({@link BackpressureConfig.Builder#consumerQuantum}) overrides the marks
  * for liveness: while its signal is below the quantum the latch does not pause, and a paused latch
@@ -159,7 +159,8 @@ public final class BackpressureController implements AutoCloseable {
   public boolean update(String signal, long level) {
     int i = index(signal);
     if (level < 0) {
-      throw new IllegalArgumentException("level: " + level + " (expected: >= 0) for signal " + signal);
+      throw new IllegalArgumentException(
+          "level: " + level + " (expected: >= 0) for signal " + signal);
     }
     boolean transition;
     List<Waiter> wake;
@@ -192,7 +193,8 @@ public final class BackpressureController implements AutoCloseable {
     for (int i = 0; i < signals.length; i++) {
       read[i] = reporter.level(signals[i]);
       if (read[i] < 0) {
-        throw new IllegalStateException("reporter level of " + signals[i] + ": " + read[i] + " (expected: >= 0)");
+        throw new IllegalStateException(
+            "reporter level of " + signals[i] + ": " + read[i] + " (expected: >= 0)");
       }
     }
     boolean transition;
@@ -226,9 +228,9 @@ public final class BackpressureController implements AutoCloseable {
    * Asks for up to {@code requested} items of work for {@code producer}. While the latch is paused
    * it grants nothing and, if {@code requested > 0}, starts the producer's starvation interval (if
    * not already open). Otherwise it grants {@code max(0, min(requested, cap - inFlight))} under the
-   * per-producer cap (all of {@code requested} without one), adds the grant to the producer's
-   * in flight, and ends its starvation interval if anything was granted. Does not evaluate the
-   * latch (see the class doc).
+   * per-producer cap (all of {@code requested} without one), adds the grant to the producer's in
+   * flight, and ends its starvation interval if anything was granted. Does not evaluate the latch
+   * (see the class doc).
    *
    * @param producer the producer's id
    * @param requested how many items it wants, {@code >= 0}
@@ -261,8 +263,10 @@ public final class BackpressureController implements AutoCloseable {
         return PAUSED;
       }
       long held = state == null ? 0 : state.inFlight;
-      int granted = producerCap == BackpressureConfig.UNLIMITED
-          ? requested : (int) Math.max(0, Math.min(requested, producerCap - held));
+      int granted =
+          producerCap == BackpressureConfig.UNLIMITED
+              ? requested
+              : (int) Math.max(0, Math.min(requested, producerCap - held));
       if (granted > 0) {
         if (state == null) {
           state = new Producer();
@@ -293,8 +297,14 @@ public final class BackpressureController implements AutoCloseable {
       Producer state = producers.get(producer);
       long held = state == null ? 0 : state.inFlight;
       if (count < 0 || count > held) {
-        throw new IllegalArgumentException("count: " + count + " (expected: 0 to " + held
-            + ", the items in flight for producer " + producer + ")");
+        throw new IllegalArgumentException(
+            "count: "
+                + count
+                + " (expected: 0 to "
+                + held
+                + ", the items in flight for producer "
+                + producer
+                + ")");
       }
       if (state == null) {
         return;
@@ -310,8 +320,8 @@ public final class BackpressureController implements AutoCloseable {
   /**
    * Forgets a producer that is gone (crashed, scaled down): its in-flight items are released and
    * its open starvation interval, if any, ends now. Without this, a dead producer's items would
-   * count against nothing forever and its starvation time would keep growing. Allowed after
-   * {@link #close()}.
+   * count against nothing forever and its starvation time would keep growing. Allowed after {@link
+   * #close()}.
    *
    * @param producer the producer's id
    * @return the in-flight items it held
@@ -403,19 +413,20 @@ public final class BackpressureController implements AutoCloseable {
   }
 
   /**
-   * A future that completes when the latch next resumes, so that a paused producer is woken
-   * instead of polling; already complete if the latch is not paused. Cancelling it withdraws the
-   * wait, and so does completing it any other way, such as {@link CompletableFuture#orTimeout}
-   * expiring. It fails with {@link IllegalStateException} if the controller is or gets closed. It
-   * never times out by itself: bound it with {@code orTimeout}. Completed
-   * outside the controller's lock, so dependent actions may call the controller.
+   * A future that completes when the latch next resumes, so that a paused producer is woken instead
+   * of polling; already complete if the latch is not paused. Cancelling it withdraws the wait, and
+   * so does completing it any other way, such as {@link CompletableFuture#orTimeout} expiring. It
+   * fails with {@link IllegalStateException} if the controller is or gets closed. It never times
+   * out by itself: bound it with {@code orTimeout}. Completed outside the controller's lock, so
+   * dependent actions may call the controller.
    *
    * @return the future
    */
   public CompletableFuture<Void> awaitResume() {
     synchronized (lock) {
       if (closed) {
-        return CompletableFuture.failedFuture(new IllegalStateException("backpressure controller closed"));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("backpressure controller closed"));
       }
       if (!paused) {
         return CompletableFuture.completedFuture(null);
@@ -449,8 +460,16 @@ public final class BackpressureController implements AutoCloseable {
       for (int i = 0; i < signals.length; i++) {
         snapshot.put(signals[i], levels[i]);
       }
-      return new BackpressureStats(paused, pauses, resumes, Duration.ofNanos(pausedTotal), snapshot,
-          inFlight, producerStarvations, Duration.ofNanos(producerStarved), consumerStarvations,
+      return new BackpressureStats(
+          paused,
+          pauses,
+          resumes,
+          Duration.ofNanos(pausedTotal),
+          snapshot,
+          inFlight,
+          producerStarvations,
+          Duration.ofNanos(producerStarved),
+          consumerStarvations,
           Duration.ofNanos(consumerStarved));
     }
   }
@@ -485,12 +504,15 @@ public final class BackpressureController implements AutoCloseable {
   private int index(String signal) {
     Integer i = indexOf.get(Objects.requireNonNull(signal, "signal"));
     if (i == null) {
-      throw new IllegalArgumentException("signal: " + signal + " (expected: one of " + List.of(signals) + ")");
+      throw new IllegalArgumentException(
+          "signal: " + signal + " (expected: one of " + List.of(signals) + ")");
     }
     return i;
   }
 
-  /** Evaluates the latch; a transition is queued for the listeners here, under the lock, in order. */
+  /**
+   * Evaluates the latch; a transition is queued for the listeners here, under the lock, in order.
+   */
   private boolean evaluateLocked() {
     boolean quantumMet = quantumIndex < 0 || levels[quantumIndex] >= quantum;
     if (!paused) {
@@ -560,16 +582,22 @@ public final class BackpressureController implements AutoCloseable {
           listener.onResumed();
         }
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "backpressure listener " + listener + " failed on "
-            + (transition.paused() ? "onPaused" : "onResumed"), e);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "backpressure listener "
+                + listener
+                + " failed on "
+                + (transition.paused() ? "onPaused" : "onResumed"),
+            e);
       }
     }
   }
 
   /**
    * A paused producer's wait. Completed by the controller through {@link #wake} and {@link #fail}
-   * after it was taken out of {@link #waiters}; completed by anyone else (cancel, {@code orTimeout},
-   * {@code complete}) it withdraws itself, so waits that time out during a long pause do not pile up.
+   * after it was taken out of {@link #waiters}; completed by anyone else (cancel, {@code
+   * orTimeout}, {@code complete}) it withdraws itself, so waits that time out during a long pause
+   * do not pile up.
    */
   private final class Waiter extends CompletableFuture<Void> {
     void wake() {

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A snapshot of a {@link BackpressureController}'s state and counters, taken under its lock, so
- * the fields agree with each other. Immutable. Counters only grow; durations include the interval
- * still open at the moment of the snapshot (the current pause, a producer still starved), measured
- * by the controller's {@link dev.sluice.flow.Ticker}.
+ * A snapshot of a {@link BackpressureController}'s state and counters, taken under its lock, so the
+ * fields agree with each other. Immutable. Counters only grow; durations include the interval still
+ * open at the moment of the snapshot (the current pause, a producer still starved), measured by the
+ * controller's {@link dev.sluice.flow.Ticker}.
  *
  * <p>Starvation is counted in intervals, not calls, so a producer that polls quickly does not
  * inflate it. A producer's interval starts when it asks while paused and ends when it next gets a

@@ -3,7 +3,8 @@ package dev.sluice.backpressure;
 /**
  * The high and low marks of one signal: the latch pauses when the level reaches {@code high} and
  * resumes when it is back at {@code low} (see {@link BackpressureController} for the exact rule,
- * including {@code low == high}). Immutable; validated by {@link BackpressureConfig.Builder#build()}.
+ * including {@code low == high}). Immutable; validated by {@link
+ * BackpressureConfig.Builder#build()}.
  *
  * @param signal the signal's name, as the {@link CapacityReporter} and {@link
  *     BackpressureController#update} know it

@@ -10,8 +10,8 @@ package dev.sluice.credit;
  * @param blockedAcquires requests that had to wait for credit
  * @param waiting requests waiting now
  */
-public record CreditStats(long limit, long granted, long staleUpdates, long blockedAcquires,
-    int waiting) {
+public record CreditStats(
+    long limit, long granted, long staleUpdates, long blockedAcquires, int waiting) {
 
   /** Bytes the connection window still allows. */
   public long available() {

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One stream's receiving credit on a {@link ReceiveWindow}: counts the bytes that arrive and the
- * bytes the application consumes, and grants the sender a new limit when enough was consumed.
- * Made by {@link ReceiveWindow#newStream}.
+ * bytes the application consumes, and grants the sender a new limit when enough was consumed. Made
+ * by {@link ReceiveWindow#newStream}.
  *
  * <p>Thread-safe; guarded by its connection's lock. Update callbacks run without the lock.
  */
@@ -73,8 +73,8 @@ public final class ReceiveStream {
     Scheduler.Cancellable staleTimer = null;
     synchronized (connection.lock()) {
       if (consumed + bytes > received) {
-        throw new IllegalArgumentException("consumed: " + (consumed + bytes)
-            + " (expected: <= received " + received + ")");
+        throw new IllegalArgumentException(
+            "consumed: " + (consumed + bytes) + " (expected: <= received " + received + ")");
       }
       consumed += bytes;
       if (closed) {

@@ -11,17 +11,16 @@ import java.util.function.LongConsumer;
  *
  * <p><b>Two levels, returned differently.</b> A {@link ReceiveStream}'s credit comes back only when
  * the application has consumed the bytes, so a stream whose reader stalls stops its sender and
- * nobody else. The connection's credit comes back as bytes arrive (grpc-java's
- * {@code autoRefillConnectionWindow}), so one stalled stream cannot starve the others of
- * connection credit. The memory a connection can be made to hold is the sum of its streams'
- * windows.
+ * nobody else. The connection's credit comes back as bytes arrive (grpc-java's {@code
+ * autoRefillConnectionWindow}), so one stalled stream cannot starve the others of connection
+ * credit. The memory a connection can be made to hold is the sum of its streams' windows.
  *
  * <p><b>Batched updates.</b> A new limit is sent once half a window (the {@code updateRatio}) has
- * been consumed since the last one, not per packet; bytes consumed below that are sent after
- * {@code flushDelay} at the latest, so a sender is never left waiting on a small remainder. The
- * update callbacks run after the window's lock is released, possibly on the scheduler's thread;
- * two updates of one stream may race, and then the lower one reaches the sender second and is
- * ignored there as stale.
+ * been consumed since the last one, not per packet; bytes consumed below that are sent after {@code
+ * flushDelay} at the latest, so a sender is never left waiting on a small remainder. The update
+ * callbacks run after the window's lock is released, possibly on the scheduler's thread; two
+ * updates of one stream may race, and then the lower one reaches the sender second and is ignored
+ * there as stale.
  *
  * <p><b>Violations.</b> Data beyond the advertised limit is a protocol violation by the sender:
  * {@link ReceiveStream#onData} reports it (the transport resets the stream) and counts it. Data
@@ -146,8 +145,8 @@ public final class ReceiveWindow {
   /**
    * Counts {@code bytes} arriving on the connection.
    *
-   * @return the connection's new limit to send, or -1 for none; {@code Long.MIN_VALUE} if the
-   *     bytes went past the connection's limit
+   * @return the connection's new limit to send, or -1 for none; {@code Long.MIN_VALUE} if the bytes
+   *     went past the connection's limit
    */
   long receivedLocked(long bytes) {
     received += bytes;
@@ -194,8 +193,8 @@ public final class ReceiveWindow {
     }
 
     /**
-     * The fraction of a window consumed since the last update that triggers the next one.
-     * Default 0.5, as HTTP/2 implementations use.
+     * The fraction of a window consumed since the last update that triggers the next one. Default
+     * 0.5, as HTTP/2 implementations use.
      */
     public Builder updateRatio(double ratio) {
       if (!(ratio > 0 && ratio <= 1)) {

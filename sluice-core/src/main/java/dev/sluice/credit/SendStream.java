@@ -5,8 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One stream's sending credit on a {@link SendWindow}: bytes may go out only with credit from
- * both this stream's window and the connection's. Made by {@link SendWindow#newStream}.
+ * One stream's sending credit on a {@link SendWindow}: bytes may go out only with credit from both
+ * this stream's window and the connection's. Made by {@link SendWindow#newStream}.
  *
  * <p>Thread-safe; guarded by its connection's lock.
  */
@@ -26,10 +26,10 @@ public final class SendStream {
 
   /**
    * Asks for up to {@code bytes} bytes of credit. The future completes with a grant between 1 and
-   * {@code bytes} once both windows have credit and every older request on the connection has
-   * been served; it fails with {@link WindowClosedException} if the stream or the connection
-   * closes first. Cancelling it withdraws the request; credit granted to a request cancelled in
-   * the same instant is given back.
+   * {@code bytes} once both windows have credit and every older request on the connection has been
+   * served; it fails with {@link WindowClosedException} if the stream or the connection closes
+   * first. Cancelling it withdraws the request; credit granted to a request cancelled in the same
+   * instant is given back.
    *
    * @throws IllegalArgumentException if {@code bytes <= 0}
    */
@@ -83,8 +83,8 @@ public final class SendStream {
   }
 
   /**
-   * Closes the stream: its waiters fail with a {@link WindowClosedException} caused by
-   * {@code cause}, and its place in the connection's queue goes to the next stream. Idempotent.
+   * Closes the stream: its waiters fail with a {@link WindowClosedException} caused by {@code
+   * cause}, and its place in the connection's queue goes to the next stream. Idempotent.
    */
   public void close(Throwable cause) {
     Objects.requireNonNull(cause, "cause");

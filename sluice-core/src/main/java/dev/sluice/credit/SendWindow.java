@@ -78,8 +78,8 @@ public final class SendWindow {
   /**
    * The receiver raised the connection's limit to {@code newLimit} bytes in total.
    *
-   * @return false if the update changed nothing (not above the current limit, or the connection
-   *     is closed); it is then counted as stale
+   * @return false if the update changed nothing (not above the current limit, or the connection is
+   *     closed); it is then counted as stale
    */
   public boolean updateLimit(long newLimit) {
     List<Grant> grants;
@@ -103,8 +103,8 @@ public final class SendWindow {
   }
 
   /**
-   * Closes the connection: every stream closes and every waiter fails with a
-   * {@link WindowClosedException} caused by {@code cause}. Idempotent: later calls do nothing.
+   * Closes the connection: every stream closes and every waiter fails with a {@link
+   * WindowClosedException} caused by {@code cause}. Idempotent: later calls do nothing.
    */
   public void close(Throwable cause) {
     Objects.requireNonNull(cause, "cause");
@@ -149,6 +149,7 @@ public final class SendWindow {
   Object lock() {
     return lock;
   }
+
   long tryAcquireLocked(SendStream stream, long wanted) {
     if (closedBy != null || stream.closedBy != null || !waiters.isEmpty()) {
       return 0;
@@ -179,8 +180,8 @@ public final class SendWindow {
         return future;
       }
     }
-    future.completeExceptionally(new WindowClosedException(
-        closed == closedBy ? "connection" : "stream", closed));
+    future.completeExceptionally(
+        new WindowClosedException(closed == closedBy ? "connection" : "stream", closed));
     return future;
   }
 
@@ -239,8 +240,8 @@ public final class SendWindow {
         waiters.pollFirst();
         continue;
       }
-      long grant = Math.min(head.wanted,
-          Math.min(limit - granted, head.stream.limit - head.stream.granted));
+      long grant =
+          Math.min(head.wanted, Math.min(limit - granted, head.stream.limit - head.stream.granted));
       if (grant <= 0) {
         break;
       }

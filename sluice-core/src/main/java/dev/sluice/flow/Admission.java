@@ -4,10 +4,10 @@ package dev.sluice.flow;
  * Permission to proceed, held while the dispatched work runs.
  *
  * <p>Closing the admission reports that the work finished: it frees the in-flight capacity the
- * request held (which the saturation detector sees) and wakes the dispatcher. Close it exactly
- * when the work ends, in a {@code try}-with-resources block or the work's completion callback.
- * {@link #close()} is idempotent and thread-safe; an admission that is never closed holds its
- * capacity forever.
+ * request held (which the saturation detector sees) and wakes the dispatcher. Close it exactly when
+ * the work ends, in a {@code try}-with-resources block or the work's completion callback. {@link
+ * #close()} is idempotent and thread-safe; an admission that is never closed holds its capacity
+ * forever.
  */
 public interface Admission extends AutoCloseable {
 

@@ -4,9 +4,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The future {@link FlowController#submit} returns for a request that queues (one dispatched on
- * arrival gets a future created complete). Only the controller completes it normally;
- * a caller's cancellation or exceptional completion withdraws the request. Whoever completes it
- * first decides the request's one outcome.
+ * arrival gets a future created complete). Only the controller completes it normally; a caller's
+ * cancellation or exceptional completion withdraws the request. Whoever completes it first decides
+ * the request's one outcome.
  */
 final class AdmissionFuture extends CompletableFuture<Admission> {
 
@@ -57,6 +57,7 @@ final class AdmissionFuture extends CompletableFuture<Admission> {
 
   @Override
   public void obtrudeException(Throwable ex) {
-    throw new UnsupportedOperationException("obtrudeException: not supported on an admission future");
+    throw new UnsupportedOperationException(
+        "obtrudeException: not supported on an admission future");
   }
 }

@@ -4,15 +4,15 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one shard did with a request offered to it under its lock: exactly one of
- * {@linkplain #DONE done} (queued, or finally rejected), {@linkplain #RETRY retry} (the shard is
- * being resharded away: pick again among the active ones) or {@linkplain #full full} (a capacity
- * limit would break; the problem says which, and another shard may still take the request).
- * Immutable.
+ * What one shard did with a request offered to it under its lock: exactly one of {@linkplain #DONE
+ * done} (queued, or finally rejected), {@linkplain #RETRY retry} (the shard is being resharded
+ * away: pick again among the active ones) or {@linkplain #full full} (a capacity limit would break;
+ * the problem says which, and another shard may still take the request). Immutable.
  */
 final class AdmitResult {
   /** The request was queued or finally rejected: nothing is left to do for it. */
   static final AdmitResult DONE = new AdmitResult(null);
+
   /** The shard is draining: pick again among the active shards. */
   static final AdmitResult RETRY = new AdmitResult(null);
 

@@ -4,9 +4,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The admission of a request dispatched on arrival: counted, and its flow leased, before the
- * admission existed, so closing it has nothing to wait for. 24 bytes, against 32 for a
- * {@linkplain QueuedAdmission queued} admission, which must also carry its queue wait and the
- * handshake with the counting.
+ * admission existed, so closing it has nothing to wait for. 24 bytes, against 32 for a {@linkplain
+ * QueuedAdmission queued} admission, which must also carry its queue wait and the handshake with
+ * the counting.
  */
 final class ArrivalAdmission implements Admission {
   private static final AtomicIntegerFieldUpdater<ArrivalAdmission> CLOSED =

@@ -7,8 +7,10 @@ final class Band {
   final int priority;
   final BandConfig config;
   final boolean dynamic;
+
   /** Outcome counts of flows already collected, so band totals survive flow collection. */
   final AtomicLongArray retiredOutcomes = new AtomicLongArray(Outcome.values().length);
+
   int flowCount;
   long emptySinceNanos;
 

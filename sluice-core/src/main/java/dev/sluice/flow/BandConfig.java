@@ -17,13 +17,16 @@ import org.jspecify.annotations.Nullable;
  * reported at once.
  *
  * @param priority the band's priority (ignored in templates)
- * @param maxBytes queued bytes the band may hold; 0 = unlimited. Default {@value #DEFAULT_MAX_BYTES}
- * @param maxRequests queued requests the band may hold; 0 = unlimited. Default {@value #DEFAULT_MAX_REQUESTS}
+ * @param maxBytes queued bytes the band may hold; 0 = unlimited. Default {@value
+ *     #DEFAULT_MAX_BYTES}
+ * @param maxRequests queued requests the band may hold; 0 = unlimited. Default {@value
+ *     #DEFAULT_MAX_REQUESTS}
  * @param maxFlowBytes queued bytes each flow of the band may hold; 0 = unlimited (the default)
- * @param maxFlowRequests queued requests each flow of the band may hold; 0 = unlimited (the default)
- * @param fairness how flows share the band. Default {@code weighted-fair} with equal weights (max-min
- *     fair: a flow below its fair share gets all of its demand); see
- *     {@link FairnessPolicy#roundRobin()} for what round-robin trades away
+ * @param maxFlowRequests queued requests each flow of the band may hold; 0 = unlimited (the
+ *     default)
+ * @param fairness how flows share the band. Default {@code weighted-fair} with equal weights
+ *     (max-min fair: a flow below its fair share gets all of its demand); see {@link
+ *     FairnessPolicy#roundRobin()} for what round-robin trades away
  * @param ordering the order inside each flow. Default {@code fcfs}
  * @param queue the queue implementation, or {@code null} to choose from the ordering's needs
  *     ({@code list} for FCFS, {@code max-min-heap} otherwise)
@@ -79,8 +82,15 @@ public record BandConfig(
 
   /** This configuration at another priority. */
   public BandConfig withPriority(int newPriority) {
-    return new BandConfig(newPriority, maxBytes, maxRequests, maxFlowBytes, maxFlowRequests,
-        fairness, ordering, queue);
+    return new BandConfig(
+        newPriority,
+        maxBytes,
+        maxRequests,
+        maxFlowBytes,
+        maxFlowRequests,
+        fairness,
+        ordering,
+        queue);
   }
 
   /** Adds a message per invalid field to {@code errors}, prefixed with {@code path}. */
@@ -90,8 +100,15 @@ public record BandConfig(
     checkLimit(path + "maxFlowBytes", maxFlowBytes, errors);
     checkLimit(path + "maxFlowRequests", maxFlowRequests, errors);
     if (queue != null && !queue.capabilities().containsAll(ordering.requiredCapabilities())) {
-      errors.add(path + "queue: '" + queue.name() + "' (cannot keep ordering '" + ordering.name()
-          + "', which needs " + ordering.requiredCapabilities() + "; expected a queue with them, e.g. max-min-heap)");
+      errors.add(
+          path
+              + "queue: '"
+              + queue.name()
+              + "' (cannot keep ordering '"
+              + ordering.name()
+              + "', which needs "
+              + ordering.requiredCapabilities()
+              + "; expected a queue with them, e.g. max-min-heap)");
     }
   }
 
@@ -107,10 +124,12 @@ public record BandConfig(
       return this;
     }
     QueueFactory list = QueueFactory.list();
-    QueueFactory chosen = list.capabilities().containsAll(ordering.requiredCapabilities())
-        ? list : QueueFactory.maxMinHeap();
-    return new BandConfig(priority, maxBytes, maxRequests, maxFlowBytes, maxFlowRequests,
-        fairness, ordering, chosen);
+    QueueFactory chosen =
+        list.capabilities().containsAll(ordering.requiredCapabilities())
+            ? list
+            : QueueFactory.maxMinHeap();
+    return new BandConfig(
+        priority, maxBytes, maxRequests, maxFlowBytes, maxFlowRequests, fairness, ordering, chosen);
   }
 
   /** Builds a {@link BandConfig}. Not thread-safe. */
@@ -128,13 +147,18 @@ public record BandConfig(
       this.priority = priority;
     }
 
-    /** Queued bytes the band may hold; 0 = unlimited. Default {@value BandConfig#DEFAULT_MAX_BYTES}. */
+    /**
+     * Queued bytes the band may hold; 0 = unlimited. Default {@value BandConfig#DEFAULT_MAX_BYTES}.
+     */
     public Builder maxBytes(long maxBytes) {
       this.maxBytes = maxBytes;
       return this;
     }
 
-    /** Queued requests the band may hold; 0 = unlimited. Default {@value BandConfig#DEFAULT_MAX_REQUESTS}. */
+    /**
+     * Queued requests the band may hold; 0 = unlimited. Default {@value
+     * BandConfig#DEFAULT_MAX_REQUESTS}.
+     */
     public Builder maxRequests(long maxRequests) {
       this.maxRequests = maxRequests;
       return this;
@@ -175,8 +199,15 @@ public record BandConfig(
 
     /** Returns the band configuration (checked when the controller configuration is built). */
     public BandConfig build() {
-      return new BandConfig(priority, maxBytes, maxRequests, maxFlowBytes, maxFlowRequests,
-          fairness, ordering, queue);
+      return new BandConfig(
+          priority,
+          maxBytes,
+          maxRequests,
+          maxFlowBytes,
+          maxFlowRequests,
+          fairness,
+          ordering,
+          queue);
     }
   }
 }

@@ -20,7 +20,10 @@ final class CompositeListener implements FlowControlListener {
   }
 
   private static void failed(FlowControlListener listener, String event, RuntimeException e) {
-    LOG.log(System.Logger.Level.WARNING, "flow control listener " + listener + " failed on " + event, e);
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "flow control listener " + listener + " failed on " + event,
+        e);
   }
 
   @Override

@@ -14,11 +14,11 @@ import org.jspecify.annotations.Nullable;
  * ({@link #arm}); the one it replaced is cancelled.
  *
  * <p><b>Threads.</b> The methods named {@code ...Locked} run under the shard's lock, which guards
- * the timer's state. {@link #arm} runs without it, because it calls the user's scheduler, and
- * takes it briefly to install the handle. {@link #failed} is read without the lock.
+ * the timer's state. {@link #arm} runs without it, because it calls the user's scheduler, and takes
+ * it briefly to install the handle. {@link #failed} is read without the lock.
  *
- * <p>If the scheduler refuses a timer, none is current and {@link #failed} is set: the shard's
- * next drain expires what is due and claims again, and so does the next arrival with a deadline.
+ * <p>If the scheduler refuses a timer, none is current and {@link #failed} is set: the shard's next
+ * drain expires what is due and claims again, and so does the next arrival with a deadline.
  */
 final class DeadlineTimer {
   private final ReentrantLock lock;
@@ -31,13 +31,14 @@ final class DeadlineTimer {
   private long token;
   private Scheduler.@Nullable Cancellable handle; // null: no timer installed
   private boolean closed;
+
   /** The scheduler refused the timer: the next drain expires what is due and arms again. */
   private volatile boolean failed;
 
   /**
    * @param lock the shard's lock
-   * @param onFire called with the {@linkplain Arming#token token} of a timer that fired, current
-   *     or stale, without the lock
+   * @param onFire called with the {@linkplain Arming#token token} of a timer that fired, current or
+   *     stale, without the lock
    */
   DeadlineTimer(
       ReentrantLock lock, Ticker ticker, GuardedScheduler scheduler, LongConsumer onFire) {
@@ -65,8 +66,8 @@ final class DeadlineTimer {
 
   /**
    * Under the lock: claims the timer for {@code earliestNanos} (the earliest queued deadline,
-   * {@link Durations#NEVER} if none) if it falls before the current timer. The claim to
-   * {@linkplain #arm arm} once the lock is released, or null if the current timer serves.
+   * {@link Durations#NEVER} if none) if it falls before the current timer. The claim to {@linkplain
+   * #arm arm} once the lock is released, or null if the current timer serves.
    */
   @Nullable Arming claimLocked(long earliestNanos) {
     if (earliestNanos >= atNanos) {
@@ -85,8 +86,8 @@ final class DeadlineTimer {
   }
 
   /**
-   * Without the lock: schedules a claimed timer and installs it if it is still current,
-   * cancelling the one it replaces; cancels it at once if it was overtaken or the timer closed.
+   * Without the lock: schedules a claimed timer and installs it if it is still current, cancelling
+   * the one it replaces; cancels it at once if it was overtaken or the timer closed.
    */
   void arm(Arming arming) {
     Scheduler.Cancellable scheduled = scheduler.schedule(arming, arming.atNanos - ticker.read());

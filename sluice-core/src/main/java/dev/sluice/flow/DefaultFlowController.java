@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@link FlowRegistry}: flows, bands, leases and idle collection (a leased flow is never
  *       collected), under the registry lock;
- *   <li>{@link ShardSet}: the shards and resharding (every active shard holds every band and
- *       flow; limit shares add up);
+ *   <li>{@link ShardSet}: the shards and resharding (every active shard holds every band and flow;
+ *       limit shares add up);
  *   <li>{@link Shard}: its queues and counters, changed only by its own methods under its lock;
  *   <li>{@link Placement}: join-shortest-queue by the flow's bytes;
  *   <li>{@link Dispatcher}: the drain loop (serialized per shard, no lost wake-up, no nesting);
@@ -31,23 +31,22 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Locks.</b> Each {@link Shard} has a lock guarding its queues, counters and policy state;
  * admission (capacity check plus enqueue) and dispatch from the queues are decided under it, so
  * multi-level limits are checked atomically. A request that finds its shard's queues empty is
- * dispatched on arrival without the lock: the detector's atomic {@code tryDispatch} grants it.
- * The registry lock guards flow and band creation and collection and resharding (and a
- * {@link #stats()} that keeps meeting collection); it is taken before shard locks, never while
- * holding one. Futures, listeners and the scheduler are called only after every lock is
- * released: a detector signal that arrives on a thread holding a shard lock is left pending
- * ({@link Dispatcher#runPendingSignal}) for that thread to act on once it lets go. The scheduler
- * is guarded ({@link GuardedScheduler}): one that throws is logged, and deadlines and collection
- * fall back to the next event.
+ * dispatched on arrival without the lock: the detector's atomic {@code tryDispatch} grants it. The
+ * registry lock guards flow and band creation and collection and resharding (and a {@link #stats()}
+ * that keeps meeting collection); it is taken before shard locks, never while holding one. Futures,
+ * listeners and the scheduler are called only after every lock is released: a detector signal that
+ * arrives on a thread holding a shard lock is left pending ({@link Dispatcher#runPendingSignal})
+ * for that thread to act on once it lets go. The scheduler is guarded ({@link GuardedScheduler}):
+ * one that throws is logged, and deadlines and collection fall back to the next event.
  *
  * <p><b>Ownership.</b> A request dispatched on arrival has no queue record and no pending future:
- * its submitter counts it before returning the admission. Otherwise, whoever takes a request out
- * of its queue (under the shard lock) owns its queue accounting and, if it dispatched it, its
+ * its submitter counts it before returning the admission. Otherwise, whoever takes a request out of
+ * its queue (under the shard lock) owns its queue accounting and, if it dispatched it, its
  * in-flight slot. Whoever completes its future first decides its one outcome, counts it, and then
  * releases the flow lease (a dispatched request's lease goes when its admission closes). The two
- * differ only when the caller cancels while the controller is finishing the request: the
- * canceller counts {@link Outcome#EVICTED_CANCELLED} and releases the lease; the controller's path
- * only returns the in-flight slot it took.
+ * differ only when the caller cancels while the controller is finishing the request: the canceller
+ * counts {@link Outcome#EVICTED_CANCELLED} and releases the lease; the controller's path only
+ * returns the in-flight slot it took.
  */
 final class DefaultFlowController implements FlowController {
 
@@ -142,7 +141,9 @@ final class DefaultFlowController implements FlowController {
     }
     Flow flow = registry.registeredFlow(request.flowKey());
     Admission admission = dispatchOnArrival(request, flow);
-    return admission != null ? admission : await(queue(request, registry.lease(flow), maxWaitNanos));
+    return admission != null
+        ? admission
+        : await(queue(request, registry.lease(flow), maxWaitNanos));
   }
 
   /** A failed future if {@code maxWait} is unusable, else null. */
@@ -150,7 +151,8 @@ final class DefaultFlowController implements FlowController {
       FlowRequest request, Duration maxWait) {
     Objects.requireNonNull(maxWait, "maxWait");
     return maxWait.isNegative()
-        ? endings.rejectUnattributed(request, Outcome.REJECTED_INVALID, "maxWait: " + maxWait + " (expected >= 0)")
+        ? endings.rejectUnattributed(
+            request, Outcome.REJECTED_INVALID, "maxWait: " + maxWait + " (expected >= 0)")
         : null;
   }
 
@@ -162,30 +164,30 @@ final class DefaultFlowController implements FlowController {
       return endings.rejectUnattributed(request, Outcome.REJECTED_INVALID, problems);
     }
     if (closed.get()) {
-      return endings.rejectUnattributed(request, Outcome.REJECTED_SHUTDOWN, "the flow controller is closed");
+      return endings.rejectUnattributed(
+          request, Outcome.REJECTED_SHUTDOWN, "the flow controller is closed");
     }
     return null;
   }
 
   /**
-   * Dispatches without the shard lock if nothing is queued on the shard the request would join
-   * and the detector grants the room atomically; takes the flow's lease and counts the dispatch
-   * in one step ({@link Flow#tryAcquireDispatched}) before anyone sees the admission. Null
-   * otherwise: the request then goes through the queue. A request queued concurrently is not
-   * overtaken unfairly: it arrived at the same moment, and a later drain (an admission close, a
-   * signal) dispatches it.
+   * Dispatches without the shard lock if nothing is queued on the shard the request would join and
+   * the detector grants the room atomically; takes the flow's lease and counts the dispatch in one
+   * step ({@link Flow#tryAcquireDispatched}) before anyone sees the admission. Null otherwise: the
+   * request then goes through the queue. A request queued concurrently is not overtaken unfairly:
+   * it arrived at the same moment, and a later drain (an admission close, a signal) dispatches it.
    *
    * @param flow the request's flow, not leased: if it is collected meanwhile, the dispatch is
    *     counted on the flow that replaces it
    */
   private @Nullable Admission dispatchOnArrival(FlowRequest request, Flow flow) {
     FlowShard flowShard = Placement.leastQueuedBytes(flow.shards);
-    if (flowShard == null
-        || (flowShard.shard.queuedRequests != 0 && !detector.holdsFor(request))) {
+    if (flowShard == null || (flowShard.shard.queuedRequests != 0 && !detector.holdsFor(request))) {
       return null;
     }
     double saturation = detector.saturation();
-    double ceiling = usageLimit.ceiling(saturation, flowShard.band.rank, flowShard.shard.bands.length);
+    double ceiling =
+        usageLimit.ceiling(saturation, flowShard.band.rank, flowShard.shard.bands.length);
     if (!(saturation < ceiling) || !detector.tryDispatch(request, ceiling)) {
       return null;
     }
@@ -198,7 +200,9 @@ final class DefaultFlowController implements FlowController {
     return new ArrivalAdmission(request, holder);
   }
 
-  /** Queues, or rejects, a request holding a lease on {@code flow}; dispatch completes the future. */
+  /**
+   * Queues, or rejects, a request holding a lease on {@code flow}; dispatch completes the future.
+   */
   private CompletableFuture<Admission> queue(FlowRequest request, Flow flow, long maxWaitNanos) {
     long callerDeadline = Durations.callerDeadline(ticker.read(), maxWaitNanos);
     QueuedRequest item = new QueuedRequest(request, flow, callerDeadline);
@@ -207,11 +211,12 @@ final class DefaultFlowController implements FlowController {
   }
 
   private static @Nullable String validate(FlowRequest request) {
-    boolean valid = !request.flowKey().id().isBlank()
-        && request.byteSize() >= 0
-        && request.cost() >= 1
-        && (request.ttl() == null || !(request.ttl().isNegative() || request.ttl().isZero()))
-        && (request.slo() == null || !request.slo().isNegative());
+    boolean valid =
+        !request.flowKey().id().isBlank()
+            && request.byteSize() >= 0
+            && request.cost() >= 1
+            && (request.ttl() == null || !(request.ttl().isNegative() || request.ttl().isZero()))
+            && (request.slo() == null || !request.slo().isNegative());
     if (valid) {
       return null; // the hot path allocates nothing here
     }
@@ -334,7 +339,10 @@ final class DefaultFlowController implements FlowController {
       }
       GuardedScheduler.cancel(timer);
       for (QueuedRequest item : evicted) {
-        endings.evicted(item, Outcome.EVICTED_SHUTDOWN, "the flow controller shut down",
+        endings.evicted(
+            item,
+            Outcome.EVICTED_SHUTDOWN,
+            "the flow controller shut down",
             now - item.enqueueNanos);
       }
     }

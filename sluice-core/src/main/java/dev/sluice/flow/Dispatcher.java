@@ -8,29 +8,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The drain loop: takes queued requests out of the shards as the saturation gate allows and
  * completes their futures. Dispatch runs on events (arrival, admission close, detector signal,
- * withdrawal, expiry, reshard), never on a tick. Its guarantees, in the manner of grpc's
- * {@code SynchronizationContext}:
+ * withdrawal, expiry, reshard), never on a tick. Its guarantees, in the manner of grpc's {@code
+ * SynchronizationContext}:
  *
  * <ul>
- *   <li><b>Serialization.</b> On each shard, at most one thread dispatches at a time: whoever
- *       turns the shard's {@link Shard#wip} counter from zero owns the drain until it is back to
- *       zero. Different shards drain in parallel.
- *   <li><b>No lost wake-up.</b> A {@link #drain} that finds another thread draining only
- *       increments the counter and returns at once, without waiting; the owner goes round again
- *       before it leaves, so work that arrived meanwhile is seen.
+ *   <li><b>Serialization.</b> On each shard, at most one thread dispatches at a time: whoever turns
+ *       the shard's {@link Shard#wip} counter from zero owns the drain until it is back to zero.
+ *       Different shards drain in parallel.
+ *   <li><b>No lost wake-up.</b> A {@link #drain} that finds another thread draining only increments
+ *       the counter and returns at once, without waiting; the owner goes round again before it
+ *       leaves, so work that arrived meanwhile is seen.
  *   <li><b>Ordering.</b> Each pick takes the highest-priority band whose gate is open (a gated or
  *       empty band never blocks lower ones); the band's fairness policy picks the flow and the
- *       flow's ordering the request. Up to {@link #DISPATCH_BATCH} are taken in one lock hold,
- *       and their futures completed in that order after the lock is released.
- *   <li><b>Non-reentrancy.</b> Futures, listeners and the scheduler are called with no lock
- *       held. A drain started from a callback on the thread that owns the drain returns at once
- *       and is served by the running loop, never nested. A detector signal that arrives on a
- *       thread holding a shard lock is only recorded ({@link #runPendingSignal}) and acted on by
- *       that thread once it lets go.
+ *       flow's ordering the request. Up to {@link #DISPATCH_BATCH} are taken in one lock hold, and
+ *       their futures completed in that order after the lock is released.
+ *   <li><b>Non-reentrancy.</b> Futures, listeners and the scheduler are called with no lock held. A
+ *       drain started from a callback on the thread that owns the drain returns at once and is
+ *       served by the running loop, never nested. A detector signal that arrives on a thread
+ *       holding a shard lock is only recorded ({@link #runPendingSignal}) and acted on by that
+ *       thread once it lets go.
  * </ul>
  *
- * <p><b>Threads.</b> Safe from any thread; it keeps no state of its own but the pending signal
- * and the (racy, only a spread) start of the next {@link #drainAll}.
+ * <p><b>Threads.</b> Safe from any thread; it keeps no state of its own but the pending signal and
+ * the (racy, only a spread) start of the next {@link #drainAll}.
  */
 final class Dispatcher {
   /** The most requests dispatched in one hold of a shard's lock. */
@@ -41,16 +41,24 @@ final class Dispatcher {
   private final UsageLimitPolicy usageLimit;
   private final Endings endings;
   private final ShardSet shards;
+
   /** Removes draining shards that have emptied; takes the registry lock. */
   private final Runnable retireDrained;
+
   private final AtomicBoolean closed;
+
   /** Where the next {@link #drainAll} starts; updated without synchronization, only a spread. */
   private int drainStart;
+
   /** A detector signal arrived on a thread holding a shard lock: it drains once it lets go. */
   private volatile boolean signalPending;
 
-  Dispatcher(FlowControllerConfig config, Endings endings, ShardSet shards,
-      Runnable retireDrained, AtomicBoolean closed) {
+  Dispatcher(
+      FlowControllerConfig config,
+      Endings endings,
+      ShardSet shards,
+      Runnable retireDrained,
+      AtomicBoolean closed) {
     this.ticker = config.ticker();
     this.detector = config.saturationDetector();
     this.usageLimit = config.usageLimitPolicy();
@@ -80,8 +88,8 @@ final class Dispatcher {
   /**
    * Drains the shards with queued work, starting at a rotating shard so that concurrent closers
    * spread over the shard locks and no shard always comes first. After the first drain, a shard
-   * whose bands are all gated is passed by: whoever took the capacity wakes dispatch again when
-   * it gives it back, and a detector fed from outside signals when its readings change.
+   * whose bands are all gated is passed by: whoever took the capacity wakes dispatch again when it
+   * gives it back, and a detector fed from outside signals when its readings change.
    */
   void drainAll() {
     Shard[] all = shards.all();
@@ -114,7 +122,7 @@ final class Dispatcher {
 
   private void dispatchBatches(Shard shard) {
     QueuedRequest[] batch = shard.dispatchBatch; // only the wip owner is here: no sharing
-    for (;;) {
+    for (; ; ) {
       int count = 0;
       long now = 0;
       shard.lock.lock();
@@ -173,8 +181,8 @@ final class Dispatcher {
   }
 
   /**
-   * Acts on a signal that arrived while this thread held a shard lock; call after unlocking.
-   * One volatile read when none did.
+   * Acts on a signal that arrived while this thread held a shard lock; call after unlocking. One
+   * volatile read when none did.
    */
   void runPendingSignal() {
     if (signalPending) {
@@ -214,8 +222,11 @@ final class Dispatcher {
     if (expired != null) {
       for (QueuedRequest item : expired) {
         long waited = now - item.enqueueNanos;
-        endings.evicted(item, Outcome.EVICTED_TTL,
-            "deadline passed after waiting " + waited / 1_000_000 + " ms in the queue", waited);
+        endings.evicted(
+            item,
+            Outcome.EVICTED_TTL,
+            "deadline passed after waiting " + waited / 1_000_000 + " ms in the queue",
+            waited);
       }
     }
     if (arming != null) {

@@ -5,10 +5,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The controller's one place for turning durations into nanoseconds and adding them to ticker
- * readings. Every conversion saturates instead of overflowing: a duration too long for a
- * {@code long} of nanoseconds means "never", and a deadline past {@link Long#MAX_VALUE} is
- * {@link Long#MAX_VALUE}, which the controller reads as "no deadline". Stateless; safe from any
- * thread.
+ * readings. Every conversion saturates instead of overflowing: a duration too long for a {@code
+ * long} of nanoseconds means "never", and a deadline past {@link Long#MAX_VALUE} is {@link
+ * Long#MAX_VALUE}, which the controller reads as "no deadline". Stateless; safe from any thread.
  */
 final class Durations {
   /** A deadline that never passes. */
@@ -37,8 +36,8 @@ final class Durations {
   }
 
   /**
-   * The earliest of {@code deadline}, {@code now + ttl} (if {@code ttl} is not null) and
-   * {@code now + defaultTtlNanos} (if positive).
+   * The earliest of {@code deadline}, {@code now + ttl} (if {@code ttl} is not null) and {@code now
+   * + defaultTtlNanos} (if positive).
    */
   static long effectiveDeadline(
       long deadline, long now, @Nullable Duration ttl, long defaultTtlNanos) {

@@ -4,16 +4,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * How requests end: each request gets exactly one {@link Outcome}, counted once and reported to
- * the listener once.
+ * How requests end: each request gets exactly one {@link Outcome}, counted once and reported to the
+ * listener once.
  *
  * <p><b>Invariant:</b> whoever completes a queued request's future first decides its outcome; only
  * that party counts it, reports it and then (for an outcome other than a dispatch) releases the
- * flow lease. Counting comes before the release, so a flow is never collected before the outcome
- * of its last request is counted on it. A party that loses the race counts nothing:
- * {@link #evicted} does nothing, and {@link #dispatched} returns false so that its caller gives
- * the in-flight slot back. A dispatched request's lease is released when its admission closes
- * ({@link #admissionClosed}).
+ * flow lease. Counting comes before the release, so a flow is never collected before the outcome of
+ * its last request is counted on it. A party that loses the race counts nothing: {@link #evicted}
+ * does nothing, and {@link #dispatched} returns false so that its caller gives the in-flight slot
+ * back. A dispatched request's lease is released when its admission closes ({@link
+ * #admissionClosed}).
  *
  * <p><b>Threads.</b> Every method completes futures or calls the listener, so it runs only after
  * every lock is released (as OkHttp's {@code Dispatcher}: decide under the lock, act after it).
@@ -25,6 +25,7 @@ final class Endings {
 
   private final FlowControlListener listener;
   private final boolean hasListener;
+
   /** Outcomes of no live band: invalid or post-shutdown requests, collected bands. */
   final AtomicLongArray unattributed = new AtomicLongArray(OUTCOMES.length);
 
@@ -42,8 +43,8 @@ final class Endings {
   }
 
   /**
-   * A request refused on arrival, before its future was handed out, so nobody can race this:
-   * fails the future, counts, reports, releases the lease.
+   * A request refused on arrival, before its future was handed out, so nobody can race this: fails
+   * the future, counts, reports, releases the lease.
    */
   void rejected(QueuedRequest item, Outcome outcome, String reason) {
     item.future.fail(new FlowControlException(outcome, reason));
@@ -91,8 +92,8 @@ final class Endings {
   }
 
   /**
-   * The last step of a dispatched request, once its admission is closed and its outcome counted
-   * (in either order): release the flow lease, then report the close.
+   * The last step of a dispatched request, once its admission is closed and its outcome counted (in
+   * either order): release the flow lease, then report the close.
    */
   void admissionClosed(FlowRequest request, Flow flow) {
     flow.release(); // first, so that the listener sees the request out of flight in the stats

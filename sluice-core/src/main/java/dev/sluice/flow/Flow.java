@@ -9,24 +9,26 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Every request of the flow holds a lease from the moment it is queued, or its dispatch on
  * arrival is counted, until its outcome is counted (for a dispatched one, until its admission
- * closes); so the requests in flight are the lease holders not queued, and need no counter of
- * their own on the hot path. A request dispatched on arrival takes its lease in the same step that
- * counts it, just after the detector granted its slot: if the flow was collected in that instant
- * (it had been idle for the timeout), the request is counted on the flow that replaces it, as if
- * it had arrived just after the collection. No request is ever counted on a collected flow.
+ * closes); so the requests in flight are the lease holders not queued, and need no counter of their
+ * own on the hot path. A request dispatched on arrival takes its lease in the same step that counts
+ * it, just after the detector granted its slot: if the flow was collected in that instant (it had
+ * been idle for the timeout), the request is counted on the flow that replaces it, as if it had
+ * arrived just after the collection. No request is ever counted on a collected flow.
  *
  * <p>The lease word packs the count of requests holding the flow (low 32 bits) and the count of
- * requests {@linkplain #tryAcquireDispatched dispatched on arrival} not yet moved to
- * {@link #outcomes} (high 32 bits): the fast path takes its lease and counts its dispatch in one
- * compare-and-set. When that count reaches {@link #foldAt}, one thread moves that many to
- * {@link #outcomes} while {@link #foldSequence} is odd, so {@link #readOutcomes} never sees a
- * dispatch twice or not at all. Collection swaps a word with no holders for {@link #TOMBSTONE}
- * ({@link #tryTombstone}), after which the flow can never be leased again.
+ * requests {@linkplain #tryAcquireDispatched dispatched on arrival} not yet moved to {@link
+ * #outcomes} (high 32 bits): the fast path takes its lease and counts its dispatch in one
+ * compare-and-set. When that count reaches {@link #foldAt}, one thread moves that many to {@link
+ * #outcomes} while {@link #foldSequence} is odd, so {@link #readOutcomes} never sees a dispatch
+ * twice or not at all. Collection swaps a word with no holders for {@link #TOMBSTONE} ({@link
+ * #tryTombstone}), after which the flow can never be leased again.
  */
 final class Flow {
   static final long TOMBSTONE = -1L;
+
   /** Dispatches on arrival kept in the lease word before they move to {@link #outcomes}. */
   static final long FOLD_AT = 1L << 30;
+
   private static final long HOLDER = 1;
   private static final long DISPATCH = 1L << 32;
   private static final int DISPATCHED = Outcome.DISPATCHED.ordinal();
@@ -38,10 +40,12 @@ final class Flow {
   final Band band;
   final AtomicLong lease = new AtomicLong();
   final AtomicLongArray outcomes = new AtomicLongArray(Outcome.values().length);
+
   /** This flow's queue on each shard it may have work on; copy-on-write under the registry lock. */
   volatile FlowShard[] shards = new FlowShard[0];
 
   private final long foldAt;
+
   /** Odd while a fold moves dispatches from the lease word to {@link #outcomes}. */
   private volatile int foldSequence;
 
@@ -78,7 +82,7 @@ final class Flow {
   }
 
   private boolean acquire(long increment) {
-    for (;;) {
+    for (; ; ) {
       long word = lease.get();
       if (word == TOMBSTONE) {
         return false;
@@ -94,10 +98,10 @@ final class Flow {
   }
 
   /**
-   * Moves the lease word's dispatch count to {@link #outcomes} if it is still at least
-   * {@link #foldAt}, unless another thread is folding (then a later dispatch looks again). The
-   * caller holds a lease, so the flow cannot be collected meanwhile. Only the folder subtracts
-   * from the count, so the count it read under the odd sequence is still there when it subtracts.
+   * Moves the lease word's dispatch count to {@link #outcomes} if it is still at least {@link
+   * #foldAt}, unless another thread is folding (then a later dispatch looks again). The caller
+   * holds a lease, so the flow cannot be collected meanwhile. Only the folder subtracts from the
+   * count, so the count it read under the odd sequence is still there when it subtracts.
    */
   private void tryFold() {
     int sequence = foldSequence;
@@ -118,10 +122,10 @@ final class Flow {
 
   /**
    * Marks the flow collected if its lease word is still {@code word} (no holders) and no request
-   * has ended since {@code ended} was read from it. The word alone cannot tell: a plain lease
-   * taken and released in between leaves it as it was (ABA), so the ended count is read again
-   * after the swap, and the swap undone if it moved. Nobody can change a tombstoned word, so
-   * putting it back is safe. For the collector, under the registry lock.
+   * has ended since {@code ended} was read from it. The word alone cannot tell: a plain lease taken
+   * and released in between leaves it as it was (ABA), so the ended count is read again after the
+   * swap, and the swap undone if it moved. Nobody can change a tombstoned word, so putting it back
+   * is safe. For the collector, under the registry lock.
    */
   boolean tryTombstone(long word, long ended) {
     if (!lease.compareAndSet(word, TOMBSTONE)) {
@@ -135,11 +139,11 @@ final class Flow {
   }
 
   /**
-   * This flow's outcome counts, dispatches on arrival included, consistent with respect to folds.
-   * A flow being collected reads as its {@link #outcomes} alone: the collector moves the rest.
+   * This flow's outcome counts, dispatches on arrival included, consistent with respect to folds. A
+   * flow being collected reads as its {@link #outcomes} alone: the collector moves the rest.
    */
   long[] readOutcomes() {
-    for (;;) {
+    for (; ; ) {
       int sequence = foldSequence;
       long[] values = countsAt(lease.get());
       if ((sequence & 1) == 0 && foldSequence == sequence) {

@@ -5,10 +5,10 @@ import java.util.Objects;
 /**
  * A request did not proceed: it was rejected on arrival or evicted from its queue.
  *
- * <p>{@link #outcome()} says which, and the message says why, for example
- * {@code "band 0 request limit reached (5000 queued, limit 5000)"}. Unchecked, so that it can
- * complete a {@link java.util.concurrent.CompletableFuture} and be thrown by
- * {@link FlowController#acquire} without wrapping.
+ * <p>{@link #outcome()} says which, and the message says why, for example {@code "band 0 request
+ * limit reached (5000 queued, limit 5000)"}. Unchecked, so that it can complete a {@link
+ * java.util.concurrent.CompletableFuture} and be thrown by {@link FlowController#acquire} without
+ * wrapping.
  */
 public final class FlowControlException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -6,10 +6,10 @@ import java.util.List;
 /**
  * Receives the controller's events, for metrics and logs. Every method has a no-op default.
  *
- * <p>Methods are called on the thread that caused the event (a submitter, a closer of an
- * admission, the scheduler), never while the controller holds an internal lock, and may be
- * called concurrently. They must be fast and must not throw; an exception thrown by a listener
- * is caught and dropped so that it cannot break the controller's accounting.
+ * <p>Methods are called on the thread that caused the event (a submitter, a closer of an admission,
+ * the scheduler), never while the controller holds an internal lock, and may be called
+ * concurrently. They must be fast and must not throw; an exception thrown by a listener is caught
+ * and dropped so that it cannot break the controller's accounting.
  */
 public interface FlowControlListener {
 
@@ -18,9 +18,9 @@ public interface FlowControlListener {
 
   /**
    * A listener that forwards every event to each of {@code listeners}, in the given order. They are
-   * isolated from each other: a listener that throws a {@link RuntimeException} is logged at
-   * {@code WARNING} (through {@link System.Logger}) and the event still reaches the listeners after
-   * it. Immutable and thread-safe if its listeners are; with no listeners, {@link #NO_OP}.
+   * isolated from each other: a listener that throws a {@link RuntimeException} is logged at {@code
+   * WARNING} (through {@link System.Logger}) and the event still reaches the listeners after it.
+   * Immutable and thread-safe if its listeners are; with no listeners, {@link #NO_OP}.
    *
    * @throws NullPointerException if {@code listeners} or one of them is null
    */
@@ -45,10 +45,10 @@ public interface FlowControlListener {
   default void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {}
 
   /**
-   * Dispatched work finished: its {@link Admission} was closed. The controller's statistics
-   * already count it out of flight, so a listener waiting for in-flight work to reach zero can
-   * read {@link FlowController#stats()} here. The request no longer holds its flow, so an idle
-   * flow may be collected (and reported) before a slow listener runs.
+   * Dispatched work finished: its {@link Admission} was closed. The controller's statistics already
+   * count it out of flight, so a listener waiting for in-flight work to reach zero can read {@link
+   * FlowController#stats()} here. The request no longer holds its flow, so an idle flow may be
+   * collected (and reported) before a slow listener runs.
    */
   default void onAdmissionClosed(FlowRequest request) {}
 

@@ -12,26 +12,31 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The configuration of a {@link FlowController}: limits, bands, policies, timeouts and the
- * injected detector, clock and listener. Immutable and thread-safe once built.
+ * The configuration of a {@link FlowController}: limits, bands, policies, timeouts and the injected
+ * detector, clock and listener. Immutable and thread-safe once built.
  *
  * <p>Build with {@link #builder()}. {@link Builder#build()} validates everything at once and throws
  * a {@link FlowConfigException} listing every problem, each naming the field, the value and what
- * was expected. Every default is stated on its builder method and checked by
- * {@code FlowControllerConfigTest}.
+ * was expected. Every default is stated on its builder method and checked by {@code
+ * FlowControllerConfigTest}.
  */
 public final class FlowControllerConfig {
 
   /** Default {@link Builder#flowIdleTimeout}: {@value} seconds (5 minutes), as GIE. */
   public static final long DEFAULT_FLOW_IDLE_TIMEOUT_SECONDS = 300;
+
   /** Default {@link Builder#bandIdleTimeout}: {@value} seconds (10 minutes), as GIE. */
   public static final long DEFAULT_BAND_IDLE_TIMEOUT_SECONDS = 600;
+
   /** Default {@link Builder#shards}: {@value}. */
   public static final int DEFAULT_SHARDS = 1;
+
   /** The most shards allowed: {@value}. */
   public static final int MAX_SHARDS = 256;
+
   /** Default {@link Builder#displacement}: {@value}. */
   public static final boolean DEFAULT_DISPLACEMENT = true;
+
   /** Default {@link Builder#rejectSheddableWhenSaturated}: {@value}. */
   public static final boolean DEFAULT_REJECT_SHEDDABLE_WHEN_SATURATED = false;
 
@@ -65,8 +70,10 @@ public final class FlowControllerConfig {
     this.defaultBand = builder.defaultBand.resolved();
     this.defaultSheddableBand = builder.defaultSheddableBand.resolved();
     this.usageLimitPolicy = builder.usageLimitPolicy;
-    this.saturationDetector = builder.saturationDetector != null
-        ? builder.saturationDetector : ConcurrencyDetector.create();
+    this.saturationDetector =
+        builder.saturationDetector != null
+            ? builder.saturationDetector
+            : ConcurrencyDetector.create();
     this.ticker = builder.ticker;
     this.scheduler = builder.scheduler;
     this.listener = builder.listener;
@@ -79,23 +86,24 @@ public final class FlowControllerConfig {
 
   /** A builder preset with this configuration. */
   public Builder toBuilder() {
-    Builder builder = new Builder()
-        .maxBytes(maxBytes)
-        .maxRequests(maxRequests)
-        .defaultTtl(defaultTtl)
-        .displacement(displacement)
-        .rejectSheddableWhenSaturated(rejectSheddableWhenSaturated)
-        .shards(shards)
-        .flowIdleTimeout(flowIdleTimeout)
-        .bandIdleTimeout(bandIdleTimeout)
-        .bands(bands)
-        .defaultBand(defaultBand)
-        .defaultSheddableBand(defaultSheddableBand)
-        .usageLimitPolicy(usageLimitPolicy)
-        .saturationDetector(saturationDetector)
-        .ticker(ticker)
-        .scheduler(scheduler)
-        .listener(listener);
+    Builder builder =
+        new Builder()
+            .maxBytes(maxBytes)
+            .maxRequests(maxRequests)
+            .defaultTtl(defaultTtl)
+            .displacement(displacement)
+            .rejectSheddableWhenSaturated(rejectSheddableWhenSaturated)
+            .shards(shards)
+            .flowIdleTimeout(flowIdleTimeout)
+            .bandIdleTimeout(bandIdleTimeout)
+            .bands(bands)
+            .defaultBand(defaultBand)
+            .defaultSheddableBand(defaultSheddableBand)
+            .usageLimitPolicy(usageLimitPolicy)
+            .saturationDetector(saturationDetector)
+            .ticker(ticker)
+            .scheduler(scheduler)
+            .listener(listener);
     return builder;
   }
 
@@ -234,8 +242,8 @@ public final class FlowControllerConfig {
 
     /**
      * Whether a sheddable request (negative priority) arriving while its band's gate is closed is
-     * rejected at once ({@link Outcome#REJECTED_SHED}) instead of queueing. Default
-     * {@value #DEFAULT_REJECT_SHEDDABLE_WHEN_SATURATED}.
+     * rejected at once ({@link Outcome#REJECTED_SHED}) instead of queueing. Default {@value
+     * #DEFAULT_REJECT_SHEDDABLE_WHEN_SATURATED}.
      */
     public Builder rejectSheddableWhenSaturated(boolean reject) {
       this.rejectSheddableWhenSaturated = reject;
@@ -243,10 +251,10 @@ public final class FlowControllerConfig {
     }
 
     /**
-     * Independent dispatch partitions, each with its own lock and a share of every limit. A
-     * request goes to the shard where its flow has the fewest queued bytes. Priority is strict
-     * within a shard and approximate across shards. Default {@value #DEFAULT_SHARDS}; 1 to
-     * {@value #MAX_SHARDS}.
+     * Independent dispatch partitions, each with its own lock and a share of every limit. A request
+     * goes to the shard where its flow has the fewest queued bytes. Priority is strict within a
+     * shard and approximate across shards. Default {@value #DEFAULT_SHARDS}; 1 to {@value
+     * #MAX_SHARDS}.
      */
     public Builder shards(int shards) {
       this.shards = shards;
@@ -264,15 +272,18 @@ public final class FlowControllerConfig {
 
     /**
      * How long a dynamic band with no flows lives before it is collected. Configured bands are
-     * never collected. Default {@value #DEFAULT_BAND_IDLE_TIMEOUT_SECONDS} s;
-     * {@code >= flowIdleTimeout}.
+     * never collected. Default {@value #DEFAULT_BAND_IDLE_TIMEOUT_SECONDS} s; {@code >=
+     * flowIdleTimeout}.
      */
     public Builder bandIdleTimeout(Duration timeout) {
       this.bandIdleTimeout = timeout;
       return this;
     }
 
-    /** The permanent bands, any order, unique priorities. Default: one band at priority 0 with defaults. */
+    /**
+     * The permanent bands, any order, unique priorities. Default: one band at priority 0 with
+     * defaults.
+     */
     public Builder bands(List<BandConfig> bands) {
       this.bands = List.copyOf(bands);
       return this;
@@ -283,27 +294,34 @@ public final class FlowControllerConfig {
       return bands(List.of(bands));
     }
 
-    /** The template of dynamic bands for priorities {@code >= 0}. Default: {@link BandConfig} defaults. */
+    /**
+     * The template of dynamic bands for priorities {@code >= 0}. Default: {@link BandConfig}
+     * defaults.
+     */
     public Builder defaultBand(BandConfig template) {
       this.defaultBand = Objects.requireNonNull(template, "defaultBand");
       return this;
     }
 
-    /** The template of dynamic bands for negative priorities. Default: {@link BandConfig} defaults. */
+    /**
+     * The template of dynamic bands for negative priorities. Default: {@link BandConfig} defaults.
+     */
     public Builder defaultSheddableBand(BandConfig template) {
       this.defaultSheddableBand = Objects.requireNonNull(template, "defaultSheddableBand");
       return this;
     }
 
-    /** Ceilings per band as a function of saturation. Default {@code static} (1.0 for every band). */
+    /**
+     * Ceilings per band as a function of saturation. Default {@code static} (1.0 for every band).
+     */
     public Builder usageLimitPolicy(UsageLimitPolicy policy) {
       this.usageLimitPolicy = Objects.requireNonNull(policy, "usageLimitPolicy");
       return this;
     }
 
     /**
-     * The dispatch gate. Default: a new {@code concurrency} detector limiting in-flight requests
-     * to {@value ConcurrencyDetector#DEFAULT_MAX_REQUESTS}.
+     * The dispatch gate. Default: a new {@code concurrency} detector limiting in-flight requests to
+     * {@value ConcurrencyDetector#DEFAULT_MAX_REQUESTS}.
      */
     public Builder saturationDetector(SaturationDetector detector) {
       this.saturationDetector = Objects.requireNonNull(detector, "saturationDetector");
@@ -350,8 +368,12 @@ public final class FlowControllerConfig {
       if (!isPositive(bandIdleTimeout)) {
         errors.add("bandIdleTimeout: " + bandIdleTimeout + " (expected > 0)");
       } else if (flowTimeoutValid && bandIdleTimeout.compareTo(flowIdleTimeout) < 0) {
-        errors.add("bandIdleTimeout: " + bandIdleTimeout + " (expected >= flowIdleTimeout "
-            + flowIdleTimeout + ")");
+        errors.add(
+            "bandIdleTimeout: "
+                + bandIdleTimeout
+                + " (expected >= flowIdleTimeout "
+                + flowIdleTimeout
+                + ")");
       }
       Map<Integer, Integer> seen = new HashMap<>();
       for (int i = 0; i < bands.size(); i++) {
@@ -363,8 +385,14 @@ public final class FlowControllerConfig {
         band.validate("bands[" + i + "].", errors);
         Integer previous = seen.putIfAbsent(band.priority(), i);
         if (previous != null) {
-          errors.add("bands[" + i + "].priority: " + band.priority()
-              + " (expected unique; bands[" + previous + "] has it too)");
+          errors.add(
+              "bands["
+                  + i
+                  + "].priority: "
+                  + band.priority()
+                  + " (expected unique; bands["
+                  + previous
+                  + "] has it too)");
         }
       }
       defaultBand.validate("defaultBand.", errors);

@@ -9,8 +9,8 @@ import java.util.Objects;
  * Higher priorities are served first; a negative priority marks the flow's work as
  * <em>sheddable</em> (see {@link FlowControllerConfig.Builder#rejectSheddableWhenSaturated}).
  *
- * <p>Instances are immutable values and safe to share between threads. The natural order sorts
- * by priority descending, then id ascending.
+ * <p>Instances are immutable values and safe to share between threads. The natural order sorts by
+ * priority descending, then id ascending.
  *
  * @param id the fairness id, for example a tenant name; not blank
  * @param priority the priority band; higher is served first, negative is sheddable

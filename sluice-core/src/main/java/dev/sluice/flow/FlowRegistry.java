@@ -13,15 +13,15 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Invariant:</b> a flow with a request queued, in flight or not yet counted is never
  * collected, and no outcome is counted on a collected flow: every request holds its flow's lease
  * from the moment it is queued (or counted as dispatched on arrival) until its outcome is counted,
- * and collection swaps only a lease word with no holders and no recent ends for a tombstone
- * ({@link Flow#tryTombstone}). A lease taken on a tombstoned flow fails, and the request leases
- * the flow that replaces it. Configured bands are never collected; a dynamic band goes once it
- * has had no flow for the band idle timeout.
+ * and collection swaps only a lease word with no holders and no recent ends for a tombstone ({@link
+ * Flow#tryTombstone}). A lease taken on a tombstoned flow fails, and the request leases the flow
+ * that replaces it. Configured bands are never collected; a dynamic band goes once it has had no
+ * flow for the band idle timeout.
  *
- * <p><b>Threads.</b> Flows and bands are found without a lock. Creation, collection and
- * resharding run under the registry lock, which is taken before any shard lock, never while
- * holding one. Listener events and the scheduler are called after it is released.
- * {@link #stats} takes no lock unless it keeps meeting collection ({@link #collectionSequence}).
+ * <p><b>Threads.</b> Flows and bands are found without a lock. Creation, collection and resharding
+ * run under the registry lock, which is taken before any shard lock, never while holding one.
+ * Listener events and the scheduler are called after it is released. {@link #stats} takes no lock
+ * unless it keeps meeting collection ({@link #collectionSequence}).
  */
 final class FlowRegistry {
   private static final Outcome[] OUTCOMES = Outcome.values();
@@ -36,12 +36,14 @@ final class FlowRegistry {
   private final boolean hasListener;
   private final long flowIdleNanos;
   private final long bandIdleNanos;
+
   /** The controller's: set once, when it closes. */
   private final AtomicBoolean closed;
 
   private final ConcurrentHashMap<FlowKey, Flow> flows = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Band> bands = new ConcurrentHashMap<>();
   private final ReentrantLock lock = new ReentrantLock();
+
   /**
    * Odd while the collector moves outcome counts: tombstones a flow and moves its counts into its
    * band, or moves a band's into {@link Endings#unattributed}. Written only under the registry
@@ -49,13 +51,20 @@ final class FlowRegistry {
    * not at all.
    */
   private volatile long collectionSequence;
+
   private Scheduler.@Nullable Cancellable collector; // null: none scheduled, or closed
+
   /** The collector's next run is scheduled, or being scheduled ({@link #armCollector}). */
   private final AtomicBoolean collectorArmed = new AtomicBoolean();
 
   /** Registers the configured bands and the configured number of shards. */
-  FlowRegistry(DefaultFlowController controller, FlowControllerConfig config, ShardSet shards,
-      GuardedScheduler scheduler, Endings endings, AtomicBoolean closed) {
+  FlowRegistry(
+      DefaultFlowController controller,
+      FlowControllerConfig config,
+      ShardSet shards,
+      GuardedScheduler scheduler,
+      Endings endings,
+      AtomicBoolean closed) {
     this.controller = controller;
     this.config = config;
     this.ticker = config.ticker();

@@ -7,21 +7,21 @@ import org.jspecify.annotations.Nullable;
 /**
  * One unit of work asking to proceed: what {@link FlowController#submit} queues and dispatches.
  *
- * <p>Immutable and safe to share. The constructor checks only for a null flow key; the ranges
- * of the other fields are checked by {@link FlowController#submit}, which rejects a bad request
- * with {@link Outcome#REJECTED_INVALID} and a message naming every bad field, so that a bad
- * request still ends with exactly one outcome.
+ * <p>Immutable and safe to share. The constructor checks only for a null flow key; the ranges of
+ * the other fields are checked by {@link FlowController#submit}, which rejects a bad request with
+ * {@link Outcome#REJECTED_INVALID} and a message naming every bad field, so that a bad request
+ * still ends with exactly one outcome.
  *
  * @param flowKey the flow the request belongs to
  * @param byteSize bytes the request holds while queued, counted against byte limits; {@code >= 0}
  * @param cost units of work for weighted fairness, for example estimated tokens; {@code >= 1}
  * @param ttl how long the request may wait in the queue, or {@code null} for no limit of its own;
- *     the effective deadline is the earliest of this, the controller's default TTL and the
- *     caller's deadline
- * @param slo the latency objective measured from {@code receivedNanos} (used by the
- *     {@code slo-deadline} ordering), or {@code null} for none
- * @param receivedNanos when the request arrived, on the controller's {@link Ticker}; or
- *     {@link #NOT_SET} to use the time of submission
+ *     the effective deadline is the earliest of this, the controller's default TTL and the caller's
+ *     deadline
+ * @param slo the latency objective measured from {@code receivedNanos} (used by the {@code
+ *     slo-deadline} ordering), or {@code null} for none
+ * @param receivedNanos when the request arrived, on the controller's {@link Ticker}; or {@link
+ *     #NOT_SET} to use the time of submission
  * @param id an identifier for logs and listeners, or {@code null}
  * @param payload an opaque value for the caller, carried untouched, or {@code null}
  */

@@ -9,17 +9,17 @@ import org.jspecify.annotations.Nullable;
  * A snapshot of the controller's counters: global, per band and per flow.
  *
  * <p>Immutable. Taking it never blocks dispatch. The gauges (queued requests and bytes, in flight)
- * are weakly consistent: each was true at some moment during the call, but gauges read at
- * different moments may disagree by the work that moved in between.
+ * are weakly consistent: each was true at some moment during the call, but gauges read at different
+ * moments may disagree by the work that moved in between.
  *
  * <p>The outcome counts are exact, also while idle flows and bands are being collected: a snapshot
  * counts every outcome counted before the call began, none twice, and none that had not been
- * counted by its end. So the totals ({@link #outcomes()}) of snapshots taken one after another never
- * go down, and once the controller is quiet they equal the outcomes its requests ended with: safe
- * to export as monotonic counters. A band's counts include its collected flows'; a flow's and a
- * dynamic band's counts start again from zero if it is collected and created anew (the totals keep
- * them). While collection keeps running, a call may wait for it (it then holds the registry lock,
- * which delays the creation of new flows, never dispatch).
+ * counted by its end. So the totals ({@link #outcomes()}) of snapshots taken one after another
+ * never go down, and once the controller is quiet they equal the outcomes its requests ended with:
+ * safe to export as monotonic counters. A band's counts include its collected flows'; a flow's and
+ * a dynamic band's counts start again from zero if it is collected and created anew (the totals
+ * keep them). While collection keeps running, a call may wait for it (it then holds the registry
+ * lock, which delays the creation of new flows, never dispatch).
  *
  * <p>Once the controller is quiet, the whole snapshot is exact.
  *

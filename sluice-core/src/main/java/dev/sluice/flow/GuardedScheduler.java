@@ -4,10 +4,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The user's {@link Scheduler}, called so that it cannot break the controller, as Caffeine guards
- * its own: a scheduler that throws (an executor after shutdown) is logged and reported as a
- * refusal ({@code null}), so that the caller falls back instead of leaving a request half placed;
- * a null handle is replaced by one that does nothing; a cancellation that throws is logged.
- * Never call it under a lock. Safe from any thread if the wrapped scheduler is.
+ * its own: a scheduler that throws (an executor after shutdown) is logged and reported as a refusal
+ * ({@code null}), so that the caller falls back instead of leaving a request half placed; a null
+ * handle is replaced by one that does nothing; a cancellation that throws is logged. Never call it
+ * under a lock. Safe from any thread if the wrapped scheduler is.
  */
 final class GuardedScheduler {
   private static final System.Logger LOG = System.getLogger(FlowController.class.getName());
@@ -22,11 +22,15 @@ final class GuardedScheduler {
   Scheduler.@Nullable Cancellable schedule(Runnable task, long delayNanos) {
     try {
       Scheduler.Cancellable handle = scheduler.schedule(task, delayNanos);
-      return handle != null ? handle : () -> { };
+      return handle != null ? handle : () -> {};
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "scheduler " + scheduler
-          + " refused a task; deadlines are enforced at the next dispatch and idle flows"
-          + " collected once it accepts again", e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "scheduler "
+              + scheduler
+              + " refused a task; deadlines are enforced at the next dispatch and idle flows"
+              + " collected once it accepts again",
+          e);
       return null;
     }
   }

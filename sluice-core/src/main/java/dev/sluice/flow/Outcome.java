@@ -2,11 +2,11 @@ package dev.sluice.flow;
 
 /**
  * How a submitted request ended. Every request submitted to a {@link FlowController} ends with
- * exactly one outcome, whatever races between dispatch, withdrawal, expiry, displacement,
- * shutdown and flow collection.
+ * exactly one outcome, whatever races between dispatch, withdrawal, expiry, displacement, shutdown
+ * and flow collection.
  *
- * <p>Each outcome has a stable lower-case {@link #reason()} (for example
- * {@code rejected-capacity}) used in metrics and HTTP headers.
+ * <p>Each outcome has a stable lower-case {@link #reason()} (for example {@code rejected-capacity})
+ * used in metrics and HTTP headers.
  */
 public enum Outcome {
   /** The request was dispatched: the caller holds an {@link Admission}. */

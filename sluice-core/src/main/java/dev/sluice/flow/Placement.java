@@ -12,16 +12,16 @@ import org.jspecify.annotations.Nullable;
  * there.
  *
  * <p><b>Invariant:</b> a request is placed on the active (not draining) shard where its own flow
- * has the fewest queued bytes, the first such shard on a tie; if that one is full, the other
- * active shards are tried in the same order, and the request is rejected for capacity (with the
- * first shard's problem) only if none has room. A draining shard is never chosen: meeting one
- * under its lock means a reshard happened, and placement starts again. A request is offered to a
- * shard under that shard's lock, where its limits, shedding and displacement are decided at once.
+ * has the fewest queued bytes, the first such shard on a tie; if that one is full, the other active
+ * shards are tried in the same order, and the request is rejected for capacity (with the first
+ * shard's problem) only if none has room. A draining shard is never chosen: meeting one under its
+ * lock means a reshard happened, and placement starts again. A request is offered to a shard under
+ * that shard's lock, where its limits, shedding and displacement are decided at once.
  *
  * <p><b>Threads.</b> Safe from any thread; no state of its own. The counters are read without the
- * shard locks, so the choice is a hint that the shard's lock then confirms or refuses.
- * {@link #leastQueuedBytes} is on the admission fast path: it allocates nothing. Endings, timer
- * arming and the drain run after the shard lock is released.
+ * shard locks, so the choice is a hint that the shard's lock then confirms or refuses. {@link
+ * #leastQueuedBytes} is on the admission fast path: it allocates nothing. Endings, timer arming and
+ * the drain run after the shard lock is released.
  */
 final class Placement {
   private final FlowControllerConfig config;
@@ -46,8 +46,7 @@ final class Placement {
   static @Nullable FlowShard leastQueuedBytes(FlowShard[] candidates) {
     FlowShard best = null;
     for (FlowShard candidate : candidates) {
-      if (!candidate.shard.draining
-          && (best == null || candidate.queuedBytes < best.queuedBytes)) {
+      if (!candidate.shard.draining && (best == null || candidate.queuedBytes < best.queuedBytes)) {
         best = candidate;
       }
     }
@@ -74,11 +73,11 @@ final class Placement {
   }
 
   /**
-   * Places {@code item} on a shard: the one where its flow has the fewest queued bytes (JSQ),
-   * then, if that one is full, the others in the same order; retries around reshards.
+   * Places {@code item} on a shard: the one where its flow has the fewest queued bytes (JSQ), then,
+   * if that one is full, the others in the same order; retries around reshards.
    */
   void admit(QueuedRequest item) {
-    for (;;) {
+    for (; ; ) {
       FlowShard[] candidates = item.flow.shards;
       FlowShard best = leastQueuedBytes(candidates);
       if (best == null) {
@@ -120,8 +119,8 @@ final class Placement {
    * Under the shard lock: check limits (displacing if allowed) and enqueue; a drain dispatches the
    * request if the gate is open.
    *
-   * @return {@link AdmitResult#DONE} if the request was queued or finally rejected,
-   *     {@link AdmitResult#RETRY} if the shard is draining, otherwise the capacity problem
+   * @return {@link AdmitResult#DONE} if the request was queued or finally rejected, {@link
+   *     AdmitResult#RETRY} if the shard is draining, otherwise the capacity problem
    */
   private AdmitResult tryAdmit(FlowShard flowShard, QueuedRequest item) {
     Shard shard = flowShard.shard;
@@ -146,12 +145,18 @@ final class Placement {
         boolean shedding =
             config.rejectSheddableWhenSaturated() && item.request.flowKey().isSheddable();
         double saturation = shedding ? detector.saturation() : Double.NaN;
-        double ceiling = shedding
-            ? usageLimit.ceiling(saturation, band.rank, shard.bands.length) : Double.NaN;
+        double ceiling =
+            shedding ? usageLimit.ceiling(saturation, band.rank, shard.bands.length) : Double.NaN;
         if (shedding && !(saturation < ceiling)) {
           rejection = Outcome.REJECTED_SHED;
-          reason = "band " + band.band.priority + " is saturated (saturation " + saturation
-              + " >= ceiling " + ceiling + ") and the request is sheddable";
+          reason =
+              "band "
+                  + band.band.priority
+                  + " is saturated (saturation "
+                  + saturation
+                  + " >= ceiling "
+                  + ceiling
+                  + ") and the request is sheddable";
         } else {
           now = ticker.read();
           shard.prepareLocked(item, flowShard, now, defaultTtlNanos);
@@ -191,9 +196,10 @@ final class Placement {
     }
     if (displaced != null) {
       for (QueuedRequest victim : displaced) {
-        endings.evicted(victim, Outcome.EVICTED_DISPLACED,
-            "displaced to make room for a request of priority "
-                + item.request.flowKey().priority(),
+        endings.evicted(
+            victim,
+            Outcome.EVICTED_DISPLACED,
+            "displaced to make room for a request of priority " + item.request.flowKey().priority(),
             now - victim.enqueueNanos);
       }
     }

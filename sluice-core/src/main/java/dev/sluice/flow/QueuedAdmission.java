@@ -6,11 +6,11 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * The admission of a request dispatched from a queue; closing it returns its in-flight capacity
  * once.
  *
- * <p>Dispatch completes a future the caller may already hold, so the caller can close the
- * admission before the controller has finished counting the dispatch (a future callback on another
- * thread can be that fast). The flow lease, and the close event, are therefore released by
- * whichever of the two comes second, so a flow is never collected before its outcome is counted
- * on it. A request dispatched on arrival has no such race: see {@link ArrivalAdmission}.
+ * <p>Dispatch completes a future the caller may already hold, so the caller can close the admission
+ * before the controller has finished counting the dispatch (a future callback on another thread can
+ * be that fast). The flow lease, and the close event, are therefore released by whichever of the
+ * two comes second, so a flow is never collected before its outcome is counted on it. A request
+ * dispatched on arrival has no such race: see {@link ArrivalAdmission}.
  */
 final class QueuedAdmission implements Admission {
   private static final AtomicIntegerFieldUpdater<QueuedAdmission> STATE =
@@ -65,7 +65,7 @@ final class QueuedAdmission implements Admission {
   }
 
   private int getAndMark(int bit) {
-    for (;;) {
+    for (; ; ) {
       int current = state;
       if ((current & bit) != 0 || STATE.compareAndSet(this, current, current | bit)) {
         return current;

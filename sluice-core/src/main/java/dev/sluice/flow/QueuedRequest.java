@@ -4,18 +4,21 @@ import dev.sluice.flow.queue.QueueItem;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The controller's record of one request that did not dispatch on arrival: queued, or refused.
- * Its mutable fields are guarded by the lock of the shard it was admitted to; {@link #state} says
- * who owns the request's resources.
+ * The controller's record of one request that did not dispatch on arrival: queued, or refused. Its
+ * mutable fields are guarded by the lock of the shard it was admitted to; {@link #state} says who
+ * owns the request's resources.
  */
 final class QueuedRequest implements QueueItem {
 
   /** Not yet admitted to a shard. */
   static final int NEW = 0;
+
   /** In a queue; the shard owns it. */
   static final int QUEUED = 1;
+
   /** Taken out by dispatch; the dispatcher owns its resources. */
   static final int DISPATCHED = 2;
+
   /** Taken out by withdrawal, expiry, displacement or shutdown; the remover owns its resources. */
   static final int REMOVED = 3;
 
@@ -25,11 +28,14 @@ final class QueuedRequest implements QueueItem {
 
   /** The queue it was admitted to; null while {@link #NEW}. */
   @Nullable FlowShard flowShard;
+
   int state = NEW;
   long enqueueNanos;
   long sequence;
+
   /** The caller's deadline until queued; then the effective deadline. */
   long deadlineNanos;
+
   private @Nullable Object queueHandle;
   private int queueIndex = -1;
   int deadlineIndex = -1;

@@ -6,21 +6,21 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a task after a delay: how the controller learns that a deadline passed or that idle
- * flows may be collected. Injected so that tests can run timers from a fake clock.
+ * Runs a task after a delay: how the controller learns that a deadline passed or that idle flows
+ * may be collected. Injected so that tests can run timers from a fake clock.
  *
  * <p>Implementations must be thread-safe, and {@link #schedule} must return without running the
- * task on the calling thread. A task may run on any thread; the controller's tasks never block.
- * The controller calls {@link #schedule} and {@link Cancellable#cancel} without holding any of its
+ * task on the calling thread. A task may run on any thread; the controller's tasks never block. The
+ * controller calls {@link #schedule} and {@link Cancellable#cancel} without holding any of its
  * locks, so neither can deadlock with it.
  *
  * <p>A scheduler that throws from {@link #schedule} (an executor after shutdown, say) is logged at
  * {@code WARNING} and breaks nothing: every request still ends with exactly one outcome. A request
- * whose deadline timer was refused stays queued and is evicted at the next event on its shard
- * after the deadline (an arrival, an admission closing, a withdrawal, a detector signal) or by
- * {@link FlowController#close()}, so late rather than never; each later request with a deadline
- * asks for the timer again. Collection of idle flows resumes once the scheduler accepts again, the
- * next time a flow is created.
+ * whose deadline timer was refused stays queued and is evicted at the next event on its shard after
+ * the deadline (an arrival, an admission closing, a withdrawal, a detector signal) or by {@link
+ * FlowController#close()}, so late rather than never; each later request with a deadline asks for
+ * the timer again. Collection of idle flows resumes once the scheduler accepts again, the next time
+ * a flow is created.
  */
 @FunctionalInterface
 public interface Scheduler {
@@ -50,7 +50,8 @@ public interface Scheduler {
   /** Wraps a {@link ScheduledExecutorService}; the caller owns its lifecycle. */
   static Scheduler of(ScheduledExecutorService executor) {
     return (task, delayNanos) -> {
-      ScheduledFuture<?> future = executor.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> future =
+          executor.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
       return () -> future.cancel(false);
     };
   }
@@ -63,11 +64,14 @@ final class SystemScheduler {
   private SystemScheduler() {}
 
   private static ScheduledExecutorService newExecutor() {
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-      Thread thread = new Thread(task, "sluice-scheduler");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              Thread thread = new Thread(task, "sluice-scheduler");
+              thread.setDaemon(true);
+              return thread;
+            });
     executor.setRemoveOnCancelPolicy(true);
     return executor;
   }

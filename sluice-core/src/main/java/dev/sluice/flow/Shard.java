@@ -16,8 +16,7 @@ import java.util.function.ObjLongConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An independent dispatch partition: its own lock, queues, deadline timer and share of every
- * limit.
+ * An independent dispatch partition: its own lock, queues, deadline timer and share of every limit.
  *
  * <p><b>Invariant:</b> everything but the volatile fields is guarded by {@link #lock}, and the
  * queue bookkeeping is done only here, by the methods named {@code ...Locked}: a request is in its
@@ -25,19 +24,23 @@ import org.jspecify.annotations.Nullable;
  * one) the deadline heap all at once or in none of them, and its {@link QueuedRequest#state} says
  * which. The counters are volatile so that placement and stats may read them without the lock.
  *
- * <p>Dispatch on a shard runs in one thread at a time through the {@link #wip} counter: see
- * {@link Dispatcher}.
+ * <p>Dispatch on a shard runs in one thread at a time through the {@link #wip} counter: see {@link
+ * Dispatcher}.
  */
 final class Shard {
   final int id;
   final ReentrantLock lock = new ReentrantLock();
   final AtomicInteger wip = new AtomicInteger();
   final DeadlineHeap deadlines = new DeadlineHeap();
+
   /** Scratch space of the thread that owns {@link #wip}: requests dispatched in one lock hold. */
   final @Nullable QueuedRequest[] dispatchBatch = new QueuedRequest[Dispatcher.DISPATCH_BATCH];
+
   final Map<Integer, ShardBand> bandsByPriority = new HashMap<>();
+
   /** Highest priority first; copy-on-write under the lock, read without it on arrival. */
   volatile ShardBand[] bands = new ShardBand[0];
+
   long maxBytes = Long.MAX_VALUE;
   long maxRequests = Long.MAX_VALUE;
   long nextSequence;
@@ -45,10 +48,13 @@ final class Shard {
   volatile long queuedBytes;
   volatile boolean draining;
   boolean closed;
+
   /** One timer for every deadline queued here. */
   final DeadlineTimer timer;
 
-  /** @param onTimer called when the shard's timer with the given token fires */
+  /**
+   * @param onTimer called when the shard's timer with the given token fires
+   */
   Shard(int id, Ticker ticker, GuardedScheduler scheduler, ObjLongConsumer<Shard> onTimer) {
     this.id = id;
     this.timer = new DeadlineTimer(lock, ticker, scheduler, token -> onTimer.accept(this, token));
@@ -75,8 +81,8 @@ final class Shard {
   }
 
   /**
-   * Stamps {@code item} for queueing on {@code flowShard} (one of this shard's) at {@code now}:
-   * its sequence, and its deadline, the earliest of the caller's, its TTL and the default TTL.
+   * Stamps {@code item} for queueing on {@code flowShard} (one of this shard's) at {@code now}: its
+   * sequence, and its deadline, the earliest of the caller's, its TTL and the default TTL.
    */
   void prepareLocked(QueuedRequest item, FlowShard flowShard, long now, long defaultTtlNanos) {
     FlowRequest request = item.request;
@@ -85,28 +91,51 @@ final class Shard {
     item.sequence = nextSequence++;
     // The caller's deadline until now; then the earliest of it and the TTLs.
     Duration ttl = request.ttl();
-    item.deadlineNanos =
-        Durations.effectiveDeadline(item.deadlineNanos, now, ttl, defaultTtlNanos);
+    item.deadlineNanos = Durations.effectiveDeadline(item.deadlineNanos, now, ttl, defaultTtlNanos);
   }
 
   /** The flow or band limit {@code bytes} more would break, or null. */
   static @Nullable String localProblem(FlowShard flowShard, long bytes) {
     ShardBand band = flowShard.band;
     if (flowShard.queuedRequests >= band.maxFlowRequests) {
-      return "flow " + flowShard.flow.key + " request limit reached (" + flowShard.queuedRequests
-          + " queued, limit " + band.maxFlowRequests + ")";
+      return "flow "
+          + flowShard.flow.key
+          + " request limit reached ("
+          + flowShard.queuedRequests
+          + " queued, limit "
+          + band.maxFlowRequests
+          + ")";
     }
     if (bytes > band.maxFlowBytes - flowShard.queuedBytes) {
-      return "flow " + flowShard.flow.key + " byte limit reached (" + flowShard.queuedBytes
-          + " queued + " + bytes + " > limit " + band.maxFlowBytes + ")";
+      return "flow "
+          + flowShard.flow.key
+          + " byte limit reached ("
+          + flowShard.queuedBytes
+          + " queued + "
+          + bytes
+          + " > limit "
+          + band.maxFlowBytes
+          + ")";
     }
     if (band.queuedRequests >= band.maxRequests) {
-      return "band " + band.band.priority + " request limit reached (" + band.queuedRequests
-          + " queued, limit " + band.maxRequests + ")";
+      return "band "
+          + band.band.priority
+          + " request limit reached ("
+          + band.queuedRequests
+          + " queued, limit "
+          + band.maxRequests
+          + ")";
     }
     if (bytes > band.maxBytes - band.queuedBytes) {
-      return "band " + band.band.priority + " byte limit reached (" + band.queuedBytes
-          + " queued + " + bytes + " > limit " + band.maxBytes + ")";
+      return "band "
+          + band.band.priority
+          + " byte limit reached ("
+          + band.queuedBytes
+          + " queued + "
+          + bytes
+          + " > limit "
+          + band.maxBytes
+          + ")";
     }
     return null;
   }
@@ -114,12 +143,20 @@ final class Shard {
   /** The global limit {@code bytes} more would break, or null. */
   @Nullable String globalProblemLocked(long bytes) {
     if (queuedRequests >= maxRequests) {
-      return "global request limit reached (" + queuedRequests + " queued, limit "
-          + maxRequests + ")";
+      return "global request limit reached ("
+          + queuedRequests
+          + " queued, limit "
+          + maxRequests
+          + ")";
     }
     if (bytes > maxBytes - queuedBytes) {
-      return "global byte limit reached (" + queuedBytes + " queued + " + bytes
-          + " > limit " + maxBytes + ")";
+      return "global byte limit reached ("
+          + queuedBytes
+          + " queued + "
+          + bytes
+          + " > limit "
+          + maxBytes
+          + ")";
     }
     return null;
   }
@@ -188,9 +225,9 @@ final class Shard {
   }
 
   /**
-   * The next request to dispatch, already granted by the detector (not yet taken out: see
-   * {@link #dispatchLocked}): the highest band whose gate is open, its fairness policy picks the
-   * flow, the flow's ordering the request. Null if no band may dispatch.
+   * The next request to dispatch, already granted by the detector (not yet taken out: see {@link
+   * #dispatchLocked}): the highest band whose gate is open, its fairness policy picks the flow, the
+   * flow's ordering the request. Null if no band may dispatch.
    */
   @Nullable QueuedRequest selectLocked(SaturationDetector detector, UsageLimitPolicy usageLimit) {
     ShardBand[] bands = this.bands;

@@ -19,6 +19,7 @@ final class ShardBand {
   volatile long queuedBytes;
   @Nullable QueuedRequest newest; // null when the band is empty
   @Nullable QueuedRequest oldest; // null when the band is empty
+
   /** Position in the shard's bands, 0 for the highest priority. */
   volatile int rank;
 

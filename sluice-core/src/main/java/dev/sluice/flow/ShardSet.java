@@ -11,15 +11,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * The controller's shards, active and draining, and how they grow and shrink.
  *
- * <p><b>Invariant:</b> every active shard holds a {@link ShardBand} for every band and a
- * {@link FlowShard} for every live flow, and the active shards' shares of each limit add up to
- * the configured limit (remainders spread over the first shards). A shard removed by
- * {@link #resize} first drains: it takes no new requests but keeps dispatching until empty, and
- * only then is it {@linkplain #retireDrained retired}, with every flow's queue on it.
+ * <p><b>Invariant:</b> every active shard holds a {@link ShardBand} for every band and a {@link
+ * FlowShard} for every live flow, and the active shards' shares of each limit add up to the
+ * configured limit (remainders spread over the first shards). A shard removed by {@link #resize}
+ * first drains: it takes no new requests but keeps dispatching until empty, and only then is it
+ * {@linkplain #retireDrained retired}, with every flow's queue on it.
  *
- * <p><b>Threads.</b> The shard array is copy-on-write and read without a lock ({@link #all});
- * every method that changes it, or the bands and flows it holds, runs under the registry lock, and
- * takes each shard's lock in turn (the registry lock comes first, never the other way round).
+ * <p><b>Threads.</b> The shard array is copy-on-write and read without a lock ({@link #all}); every
+ * method that changes it, or the bands and flows it holds, runs under the registry lock, and takes
+ * each shard's lock in turn (the registry lock comes first, never the other way round).
  */
 final class ShardSet {
   private final FlowControllerConfig config;
@@ -29,10 +29,16 @@ final class ShardSet {
 
   /** Every shard, active and draining; copy-on-write under the registry lock. */
   private volatile Shard[] shards = new Shard[0];
+
   private int nextShardId;
 
-  /** @param onTimer what a shard's deadline timer calls when it fires */
-  ShardSet(FlowControllerConfig config, Ticker ticker, GuardedScheduler scheduler,
+  /**
+   * @param onTimer what a shard's deadline timer calls when it fires
+   */
+  ShardSet(
+      FlowControllerConfig config,
+      Ticker ticker,
+      GuardedScheduler scheduler,
       ObjLongConsumer<Shard> onTimer) {
     this.config = config;
     this.ticker = ticker;
@@ -166,9 +172,8 @@ final class ShardSet {
   }
 
   /**
-   * Registry lock: removes the draining shards that have emptied, with every flow's queue on
-   * them; their timers, one per retired shard (null if it had none), to cancel once the lock is
-   * released.
+   * Registry lock: removes the draining shards that have emptied, with every flow's queue on them;
+   * their timers, one per retired shard (null if it had none), to cancel once the lock is released.
    */
   List<Scheduler.@Nullable Cancellable> retireDrained(Collection<Flow> flows) {
     List<Scheduler.@Nullable Cancellable> timers = new ArrayList<>();
@@ -194,9 +199,10 @@ final class ShardSet {
     }
     shards = kept.toArray(new Shard[0]);
     for (Flow flow : flows) {
-      flow.shards = Arrays.stream(flow.shards)
-          .filter(queue -> !retired.contains(queue.shard))
-          .toArray(FlowShard[]::new);
+      flow.shards =
+          Arrays.stream(flow.shards)
+              .filter(queue -> !retired.contains(queue.shard))
+              .toArray(FlowShard[]::new);
     }
     return timers;
   }
@@ -213,8 +219,10 @@ final class ShardSet {
   private static FlowShard attachFlow(Shard shard, Flow flow) {
     shard.lock.lock();
     try {
-      ShardBand band = Objects.requireNonNull(shard.bandsByPriority.get(flow.key.priority()),
-          "a flow's band is attached to every shard before the flow");
+      ShardBand band =
+          Objects.requireNonNull(
+              shard.bandsByPriority.get(flow.key.priority()),
+              "a flow's band is attached to every shard before the flow");
       return new FlowShard(flow, shard, band);
     } finally {
       shard.lock.unlock();

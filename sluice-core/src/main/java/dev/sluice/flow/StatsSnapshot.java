@@ -12,16 +12,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Builds a {@link FlowStats} from the live counters without taking any lock: flows are summed into
  * their bands and bands into the totals. Counters of collected flows live on in their band, and
  * those of collected bands in the controller's unattributed totals. The outcome counts are exact
- * only if no collection moved counts during the call: the caller makes sure of that (see
- * {@link DefaultFlowController#stats()}).
+ * only if no collection moved counts during the call: the caller makes sure of that (see {@link
+ * DefaultFlowController#stats()}).
  */
 final class StatsSnapshot {
   private static final Outcome[] OUTCOMES = Outcome.values();
 
   private StatsSnapshot() {}
 
-  static FlowStats take(Collection<Band> bands, Collection<Flow> flows, AtomicLongArray unattributed,
-      int shards) {
+  static FlowStats take(
+      Collection<Band> bands, Collection<Flow> flows, AtomicLongArray unattributed, int shards) {
     Map<Integer, BandAccumulator> byPriority = new HashMap<>();
     for (Band band : bands) {
       byPriority.put(band.priority, new BandAccumulator(band));
@@ -38,8 +38,10 @@ final class StatsSnapshot {
       // detector grant): the hot path keeps no separate in-flight counter.
       long inFlight = Math.max(0, Flow.holders(flow.lease.get()) - queued);
       long[] outcomes = flow.readOutcomes();
-      BandAccumulator band = byPriority.computeIfAbsent(flow.band.priority, p -> new BandAccumulator(flow.band));
-      band.add(new FlowStats.FlowEntry(flow.key, queued, bytes, inFlight, toMap(outcomes)), outcomes);
+      BandAccumulator band =
+          byPriority.computeIfAbsent(flow.band.priority, p -> new BandAccumulator(flow.band));
+      band.add(
+          new FlowStats.FlowEntry(flow.key, queued, bytes, inFlight, toMap(outcomes)), outcomes);
     }
     long[] total = read(unattributed);
     long queued = 0;
@@ -84,8 +86,8 @@ final class StatsSnapshot {
     }
 
     FlowStats.BandStats toStats() {
-      return new FlowStats.BandStats(band.priority, band.dynamic, queued, bytes, inFlight,
-          toMap(outcomes), flows);
+      return new FlowStats.BandStats(
+          band.priority, band.dynamic, queued, bytes, inFlight, toMap(outcomes), flows);
     }
   }
 

@@ -8,7 +8,10 @@ import dev.sluice.flow.Ticker;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Defaults (every lever off) and validation of every field, each message naming field, value and expectation. */
+/**
+ * Defaults (every lever off) and validation of every field, each message naming field, value and
+ * expectation.
+ */
 class BackpressureConfigTest {
 
   @Test
@@ -31,18 +34,20 @@ class BackpressureConfigTest {
     CapacityReporter reporter = signal -> 0;
     Ticker ticker = () -> 7;
     BackpressureListener listener = new BackpressureListener() {};
-    BackpressureConfig config = BackpressureConfig.builder()
-        .watermark("bytes", 32, 64)
-        .watermark("refs", 192, 256)
-        .consumerQuantum("items", 8)
-        .maxInFlightPerProducer(4)
-        .maxLeasePerCall(2)
-        .reporter(reporter)
-        .ticker(ticker)
-        .listener(listener)
-        .build();
+    BackpressureConfig config =
+        BackpressureConfig.builder()
+            .watermark("bytes", 32, 64)
+            .watermark("refs", 192, 256)
+            .consumerQuantum("items", 8)
+            .maxInFlightPerProducer(4)
+            .maxLeasePerCall(2)
+            .reporter(reporter)
+            .ticker(ticker)
+            .listener(listener)
+            .build();
 
-    assertThat(config.watermarks()).containsExactly(new Watermark("bytes", 32, 64), new Watermark("refs", 192, 256));
+    assertThat(config.watermarks())
+        .containsExactly(new Watermark("bytes", 32, 64), new Watermark("refs", 192, 256));
     assertThat(config.signals()).containsExactly("bytes", "refs", "items");
     assertThat(config.quantumSignal()).contains("items");
     assertThat(config.consumerQuantum()).isEqualTo(8);
@@ -55,48 +60,68 @@ class BackpressureConfigTest {
 
   @Test
   void equalMarksAreValid() {
-    assertThat(BackpressureConfig.builder().watermark("refs", 128, 128).consumerQuantum("refs", 128).build()
-        .signals()).containsExactly("refs");
+    assertThat(
+            BackpressureConfig.builder()
+                .watermark("refs", 128, 128)
+                .consumerQuantum("refs", 128)
+                .build()
+                .signals())
+        .containsExactly("refs");
   }
 
   @Test
   void rejectsEveryInvalidFieldAtOnce() {
-    assertThatThrownBy(() -> BackpressureConfig.builder()
-        .watermark("bytes", 20, 10)
-        .watermark("refs", -1, 0)
-        .watermark(" ", 1, 2)
-        .watermark("bytes", 1, 2)
-        .consumerQuantum("items", 0)
-        .maxInFlightPerProducer(-1)
-        .maxLeasePerCall(-2)
-        .build())
-        .isInstanceOfSatisfying(FlowConfigException.class, e -> assertThat(e.errors()).containsExactly(
-            "watermarks[bytes].high: 10 (expected: >= low 20)",
-            "watermarks[refs].high: 0 (expected: > 0)",
-            "watermarks[refs].low: -1 (expected: >= 0)",
-            "watermarks[2].signal: \" \" (expected: a name, not blank)",
-            "watermarks[bytes].signal: \"bytes\" (expected: unique, it has two watermarks)",
-            "consumerQuantum: 0 (expected: > 0)",
-            "maxInFlightPerProducer: -1 (expected: >= 0, 0 = unlimited)",
-            "maxLeasePerCall: -2 (expected: >= 0, 0 = unlimited)"));
+    assertThatThrownBy(
+            () ->
+                BackpressureConfig.builder()
+                    .watermark("bytes", 20, 10)
+                    .watermark("refs", -1, 0)
+                    .watermark(" ", 1, 2)
+                    .watermark("bytes", 1, 2)
+                    .consumerQuantum("items", 0)
+                    .maxInFlightPerProducer(-1)
+                    .maxLeasePerCall(-2)
+                    .build())
+        .isInstanceOfSatisfying(
+            FlowConfigException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(
+                        "watermarks[bytes].high: 10 (expected: >= low 20)",
+                        "watermarks[refs].high: 0 (expected: > 0)",
+                        "watermarks[refs].low: -1 (expected: >= 0)",
+                        "watermarks[2].signal: \" \" (expected: a name, not blank)",
+                        "watermarks[bytes].signal: \"bytes\" (expected: unique, it has two watermarks)",
+                        "consumerQuantum: 0 (expected: > 0)",
+                        "maxInFlightPerProducer: -1 (expected: >= 0, 0 = unlimited)",
+                        "maxLeasePerCall: -2 (expected: >= 0, 0 = unlimited)"));
   }
 
   @Test
   void watermarksOnTheQuantumSignalMustHoldABatch() {
-    assertThatThrownBy(() -> BackpressureConfig.builder()
-        .watermark("refs", 64, 96)
-        .consumerQuantum("refs", 128)
-        .build())
-        .isInstanceOfSatisfying(FlowConfigException.class, e -> assertThat(e.errors()).containsExactly(
-            "watermarks[refs].low: 64 (expected: >= consumerQuantum 128)",
-            "watermarks[refs].high: 96 (expected: >= consumerQuantum 128)"));
+    assertThatThrownBy(
+            () ->
+                BackpressureConfig.builder()
+                    .watermark("refs", 64, 96)
+                    .consumerQuantum("refs", 128)
+                    .build())
+        .isInstanceOfSatisfying(
+            FlowConfigException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(
+                        "watermarks[refs].low: 64 (expected: >= consumerQuantum 128)",
+                        "watermarks[refs].high: 96 (expected: >= consumerQuantum 128)"));
   }
 
   @Test
   void aQuantumNeedsASignal() {
     assertThatThrownBy(() -> BackpressureConfig.builder().consumerQuantum(null, 4).build())
-        .isInstanceOfSatisfying(FlowConfigException.class, e -> assertThat(e.errors()).containsExactly(
-            "consumerQuantum.signal: null (expected: a name, not blank)"));
+        .isInstanceOfSatisfying(
+            FlowConfigException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly("consumerQuantum.signal: null (expected: a name, not blank)"));
     assertThatThrownBy(() -> BackpressureConfig.builder().watermark(null, 1, 2).build())
         .hasMessageContaining("watermarks[0].signal: null (expected: a name, not blank)");
   }
@@ -104,10 +129,17 @@ class BackpressureConfigTest {
   @Test
   void rejectsNullCollaborators() {
     BackpressureConfig.Builder builder = BackpressureConfig.builder();
-    assertThatThrownBy(() -> builder.reporter(null)).isInstanceOf(NullPointerException.class).hasMessage("reporter");
-    assertThatThrownBy(() -> builder.ticker(null)).isInstanceOf(NullPointerException.class).hasMessage("ticker");
-    assertThatThrownBy(() -> builder.listener(null)).isInstanceOf(NullPointerException.class).hasMessage("listener");
-    assertThatThrownBy(() -> BackpressureController.create(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> builder.reporter(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("reporter");
+    assertThatThrownBy(() -> builder.ticker(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("ticker");
+    assertThatThrownBy(() -> builder.listener(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("listener");
+    assertThatThrownBy(() -> BackpressureController.create(null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test

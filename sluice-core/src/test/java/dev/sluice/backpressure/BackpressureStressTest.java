@@ -15,11 +15,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Several threads push signals or make the latch read them from a reporter, take and return grants under a cap (two threads share each
- * producer id), wait for resumes and record leases, all at random. Invariants: no producer ever
- * holds more than its cap, in flight is back to zero at the end, pauses and resumes balance,
- * listeners saw every transition once and in alternating order, and every wait completed. Rerun a
- * failure with {@code -Dsluice.stress.seed=N}.
+ * Several threads push signals or make the latch read them from a reporter, take and return grants
+ * under a cap (two threads share each producer id), wait for resumes and record leases, all at
+ * random. Invariants: no producer ever holds more than its cap, in flight is back to zero at the
+ * end, pauses and resumes balance, listeners saw every transition once and in alternating order,
+ * and every wait completed. Rerun a failure with {@code -Dsluice.stress.seed=N}.
  */
 class BackpressureStressTest {
 
@@ -33,8 +33,13 @@ class BackpressureStressTest {
     try {
       run(seed);
     } catch (Throwable t) {
-      throw new AssertionError("stress test failed with seed " + seed
-          + " (rerun with -Dsluice.stress.seed=" + seed + ")", t);
+      throw new AssertionError(
+          "stress test failed with seed "
+              + seed
+              + " (rerun with -Dsluice.stress.seed="
+              + seed
+              + ")",
+          t);
     }
   }
 
@@ -42,23 +47,27 @@ class BackpressureStressTest {
     List<String> transitions = Collections.synchronizedList(new ArrayList<>());
     AtomicLong reportedBytes = new AtomicLong();
     AtomicLong reportedRefs = new AtomicLong();
-    BackpressureController bp = BackpressureController.create(BackpressureConfig.builder()
-        .reporter(signal -> signal.equals("bytes") ? reportedBytes.get() : reportedRefs.get())
-        .watermark("bytes", 200, 400)
-        .watermark("refs", 5, 10)
-        .maxInFlightPerProducer(CAP)
-        .listener(new BackpressureListener() {
-          @Override
-          public void onPaused(String signal, long level) {
-            transitions.add("pause");
-          }
+    BackpressureController bp =
+        BackpressureController.create(
+            BackpressureConfig.builder()
+                .reporter(
+                    signal -> signal.equals("bytes") ? reportedBytes.get() : reportedRefs.get())
+                .watermark("bytes", 200, 400)
+                .watermark("refs", 5, 10)
+                .maxInFlightPerProducer(CAP)
+                .listener(
+                    new BackpressureListener() {
+                      @Override
+                      public void onPaused(String signal, long level) {
+                        transitions.add("pause");
+                      }
 
-          @Override
-          public void onResumed() {
-            transitions.add("resume");
-          }
-        })
-        .build());
+                      @Override
+                      public void onResumed() {
+                        transitions.add("resume");
+                      }
+                    })
+                .build());
     ConcurrentHashMap<String, AtomicInteger> held = new ConcurrentHashMap<>();
     AtomicInteger overCap = new AtomicInteger();
     AtomicInteger granted = new AtomicInteger();
@@ -70,52 +79,55 @@ class BackpressureStressTest {
       String producer = "w" + (t % 2);
       String consumer = "c" + t;
       Random random = new Random(seed + t);
-      Thread thread = new Thread(() -> {
-        int mine = 0;
-        try {
-          start.await();
-          AtomicInteger shared = held.computeIfAbsent(producer, k -> new AtomicInteger());
-          for (int i = 0; i < OPERATIONS; i++) {
-            int op = random.nextInt(100);
-            if (op < 45) {
-              int got = bp.grant(producer, 1 + random.nextInt(4)).granted();
-              if (got > 0) {
-                granted.addAndGet(got);
-                mine += got;
-                if (shared.addAndGet(got) > CAP || bp.inFlight(producer) > CAP) {
-                  overCap.incrementAndGet();
+      Thread thread =
+          new Thread(
+              () -> {
+                int mine = 0;
+                try {
+                  start.await();
+                  AtomicInteger shared = held.computeIfAbsent(producer, k -> new AtomicInteger());
+                  for (int i = 0; i < OPERATIONS; i++) {
+                    int op = random.nextInt(100);
+                    if (op < 45) {
+                      int got = bp.grant(producer, 1 + random.nextInt(4)).granted();
+                      if (got > 0) {
+                        granted.addAndGet(got);
+                        mine += got;
+                        if (shared.addAndGet(got) > CAP || bp.inFlight(producer) > CAP) {
+                          overCap.incrementAndGet();
+                        }
+                      }
+                    } else if (op < 85) {
+                      if (mine > 0) {
+                        int give = 1 + random.nextInt(mine);
+                        mine -= give;
+                        shared.addAndGet(-give);
+                        bp.release(producer, give);
+                      }
+                    } else if (op < 95) {
+                      switch (random.nextInt(3)) {
+                        case 0 -> bp.update("bytes", random.nextInt(450));
+                        case 1 -> bp.update("refs", random.nextInt(12));
+                        default -> {
+                          // The data plane's counters change and it asks the latch to read them.
+                          reportedBytes.set(random.nextInt(450));
+                          reportedRefs.set(random.nextInt(12));
+                          bp.refresh();
+                        }
+                      }
+                    } else if (op < 97) {
+                      waits.add(bp.awaitResume());
+                    } else {
+                      bp.recordLease(consumer, random.nextInt(3));
+                    }
+                  }
+                  shared.addAndGet(-mine);
+                  bp.release(producer, mine);
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
                 }
-              }
-            } else if (op < 85) {
-              if (mine > 0) {
-                int give = 1 + random.nextInt(mine);
-                mine -= give;
-                shared.addAndGet(-give);
-                bp.release(producer, give);
-              }
-            } else if (op < 95) {
-              switch (random.nextInt(3)) {
-                case 0 -> bp.update("bytes", random.nextInt(450));
-                case 1 -> bp.update("refs", random.nextInt(12));
-                default -> {
-                  // The data plane's counters change and it asks the latch to read them.
-                  reportedBytes.set(random.nextInt(450));
-                  reportedRefs.set(random.nextInt(12));
-                  bp.refresh();
-                }
-              }
-            } else if (op < 97) {
-              waits.add(bp.awaitResume());
-            } else {
-              bp.recordLease(consumer, random.nextInt(3));
-            }
-          }
-          shared.addAndGet(-mine);
-          bp.release(producer, mine);
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      }, "backpressure-stress-" + t);
+              },
+              "backpressure-stress-" + t);
       threads.add(thread);
       thread.start();
     }
@@ -140,7 +152,9 @@ class BackpressureStressTest {
     assertThat(stats.pauses()).isPositive().isEqualTo(stats.resumes());
     assertThat(transitions).hasSize((int) (stats.pauses() + stats.resumes()));
     for (int i = 0; i < transitions.size(); i++) {
-      assertThat(transitions.get(i)).as("transition " + i).isEqualTo(i % 2 == 0 ? "pause" : "resume");
+      assertThat(transitions.get(i))
+          .as("transition " + i)
+          .isEqualTo(i % 2 == 0 ? "pause" : "resume");
     }
     assertThat(waits).allSatisfy(wait -> assertThat(wait).isCompleted());
     assertThat(bp.waiterCount()).isZero();

@@ -17,7 +17,9 @@ class ConsumerQuantumTest {
   private static final int ITEM_BYTES = 100;
   private static final int ITEMS = 40;
 
-  /** A producer and a batching trainer taking turns; returns the items acked after {@code rounds}. */
+  /**
+   * A producer and a batching trainer taking turns; returns the items acked after {@code rounds}.
+   */
   private static Outcome run(BackpressureController bp, int rounds) {
     int resident = 0; // produced and not acked (queued or held by the trainer)
     int queued = 0;
@@ -56,27 +58,33 @@ class ConsumerQuantumTest {
   private static BackpressureConfig.Builder pipeline() {
     return BackpressureConfig.builder()
         .ticker(new FakeClock())
-        .watermark("bytes", ITEM_BYTES, 2 * ITEM_BYTES) // pause at 2 items' bytes, less than a batch
+        .watermark(
+            "bytes", ITEM_BYTES, 2 * ITEM_BYTES) // pause at 2 items' bytes, less than a batch
         .maxLeasePerCall(2)
         .maxInFlightPerProducer(1);
   }
 
   @Test
   void aBatchLargerThanTheLeaseCapCompletesWithTheQuantum() {
-    BackpressureController bp = BackpressureController.create(pipeline().consumerQuantum("items", BATCH).build());
+    BackpressureController bp =
+        BackpressureController.create(pipeline().consumerQuantum("items", BATCH).build());
 
     Outcome outcome = run(bp, 1_000);
 
     assertThat(outcome.acked()).isEqualTo(ITEMS);
-    assertThat(outcome.stats().pauses()).isGreaterThan(0); // the watermark still throttled the producer
+    assertThat(outcome.stats().pauses())
+        .isGreaterThan(0); // the watermark still throttled the producer
     assertThat(outcome.stats().paused()).isFalse();
     assertThat(outcome.stats().inFlight()).isZero();
   }
 
   @Test
   void withoutTheQuantumTheSamePipelineDeadlocks() {
-    BackpressureController bp = BackpressureController.create(
-        pipeline().consumerQuantum("items", 1).build()); // a quantum of one item guards nothing here
+    BackpressureController bp =
+        BackpressureController.create(
+            pipeline()
+                .consumerQuantum("items", 1)
+                .build()); // a quantum of one item guards nothing here
 
     Outcome outcome = run(bp, 1_000);
 

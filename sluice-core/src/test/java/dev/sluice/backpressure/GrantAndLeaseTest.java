@@ -7,7 +7,10 @@ import dev.sluice.flow.testing.FakeClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The producer grant under the per-producer cap, the consumer lease cap, and starvation on a fake clock. */
+/**
+ * The producer grant under the per-producer cap, the consumer lease cap, and starvation on a fake
+ * clock.
+ */
 class GrantAndLeaseTest {
 
   private final FakeClock clock = new FakeClock();
@@ -67,16 +70,19 @@ class GrantAndLeaseTest {
 
   @Test
   void aPausedProducerGetsNothingAndIsCountedAsStarvedOncePerInterval() {
-    BackpressureController bp = controller(BackpressureConfig.builder().watermark("bytes", 50, 100));
+    BackpressureController bp =
+        controller(BackpressureConfig.builder().watermark("bytes", 50, 100));
     bp.update("bytes", 100);
 
     assertThat(bp.grant("w", 5)).isEqualTo(new Grant(0, true));
     assertThat(bp.stats().producerStarvations()).isEqualTo(1);
     clock.advance(Duration.ofSeconds(1));
-    assertThat(bp.grant("w", 5).paused()).isTrue(); // polling again does not start a second interval
+    assertThat(bp.grant("w", 5).paused())
+        .isTrue(); // polling again does not start a second interval
     assertThat(bp.grant("w", 0).paused()).isTrue();
     assertThat(bp.stats().producerStarvations()).isEqualTo(1);
-    assertThat(bp.stats().producerStarvedTime()).isEqualTo(Duration.ofSeconds(1)); // open interval counted
+    assertThat(bp.stats().producerStarvedTime())
+        .isEqualTo(Duration.ofSeconds(1)); // open interval counted
 
     bp.update("bytes", 10);
     clock.advance(Duration.ofSeconds(2));
@@ -90,7 +96,8 @@ class GrantAndLeaseTest {
 
   @Test
   void askingForNothingWhilePausedIsNotStarvation() {
-    BackpressureController bp = controller(BackpressureConfig.builder().watermark("bytes", 50, 100));
+    BackpressureController bp =
+        controller(BackpressureConfig.builder().watermark("bytes", 50, 100));
     bp.update("bytes", 100);
 
     assertThat(bp.grant("w", 0)).isEqualTo(new Grant(0, true));
@@ -101,7 +108,8 @@ class GrantAndLeaseTest {
 
   @Test
   void starvationTimeIsSummedOverProducers() {
-    BackpressureController bp = controller(BackpressureConfig.builder().watermark("bytes", 50, 100));
+    BackpressureController bp =
+        controller(BackpressureConfig.builder().watermark("bytes", 50, 100));
     bp.update("bytes", 100);
     bp.grant("a", 1);
     clock.advance(Duration.ofSeconds(1));
@@ -136,7 +144,8 @@ class GrantAndLeaseTest {
     assertThat(stats.consumerStarvations()).isEqualTo(2);
     assertThat(stats.consumerStarvedTime()).isEqualTo(Duration.ofMillis(600));
     assertThat(stats.producerStarvations()).isZero(); // counted separately
-    assertThatThrownBy(() -> bp.recordLease("trainer", -1)).hasMessage("received: -1 (expected: >= 0)");
+    assertThatThrownBy(() -> bp.recordLease("trainer", -1))
+        .hasMessage("received: -1 (expected: >= 0)");
   }
 
   @Test
@@ -147,8 +156,10 @@ class GrantAndLeaseTest {
     assertThatThrownBy(() -> bp.release("w", 3))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("count: 3 (expected: 0 to 2, the items in flight for producer w)");
-    assertThatThrownBy(() -> bp.release("w", -1)).hasMessageStartingWith("count: -1 (expected: 0 to 2");
-    assertThatThrownBy(() -> bp.release("other", 1)).hasMessageStartingWith("count: 1 (expected: 0 to 0");
+    assertThatThrownBy(() -> bp.release("w", -1))
+        .hasMessageStartingWith("count: -1 (expected: 0 to 2");
+    assertThatThrownBy(() -> bp.release("other", 1))
+        .hasMessageStartingWith("count: 1 (expected: 0 to 0");
     bp.release("other", 0);
     bp.release("w", 2);
     assertThat(bp.inFlight("w")).isZero();
@@ -158,8 +169,9 @@ class GrantAndLeaseTest {
 
   @Test
   void aForgottenProducerReturnsItsItemsAndStopsStarving() {
-    BackpressureController bp = controller(BackpressureConfig.builder()
-        .watermark("bytes", 50, 100).maxInFlightPerProducer(4));
+    BackpressureController bp =
+        controller(
+            BackpressureConfig.builder().watermark("bytes", 50, 100).maxInFlightPerProducer(4));
     bp.grant("crashed", 3);
     bp.update("bytes", 100);
     bp.grant("crashed", 1); // starts starving, then dies
@@ -173,7 +185,8 @@ class GrantAndLeaseTest {
     assertThat(stats.producerStarvedTime()).isEqualTo(Duration.ofSeconds(2));
     assertThat(bp.forgetProducer("crashed")).isZero();
     bp.update("bytes", 0);
-    assertThat(bp.grant("crashed", 10).granted()).isEqualTo(4); // a new producer by that name starts afresh
+    assertThat(bp.grant("crashed", 10).granted())
+        .isEqualTo(4); // a new producer by that name starts afresh
   }
 
   @Test
@@ -192,7 +205,8 @@ class GrantAndLeaseTest {
 
   @Test
   void timePausedIncludesTheCurrentPause() {
-    BackpressureController bp = controller(BackpressureConfig.builder().watermark("bytes", 50, 100));
+    BackpressureController bp =
+        controller(BackpressureConfig.builder().watermark("bytes", 50, 100));
     clock.advance(Duration.ofSeconds(1));
     bp.update("bytes", 100);
     clock.advance(Duration.ofSeconds(2));

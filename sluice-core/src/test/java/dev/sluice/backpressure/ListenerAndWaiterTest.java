@@ -21,7 +21,10 @@ class ListenerAndWaiterTest {
   private final FakeClock clock = new FakeClock();
   private final List<String> events = new ArrayList<>();
 
-  /** Runs {@code call} on a new thread and waits for it, bounded, so a lock held here shows as a failure. */
+  /**
+   * Runs {@code call} on a new thread and waits for it, bounded, so a lock held here shows as a
+   * failure.
+   */
   private static <T> T onAnotherThread(Callable<T> call) {
     FutureTask<T> task = new FutureTask<>(call);
     new Thread(task, "other").start();
@@ -35,35 +38,50 @@ class ListenerAndWaiterTest {
   @Test
   void listenersSeeTheUpdatedStateAndAThrowingOneBreaksNothing() {
     AtomicReference<BackpressureController> holder = new AtomicReference<>();
-    BackpressureController bp = BackpressureController.create(BackpressureConfig.builder()
-        .ticker(clock)
-        .watermark("bytes", 50, 100)
-        .listener(new BackpressureListener() {
-          @Override
-          public void onPaused(String signal, long level) {
-            throw new IllegalStateException("listener bug");
-          }
+    BackpressureController bp =
+        BackpressureController.create(
+            BackpressureConfig.builder()
+                .ticker(clock)
+                .watermark("bytes", 50, 100)
+                .listener(
+                    new BackpressureListener() {
+                      @Override
+                      public void onPaused(String signal, long level) {
+                        throw new IllegalStateException("listener bug");
+                      }
 
-          @Override
-          public void onResumed() {
-            throw new IllegalStateException("listener bug");
-          }
-        })
-        .listener(new BackpressureListener() {
-          // Read from another thread: had the controller kept its lock, this would time out.
-          @Override
-          public void onPaused(String signal, long level) {
-            events.add(onAnotherThread(() -> "paused=" + holder.get().isPaused() + " pauses="
-                + holder.get().stats().pauses()));
-          }
+                      @Override
+                      public void onResumed() {
+                        throw new IllegalStateException("listener bug");
+                      }
+                    })
+                .listener(
+                    new BackpressureListener() {
+                      // Read from another thread: had the controller kept its lock, this would time
+                      // out.
+                      @Override
+                      public void onPaused(String signal, long level) {
+                        events.add(
+                            onAnotherThread(
+                                () ->
+                                    "paused="
+                                        + holder.get().isPaused()
+                                        + " pauses="
+                                        + holder.get().stats().pauses()));
+                      }
 
-          @Override
-          public void onResumed() {
-            events.add(onAnotherThread(() -> "paused=" + holder.get().isPaused() + " resumes="
-                + holder.get().stats().resumes()));
-          }
-        })
-        .build());
+                      @Override
+                      public void onResumed() {
+                        events.add(
+                            onAnotherThread(
+                                () ->
+                                    "paused="
+                                        + holder.get().isPaused()
+                                        + " resumes="
+                                        + holder.get().stats().resumes()));
+                      }
+                    })
+                .build());
     holder.set(bp);
 
     assertThat(bp.update("bytes", 100)).isTrue();
@@ -71,35 +89,39 @@ class ListenerAndWaiterTest {
     assertThat(bp.update("bytes", 0)).isFalse();
     assertThat(bp.update("bytes", 100)).isTrue();
 
-    assertThat(events).containsExactly("paused=true pauses=1", "paused=false resumes=1", "paused=true pauses=2");
+    assertThat(events)
+        .containsExactly("paused=true pauses=1", "paused=false resumes=1", "paused=true pauses=2");
     assertThat(bp.stats().pauses()).isEqualTo(2);
   }
 
   @Test
   void aListenerThatCausesATransitionIsNotReenteredAndSeesEventsInOrder() {
     AtomicReference<BackpressureController> holder = new AtomicReference<>();
-    BackpressureController bp = BackpressureController.create(BackpressureConfig.builder()
-        .ticker(clock)
-        .watermark("bytes", 50, 100)
-        .listener(new BackpressureListener() {
-          int depth;
+    BackpressureController bp =
+        BackpressureController.create(
+            BackpressureConfig.builder()
+                .ticker(clock)
+                .watermark("bytes", 50, 100)
+                .listener(
+                    new BackpressureListener() {
+                      int depth;
 
-          @Override
-          public void onPaused(String signal, long level) {
-            depth++;
-            events.add("pause depth " + depth);
-            holder.get().update("bytes", 0); // resumes from inside the callback
-            depth--;
-          }
+                      @Override
+                      public void onPaused(String signal, long level) {
+                        depth++;
+                        events.add("pause depth " + depth);
+                        holder.get().update("bytes", 0); // resumes from inside the callback
+                        depth--;
+                      }
 
-          @Override
-          public void onResumed() {
-            depth++;
-            events.add("resume depth " + depth);
-            depth--;
-          }
-        })
-        .build());
+                      @Override
+                      public void onResumed() {
+                        depth++;
+                        events.add("resume depth " + depth);
+                        depth--;
+                      }
+                    })
+                .build());
     holder.set(bp);
 
     bp.update("bytes", 100);
@@ -110,16 +132,18 @@ class ListenerAndWaiterTest {
 
   @Test
   void aPausedProducerIsWokenWhenTheLatchResumes() {
-    BackpressureController bp = BackpressureController.create(BackpressureConfig.builder()
-        .ticker(clock).watermark("bytes", 50, 100).build());
+    BackpressureController bp =
+        BackpressureController.create(
+            BackpressureConfig.builder().ticker(clock).watermark("bytes", 50, 100).build());
     assertThat(bp.awaitResume()).isCompleted(); // not paused: nothing to wait for
 
     bp.update("bytes", 100);
     CompletableFuture<Void> first = bp.awaitResume();
     CompletableFuture<Void> second = bp.awaitResume();
     List<Boolean> stateSeenByWaiter = new ArrayList<>();
-    CompletableFuture<Void> dependent = first.thenRun(
-        () -> stateSeenByWaiter.add(onAnotherThread(() -> bp.grant("w", 1).paused())));
+    CompletableFuture<Void> dependent =
+        first.thenRun(
+            () -> stateSeenByWaiter.add(onAnotherThread(() -> bp.grant("w", 1).paused())));
 
     bp.update("bytes", 70);
     assertThat(first).isNotDone(); // inside the band: still paused
@@ -128,14 +152,16 @@ class ListenerAndWaiterTest {
     assertThat(first).isCompleted();
     assertThat(second).isCompleted();
     assertThat(dependent).isCompleted();
-    assertThat(stateSeenByWaiter).containsExactly(false); // woken after the state changed, outside the lock
+    assertThat(stateSeenByWaiter)
+        .containsExactly(false); // woken after the state changed, outside the lock
     assertThat(bp.waiterCount()).isZero();
   }
 
   @Test
   void aCancelledWaitIsWithdrawn() {
-    BackpressureController bp = BackpressureController.create(BackpressureConfig.builder()
-        .ticker(clock).watermark("bytes", 50, 100).build());
+    BackpressureController bp =
+        BackpressureController.create(
+            BackpressureConfig.builder().ticker(clock).watermark("bytes", 50, 100).build());
     bp.update("bytes", 100);
     CompletableFuture<Void> cancelled = bp.awaitResume();
     CompletableFuture<Void> kept = bp.awaitResume();
@@ -152,8 +178,9 @@ class ListenerAndWaiterTest {
 
   @Test
   void aWaitThatTimesOutOrIsCompletedByItsOwnerIsWithdrawn() {
-    BackpressureController bp = BackpressureController.create(BackpressureConfig.builder()
-        .ticker(clock).watermark("bytes", 50, 100).build());
+    BackpressureController bp =
+        BackpressureController.create(
+            BackpressureConfig.builder().ticker(clock).watermark("bytes", 50, 100).build());
     bp.update("bytes", 100);
     CompletableFuture<Void> timedOut = bp.awaitResume();
     CompletableFuture<Void> completed = bp.awaitResume();
@@ -170,8 +197,9 @@ class ListenerAndWaiterTest {
 
   @Test
   void closeFailsWaitersAndRefusesGrants() {
-    BackpressureController bp = BackpressureController.create(BackpressureConfig.builder()
-        .ticker(clock).watermark("bytes", 50, 100).build());
+    BackpressureController bp =
+        BackpressureController.create(
+            BackpressureConfig.builder().ticker(clock).watermark("bytes", 50, 100).build());
     bp.grant("w", 2);
     bp.update("bytes", 100);
     CompletableFuture<Void> waiting = bp.awaitResume().orTimeout(1, TimeUnit.DAYS);
@@ -180,11 +208,13 @@ class ListenerAndWaiterTest {
     bp.close();
 
     assertThat(waiting).isCompletedExceptionally();
-    assertThatThrownBy(waiting::join).isInstanceOf(CompletionException.class)
+    assertThatThrownBy(waiting::join)
+        .isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(IllegalStateException.class)
         .hasRootCauseMessage("backpressure controller closed");
     assertThat(bp.awaitResume()).isCompletedExceptionally();
-    assertThatThrownBy(() -> bp.grant("w", 1)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> bp.grant("w", 1))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("backpressure controller closed");
     bp.release("w", 2); // releases still count after close
     assertThat(bp.stats().inFlight()).isZero();

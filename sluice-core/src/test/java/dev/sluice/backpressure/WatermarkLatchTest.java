@@ -17,17 +17,20 @@ class WatermarkLatchTest {
   private final List<String> transitions = new ArrayList<>();
 
   private BackpressureConfig.Builder config() {
-    return BackpressureConfig.builder().ticker(clock).listener(new BackpressureListener() {
-      @Override
-      public void onPaused(String signal, long level) {
-        transitions.add("pause " + signal + "=" + level);
-      }
+    return BackpressureConfig.builder()
+        .ticker(clock)
+        .listener(
+            new BackpressureListener() {
+              @Override
+              public void onPaused(String signal, long level) {
+                transitions.add("pause " + signal + "=" + level);
+              }
 
-      @Override
-      public void onResumed() {
-        transitions.add("resume");
-      }
-    });
+              @Override
+              public void onResumed() {
+                transitions.add("resume");
+              }
+            });
   }
 
   private List<Boolean> feed(BackpressureController latch, String signal, long... levels) {
@@ -40,8 +43,8 @@ class WatermarkLatchTest {
 
   @Test
   void specForgeHysteresisSequencePausesOnceAndResumesOnce() {
-    BackpressureController latch = BackpressureController.create(
-        config().watermark("bytes", 50, 100).build());
+    BackpressureController latch =
+        BackpressureController.create(config().watermark("bytes", 50, 100).build());
 
     assertThat(feed(latch, "bytes", 40, 100, 70, 50)).containsExactly(false, true, true, false);
 
@@ -52,19 +55,20 @@ class WatermarkLatchTest {
 
   @Test
   void insideTheBandThePreviousStateHolds() {
-    BackpressureController latch = BackpressureController.create(
-        config().watermark("bytes", 50, 100).build());
+    BackpressureController latch =
+        BackpressureController.create(config().watermark("bytes", 50, 100).build());
 
     // Rising through the band does not pause; above high it stays paused until low.
-    assertThat(feed(latch, "bytes", 51, 99, 150, 99, 51, 99)).containsExactly(false, false, true, true, true, true);
+    assertThat(feed(latch, "bytes", 51, 99, 150, 99, 51, 99))
+        .containsExactly(false, false, true, true, true, true);
     assertThat(feed(latch, "bytes", 0, 99, 51)).containsExactly(false, false, false);
     assertThat(transitions).containsExactly("pause bytes=150", "resume");
   }
 
   @Test
   void equalMarksNeverFlapOnTheMark() {
-    BackpressureController latch = BackpressureController.create(
-        config().watermark("refs", 128, 128).build());
+    BackpressureController latch =
+        BackpressureController.create(config().watermark("refs", 128, 128).build());
 
     // SpecForge's inclusive rule flipped on every call at 128; here the mark holds the state.
     assertThat(feed(latch, "refs", 128, 128, 128, 128)).containsExactly(true, true, true, true);
@@ -77,8 +81,8 @@ class WatermarkLatchTest {
 
   @Test
   void equalMarksOscillatingAroundTheMarkGiveOneTransitionPerCrossing() {
-    BackpressureController latch = BackpressureController.create(
-        config().watermark("refs", 128, 128).build());
+    BackpressureController latch =
+        BackpressureController.create(config().watermark("refs", 128, 128).build());
     long[] levels = {127, 128, 127, 128, 129, 128, 127, 126, 128, 127};
     int crossingsUp = 0;
     int crossingsDown = 0;
@@ -104,10 +108,9 @@ class WatermarkLatchTest {
 
   @Test
   void anySignalAtItsHighMarkPausesAndOnlyAllAtTheirLowMarksResume() {
-    BackpressureController latch = BackpressureController.create(config()
-        .watermark("bytes", 50, 100)
-        .watermark("refs", 192, 256)
-        .build());
+    BackpressureController latch =
+        BackpressureController.create(
+            config().watermark("bytes", 50, 100).watermark("refs", 192, 256).build());
 
     assertThat(latch.update("refs", 256)).isTrue();
     assertThat(transitions).containsExactly("pause refs=256");
@@ -117,7 +120,8 @@ class WatermarkLatchTest {
     assertThat(latch.update("bytes", 10)).isTrue(); // refs still above its low mark
     assertThat(latch.update("refs", 193)).isTrue(); // one above low still holds
     assertThat(latch.update("refs", 192)).isFalse();
-    assertThat(transitions).containsExactly("pause refs=256", "resume", "pause bytes=100", "resume");
+    assertThat(transitions)
+        .containsExactly("pause refs=256", "resume", "pause bytes=100", "resume");
     assertThat(latch.stats().levels()).isEqualTo(Map.of("bytes", 10L, "refs", 192L));
   }
 
@@ -135,7 +139,8 @@ class WatermarkLatchTest {
 
   @Test
   void updateRejectsUnknownSignalsAndNegativeLevels() {
-    BackpressureController latch = BackpressureController.create(config().watermark("bytes", 1, 2).build());
+    BackpressureController latch =
+        BackpressureController.create(config().watermark("bytes", 1, 2).build());
 
     assertThatThrownBy(() -> latch.update("refs", 1))
         .hasMessage("signal: refs (expected: one of [bytes])");
@@ -147,11 +152,13 @@ class WatermarkLatchTest {
   @Test
   void refreshReadsEverySignalFromTheReporter() {
     Map<String, Long> reported = new ConcurrentHashMap<>(Map.of("bytes", 0L, "items", 0L));
-    BackpressureController latch = BackpressureController.create(config()
-        .watermark("bytes", 50, 100)
-        .consumerQuantum("items", 4)
-        .reporter(reported::get)
-        .build());
+    BackpressureController latch =
+        BackpressureController.create(
+            config()
+                .watermark("bytes", 50, 100)
+                .consumerQuantum("items", 4)
+                .reporter(reported::get)
+                .build());
 
     reported.put("bytes", 120L);
     assertThat(latch.isPaused()).isFalse(); // nothing reads the reporter until refresh()
@@ -167,14 +174,18 @@ class WatermarkLatchTest {
   @Test
   void aReadingNeverOverwritesOneThatBeganAfterIt() {
     BackpressureController[] holder = new BackpressureController[1];
-    holder[0] = BackpressureController.create(config()
-        .watermark("bytes", 50, 100)
-        .reporter(signal -> {
-          // A push that lands while refresh() is reading is newer than what refresh() read.
-          holder[0].update("bytes", 10);
-          return 500;
-        })
-        .build());
+    holder[0] =
+        BackpressureController.create(
+            config()
+                .watermark("bytes", 50, 100)
+                .reporter(
+                    signal -> {
+                      // A push that lands while refresh() is reading is newer than what refresh()
+                      // read.
+                      holder[0].update("bytes", 10);
+                      return 500;
+                    })
+                .build());
 
     assertThat(holder[0].refresh()).isFalse();
     assertThat(holder[0].stats().levels()).containsEntry("bytes", 10L);
@@ -182,10 +193,9 @@ class WatermarkLatchTest {
 
   @Test
   void aReporterReportingANegativeLevelFailsTheRefreshAndLeavesTheLatch() {
-    BackpressureController latch = BackpressureController.create(config()
-        .watermark("bytes", 50, 100)
-        .reporter(signal -> -5)
-        .build());
+    BackpressureController latch =
+        BackpressureController.create(
+            config().watermark("bytes", 50, 100).reporter(signal -> -5).build());
 
     assertThatThrownBy(latch::refresh)
         .isInstanceOf(IllegalStateException.class)
@@ -195,15 +205,16 @@ class WatermarkLatchTest {
 
   @Test
   void theQuantumKeepsTheLatchOpenUntilABatchIsResidentAndReopensItWhenOneIsTaken() {
-    BackpressureController latch = BackpressureController.create(config()
-        .watermark("bytes", 100, 200)
-        .consumerQuantum("items", 4)
-        .build());
+    BackpressureController latch =
+        BackpressureController.create(
+            config().watermark("bytes", 100, 200).consumerQuantum("items", 4).build());
 
     latch.update("items", 3);
-    assertThat(latch.update("bytes", 300)).isFalse(); // bytes over high, but less than a batch resident
+    assertThat(latch.update("bytes", 300))
+        .isFalse(); // bytes over high, but less than a batch resident
     assertThat(latch.update("items", 4)).isTrue();
-    assertThat(latch.update("items", 3)).isFalse(); // the consumer took a batch: it needs more to ack
+    assertThat(latch.update("items", 3))
+        .isFalse(); // the consumer took a batch: it needs more to ack
     assertThat(transitions).containsExactly("pause bytes=300", "resume");
   }
 }

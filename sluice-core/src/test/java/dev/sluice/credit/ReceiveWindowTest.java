@@ -14,11 +14,12 @@ class ReceiveWindowTest {
   private final FakeClock clock = new FakeClock();
   private final List<Long> connectionLimits = new CopyOnWriteArrayList<>();
   private final List<Long> streamLimits = new CopyOnWriteArrayList<>();
-  private final ReceiveWindow window = ReceiveWindow.builder(clock, connectionLimits::add)
-      .connectionWindow(1_000)
-      .streamWindow(100)
-      .flushDelay(Duration.ofMillis(20))
-      .build();
+  private final ReceiveWindow window =
+      ReceiveWindow.builder(clock, connectionLimits::add)
+          .connectionWindow(1_000)
+          .streamWindow(100)
+          .flushDelay(Duration.ofMillis(20))
+          .build();
 
   @Test
   void aStreamIsGivenCreditBackOnlyAsTheApplicationConsumesAtHalfAWindow() {
@@ -87,7 +88,8 @@ class ReceiveWindowTest {
   void consumingMoreThanArrivedIsRefused() {
     ReceiveStream stream = window.newStream(streamLimits::add);
     stream.onData(5);
-    assertThatThrownBy(() -> stream.consumed(6)).hasMessage("consumed: 6 (expected: <= received 5)");
+    assertThatThrownBy(() -> stream.consumed(6))
+        .hasMessage("consumed: 6 (expected: <= received 5)");
   }
 
   @Test
@@ -96,7 +98,8 @@ class ReceiveWindowTest {
         .hasMessage("streamWindow: 0 (expected: > 0)");
     assertThatThrownBy(() -> ReceiveWindow.builder(clock, l -> {}).updateRatio(1.5))
         .hasMessage("updateRatio: 1.5 (expected: in (0, 1])");
-    assertThatThrownBy(() -> ReceiveWindow.builder(clock, l -> {}).flushDelay(Duration.ofMillis(-1)))
+    assertThatThrownBy(
+            () -> ReceiveWindow.builder(clock, l -> {}).flushDelay(Duration.ofMillis(-1)))
         .hasMessage("flushDelay: PT-0.001S (expected: >= 0)");
   }
 }

@@ -81,12 +81,15 @@ class SendWindowTest {
     closing.close(PEER_GONE);
     closing.close(PEER_GONE); // idempotent
 
-    assertThatThrownBy(doomed::join).isInstanceOf(CompletionException.class)
-        .hasCauseInstanceOf(WindowClosedException.class).hasRootCause(PEER_GONE);
+    assertThatThrownBy(doomed::join)
+        .isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(WindowClosedException.class)
+        .hasRootCause(PEER_GONE);
     connection.updateLimit(10);
     assertThat(next).isCompletedWithValue(10L);
     assertThat(closing.updateLimit(1_000)).as("late update on a closed stream").isFalse();
-    assertThatThrownBy(() -> closing.acquire(1).join()).hasCauseInstanceOf(WindowClosedException.class);
+    assertThatThrownBy(() -> closing.acquire(1).join())
+        .hasCauseInstanceOf(WindowClosedException.class);
   }
 
   @Test

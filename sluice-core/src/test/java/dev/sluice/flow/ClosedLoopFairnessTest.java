@@ -31,7 +31,8 @@ class ClosedLoopFairnessTest {
   void aClientBelowItsFairShareGetsItsWholeDemandByDefault() {
     double[] served = run(4, new int[] {8, 2});
 
-    assertThat(served[1]).as("seed %d: the 2-thread client's fraction of its share", SEED)
+    assertThat(served[1])
+        .as("seed %d: the 2-thread client's fraction of its share", SEED)
         .isCloseTo(1.0, within(MARGIN));
     assertThat(served[0]).as("seed %d: the 8-thread client's", SEED).isCloseTo(1.0, within(MARGIN));
   }
@@ -56,7 +57,8 @@ class ClosedLoopFairnessTest {
           clients++;
         }
       }
-      assertThat(sum / clients).as("seed %d: %d-thread clients, fraction of their share", SEED, count)
+      assertThat(sum / clients)
+          .as("seed %d: %d-thread clients, fraction of their share", SEED, count)
           .isCloseTo(1.0, within(MARGIN));
     }
   }
@@ -67,11 +69,12 @@ class ClosedLoopFairnessTest {
    */
   private static double[] run(int limit, int[] threads) {
     FakeClock clock = new FakeClock();
-    FlowControllerConfig config = FlowControllerConfig.builder()
-        .ticker(clock)
-        .scheduler(clock)
-        .saturationDetector(ConcurrencyDetector.ofRequests(limit))
-        .build();
+    FlowControllerConfig config =
+        FlowControllerConfig.builder()
+            .ticker(clock)
+            .scheduler(clock)
+            .saturationDetector(ConcurrencyDetector.ofRequests(limit))
+            .build();
     Random random = new Random(SEED);
     long measureFrom = clock.read() + 1_000 * MS;
     long end = clock.read() + 20_000 * MS;
@@ -84,7 +87,7 @@ class ClosedLoopFairnessTest {
           events.add(new Event(clock.read() + duration(random), 0, c, null)); // thinks first
         }
       }
-      for (;;) {
+      for (; ; ) {
         long now = clock.read();
         for (Event started : dispatched) {
           events.add(new Event(now + duration(random), now, started.client, started.admission));
@@ -97,7 +100,8 @@ class ClosedLoopFairnessTest {
         clock.advanceNanos(next.atNanos - now);
         if (next.admission == null) { // done thinking: call
           int client = next.client;
-          controller.submit(FlowRequest.of(FlowKey.of("c" + client, 0)))
+          controller
+              .submit(FlowRequest.of(FlowKey.of("c" + client, 0)))
               .thenAccept(admission -> dispatched.add(new Event(0, 0, client, admission)));
         } else { // the call is over: think
           held[next.client] += Math.max(0, next.atNanos - Math.max(next.startNanos, measureFrom));

@@ -61,54 +61,62 @@ class CompositeListenerTest {
 
     callEveryMethod(FlowControlListener.of(logging("a", log), logging("b", log)));
 
-    assertThat(log).containsExactly(
-        "a outcome EVICTED_TTL 7", "b outcome EVICTED_TTL 7",
-        "a closed tenant", "b closed tenant",
-        "a flowCreated tenant", "b flowCreated tenant",
-        "a flowCollected tenant", "b flowCollected tenant",
-        "a bandCreated 3", "b bandCreated 3",
-        "a bandCollected 3", "b bandCollected 3");
+    assertThat(log)
+        .containsExactly(
+            "a outcome EVICTED_TTL 7", "b outcome EVICTED_TTL 7",
+            "a closed tenant", "b closed tenant",
+            "a flowCreated tenant", "b flowCreated tenant",
+            "a flowCollected tenant", "b flowCollected tenant",
+            "a bandCreated 3", "b bandCreated 3",
+            "a bandCollected 3", "b bandCollected 3");
   }
 
   @Test
   void aThrowingListenerDoesNotSilenceTheNextOne() {
     List<String> log = new ArrayList<>();
-    FlowControlListener throwing = new FlowControlListener() {
-      @Override
-      public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
-        throw new IllegalStateException("outcome");
-      }
+    FlowControlListener throwing =
+        new FlowControlListener() {
+          @Override
+          public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
+            throw new IllegalStateException("outcome");
+          }
 
-      @Override
-      public void onAdmissionClosed(FlowRequest request) {
-        throw new IllegalStateException("closed");
-      }
+          @Override
+          public void onAdmissionClosed(FlowRequest request) {
+            throw new IllegalStateException("closed");
+          }
 
-      @Override
-      public void onFlowCreated(FlowKey key) {
-        throw new IllegalStateException("flowCreated");
-      }
+          @Override
+          public void onFlowCreated(FlowKey key) {
+            throw new IllegalStateException("flowCreated");
+          }
 
-      @Override
-      public void onFlowCollected(FlowKey key) {
-        throw new IllegalStateException("flowCollected");
-      }
+          @Override
+          public void onFlowCollected(FlowKey key) {
+            throw new IllegalStateException("flowCollected");
+          }
 
-      @Override
-      public void onBandCreated(int priority) {
-        throw new IllegalStateException("bandCreated");
-      }
+          @Override
+          public void onBandCreated(int priority) {
+            throw new IllegalStateException("bandCreated");
+          }
 
-      @Override
-      public void onBandCollected(int priority) {
-        throw new IllegalStateException("bandCollected");
-      }
-    };
+          @Override
+          public void onBandCollected(int priority) {
+            throw new IllegalStateException("bandCollected");
+          }
+        };
 
     callEveryMethod(FlowControlListener.of(List.of(throwing, logging("b", log))));
 
-    assertThat(log).containsExactly("b outcome EVICTED_TTL 7", "b closed tenant",
-        "b flowCreated tenant", "b flowCollected tenant", "b bandCreated 3", "b bandCollected 3");
+    assertThat(log)
+        .containsExactly(
+            "b outcome EVICTED_TTL 7",
+            "b closed tenant",
+            "b flowCreated tenant",
+            "b flowCollected tenant",
+            "b bandCreated 3",
+            "b bandCollected 3");
   }
 
   @Test

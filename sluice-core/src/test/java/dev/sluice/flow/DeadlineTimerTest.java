@@ -15,12 +15,13 @@ class DeadlineTimerTest {
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Long> fired = new ArrayList<>();
   private boolean refusing;
-  private final Scheduler scheduler = (task, delayNanos) -> {
-    if (refusing) {
-      throw new RejectedExecutionException("shut down");
-    }
-    return clock.schedule(task, delayNanos);
-  };
+  private final Scheduler scheduler =
+      (task, delayNanos) -> {
+        if (refusing) {
+          throw new RejectedExecutionException("shut down");
+        }
+        return clock.schedule(task, delayNanos);
+      };
   private final DeadlineTimer timer =
       new DeadlineTimer(lock, clock, new GuardedScheduler(scheduler), fired::add);
 
@@ -74,8 +75,7 @@ class DeadlineTimerTest {
     DeadlineTimer.Arming fast2 = claim(20);
     timer.arm(slow2);
     timer.arm(fast2);
-    assertThat(clock.pendingDelays()).as("the newest claim replaces the rest")
-        .containsExactly(20L);
+    assertThat(clock.pendingDelays()).as("the newest claim replaces the rest").containsExactly(20L);
   }
 
   @Test

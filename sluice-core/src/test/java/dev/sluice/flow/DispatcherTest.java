@@ -22,17 +22,18 @@ import org.junit.jupiter.api.Test;
 class DispatcherTest {
   private final FakeClock clock = new FakeClock();
   private final ConcurrencyDetector detector = ConcurrencyDetector.ofRequests(1);
-  private final FlowControllerConfig config = FlowControllerConfig.builder()
-      .bands(BandConfig.of(5), BandConfig.of(0))
-      .saturationDetector(detector)
-      .ticker(clock)
-      .scheduler(clock)
-      .build();
+  private final FlowControllerConfig config =
+      FlowControllerConfig.builder()
+          .bands(BandConfig.of(5), BandConfig.of(0))
+          .saturationDetector(detector)
+          .ticker(clock)
+          .scheduler(clock)
+          .build();
   private final Endings endings = new Endings(FlowControlListener.NO_OP);
   private final GuardedScheduler scheduler = new GuardedScheduler(clock);
-  private final ShardSet shards = new ShardSet(config, clock, scheduler, (s, token) -> { });
+  private final ShardSet shards = new ShardSet(config, clock, scheduler, (s, token) -> {});
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Dispatcher dispatcher = new Dispatcher(config, endings, shards, () -> { }, closed);
+  private final Dispatcher dispatcher = new Dispatcher(config, endings, shards, () -> {}, closed);
   private final List<Band> bands = new ArrayList<>();
   private final Shard shard;
 
@@ -54,14 +55,13 @@ class DispatcherTest {
   private Flow flow(String id, int priority) {
     Band band = bands.stream().filter(b -> b.priority == priority).findFirst().orElseThrow();
     Flow flow = new Flow(null, FlowKey.of(id, priority), band);
-    flow.shards = new FlowShard[] {
-        new FlowShard(flow, shard, shard.bandsByPriority.get(priority))};
+    flow.shards = new FlowShard[] {new FlowShard(flow, shard, shard.bandsByPriority.get(priority))};
     return flow;
   }
 
   private QueuedRequest enqueue(Flow flow, String id) {
-    return enqueue(new QueuedRequest(
-        FlowRequest.builder(flow.key).id(id).build(), flow, Durations.NEVER));
+    return enqueue(
+        new QueuedRequest(FlowRequest.builder(flow.key).id(id).build(), flow, Durations.NEVER));
   }
 
   private QueuedRequest enqueue(QueuedRequest item) {
@@ -84,16 +84,18 @@ class DispatcherTest {
     AtomicInteger deepest = new AtomicInteger();
     for (int i = 0; i < 5; i++) {
       QueuedRequest item = enqueue(flow, "r" + i);
-      item.future.thenAccept(admission -> {
-        deepest.accumulateAndGet(depth.incrementAndGet(), Math::max);
-        order.add(admission.request().id());
-        detector.onFinished(admission.request()); // the slot comes back...
-        dispatcher.drain(shard); // ...and wakes dispatch, from inside a dispatch
-        depth.decrementAndGet();
-      });
+      item.future.thenAccept(
+          admission -> {
+            deepest.accumulateAndGet(depth.incrementAndGet(), Math::max);
+            order.add(admission.request().id());
+            detector.onFinished(admission.request()); // the slot comes back...
+            dispatcher.drain(shard); // ...and wakes dispatch, from inside a dispatch
+            depth.decrementAndGet();
+          });
     }
     dispatcher.drain(shard);
-    assertThat(order).as("every wake-up was served, in arrival order")
+    assertThat(order)
+        .as("every wake-up was served, in arrival order")
         .containsExactly("r0", "r1", "r2", "r3", "r4");
     assertThat(deepest).as("never nested").hasValue(1);
     assertThat(shard.wip).hasValue(0);
@@ -146,26 +148,32 @@ class DispatcherTest {
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
-      Thread worker = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < perThread; i++) {
-          QueuedRequest item = new QueuedRequest(
-              FlowRequest.builder(flow.key).id(id + "-" + i).build(), flow, Durations.NEVER);
-          item.future.thenAccept(admission -> { // before it can complete: runs where it completes
-            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
-            dispatched.add(admission.request().id());
-            inside.decrementAndGet();
-            detector.onFinished(admission.request()); // as an admission close does
-            dispatcher.drain(shard);
-          });
-          enqueue(item);
-          dispatcher.drain(shard);
-        }
-      });
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                  QueuedRequest item =
+                      new QueuedRequest(
+                          FlowRequest.builder(flow.key).id(id + "-" + i).build(),
+                          flow,
+                          Durations.NEVER);
+                  item.future.thenAccept(
+                      admission -> { // before it can complete: runs where it completes
+                        most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                        dispatched.add(admission.request().id());
+                        inside.decrementAndGet();
+                        detector.onFinished(admission.request()); // as an admission close does
+                        dispatcher.drain(shard);
+                      });
+                  enqueue(item);
+                  dispatcher.drain(shard);
+                }
+              });
       worker.start();
       workers.add(worker);
     }

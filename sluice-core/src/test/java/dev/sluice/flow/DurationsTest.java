@@ -36,14 +36,19 @@ class DurationsTest {
   void effectiveDeadlineIsTheEarliestBound() {
     long now = 1_000;
     assertThat(Durations.effectiveDeadline(Durations.NEVER, now, null, 0))
-        .as("no bound at all").isEqualTo(Durations.NEVER);
+        .as("no bound at all")
+        .isEqualTo(Durations.NEVER);
     assertThat(Durations.effectiveDeadline(5_000, now, Duration.ofNanos(100), 0))
-        .as("the request's TTL").isEqualTo(1_100);
+        .as("the request's TTL")
+        .isEqualTo(1_100);
     assertThat(Durations.effectiveDeadline(5_000, now, Duration.ofNanos(100), 50))
-        .as("the default TTL").isEqualTo(1_050);
+        .as("the default TTL")
+        .isEqualTo(1_050);
     assertThat(Durations.effectiveDeadline(1_010, now, Duration.ofNanos(100), 50))
-        .as("the caller's wait").isEqualTo(1_010);
+        .as("the caller's wait")
+        .isEqualTo(1_010);
     assertThat(Durations.effectiveDeadline(Durations.NEVER, now, Duration.ofDays(365L * 1000), 0))
-        .as("a TTL too long for nanos").isEqualTo(Durations.NEVER);
+        .as("a TTL too long for nanos")
+        .isEqualTo(Durations.NEVER);
   }
 }

@@ -38,7 +38,8 @@ class EndingsTest {
     assertThat(item.future).isCompletedExceptionally();
     assertThat(count(Outcome.EVICTED_TTL)).isEqualTo(1);
     assertThat(count(Outcome.EVICTED_SHUTDOWN)).isZero();
-    assertThat(recorder.events()).singleElement()
+    assertThat(recorder.events())
+        .singleElement()
         .satisfies(e -> assertThat(e.outcome()).isEqualTo(Outcome.EVICTED_TTL))
         .satisfies(e -> assertThat(e.queueNanos()).isEqualTo(7));
     assertThat(holders()).as("the lease was released once").isZero();
@@ -89,9 +90,11 @@ class EndingsTest {
   void aRejectionFailsTheFutureWithItsReason() {
     QueuedRequest item = queued();
     endings.rejected(item, Outcome.REJECTED_CAPACITY, "global request limit reached");
-    assertThat(item.future).failsWithin(Duration.ZERO)
+    assertThat(item.future)
+        .failsWithin(Duration.ZERO)
         .withThrowableOfType(ExecutionException.class)
-        .havingCause().isInstanceOf(FlowControlException.class)
+        .havingCause()
+        .isInstanceOf(FlowControlException.class)
         .withMessageContaining("global request limit reached");
     assertThat(count(Outcome.REJECTED_CAPACITY)).isEqualTo(1);
     assertThat(holders()).isZero();
@@ -99,23 +102,26 @@ class EndingsTest {
 
   @Test
   void anUnattributedRejectionIsCountedApart() {
-    CompletableFuture<Admission> future = endings.rejectUnattributed(
-        FlowRequest.of(flow.key), Outcome.REJECTED_SHUTDOWN, "closed");
+    CompletableFuture<Admission> future =
+        endings.rejectUnattributed(FlowRequest.of(flow.key), Outcome.REJECTED_SHUTDOWN, "closed");
     assertThat(future).isCompletedExceptionally();
     assertThat(endings.unattributed.get(Outcome.REJECTED_SHUTDOWN.ordinal())).isEqualTo(1);
     assertThat(count(Outcome.REJECTED_SHUTDOWN)).isZero();
-    assertThat(recorder.events()).singleElement()
+    assertThat(recorder.events())
+        .singleElement()
         .satisfies(e -> assertThat(e.outcome()).isEqualTo(Outcome.REJECTED_SHUTDOWN));
   }
 
   @Test
   void aThrowingListenerDoesNotStopTheEnding() {
-    Endings failing = new Endings(new FlowControlListener() {
-      @Override
-      public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
-        throw new IllegalStateException("listener bug");
-      }
-    });
+    Endings failing =
+        new Endings(
+            new FlowControlListener() {
+              @Override
+              public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
+                throw new IllegalStateException("listener bug");
+              }
+            });
     QueuedRequest item = queued();
     failing.evicted(item, Outcome.EVICTED_TTL, "deadline passed", 1);
     assertThat(count(Outcome.EVICTED_TTL)).isEqualTo(1);

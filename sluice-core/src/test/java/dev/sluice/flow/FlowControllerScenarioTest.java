@@ -93,7 +93,9 @@ class FlowControllerScenarioTest {
       assertThat(h.controller.stats().inFlightRequests()).isZero();
       try (Admission acquired = h.controller.acquire(named("second", "t", 0))) {
         assertThat(acquired.queueWaitNanos()).isZero();
-        assertThat(h.controller.stats().inFlightRequests()).as("the slot came back once").isEqualTo(1);
+        assertThat(h.controller.stats().inFlightRequests())
+            .as("the slot came back once")
+            .isEqualTo(1);
       }
       assertThat(h.controller.stats().count(Outcome.DISPATCHED)).isEqualTo(2);
       h.assertQuiet();
@@ -104,14 +106,19 @@ class FlowControllerScenarioTest {
   void aListenerToldOfACloseSeesTheRequestOutOfFlight() {
     AtomicReference<FlowController> controller = new AtomicReference<>();
     List<String> seen = new ArrayList<>();
-    FlowControlListener listener = new FlowControlListener() {
-      @Override
-      public void onAdmissionClosed(FlowRequest request) {
-        FlowStats stats = controller.get().stats();
-        seen.add(request.flowKey().id() + " in flight: " + stats.flow(request.flowKey()).inFlightRequests()
-            + ", all: " + stats.inFlightRequests());
-      }
-    };
+    FlowControlListener listener =
+        new FlowControlListener() {
+          @Override
+          public void onAdmissionClosed(FlowRequest request) {
+            FlowStats stats = controller.get().stats();
+            seen.add(
+                request.flowKey().id()
+                    + " in flight: "
+                    + stats.flow(request.flowKey()).inFlightRequests()
+                    + ", all: "
+                    + stats.inFlightRequests());
+          }
+        };
     try (Harness h = new Harness(1, b -> b.listener(listener))) {
       controller.set(h.controller);
       Admission onArrival = h.controller.submit(request("a", 0)).join();
@@ -136,7 +143,8 @@ class FlowControllerScenarioTest {
 
       // JSQ put r0, r2, r4 on one shard and r1, r3, r5 on the other: closers take turns.
       List<FlowRequest> dispatched = h.dispatchNext(6);
-      assertThat(dispatched.subList(0, 2)).as("neither shard waits for the other to empty")
+      assertThat(dispatched.subList(0, 2))
+          .as("neither shard waits for the other to empty")
           .containsExactlyInAnyOrder(waiting.get(0), waiting.get(1));
       assertThat(dispatched).containsExactlyInAnyOrderElementsOf(waiting);
       assertThat(h.detector.inFlightRequests()).as("one slot: one dispatch per close").isEqualTo(1);
@@ -162,8 +170,9 @@ class FlowControllerScenarioTest {
   @Test
   void gatedLowerBandDoesNotBlockHigherBand() {
     UsageLimitPolicy holdback = UsageLimitPolicy.priorityHoldback(0.5, 1.0);
-    try (Harness h = new Harness(2, b -> b.usageLimitPolicy(holdback)
-        .bands(BandConfig.of(10), BandConfig.of(0)))) {
+    try (Harness h =
+        new Harness(
+            2, b -> b.usageLimitPolicy(holdback).bands(BandConfig.of(10), BandConfig.of(0)))) {
       CompletableFuture<Admission> low1 = h.submit(named("low1", "batch", 0));
       CompletableFuture<Admission> low2 = h.submit(named("low2", "batch", 0));
       assertThat(low1).as("saturation 0 < low ceiling 0.5").isCompleted();
@@ -208,10 +217,13 @@ class FlowControllerScenarioTest {
         }
       }
       List<FlowRequest> order = h.dispatchNext(200);
-      Map<String, Long> counts = order.stream()
-          .collect(Collectors.groupingBy(FlowRequest::id, Collectors.counting()));
-      assertThat(counts).containsEntry("a", 50L).containsEntry("b", 50L)
-          .containsEntry("c", 50L).containsEntry("d", 50L);
+      Map<String, Long> counts =
+          order.stream().collect(Collectors.groupingBy(FlowRequest::id, Collectors.counting()));
+      assertThat(counts)
+          .containsEntry("a", 50L)
+          .containsEntry("b", 50L)
+          .containsEntry("c", 50L)
+          .containsEntry("d", 50L);
       h.assertQuiet();
     }
   }
@@ -219,10 +231,11 @@ class FlowControllerScenarioTest {
   @Test
   void weightedFairSharesCostWithinOnePercentOfWeights() {
     Map<String, Double> weights = Map.of("w1", 1.0, "w2", 2.0, "w4", 4.0);
-    BandConfig band = BandConfig.builder(0)
-        .fairness(FairnessPolicy.weightedFair(weights, 1.0))
-        .maxRequests(0)
-        .build();
+    BandConfig band =
+        BandConfig.builder(0)
+            .fairness(FairnessPolicy.weightedFair(weights, 1.0))
+            .maxRequests(0)
+            .build();
     long seed = 20261123L;
     Random random = new Random(seed);
     try (Harness h = new Harness(1, b -> b.bands(band))) {
@@ -269,10 +282,13 @@ class FlowControllerScenarioTest {
     BandConfig band = BandConfig.builder(0).ordering(OrderingPolicy.edf()).build();
     try (Harness h = new Harness(1, b -> b.bands(band))) {
       h.submit(named("blocker", "x", 0));
-      h.submit(FlowRequest.builder(FlowKey.of("t", 0)).id("50s").ttl(Duration.ofSeconds(50)).build());
+      h.submit(
+          FlowRequest.builder(FlowKey.of("t", 0)).id("50s").ttl(Duration.ofSeconds(50)).build());
       h.submit(FlowRequest.builder(FlowKey.of("t", 0)).id("none").build());
-      h.submit(FlowRequest.builder(FlowKey.of("t", 0)).id("10s").ttl(Duration.ofSeconds(10)).build());
-      h.submit(FlowRequest.builder(FlowKey.of("t", 0)).id("30s").ttl(Duration.ofSeconds(30)).build());
+      h.submit(
+          FlowRequest.builder(FlowKey.of("t", 0)).id("10s").ttl(Duration.ofSeconds(10)).build());
+      h.submit(
+          FlowRequest.builder(FlowKey.of("t", 0)).id("30s").ttl(Duration.ofSeconds(30)).build());
       assertThat(ids(h.dispatchNext(4))).containsExactly("10s", "30s", "50s", "none");
       h.assertQuiet();
     }
@@ -285,14 +301,25 @@ class FlowControllerScenarioTest {
       h.submit(named("blocker", "x", 0));
       long now = h.clock.read();
       // received 900 ms ago with a 1 s SLO: due in 100 ms, before the fresh 500 ms one
-      h.submit(FlowRequest.builder(FlowKey.of("t", 0)).id("fresh-500ms")
-          .slo(Duration.ofMillis(500)).build());
-      h.submit(FlowRequest.builder(FlowKey.of("t", 0)).id("old-1s").slo(Duration.ofSeconds(1))
-          .receivedNanos(now - TimeUnit.MILLISECONDS.toNanos(900)).build());
+      h.submit(
+          FlowRequest.builder(FlowKey.of("t", 0))
+              .id("fresh-500ms")
+              .slo(Duration.ofMillis(500))
+              .build());
+      h.submit(
+          FlowRequest.builder(FlowKey.of("t", 0))
+              .id("old-1s")
+              .slo(Duration.ofSeconds(1))
+              .receivedNanos(now - TimeUnit.MILLISECONDS.toNanos(900))
+              .build());
       h.submit(FlowRequest.builder(FlowKey.of("t", 0)).id("no-slo").build());
-      h.submit(FlowRequest.builder(FlowKey.of("t", 0)).id("fresh-200ms")
-          .slo(Duration.ofMillis(200)).build());
-      assertThat(ids(h.dispatchNext(4))).containsExactly("old-1s", "fresh-200ms", "fresh-500ms", "no-slo");
+      h.submit(
+          FlowRequest.builder(FlowKey.of("t", 0))
+              .id("fresh-200ms")
+              .slo(Duration.ofMillis(200))
+              .build());
+      assertThat(ids(h.dispatchNext(4)))
+          .containsExactly("old-1s", "fresh-200ms", "fresh-500ms", "no-slo");
       h.assertQuiet();
     }
   }
@@ -301,8 +328,8 @@ class FlowControllerScenarioTest {
   void ttlEvictsExactlyAtTheDeadlineAndFreesCapacityAtOnce() {
     try (Harness h = Harness.withLimit(1)) {
       h.submit(named("blocker", "x", 0));
-      FlowRequest expiring = FlowRequest.builder(FlowKey.of("t", 0)).ttl(Duration.ofSeconds(5))
-          .byteSize(100).build();
+      FlowRequest expiring =
+          FlowRequest.builder(FlowKey.of("t", 0)).ttl(Duration.ofSeconds(5)).byteSize(100).build();
       CompletableFuture<Admission> future = h.submit(expiring);
 
       h.clock.advanceNanos(TimeUnit.SECONDS.toNanos(5) - 1);
@@ -313,8 +340,10 @@ class FlowControllerScenarioTest {
       assertThat(failure(future)).isEqualTo(Outcome.EVICTED_TTL);
       assertThat(h.controller.stats().queuedRequests()).isZero();
       assertThat(h.controller.stats().queuedBytes()).isZero();
-      assertThat(h.recorder.events()).filteredOn(e -> e.request() == expiring)
-          .singleElement().extracting(Recorder.Event::queueNanos)
+      assertThat(h.recorder.events())
+          .filteredOn(e -> e.request() == expiring)
+          .singleElement()
+          .extracting(Recorder.Event::queueNanos)
           .isEqualTo(TimeUnit.SECONDS.toNanos(5));
       h.assertQuiet();
     }
@@ -324,10 +353,10 @@ class FlowControllerScenarioTest {
   void deadlineIsTheEarliestOfRequestTtlDefaultTtlAndCallerDeadline() {
     try (Harness h = new Harness(1, b -> b.defaultTtl(Duration.ofSeconds(20)))) {
       h.submit(named("blocker", "x", 0));
-      CompletableFuture<Admission> byDefault = h.submit(
-          FlowRequest.builder(FlowKey.of("t", 0)).ttl(Duration.ofSeconds(60)).build());
-      CompletableFuture<Admission> byRequest = h.submit(
-          FlowRequest.builder(FlowKey.of("t", 0)).ttl(Duration.ofSeconds(10)).build());
+      CompletableFuture<Admission> byDefault =
+          h.submit(FlowRequest.builder(FlowKey.of("t", 0)).ttl(Duration.ofSeconds(60)).build());
+      CompletableFuture<Admission> byRequest =
+          h.submit(FlowRequest.builder(FlowKey.of("t", 0)).ttl(Duration.ofSeconds(10)).build());
       CompletableFuture<Admission> byCaller =
           h.controller.submit(request("t", 0), Duration.ofSeconds(3));
 
@@ -350,7 +379,9 @@ class FlowControllerScenarioTest {
       assertThat(first).as("room now: dispatched at once").isCompleted();
       CompletableFuture<Admission> second = h.controller.submit(request("t", 0), Duration.ZERO);
       h.clock.runDue();
-      assertThat(failure(second)).as("no room now: evicted, not left waiting").isEqualTo(Outcome.EVICTED_TTL);
+      assertThat(failure(second))
+          .as("no room now: evicted, not left waiting")
+          .isEqualTo(Outcome.EVICTED_TTL);
       first.join().close();
       assertThat(h.controller.stats().queuedRequests()).isZero();
       assertThat(h.controller.stats().inFlightRequests()).isZero();
@@ -371,8 +402,10 @@ class FlowControllerScenarioTest {
       assertThat(h.controller.stats().queuedRequests()).isEqualTo(2);
       assertThat(h.recorder.outcomeOf(withdrawn)).isEqualTo(Outcome.EVICTED_CANCELLED);
 
-      // What orTimeout does when it fires (on its own thread): completing exceptionally withdraws too.
-      assertThat(timedOut.completeExceptionally(new java.util.concurrent.TimeoutException())).isTrue();
+      // What orTimeout does when it fires (on its own thread): completing exceptionally withdraws
+      // too.
+      assertThat(timedOut.completeExceptionally(new java.util.concurrent.TimeoutException()))
+          .isTrue();
       assertThat(h.controller.stats().queuedRequests()).isEqualTo(1);
 
       assertThatThrownBy(() -> h.future(withdrawn).complete(null))
@@ -405,7 +438,8 @@ class FlowControllerScenarioTest {
         assertThat(admission.request().flowKey()).isEqualTo(FlowKey.of("t", 0));
         h.submit(request("t", 0)); // queued: fills the global limit of 1
         assertThatThrownBy(() -> h.controller.acquire(request("t", 0)))
-            .isInstanceOfSatisfying(FlowControlException.class,
+            .isInstanceOfSatisfying(
+                FlowControlException.class,
                 e -> assertThat(e.outcome()).isEqualTo(Outcome.REJECTED_CAPACITY));
       }
       h.assertQuiet();
@@ -414,24 +448,37 @@ class FlowControllerScenarioTest {
 
   @Test
   void everyCapacityLimitRejectsAndNamesItself() {
-    record Case(String limit, java.util.function.UnaryOperator<FlowControllerConfig.Builder> config, long bytes) {}
-    List<Case> cases = List.of(
-        new Case("global request limit", b -> b.maxRequests(2), 1),
-        new Case("global byte limit", b -> b.maxBytes(25), 10),
-        new Case("band 0 request limit", b -> b.bands(BandConfig.builder(0).maxRequests(2).build()), 1),
-        new Case("band 0 byte limit", b -> b.bands(BandConfig.builder(0).maxBytes(25).build()), 10),
-        new Case("flow t:0 request limit",
-            b -> b.bands(BandConfig.builder(0).maxFlowRequests(2).build()), 1),
-        new Case("flow t:0 byte limit", b -> b.bands(BandConfig.builder(0).maxFlowBytes(25).build()), 10));
+    record Case(
+        String limit,
+        java.util.function.UnaryOperator<FlowControllerConfig.Builder> config,
+        long bytes) {}
+    List<Case> cases =
+        List.of(
+            new Case("global request limit", b -> b.maxRequests(2), 1),
+            new Case("global byte limit", b -> b.maxBytes(25), 10),
+            new Case(
+                "band 0 request limit",
+                b -> b.bands(BandConfig.builder(0).maxRequests(2).build()),
+                1),
+            new Case(
+                "band 0 byte limit", b -> b.bands(BandConfig.builder(0).maxBytes(25).build()), 10),
+            new Case(
+                "flow t:0 request limit",
+                b -> b.bands(BandConfig.builder(0).maxFlowRequests(2).build()),
+                1),
+            new Case(
+                "flow t:0 byte limit",
+                b -> b.bands(BandConfig.builder(0).maxFlowBytes(25).build()),
+                10));
     for (Case c : cases) {
       try (Harness h = new Harness(1, b -> c.config().apply(b.displacement(false)))) {
         h.submit(named("blocker", "x", 0));
         FlowRequest sized = FlowRequest.builder(FlowKey.of("t", 0)).byteSize(c.bytes()).build();
         CompletableFuture<Admission> first = h.submit(sized);
-        CompletableFuture<Admission> second = h.submit(
-            FlowRequest.builder(FlowKey.of("t", 0)).byteSize(c.bytes()).build());
-        CompletableFuture<Admission> third = h.submit(
-            FlowRequest.builder(FlowKey.of("t", 0)).byteSize(c.bytes()).build());
+        CompletableFuture<Admission> second =
+            h.submit(FlowRequest.builder(FlowKey.of("t", 0)).byteSize(c.bytes()).build());
+        CompletableFuture<Admission> third =
+            h.submit(FlowRequest.builder(FlowKey.of("t", 0)).byteSize(c.bytes()).build());
         assertThat(first).as(c.limit()).isNotDone();
         assertThat(second).as(c.limit()).isNotDone();
         assertThat(failure(third)).as(c.limit()).isEqualTo(Outcome.REJECTED_CAPACITY);
@@ -448,8 +495,10 @@ class FlowControllerScenarioTest {
 
   @Test
   void displacementEvictsLowestBandNewestFirst() {
-    try (Harness h = new Harness(1, b -> b.maxRequests(3)
-        .bands(BandConfig.of(10), BandConfig.of(5), BandConfig.of(0)))) {
+    try (Harness h =
+        new Harness(
+            1,
+            b -> b.maxRequests(3).bands(BandConfig.of(10), BandConfig.of(5), BandConfig.of(0)))) {
       h.submit(named("blocker", "x", 10));
       CompletableFuture<Admission> a1 = h.submit(named("a1", "batch", 0));
       CompletableFuture<Admission> a2 = h.submit(named("a2", "batch", 0));
@@ -464,7 +513,9 @@ class FlowControllerScenarioTest {
       assertThat(failure(b1)).isEqualTo(Outcome.EVICTED_DISPLACED);
 
       CompletableFuture<Admission> h4 = h.submit(named("h4", "premium", 10));
-      assertThat(failure(h4)).as("equal priority is never displaced").isEqualTo(Outcome.REJECTED_CAPACITY);
+      assertThat(failure(h4))
+          .as("equal priority is never displaced")
+          .isEqualTo(Outcome.REJECTED_CAPACITY);
       assertThat(h1).isNotDone();
       assertThat(ids(h.dispatchNext(3))).containsExactly("h1", "h2", "h3");
       assertThat(h.controller.stats().count(Outcome.EVICTED_DISPLACED)).isEqualTo(3);
@@ -474,21 +525,22 @@ class FlowControllerScenarioTest {
 
   @Test
   void displacementFreesBytesAndEvictsNothingWhenItCannotMakeRoom() {
-    try (Harness h = new Harness(1, b -> b.maxBytes(100).bands(BandConfig.of(10), BandConfig.of(0)))) {
+    try (Harness h =
+        new Harness(1, b -> b.maxBytes(100).bands(BandConfig.of(10), BandConfig.of(0)))) {
       h.submit(named("blocker", "x", 10));
-      CompletableFuture<Admission> small = h.submit(
-          FlowRequest.builder(FlowKey.of("batch", 0)).byteSize(30).build());
-      CompletableFuture<Admission> mid = h.submit(
-          FlowRequest.builder(FlowKey.of("std", 10)).byteSize(60).build());
+      CompletableFuture<Admission> small =
+          h.submit(FlowRequest.builder(FlowKey.of("batch", 0)).byteSize(30).build());
+      CompletableFuture<Admission> mid =
+          h.submit(FlowRequest.builder(FlowKey.of("std", 10)).byteSize(60).build());
       // needs 150 - 100 = 50 bytes, only 30 lower-priority bytes exist: nothing is evicted
-      CompletableFuture<Admission> big = h.submit(
-          FlowRequest.builder(FlowKey.of("premium", 10)).byteSize(60).build());
+      CompletableFuture<Admission> big =
+          h.submit(FlowRequest.builder(FlowKey.of("premium", 10)).byteSize(60).build());
       assertThat(failure(big)).isEqualTo(Outcome.REJECTED_CAPACITY);
       assertThat(small).isNotDone();
       assertThat(mid).isNotDone();
       // needs 30 bytes: the 30-byte batch request makes room
-      CompletableFuture<Admission> fits = h.submit(
-          FlowRequest.builder(FlowKey.of("premium", 10)).byteSize(40).build());
+      CompletableFuture<Admission> fits =
+          h.submit(FlowRequest.builder(FlowKey.of("premium", 10)).byteSize(40).build());
       assertThat(fits).isNotDone();
       assertThat(failure(small)).isEqualTo(Outcome.EVICTED_DISPLACED);
       h.assertQuiet();
@@ -497,11 +549,14 @@ class FlowControllerScenarioTest {
 
   @Test
   void displacementCanBeTurnedOff() {
-    try (Harness h = new Harness(1, b -> b.maxRequests(1).displacement(false)
-        .bands(BandConfig.of(10), BandConfig.of(0)))) {
+    try (Harness h =
+        new Harness(
+            1,
+            b -> b.maxRequests(1).displacement(false).bands(BandConfig.of(10), BandConfig.of(0)))) {
       h.submit(named("blocker", "x", 10));
       CompletableFuture<Admission> low = h.submit(named("low", "batch", 0));
-      assertThat(failure(h.submit(named("high", "premium", 10)))).isEqualTo(Outcome.REJECTED_CAPACITY);
+      assertThat(failure(h.submit(named("high", "premium", 10))))
+          .isEqualTo(Outcome.REJECTED_CAPACITY);
       assertThat(low).isNotDone();
       h.assertQuiet();
     }
@@ -548,14 +603,18 @@ class FlowControllerScenarioTest {
 
   @Test
   void idleFlowsAndDynamicBandsAreCollectedWhileConfiguredBandsStay() {
-    try (Harness h = new Harness(10, b -> b.flowIdleTimeout(Duration.ofMinutes(1))
-        .bandIdleTimeout(Duration.ofMinutes(2)))) {
+    try (Harness h =
+        new Harness(
+            10,
+            b -> b.flowIdleTimeout(Duration.ofMinutes(1)).bandIdleTimeout(Duration.ofMinutes(2)))) {
       h.submit(request("configured", 0)).join().close();
       h.submit(request("dynamic", 3)).join().close();
       assertThat(h.controller.stats().flow(FlowKey.of("configured", 0))).isNotNull();
 
       h.clock.advance(Duration.ofSeconds(59));
-      assertThat(h.controller.stats().flow(FlowKey.of("configured", 0))).as("idle < timeout").isNotNull();
+      assertThat(h.controller.stats().flow(FlowKey.of("configured", 0)))
+          .as("idle < timeout")
+          .isNotNull();
       h.clock.advance(Duration.ofSeconds(46)); // collected within 1.25 x the timeout
       FlowStats stats = h.controller.stats();
       assertThat(stats.flow(FlowKey.of("configured", 0))).isNull();
@@ -587,7 +646,8 @@ class FlowControllerScenarioTest {
         h.clock.advance(Duration.ofSeconds(10));
       }
       assertThat(h.recorder.lifecycle("flowCollected")).as("used every 10 s for 200 s").isZero();
-      assertThat(h.controller.stats().flow(FlowKey.of("steady", 0)).count(Outcome.DISPATCHED)).isEqualTo(20);
+      assertThat(h.controller.stats().flow(FlowKey.of("steady", 0)).count(Outcome.DISPATCHED))
+          .isEqualTo(20);
 
       h.clock.advance(Duration.ofSeconds(80)); // then idle for 1-1.25 min
       assertThat(h.recorder.lifecycle("flowCollected")).isEqualTo(1);
@@ -604,38 +664,48 @@ class FlowControllerScenarioTest {
     Recorder recorder = new Recorder();
     ConcurrencyDetector limit = ConcurrencyDetector.ofRequests(10);
     AtomicReference<Runnable> onGrant = new AtomicReference<>();
-    SaturationDetector detector = new SaturationDetector() {
-      @Override
-      public double saturation() {
-        return limit.saturation();
-      }
+    SaturationDetector detector =
+        new SaturationDetector() {
+          @Override
+          public double saturation() {
+            return limit.saturation();
+          }
 
-      @Override
-      public boolean tryDispatch(FlowRequest request, double ceiling) {
-        boolean granted = limit.tryDispatch(request, ceiling);
-        Runnable hook = onGrant.getAndSet(null);
-        if (granted && hook != null) {
-          hook.run();
-        }
-        return granted;
-      }
+          @Override
+          public boolean tryDispatch(FlowRequest request, double ceiling) {
+            boolean granted = limit.tryDispatch(request, ceiling);
+            Runnable hook = onGrant.getAndSet(null);
+            if (granted && hook != null) {
+              hook.run();
+            }
+            return granted;
+          }
 
-      @Override
-      public void onFinished(FlowRequest request) {
-        limit.onFinished(request);
-      }
-    };
-    try (FlowController controller = FlowController.create(FlowControllerConfig.builder()
-        .ticker(clock).scheduler(clock).listener(recorder).saturationDetector(detector)
-        .flowIdleTimeout(Duration.ofMinutes(1)).build())) {
+          @Override
+          public void onFinished(FlowRequest request) {
+            limit.onFinished(request);
+          }
+        };
+    try (FlowController controller =
+        FlowController.create(
+            FlowControllerConfig.builder()
+                .ticker(clock)
+                .scheduler(clock)
+                .listener(recorder)
+                .saturationDetector(detector)
+                .flowIdleTimeout(Duration.ofMinutes(1))
+                .build())) {
       controller.submit(request("a", 0)).join().close();
-      clock.advance(Duration.ofSeconds(74)); // idle since the first sweep (15 s): due at the 75 s one
+      clock.advance(
+          Duration.ofSeconds(74)); // idle since the first sweep (15 s): due at the 75 s one
 
       onGrant.set(() -> clock.advance(Duration.ofSeconds(1)));
       CompletableFuture<Admission> admitted = controller.submit(request("a", 0));
 
       assertThat(admitted).isCompleted();
-      assertThat(recorder.lifecycle("flowCollected")).as("collected between grant and lease").isEqualTo(1);
+      assertThat(recorder.lifecycle("flowCollected"))
+          .as("collected between grant and lease")
+          .isEqualTo(1);
       assertThat(recorder.lifecycle("flowCreated")).as("and replaced").isEqualTo(2);
       FlowStats stats = controller.stats();
       assertThat(stats.flow(FlowKey.of("a", 0)).count(Outcome.DISPATCHED)).isEqualTo(1);
@@ -653,8 +723,10 @@ class FlowControllerScenarioTest {
   @Test
   void flowsHoldingQueuedOrInFlightWorkAreNeverCollected() {
     // Regression test for GIE #1982: a flow was collected while it still held work.
-    try (Harness h = new Harness(1, b -> b.flowIdleTimeout(Duration.ofMinutes(1))
-        .bandIdleTimeout(Duration.ofMinutes(1)))) {
+    try (Harness h =
+        new Harness(
+            1,
+            b -> b.flowIdleTimeout(Duration.ofMinutes(1)).bandIdleTimeout(Duration.ofMinutes(1)))) {
       CompletableFuture<Admission> inFlight = h.submit(named("in-flight", "busy", 5));
       CompletableFuture<Admission> queued = h.submit(named("queued", "waiting", 5));
       assertThat(queued).isNotDone();
@@ -693,7 +765,9 @@ class FlowControllerScenarioTest {
 
       h.controller.setShardCount(1);
       assertThat(h.controller.shardCount()).isEqualTo(1);
-      assertThat(h.controller.stats().queuedRequests()).as("removed shards keep their work").isEqualTo(120);
+      assertThat(h.controller.stats().queuedRequests())
+          .as("removed shards keep their work")
+          .isEqualTo(120);
       for (int i = 120; i < 150; i++) {
         all.add(h.submit(named("r" + i, "f" + (i % 6), i % 3)));
       }
@@ -744,13 +818,23 @@ class FlowControllerScenarioTest {
   @Test
   void invalidRequestsAreRejectedNamingEveryBadField() {
     try (Harness h = Harness.withLimit(1)) {
-      CompletableFuture<Admission> future = h.submit(FlowRequest.builder(FlowKey.of(" ", 0))
-          .byteSize(-3).cost(0).ttl(Duration.ofSeconds(-1)).build());
+      CompletableFuture<Admission> future =
+          h.submit(
+              FlowRequest.builder(FlowKey.of(" ", 0))
+                  .byteSize(-3)
+                  .cost(0)
+                  .ttl(Duration.ofSeconds(-1))
+                  .build());
       assertThat(failure(future)).isEqualTo(Outcome.REJECTED_INVALID);
-      assertThat(message(future)).contains("flowKey.id: ' '", "byteSize: -3 (expected >= 0)",
-          "cost: 0 (expected >= 1)", "ttl: PT-1S");
+      assertThat(message(future))
+          .contains(
+              "flowKey.id: ' '",
+              "byteSize: -3 (expected >= 0)",
+              "cost: 0 (expected >= 1)",
+              "ttl: PT-1S");
       assertThat(h.controller.stats().count(Outcome.REJECTED_INVALID)).isEqualTo(1);
-      assertThat(h.controller.stats().bands()).extracting(FlowStats.BandStats::flows)
+      assertThat(h.controller.stats().bands())
+          .extracting(FlowStats.BandStats::flows)
           .allMatch(Map::isEmpty);
       h.assertQuiet();
     }
@@ -770,12 +854,13 @@ class FlowControllerScenarioTest {
 
   @Test
   void listenerFailuresDoNotBreakAccounting() {
-    FlowControlListener throwing = new FlowControlListener() {
-      @Override
-      public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
-        throw new IllegalStateException("listener bug");
-      }
-    };
+    FlowControlListener throwing =
+        new FlowControlListener() {
+          @Override
+          public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
+            throw new IllegalStateException("listener bug");
+          }
+        };
     try (Harness h = new Harness(1, b -> b.listener(throwing))) {
       CompletableFuture<Admission> first = h.controller.submit(request("t", 0));
       CompletableFuture<Admission> second = h.controller.submit(request("t", 0));

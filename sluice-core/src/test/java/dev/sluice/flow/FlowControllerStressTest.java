@@ -104,8 +104,13 @@ class FlowControllerStressTest {
     try {
       run(seed);
     } catch (Throwable t) {
-      throw new AssertionError("stress test failed with seed " + seed
-          + " (rerun with -Dsluice.stress.seed=" + seed + ")", t);
+      throw new AssertionError(
+          "stress test failed with seed "
+              + seed
+              + " (rerun with -Dsluice.stress.seed="
+              + seed
+              + ")",
+          t);
     }
   }
 
@@ -113,21 +118,28 @@ class FlowControllerStressTest {
     FakeClock clock = new FakeClock();
     FlippingDetector detector = new FlippingDetector();
     OutcomeCounter counter = new OutcomeCounter();
-    FlowControllerConfig config = FlowControllerConfig.builder()
-        .ticker(clock)
-        .scheduler(clock)
-        .saturationDetector(detector)
-        .listener(counter)
-        .maxRequests(3_000)
-        .maxBytes(3_000_000)
-        .shards(2)
-        .flowIdleTimeout(Duration.ofMillis(40))
-        .bandIdleTimeout(Duration.ofMillis(80))
-        .bands(
-            BandConfig.builder(7).fairness(FairnessPolicy.globalStrict()).ordering(OrderingPolicy.edf()).build(),
-            BandConfig.builder(3).fairness(FairnessPolicy.weightedFair()).maxFlowRequests(40).build(),
-            BandConfig.builder(0).maxRequests(1_500).build())
-        .build();
+    FlowControllerConfig config =
+        FlowControllerConfig.builder()
+            .ticker(clock)
+            .scheduler(clock)
+            .saturationDetector(detector)
+            .listener(counter)
+            .maxRequests(3_000)
+            .maxBytes(3_000_000)
+            .shards(2)
+            .flowIdleTimeout(Duration.ofMillis(40))
+            .bandIdleTimeout(Duration.ofMillis(80))
+            .bands(
+                BandConfig.builder(7)
+                    .fairness(FairnessPolicy.globalStrict())
+                    .ordering(OrderingPolicy.edf())
+                    .build(),
+                BandConfig.builder(3)
+                    .fairness(FairnessPolicy.weightedFair())
+                    .maxFlowRequests(40)
+                    .build(),
+                BandConfig.builder(0).maxRequests(1_500).build())
+            .build();
     FlowController controller = FlowController.create(config);
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -142,62 +154,74 @@ class FlowControllerStressTest {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       Random random = new Random(seed + t);
-      Thread worker = new Thread(() -> {
-        try {
-          for (int i = nextRequest.getAndIncrement(); i < REQUESTS; i = nextRequest.getAndIncrement()) {
-            FlowRequest request = randomRequest(random, i);
-            CompletableFuture<Admission> future = controller.submit(request);
-            futures[i] = future;
-            future.thenAccept(toClose::add);
-            int action = random.nextInt(100);
-            if (action < 8) {
-              future.cancel(false);
-            } else if (action < 10) {
-              future.completeExceptionally(new RuntimeException("caller gave up"));
-            }
-            closeSome(toClose, random.nextInt(3));
-            progress.incrementAndGet();
-          }
-        } catch (Throwable e) {
-          errors.add(e);
-        } finally {
-          workersDone.countDown();
-        }
-      }, "stress-worker-" + t);
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = nextRequest.getAndIncrement();
+                      i < REQUESTS;
+                      i = nextRequest.getAndIncrement()) {
+                    FlowRequest request = randomRequest(random, i);
+                    CompletableFuture<Admission> future = controller.submit(request);
+                    futures[i] = future;
+                    future.thenAccept(toClose::add);
+                    int action = random.nextInt(100);
+                    if (action < 8) {
+                      future.cancel(false);
+                    } else if (action < 10) {
+                      future.completeExceptionally(new RuntimeException("caller gave up"));
+                    }
+                    closeSome(toClose, random.nextInt(3));
+                    progress.incrementAndGet();
+                  }
+                } catch (Throwable e) {
+                  errors.add(e);
+                } finally {
+                  workersDone.countDown();
+                }
+              },
+              "stress-worker-" + t);
       threads.add(worker);
     }
-    Thread chaos = new Thread(() -> {
-      Random random = new Random(seed ^ 0x5EED);
-      boolean resharded = false;
-      boolean heldShut = false;
-      try {
-        while (!stop.get()) {
-          if (!heldShut && nextRequest.get() > REQUESTS / 2) {
-            // Once, hold the gate shut with the clock still until the queues overflow, so that
-            // every run, however the threads are scheduled, fills them to their limits.
-            detector.flip(true);
-            while (controller.stats().count(Outcome.REJECTED_CAPACITY) == 0 && nextRequest.get() < REQUESTS) {
-              progress.incrementAndGet();
-              Thread.onSpinWait();
-            }
-            heldShut = true;
-          }
-          clock.advanceNanos(TimeUnit.MICROSECONDS.toNanos(200 + random.nextInt(800)));
-          detector.flip(random.nextInt(10) == 0);
-          if (!resharded && nextRequest.get() > REQUESTS / 3) {
-            controller.setShardCount(4);
-            resharded = true;
-          } else if (resharded && controller.shardCount() == 4 && nextRequest.get() > 2 * REQUESTS / 3) {
-            controller.setShardCount(1);
-          }
-          progress.incrementAndGet();
-          Thread.onSpinWait();
-        }
-        detector.flip(false);
-      } catch (Throwable e) {
-        errors.add(e);
-      }
-    }, "stress-chaos");
+    Thread chaos =
+        new Thread(
+            () -> {
+              Random random = new Random(seed ^ 0x5EED);
+              boolean resharded = false;
+              boolean heldShut = false;
+              try {
+                while (!stop.get()) {
+                  if (!heldShut && nextRequest.get() > REQUESTS / 2) {
+                    // Once, hold the gate shut with the clock still until the queues overflow, so
+                    // that
+                    // every run, however the threads are scheduled, fills them to their limits.
+                    detector.flip(true);
+                    while (controller.stats().count(Outcome.REJECTED_CAPACITY) == 0
+                        && nextRequest.get() < REQUESTS) {
+                      progress.incrementAndGet();
+                      Thread.onSpinWait();
+                    }
+                    heldShut = true;
+                  }
+                  clock.advanceNanos(TimeUnit.MICROSECONDS.toNanos(200 + random.nextInt(800)));
+                  detector.flip(random.nextInt(10) == 0);
+                  if (!resharded && nextRequest.get() > REQUESTS / 3) {
+                    controller.setShardCount(4);
+                    resharded = true;
+                  } else if (resharded
+                      && controller.shardCount() == 4
+                      && nextRequest.get() > 2 * REQUESTS / 3) {
+                    controller.setShardCount(1);
+                  }
+                  progress.incrementAndGet();
+                  Thread.onSpinWait();
+                }
+                detector.flip(false);
+              } catch (Throwable e) {
+                errors.add(e);
+              }
+            },
+            "stress-chaos");
     threads.forEach(Thread::start);
     chaos.start();
 
@@ -208,17 +232,21 @@ class FlowControllerStressTest {
     assertThat(controller.shardCount()).isEqualTo(1);
 
     // Quiesce: close every admission and let every deadline pass until all futures are done.
-    watch(() -> {
-      closeSome(toClose, Integer.MAX_VALUE);
-      clock.advance(Duration.ofMillis(5));
-      progress.incrementAndGet();
-      for (CompletableFuture<Admission> future : futures) {
-        if (!future.isDone()) {
-          return false;
-        }
-      }
-      return toClose.isEmpty();
-    }, progress, errors, "quiescence");
+    watch(
+        () -> {
+          closeSome(toClose, Integer.MAX_VALUE);
+          clock.advance(Duration.ofMillis(5));
+          progress.incrementAndGet();
+          for (CompletableFuture<Admission> future : futures) {
+            if (!future.isDone()) {
+              return false;
+            }
+          }
+          return toClose.isEmpty();
+        },
+        progress,
+        errors,
+        "quiescence");
 
     assertExactlyOnce(futures, counter);
     FlowStats stats = controller.stats();
@@ -226,8 +254,10 @@ class FlowControllerStressTest {
     assertThat(stats.queuedBytes()).as("queued bytes").isZero();
     assertThat(stats.inFlightRequests()).as("in flight").isZero();
     assertThat(detector.inner.inFlightRequests()).as("detector in flight").isZero();
-    assertThat(detector.maxInFlight.get()).as("the concurrency limit held across shards and threads")
-        .isPositive().isLessThanOrEqualTo(24);
+    assertThat(detector.maxInFlight.get())
+        .as("the concurrency limit held across shards and threads")
+        .isPositive()
+        .isLessThanOrEqualTo(24);
     for (FlowStats.BandStats band : stats.bands()) {
       assertThat(band.queuedRequests()).as("band %d queued", band.priority()).isZero();
       assertThat(band.inFlightRequests()).as("band %d in flight", band.priority()).isZero();
@@ -235,19 +265,25 @@ class FlowControllerStressTest {
     long counted = stats.outcomes().values().stream().mapToLong(Long::longValue).sum();
     assertThat(counted).as("outcomes in stats").isEqualTo(REQUESTS);
     assertThat(stats.count(Outcome.DISPATCHED)).as("some work got through").isPositive();
-    assertThat(counter.flowsCollected.get()).as("idle flows were collected under load").isPositive();
-    for (Outcome outcome : List.of(Outcome.EVICTED_TTL, Outcome.EVICTED_CANCELLED, Outcome.REJECTED_CAPACITY)) {
+    assertThat(counter.flowsCollected.get())
+        .as("idle flows were collected under load")
+        .isPositive();
+    for (Outcome outcome :
+        List.of(Outcome.EVICTED_TTL, Outcome.EVICTED_CANCELLED, Outcome.REJECTED_CAPACITY)) {
       assertThat(stats.count(outcome)).as("the stress exercised %s", outcome).isPositive();
     }
     controller.close();
   }
 
   private static FlowRequest randomRequest(Random random, int index) {
-    FlowRequest.Builder builder = FlowRequest.builder(
-            FlowKey.of("tenant-" + random.nextInt(FLOWS), PRIORITIES[random.nextInt(PRIORITIES.length)]))
-        .byteSize(random.nextInt(2_000))
-        .cost(1 + random.nextInt(50))
-        .payload(index);
+    FlowRequest.Builder builder =
+        FlowRequest.builder(
+                FlowKey.of(
+                    "tenant-" + random.nextInt(FLOWS),
+                    PRIORITIES[random.nextInt(PRIORITIES.length)]))
+            .byteSize(random.nextInt(2_000))
+            .cost(1 + random.nextInt(50))
+            .payload(index);
     if (random.nextInt(3) == 0) {
       builder.ttl(Duration.ofMillis(1 + random.nextInt(20)));
     }
@@ -267,7 +303,8 @@ class FlowControllerStressTest {
     }
   }
 
-  private static void assertExactlyOnce(CompletableFuture<Admission>[] futures, OutcomeCounter counter) {
+  private static void assertExactlyOnce(
+      CompletableFuture<Admission>[] futures, OutcomeCounter counter) {
     for (int i = 0; i < futures.length; i++) {
       assertThat(counter.outcomes.get(i)).as("outcomes of request %d", i).isEqualTo(1);
       Outcome listened = Outcome.values()[counter.kinds.get(i) - 1];
@@ -285,13 +322,18 @@ class FlowControllerStressTest {
       return Outcome.DISPATCHED;
     } catch (CompletionException e) {
       return e.getCause() instanceof FlowControlException
-          ? ((FlowControlException) e.getCause()).outcome() : Outcome.EVICTED_CANCELLED;
+          ? ((FlowControlException) e.getCause()).outcome()
+          : Outcome.EVICTED_CANCELLED;
     }
   }
 
   /** Runs {@code step} until it returns true; fails with a thread dump if progress stalls. */
-  private static void watch(java.util.function.BooleanSupplier step, AtomicLong progress,
-      List<Throwable> errors, String phase) throws InterruptedException {
+  private static void watch(
+      java.util.function.BooleanSupplier step,
+      AtomicLong progress,
+      List<Throwable> errors,
+      String phase)
+      throws InterruptedException {
     long lastProgress = -1;
     long lastChange = System.nanoTime();
     while (!step.getAsBoolean()) {
@@ -314,12 +356,18 @@ class FlowControllerStressTest {
   private static String threadDump() {
     StringBuilder dump = new StringBuilder();
     // java.base only: the tests run inside the dev.sluice.core module, which reads nothing else.
-    Thread.getAllStackTraces().forEach((thread, frames) -> {
-      dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
-      for (StackTraceElement frame : frames) {
-        dump.append("    at ").append(frame).append('\n');
-      }
-    });
+    Thread.getAllStackTraces()
+        .forEach(
+            (thread, frames) -> {
+              dump.append('"')
+                  .append(thread.getName())
+                  .append("\" ")
+                  .append(thread.getState())
+                  .append('\n');
+              for (StackTraceElement frame : frames) {
+                dump.append("    at ").append(frame).append('\n');
+              }
+            });
     return dump.toString();
   }
 }

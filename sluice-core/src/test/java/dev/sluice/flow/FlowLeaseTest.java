@@ -28,7 +28,8 @@ class FlowLeaseTest {
 
     long word = flow.lease.get();
     assertThat(Flow.holders(word)).isEqualTo(10);
-    assertThat(flow.outcomes.get(DISPATCHED)).isEqualTo(9); // three folds, each of the three counted
+    assertThat(flow.outcomes.get(DISPATCHED))
+        .isEqualTo(9); // three folds, each of the three counted
     assertThat(Flow.dispatchedOnArrival(word)).isEqualTo(1);
     assertThat(flow.readOutcomes()[DISPATCHED]).isEqualTo(10);
     assertThat(flow.ended(word)).isEqualTo(10);
@@ -97,8 +98,8 @@ class FlowLeaseTest {
 
   /**
    * Two threads dispatch and close as fast as they can, folding every second dispatch, while a
-   * reader takes counts: a reader that saw a fold half done would count its dispatches twice or
-   * not at all, and the count would go backwards. At the end nothing is lost or counted twice.
+   * reader takes counts: a reader that saw a fold half done would count its dispatches twice or not
+   * at all, and the count would go backwards. At the end nothing is lost or counted twice.
    */
   @Test
   @Timeout(60)
@@ -110,31 +111,36 @@ class FlowLeaseTest {
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> writers = new ArrayList<>();
     for (int t = 0; t < 2; t++) {
-      writers.add(new Thread(() -> {
-        await(start);
-        for (int i = 0; i < perThread; i++) {
-          if (!flow.tryAcquireDispatched()) {
-            problem.compareAndSet(null, "a live flow refused a lease");
-            return;
-          }
-          flow.release();
-        }
-      }));
+      writers.add(
+          new Thread(
+              () -> {
+                await(start);
+                for (int i = 0; i < perThread; i++) {
+                  if (!flow.tryAcquireDispatched()) {
+                    problem.compareAndSet(null, "a live flow refused a lease");
+                    return;
+                  }
+                  flow.release();
+                }
+              }));
     }
-    Thread reader = new Thread(() -> {
-      await(start);
-      long last = 0;
-      long reads = 0;
-      while (writing.get() || reads == 0) {
-        long seen = flow.readOutcomes()[DISPATCHED];
-        reads++;
-        if (seen < last || seen > 2L * perThread) {
-          problem.compareAndSet(null, "read " + seen + " after " + last + " (read " + reads + ")");
-          return;
-        }
-        last = seen;
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              await(start);
+              long last = 0;
+              long reads = 0;
+              while (writing.get() || reads == 0) {
+                long seen = flow.readOutcomes()[DISPATCHED];
+                reads++;
+                if (seen < last || seen > 2L * perThread) {
+                  problem.compareAndSet(
+                      null, "read " + seen + " after " + last + " (read " + reads + ")");
+                  return;
+                }
+                last = seen;
+              }
+            });
     writers.forEach(Thread::start);
     reader.start();
     start.countDown();

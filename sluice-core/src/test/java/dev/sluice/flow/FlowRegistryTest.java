@@ -8,25 +8,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * A leased flow is never collected; an idle one is, after the timeout, with its counts moved to
- * its band; a lease on a collected flow gets its replacement; a dynamic band goes once it has had
- * no flow for its timeout, a configured one never; one collector run is scheduled at a time.
+ * A leased flow is never collected; an idle one is, after the timeout, with its counts moved to its
+ * band; a lease on a collected flow gets its replacement; a dynamic band goes once it has had no
+ * flow for its timeout, a configured one never; one collector run is scheduled at a time.
  */
 class FlowRegistryTest {
   private final FakeClock clock = new FakeClock();
   private final Recorder recorder = new Recorder();
-  private final FlowControllerConfig config = FlowControllerConfig.builder()
-      .bands(BandConfig.of(0))
-      .flowIdleTimeout(Duration.ofSeconds(4))
-      .bandIdleTimeout(Duration.ofSeconds(8))
-      .ticker(clock)
-      .scheduler(clock)
-      .listener(recorder)
-      .build();
+  private final FlowControllerConfig config =
+      FlowControllerConfig.builder()
+          .bands(BandConfig.of(0))
+          .flowIdleTimeout(Duration.ofSeconds(4))
+          .bandIdleTimeout(Duration.ofSeconds(8))
+          .ticker(clock)
+          .scheduler(clock)
+          .listener(recorder)
+          .build();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final GuardedScheduler scheduler = new GuardedScheduler(clock);
   private final Endings endings = new Endings(recorder);
-  private final ShardSet shards = new ShardSet(config, clock, scheduler, (shard, token) -> { });
+  private final ShardSet shards = new ShardSet(config, clock, scheduler, (shard, token) -> {});
   private final FlowRegistry registry =
       new FlowRegistry(null, config, shards, scheduler, endings, closed);
 
@@ -57,7 +58,8 @@ class FlowRegistryTest {
     assertThat(stats.count(Outcome.EVICTED_TTL)).as("the count survived collection").isOne();
 
     Flow replacement = registry.lease(flow);
-    assertThat(replacement).as("a lease on a collected flow gets its replacement")
+    assertThat(replacement)
+        .as("a lease on a collected flow gets its replacement")
         .isNotSameAs(flow);
     assertThat(replacement.key).isEqualTo(flow.key);
     assertThat(flow.tryAcquire()).as("a collected flow is never leased again").isFalse();

@@ -27,11 +27,12 @@ final class Harness implements AutoCloseable {
 
   Harness(long concurrency, UnaryOperator<FlowControllerConfig.Builder> configure) {
     detector = ConcurrencyDetector.ofRequests(concurrency);
-    FlowControllerConfig.Builder builder = FlowControllerConfig.builder()
-        .ticker(clock)
-        .scheduler(clock)
-        .listener(recorder)
-        .saturationDetector(detector);
+    FlowControllerConfig.Builder builder =
+        FlowControllerConfig.builder()
+            .ticker(clock)
+            .scheduler(clock)
+            .listener(recorder)
+            .saturationDetector(detector);
     controller = FlowController.create(configure.apply(builder).build());
   }
 
@@ -75,7 +76,9 @@ final class Harness implements AutoCloseable {
     return new ArrayList<>(dispatched.subList(before, dispatched.size()));
   }
 
-  /** Closes admissions one by one until {@code count} more requests were dispatched; returns them. */
+  /**
+   * Closes admissions one by one until {@code count} more requests were dispatched; returns them.
+   */
   List<FlowRequest> dispatchNext(int count) {
     List<FlowRequest> order = new ArrayList<>();
     while (order.size() < count) {

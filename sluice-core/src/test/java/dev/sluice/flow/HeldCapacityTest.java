@@ -7,7 +7,9 @@ import dev.sluice.flow.testing.FakeClock;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** A detector that holds capacity for one request gets that request on arrival, ahead of the queue. */
+/**
+ * A detector that holds capacity for one request gets that request on arrival, ahead of the queue.
+ */
 class HeldCapacityTest {
 
   /** Two slots; while {@code heldFor} is set, one is kept for the request with that id. */
@@ -48,8 +50,13 @@ class HeldCapacityTest {
   void aRequestWithCapacityHeldForItIsDispatchedOnArrivalAheadOfTheQueue() {
     HoldingDetector detector = new HoldingDetector();
     FakeClock clock = new FakeClock();
-    try (FlowController controller = FlowController.create(FlowControllerConfig.builder()
-        .ticker(clock).scheduler(clock).saturationDetector(detector).build())) {
+    try (FlowController controller =
+        FlowController.create(
+            FlowControllerConfig.builder()
+                .ticker(clock)
+                .scheduler(clock)
+                .saturationDetector(detector)
+                .build())) {
       CompletableFuture<Admission> running = controller.submit(Harness.named("a", "a", 0));
       detector.heldFor = "h";
       CompletableFuture<Admission> queued = controller.submit(Harness.named("b", "b", 0));

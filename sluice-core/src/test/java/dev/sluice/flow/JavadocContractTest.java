@@ -13,8 +13,10 @@ class JavadocContractTest {
   @Test
   void publicTypesStateTheirThreadSafety() {
     Map<String, Boolean> types = JavadocContract.publicTypes(Path.of("src/main/java"));
-    assertThat(types).containsKeys("FlowController", "FlowRequest", "FlowQueue", "SaturationDetector");
-    assertThat(types).as("public types whose Javadoc does not state thread-safety")
+    assertThat(types)
+        .containsKeys("FlowController", "FlowRequest", "FlowQueue", "SaturationDetector");
+    assertThat(types)
+        .as("public types whose Javadoc does not state thread-safety")
         .allSatisfy((type, documented) -> assertThat(documented).as(type).isTrue());
   }
 }

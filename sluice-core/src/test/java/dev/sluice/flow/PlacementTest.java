@@ -15,12 +15,13 @@ import org.junit.jupiter.api.Test;
  */
 class PlacementTest {
   private final FakeClock clock = new FakeClock();
-  private final Band band = new Band(
-      FlowControllerConfig.builder().bands(BandConfig.of(0)).build().bands().get(0), false, 0);
+  private final Band band =
+      new Band(
+          FlowControllerConfig.builder().bands(BandConfig.of(0)).build().bands().get(0), false, 0);
   private final Flow flow = new Flow(null, FlowKey.of("f", 0), band);
 
   private FlowShard queue(int shardId, long queuedBytes) {
-    Shard shard = new Shard(shardId, clock, new GuardedScheduler(clock), (s, token) -> { });
+    Shard shard = new Shard(shardId, clock, new GuardedScheduler(clock), (s, token) -> {});
     ShardBand shardBand = new ShardBand(band);
     shard.addBand(shardBand);
     FlowShard flowShard = new FlowShard(flow, shard, shardBand);
@@ -55,17 +56,18 @@ class PlacementTest {
   /** Two shards, each taking one request of the flow; the gate is closed: nothing dispatches. */
   private static final class TwoShards {
     final FakeClock clock = new FakeClock();
-    final FlowControllerConfig config = FlowControllerConfig.builder()
-        .bands(BandConfig.builder(0).maxFlowRequests(2).build())
-        .saturationDetector(() -> 1.0)
-        .ticker(clock)
-        .scheduler(clock)
-        .build();
+    final FlowControllerConfig config =
+        FlowControllerConfig.builder()
+            .bands(BandConfig.builder(0).maxFlowRequests(2).build())
+            .saturationDetector(() -> 1.0)
+            .ticker(clock)
+            .scheduler(clock)
+            .build();
     final Endings endings = new Endings(FlowControlListener.NO_OP);
     final ShardSet shards =
-        new ShardSet(config, clock, new GuardedScheduler(clock), (s, token) -> { });
+        new ShardSet(config, clock, new GuardedScheduler(clock), (s, token) -> {});
     final Dispatcher dispatcher =
-        new Dispatcher(config, endings, shards, () -> { }, new AtomicBoolean());
+        new Dispatcher(config, endings, shards, () -> {}, new AtomicBoolean());
     final Placement placement = new Placement(config, endings, dispatcher);
     final Band band = new Band(config.bands().get(0), false, clock.read());
     final Flow flow = new Flow(null, FlowKey.of("f", 0), band);
@@ -93,14 +95,17 @@ class PlacementTest {
     assertThat(a.flowShard.shard).as("a tie goes to the first").isSameAs(first);
     assertThat(b.flowShard.shard).as("the first is full").isSameAs(second);
     QueuedRequest c = two.admit();
-    assertThat(c.future).failsWithin(Duration.ZERO)
+    assertThat(c.future)
+        .failsWithin(Duration.ZERO)
         .withThrowableOfType(ExecutionException.class)
         .havingCause()
-        .isInstanceOfSatisfying(FlowControlException.class, e -> assertThat(e.outcome())
-            .isEqualTo(Outcome.REJECTED_CAPACITY))
+        .isInstanceOfSatisfying(
+            FlowControlException.class,
+            e -> assertThat(e.outcome()).isEqualTo(Outcome.REJECTED_CAPACITY))
         .withMessageContaining("flow f:0 request limit reached (1 queued, limit 1)");
     assertThat(two.flow.outcomes.get(Outcome.REJECTED_CAPACITY.ordinal())).isOne();
-    assertThat(Flow.holders(two.flow.lease.get())).as("the rejected one released its lease")
+    assertThat(Flow.holders(two.flow.lease.get()))
+        .as("the rejected one released its lease")
         .isEqualTo(2);
   }
 

@@ -68,7 +68,8 @@ final class Recorder implements FlowControlListener {
     for (Event event : events) {
       if (event.request() == request) {
         if (found != null) {
-          throw new AssertionError("two outcomes for " + request + ": " + found + ", " + event.outcome());
+          throw new AssertionError(
+              "two outcomes for " + request + ": " + found + ", " + event.outcome());
         }
         found = event.outcome();
       }

@@ -50,15 +50,16 @@ class SchedulerFailureTest {
     }
   }
 
-  private static FlowController controller(FakeClock clock, Scheduler scheduler, Recorder recorder,
-      SaturationDetector detector) {
-    return FlowController.create(FlowControllerConfig.builder()
-        .ticker(clock)
-        .scheduler(scheduler)
-        .listener(recorder)
-        .saturationDetector(detector)
-        .flowIdleTimeout(Duration.ofMinutes(1))
-        .build());
+  private static FlowController controller(
+      FakeClock clock, Scheduler scheduler, Recorder recorder, SaturationDetector detector) {
+    return FlowController.create(
+        FlowControllerConfig.builder()
+            .ticker(clock)
+            .scheduler(scheduler)
+            .listener(recorder)
+            .saturationDetector(detector)
+            .flowIdleTimeout(Duration.ofMinutes(1))
+            .build());
   }
 
   private static Outcome failure(CompletableFuture<Admission> future) {
@@ -86,10 +87,13 @@ class SchedulerFailureTest {
     FakeClock clock = new FakeClock();
     FlakyScheduler scheduler = new FlakyScheduler(clock, true);
     Recorder recorder = new Recorder();
-    try (FlowController controller = controller(clock, scheduler, recorder, ConcurrencyDetector.ofRequests(1))) {
+    try (FlowController controller =
+        controller(clock, scheduler, recorder, ConcurrencyDetector.ofRequests(1))) {
       controller.submit(Harness.request("a", 0)).join().close();
 
-      assertThat(scheduler.refusals).as("it was asked to schedule the collector").hasPositiveValue();
+      assertThat(scheduler.refusals)
+          .as("it was asked to schedule the collector")
+          .hasPositiveValue();
       assertQuiet(controller, recorder, 1);
     }
   }
@@ -99,11 +103,13 @@ class SchedulerFailureTest {
     FakeClock clock = new FakeClock();
     FlakyScheduler scheduler = new FlakyScheduler(clock, false);
     Recorder recorder = new Recorder();
-    try (FlowController controller = controller(clock, scheduler, recorder, ConcurrencyDetector.ofRequests(1))) {
+    try (FlowController controller =
+        controller(clock, scheduler, recorder, ConcurrencyDetector.ofRequests(1))) {
       Admission held = controller.submit(Harness.request("a", 0)).join();
       scheduler.failing = true; // shut down while the controller runs
 
-      CompletableFuture<Admission> waiting = controller.submit(Harness.request("b", 0), Duration.ofMillis(5));
+      CompletableFuture<Admission> waiting =
+          controller.submit(Harness.request("b", 0), Duration.ofMillis(5));
       assertThat(waiting).as("queued: the future is returned").isNotDone();
       assertThat(scheduler.refusals).as("its timer was refused").hasPositiveValue();
 
@@ -120,7 +126,8 @@ class SchedulerFailureTest {
     FakeClock clock = new FakeClock();
     FlakyScheduler scheduler = new FlakyScheduler(clock, false);
     Recorder recorder = new Recorder();
-    FlowController controller = controller(clock, scheduler, recorder, ConcurrencyDetector.ofRequests(1));
+    FlowController controller =
+        controller(clock, scheduler, recorder, ConcurrencyDetector.ofRequests(1));
     Admission held = controller.submit(Harness.request("a", 0)).join();
     scheduler.failing = true;
     List<CompletableFuture<Admission>> waiting = new ArrayList<>();
@@ -131,7 +138,8 @@ class SchedulerFailureTest {
     controller.close();
     held.close();
 
-    assertThat(waiting).allSatisfy(future -> assertThat(failure(future)).isEqualTo(Outcome.EVICTED_SHUTDOWN));
+    assertThat(waiting)
+        .allSatisfy(future -> assertThat(failure(future)).isEqualTo(Outcome.EVICTED_SHUTDOWN));
     assertQuiet(controller, recorder, 6);
   }
 
@@ -140,12 +148,15 @@ class SchedulerFailureTest {
     FakeClock clock = new FakeClock();
     FlakyScheduler scheduler = new FlakyScheduler(clock, true);
     Recorder recorder = new Recorder();
-    try (FlowController controller = controller(clock, scheduler, recorder, ConcurrencyDetector.ofRequests(1))) {
+    try (FlowController controller =
+        controller(clock, scheduler, recorder, ConcurrencyDetector.ofRequests(1))) {
       Admission held = controller.submit(Harness.request("a", 0)).join();
-      CompletableFuture<Admission> early = controller.submit(Harness.request("b", 0), Duration.ofMillis(5));
+      CompletableFuture<Admission> early =
+          controller.submit(Harness.request("b", 0), Duration.ofMillis(5));
 
       scheduler.failing = false;
-      CompletableFuture<Admission> late = controller.submit(Harness.request("c", 0), Duration.ofMillis(20));
+      CompletableFuture<Admission> late =
+          controller.submit(Harness.request("c", 0), Duration.ofMillis(20));
       clock.advance(Duration.ofMillis(5));
       assertThat(failure(early)).as("evicted on time").isEqualTo(Outcome.EVICTED_TTL);
       assertThat(late).isNotDone();
@@ -206,35 +217,40 @@ class SchedulerFailureTest {
     FakeClock clock = new FakeClock();
     AtomicReference<FlowController> controller = new AtomicReference<>();
     List<String> violations = new CopyOnWriteArrayList<>();
-    ExecutorService prober = Executors.newSingleThreadExecutor(task -> {
-      Thread thread = new Thread(task, "lock-prober");
-      thread.setDaemon(true);
-      return thread;
-    });
-    Scheduler probing = (task, delayNanos) -> {
-      FlowController probed = controller.get();
-      if (probed != null && violations.isEmpty()) {
-        Future<?> reshard = prober.submit(() -> probed.setShardCount(probed.shardCount()));
-        try {
-          reshard.get(2, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-          violations.add("scheduled (delay " + delayNanos + " ns) while holding a lock");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }
-      return clock.schedule(task, delayNanos);
-    };
+    ExecutorService prober =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "lock-prober");
+              thread.setDaemon(true);
+              return thread;
+            });
+    Scheduler probing =
+        (task, delayNanos) -> {
+          FlowController probed = controller.get();
+          if (probed != null && violations.isEmpty()) {
+            Future<?> reshard = prober.submit(() -> probed.setShardCount(probed.shardCount()));
+            try {
+              reshard.get(2, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+              violations.add("scheduled (delay " + delayNanos + " ns) while holding a lock");
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          return clock.schedule(task, delayNanos);
+        };
     SignallingDetector detector = new SignallingDetector(1);
     Recorder recorder = new Recorder();
     try {
-      FlowController created = FlowController.create(FlowControllerConfig.builder()
-          .ticker(clock)
-          .scheduler(probing)
-          .listener(recorder)
-          .saturationDetector(detector)
-          .flowIdleTimeout(Duration.ofMillis(4))
-          .build());
+      FlowController created =
+          FlowController.create(
+              FlowControllerConfig.builder()
+                  .ticker(clock)
+                  .scheduler(probing)
+                  .listener(recorder)
+                  .saturationDetector(detector)
+                  .flowIdleTimeout(Duration.ofMillis(4))
+                  .build());
       controller.set(created);
       Admission held = created.submit(Harness.request("a", 0)).join();
       CompletableFuture<Admission> queued = created.submit(Harness.request("b", 0));
@@ -243,7 +259,8 @@ class SchedulerFailureTest {
       detector.signalOnRead.set(true);
       CompletableFuture<Admission> signalled = created.submit(Harness.request("c", 0));
       assertThat(detector.signalOnRead).as("the signal fired").isFalse();
-      CompletableFuture<Admission> timed = created.submit(Harness.request("d", 0), Duration.ofMillis(2));
+      CompletableFuture<Admission> timed =
+          created.submit(Harness.request("d", 0), Duration.ofMillis(2));
       clock.advance(Duration.ofMillis(2)); // the deadline timer
       assertThat(failure(timed)).isEqualTo(Outcome.EVICTED_TTL);
       held.close();

@@ -10,20 +10,21 @@ import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every active shard holds every band and flow; the active shards' shares add up to each limit;
- * a removed shard drains first and is retired, with every flow's queue on it, once empty.
+ * Every active shard holds every band and flow; the active shards' shares add up to each limit; a
+ * removed shard drains first and is retired, with every flow's queue on it, once empty.
  */
 class ShardSetTest {
   private final FakeClock clock = new FakeClock();
-  private final FlowControllerConfig config = FlowControllerConfig.builder()
-      .maxRequests(10)
-      .maxBytes(0)
-      .bands(BandConfig.builder(0).maxRequests(7).build(), BandConfig.of(5))
-      .ticker(clock)
-      .scheduler(clock)
-      .build();
-  private final ShardSet shards = new ShardSet(
-      config, clock, new GuardedScheduler(clock), (shard, token) -> { });
+  private final FlowControllerConfig config =
+      FlowControllerConfig.builder()
+          .maxRequests(10)
+          .maxBytes(0)
+          .bands(BandConfig.builder(0).maxRequests(7).build(), BandConfig.of(5))
+          .ticker(clock)
+          .scheduler(clock)
+          .build();
+  private final ShardSet shards =
+      new ShardSet(config, clock, new GuardedScheduler(clock), (shard, token) -> {});
   private final List<Band> bands = new ArrayList<>();
   private final List<Flow> flows = new ArrayList<>();
 
@@ -40,12 +41,17 @@ class ShardSetTest {
 
   private void assertEveryActiveShardHoldsEverything() {
     for (Shard shard : shards.active()) {
-      assertThat(shard.bands).extracting(band -> band.band)
+      assertThat(shard.bands)
+          .extracting(band -> band.band)
           .containsExactlyInAnyOrderElementsOf(bands);
-      assertThat(shard.bands).extracting(band -> band.band.priority).as("highest first")
+      assertThat(shard.bands)
+          .extracting(band -> band.band.priority)
+          .as("highest first")
           .isSortedAccordingTo((a, b) -> Integer.compare(b, a));
       for (Flow flow : flows) {
-        assertThat(flow.shards).filteredOn(queue -> queue.shard == shard).singleElement()
+        assertThat(flow.shards)
+            .filteredOn(queue -> queue.shard == shard)
+            .singleElement()
             .satisfies(queue -> assertThat(queue.band.band).isSameAs(flow.band));
       }
     }
@@ -64,8 +70,9 @@ class ShardSetTest {
     assertThat(shards.active()).extracting(shard -> shard.maxRequests).containsExactly(4L, 3L, 3L);
     assertThat(sum(shard -> shard.maxRequests)).isEqualTo(10);
     assertThat(sum(shard -> shard.bandsByPriority.get(0).maxRequests)).isEqualTo(7);
-    assertThat(shards.active()).allSatisfy(shard -> assertThat(shard.maxBytes)
-        .as("0 is unlimited").isEqualTo(Long.MAX_VALUE));
+    assertThat(shards.active())
+        .allSatisfy(
+            shard -> assertThat(shard.maxBytes).as("0 is unlimited").isEqualTo(Long.MAX_VALUE));
     assertThat(ShardSet.share(0, 4, 2)).isEqualTo(Long.MAX_VALUE);
     assertThat(ShardSet.share(2, 3, 2)).as("fewer than shards: the last gets none").isZero();
   }
@@ -105,8 +112,7 @@ class ShardSetTest {
     shards.retireDrained(flows);
     assertThat(shards.all()).hasSize(1);
     for (Flow flow : flows) {
-      assertThat(flow.shards).extracting(queue -> queue.shard)
-          .containsExactly(shards.all());
+      assertThat(flow.shards).extracting(queue -> queue.shard).containsExactly(shards.all());
     }
     assertThat(Arrays.stream(shards.all()).mapToLong(shard -> shard.maxRequests).sum())
         .isEqualTo(10);
@@ -120,6 +126,7 @@ class ShardSetTest {
     assertEveryActiveShardHoldsEverything();
     assertThat(sum(shard -> shard.maxRequests)).isEqualTo(10);
     assertThat(Arrays.stream(shards.all()).mapToInt(shard -> shard.id).distinct().count())
-        .as("ids are never reused").isEqualTo(4);
+        .as("ids are never reused")
+        .isEqualTo(4);
   }
 }

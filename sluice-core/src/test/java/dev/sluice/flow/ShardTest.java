@@ -10,19 +10,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shard's bookkeeping: a request is in its queue, arrival list, counters and deadline heap
- * all at once or in none, and its state says which; displacement takes lower-priority work,
- * lowest band and newest first, only as much as needed and only if enough is there.
+ * The shard's bookkeeping: a request is in its queue, arrival list, counters and deadline heap all
+ * at once or in none, and its state says which; displacement takes lower-priority work, lowest band
+ * and newest first, only as much as needed and only if enough is there.
  */
 class ShardTest {
   private final FakeClock clock = new FakeClock();
-  private final FlowControllerConfig config = FlowControllerConfig.builder()
-      .bands(BandConfig.of(5), BandConfig.of(0))
-      .ticker(clock)
-      .scheduler(clock)
-      .build();
-  private final Shard shard =
-      new Shard(0, clock, new GuardedScheduler(clock), (s, token) -> { });
+  private final FlowControllerConfig config =
+      FlowControllerConfig.builder()
+          .bands(BandConfig.of(5), BandConfig.of(0))
+          .ticker(clock)
+          .scheduler(clock)
+          .build();
+  private final Shard shard = new Shard(0, clock, new GuardedScheduler(clock), (s, token) -> {});
   private final FlowShard high;
   private final FlowShard low;
 
@@ -40,8 +40,7 @@ class ShardTest {
   }
 
   private QueuedRequest enqueue(FlowShard flowShard, long bytes, Duration ttl) {
-    FlowRequest request =
-        FlowRequest.builder(flowShard.flow.key).byteSize(bytes).ttl(ttl).build();
+    FlowRequest request = FlowRequest.builder(flowShard.flow.key).byteSize(bytes).ttl(ttl).build();
     QueuedRequest item = new QueuedRequest(request, flowShard.flow, Durations.NEVER);
     shard.prepareLocked(item, flowShard, clock.read(), 0);
     shard.enqueueLocked(item, flowShard);
@@ -78,8 +77,9 @@ class ShardTest {
     assertThat(shard.queuedRequests).isOne();
     assertThat(shard.queuedBytes).isEqualTo(30);
     assertThat(shard.earliestDeadlineLocked()).isEqualTo(Durations.NEVER);
-    assertThat(shard.bandsByPriority.get(0).oldest).isSameAs(c).isSameAs(shard.bandsByPriority
-        .get(0).newest);
+    assertThat(shard.bandsByPriority.get(0).oldest)
+        .isSameAs(c)
+        .isSameAs(shard.bandsByPriority.get(0).newest);
   }
 
   @Test
@@ -88,12 +88,13 @@ class ShardTest {
     QueuedRequest oldest = enqueue(low, 1, null);
     QueuedRequest middle = enqueue(low, 1, null);
     QueuedRequest newest = enqueue(low, 1, null);
-    QueuedRequest incoming = new QueuedRequest(
-        FlowRequest.of(high.flow.key), high.flow, Durations.NEVER);
+    QueuedRequest incoming =
+        new QueuedRequest(FlowRequest.of(high.flow.key), high.flow, Durations.NEVER);
     assertThat(shard.globalProblemLocked(1)).contains("global request limit reached");
     assertThat(shard.displaceLocked(incoming)).containsExactly(newest);
     assertThat(newest.state).isEqualTo(QueuedRequest.REMOVED);
-    assertThat(List.of(oldest, middle)).extracting(item -> item.state)
+    assertThat(List.of(oldest, middle))
+        .extracting(item -> item.state)
         .containsOnly(QueuedRequest.QUEUED);
     assertThat(shard.globalProblemLocked(1)).isNull();
   }
@@ -103,8 +104,9 @@ class ShardTest {
     shard.maxBytes = 100;
     QueuedRequest lower = enqueue(low, 30, null);
     enqueue(high, 60, null);
-    QueuedRequest incoming = new QueuedRequest(
-        FlowRequest.builder(high.flow.key).byteSize(80).build(), high.flow, Durations.NEVER);
+    QueuedRequest incoming =
+        new QueuedRequest(
+            FlowRequest.builder(high.flow.key).byteSize(80).build(), high.flow, Durations.NEVER);
     assertThat(shard.displaceLocked(incoming)).isNull();
     assertThat(lower.state).isEqualTo(QueuedRequest.QUEUED);
     assertThat(shard.queuedBytes).isEqualTo(90);
@@ -145,22 +147,24 @@ class ShardTest {
     assertThat(shard.selectLocked(detector, UsageLimitPolicy.staticCeiling())).isSameAs(higher);
     assertThat(higher.state).as("selected, not yet taken out").isEqualTo(QueuedRequest.QUEUED);
     shard.dispatchLocked(higher);
-    UsageLimitPolicy highOnly = new UsageLimitPolicy() {
-      @Override
-      public String name() {
-        return "high-only";
-      }
+    UsageLimitPolicy highOnly =
+        new UsageLimitPolicy() {
+          @Override
+          public String name() {
+            return "high-only";
+          }
 
-      @Override
-      public double ceiling(double saturation, int rank, int bandCount) {
-        return rank == 0 ? 1.0 : 0.0; // the lower band is gated
-      }
-    };
+          @Override
+          public double ceiling(double saturation, int rank, int bandCount) {
+            return rank == 0 ? 1.0 : 0.0; // the lower band is gated
+          }
+        };
     assertThat(shard.selectLocked(detector, highOnly)).isNull();
     assertThat(shard.selectLocked(detector, UsageLimitPolicy.staticCeiling())).isSameAs(lower);
     shard.dispatchLocked(lower);
     assertThat(shard.selectLocked(detector, UsageLimitPolicy.staticCeiling()))
-        .as("the detector is full").isNull();
+        .as("the detector is full")
+        .isNull();
   }
 
   @Test
@@ -180,7 +184,8 @@ class ShardTest {
     FlowControllerConfig limited = FlowControllerConfig.builder().maxRequests(7).build();
     shard.shareLimitsLocked(limited, 2, 1);
     assertThat(shard.maxRequests).as("the global limit, from the given config").isEqualTo(3);
-    assertThat(shard.bandsByPriority.get(5).maxRequests).as("band limits, from the band's own")
+    assertThat(shard.bandsByPriority.get(5).maxRequests)
+        .as("band limits, from the band's own")
         .isEqualTo(BandConfig.DEFAULT_MAX_REQUESTS / 2);
   }
 }

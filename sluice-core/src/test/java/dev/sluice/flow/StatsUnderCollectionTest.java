@@ -24,12 +24,13 @@ class StatsUnderCollectionTest {
   @Timeout(120)
   void outcomeTotalsStayExactWhileFlowsAndBandsAreCollected() throws InterruptedException {
     FakeClock clock = new FakeClock();
-    FlowControllerConfig config = FlowControllerConfig.builder()
-        .ticker(clock)
-        .scheduler(clock)
-        .flowIdleTimeout(Duration.ofMillis(2))
-        .bandIdleTimeout(Duration.ofMillis(4))
-        .build();
+    FlowControllerConfig config =
+        FlowControllerConfig.builder()
+            .ticker(clock)
+            .scheduler(clock)
+            .flowIdleTimeout(Duration.ofMillis(2))
+            .bandIdleTimeout(Duration.ofMillis(4))
+            .build();
     try (FlowController controller = FlowController.create(config)) {
       for (int round = 0; round < 3; round++) {
         // One flow per request, half of them in a dynamic band; every request ended, so every
@@ -46,17 +47,27 @@ class StatsUnderCollectionTest {
         CountDownLatch readerRunning = new CountDownLatch(1);
         CountDownLatch collected = new CountDownLatch(1);
         int finalRound = round;
-        Thread reader = new Thread(() -> {
-          while (collected.getCount() > 0 && problem.get() == null) {
-            long seen = total(controller.stats());
-            reads.incrementAndGet();
-            readerRunning.countDown();
-            if (seen != expected) {
-              problem.set("round " + finalRound + ", read " + reads.get() + ": total " + seen
-                  + ", expected " + expected);
-            }
-          }
-        }, "stats-reader");
+        Thread reader =
+            new Thread(
+                () -> {
+                  while (collected.getCount() > 0 && problem.get() == null) {
+                    long seen = total(controller.stats());
+                    reads.incrementAndGet();
+                    readerRunning.countDown();
+                    if (seen != expected) {
+                      problem.set(
+                          "round "
+                              + finalRound
+                              + ", read "
+                              + reads.get()
+                              + ": total "
+                              + seen
+                              + ", expected "
+                              + expected);
+                    }
+                  }
+                },
+                "stats-reader");
         reader.start();
         assertThat(readerRunning.await(60, TimeUnit.SECONDS)).isTrue();
         for (int step = 0; step < 100 && problem.get() == null; step++) {
@@ -70,7 +81,8 @@ class StatsUnderCollectionTest {
         assertThat(total(after)).isEqualTo(expected);
         assertThat(after.band(7)).as("the dynamic band was collected").isNull();
         assertThat(after.band(0).flows()).as("every flow was collected").isEmpty();
-        assertThat(after.band(0).outcomes().get(Outcome.DISPATCHED)).as("band 0 keeps its flows' counts")
+        assertThat(after.band(0).outcomes().get(Outcome.DISPATCHED))
+            .as("band 0 keeps its flows' counts")
             .isEqualTo(expected / 2);
       }
     }

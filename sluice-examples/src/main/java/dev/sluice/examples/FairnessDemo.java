@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * a {@code Semaphore} gives). Four tenants share a backend that serves 8 requests at a time, 50 ms
  * each (160 requests/s): a premium tenant, two standard tenants one of which sends ten times as
  * much, and a sheddable batch tenant; together they offer about 3.5 times what the backend can do.
- * The same seeded arrivals run through both, in real time, and the per-tenant results print side
- * by side.
+ * The same seeded arrivals run through both, in real time, and the per-tenant results print side by
+ * side.
  *
  * <p>Run it with {@code ./sluice example [--seconds N] [--seed S]}.
  */
@@ -41,11 +41,12 @@ public final class FairnessDemo {
   /** One tenant's traffic. */
   record Tenant(String name, int priority, double ratePerSecond) {}
 
-  static final List<Tenant> TENANTS = List.of(
-      new Tenant("premium", 10, 20),
-      new Tenant("standard-a", 0, 40),
-      new Tenant("standard-b (10x)", 0, 400),
-      new Tenant("batch (sheddable)", -1, 100));
+  static final List<Tenant> TENANTS =
+      List.of(
+          new Tenant("premium", 10, 20),
+          new Tenant("standard-a", 0, 40),
+          new Tenant("standard-b (10x)", 0, 400),
+          new Tenant("batch (sheddable)", -1, 100));
 
   /** What happened to one tenant's requests. */
   static final class TenantResult {
@@ -109,9 +110,16 @@ public final class FairnessDemo {
   static Map<String, Map<String, TenantResult>> run(int seconds, long seed, PrintStream out)
       throws InterruptedException {
     List<Arrival> arrivals = arrivals(seconds, seed);
-    out.printf(Locale.ROOT, "Backend: %d slots x %d ms = %d req/s. Offered: %d requests in %d s "
-        + "(%.1fx capacity).%n", BACKEND_SLOTS, SERVICE_MILLIS, BACKEND_SLOTS * 1000 / SERVICE_MILLIS,
-        arrivals.size(), seconds, arrivals.size() / (double) seconds / (BACKEND_SLOTS * 1000.0 / SERVICE_MILLIS));
+    out.printf(
+        Locale.ROOT,
+        "Backend: %d slots x %d ms = %d req/s. Offered: %d requests in %d s "
+            + "(%.1fx capacity).%n",
+        BACKEND_SLOTS,
+        SERVICE_MILLIS,
+        BACKEND_SLOTS * 1000 / SERVICE_MILLIS,
+        arrivals.size(),
+        seconds,
+        arrivals.size() / (double) seconds / (BACKEND_SLOTS * 1000.0 / SERVICE_MILLIS));
     out.println("Running the same arrivals through Sluice, then through a FIFO limit ...");
     Map<String, TenantResult> sluice = runSluice(arrivals, seconds);
     Map<String, TenantResult> fifo = runFifo(arrivals, seconds);
@@ -153,32 +161,48 @@ public final class FairnessDemo {
       throws InterruptedException {
     Map<String, TenantResult> results = emptyResults();
     ScheduledExecutorService backend = Executors.newScheduledThreadPool(2);
-    FlowController controller = FlowController.create(FlowControllerConfig.builder()
-        .saturationDetector(ConcurrencyDetector.ofRequests(BACKEND_SLOTS))
-        .bands(BandConfig.of(10), BandConfig.of(0), BandConfig.builder(-1).maxRequests(50).build())
-        .rejectSheddableWhenSaturated(true)
-        .defaultTtl(Duration.ofSeconds(2))
-        .build());
+    FlowController controller =
+        FlowController.create(
+            FlowControllerConfig.builder()
+                .saturationDetector(ConcurrencyDetector.ofRequests(BACKEND_SLOTS))
+                .bands(
+                    BandConfig.of(10),
+                    BandConfig.of(0),
+                    BandConfig.builder(-1).maxRequests(50).build())
+                .rejectSheddableWhenSaturated(true)
+                .defaultTtl(Duration.ofSeconds(2))
+                .build());
     CountDownLatch done = new CountDownLatch(arrivals.size());
     for (Arrival arrival : arrivals) {
-      backend.schedule(() -> {
-        TenantResult result = resultOf(results, arrival.tenant().name());
-        synchronized (result) {
-          result.sent++;
-        }
-        FlowRequest request = FlowRequest.of(FlowKey.of(arrival.tenant().name(), arrival.tenant().priority()));
-        controller.submit(request).whenComplete((admission, failure) -> {
-          if (failure != null) {
+      backend.schedule(
+          () -> {
+            TenantResult result = resultOf(results, arrival.tenant().name());
             synchronized (result) {
-              result.rejected += failure instanceof FlowControlException ? 1 : 0;
+              result.sent++;
             }
-            done.countDown();
-            return;
-          }
-          result.waitsMillis.add(TimeUnit.NANOSECONDS.toMillis(admission.queueWaitNanos()));
-          backend.schedule(() -> finish(admission, result, done), SERVICE_MILLIS, TimeUnit.MILLISECONDS);
-        });
-      }, arrival.atMillis(), TimeUnit.MILLISECONDS);
+            FlowRequest request =
+                FlowRequest.of(FlowKey.of(arrival.tenant().name(), arrival.tenant().priority()));
+            controller
+                .submit(request)
+                .whenComplete(
+                    (admission, failure) -> {
+                      if (failure != null) {
+                        synchronized (result) {
+                          result.rejected += failure instanceof FlowControlException ? 1 : 0;
+                        }
+                        done.countDown();
+                        return;
+                      }
+                      result.waitsMillis.add(
+                          TimeUnit.NANOSECONDS.toMillis(admission.queueWaitNanos()));
+                      backend.schedule(
+                          () -> finish(admission, result, done),
+                          SERVICE_MILLIS,
+                          TimeUnit.MILLISECONDS);
+                    });
+          },
+          arrival.atMillis(),
+          TimeUnit.MILLISECONDS);
     }
     done.await(seconds + 5L, TimeUnit.SECONDS);
     controller.close();
@@ -204,30 +228,37 @@ public final class FairnessDemo {
     ArrayDeque<long[]> queue = new ArrayDeque<>(); // {arrival nanos, tenant index}
     int[] free = {BACKEND_SLOTS};
     Runnable[] pump = new Runnable[1];
-    pump[0] = () -> {
-      while (free[0] > 0 && !queue.isEmpty()) {
-        long[] next = queue.poll();
-        free[0]--;
-        TenantResult result = resultOf(results, TENANTS.get((int) next[1]).name());
-        result.waitsMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - next[0]));
-        backend.schedule(() -> {
-          free[0]++;
-          synchronized (result) {
-            result.served++;
+    pump[0] =
+        () -> {
+          while (free[0] > 0 && !queue.isEmpty()) {
+            long[] next = queue.poll();
+            free[0]--;
+            TenantResult result = resultOf(results, TENANTS.get((int) next[1]).name());
+            result.waitsMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - next[0]));
+            backend.schedule(
+                () -> {
+                  free[0]++;
+                  synchronized (result) {
+                    result.served++;
+                  }
+                  pump[0].run();
+                },
+                SERVICE_MILLIS,
+                TimeUnit.MILLISECONDS);
           }
-          pump[0].run();
-        }, SERVICE_MILLIS, TimeUnit.MILLISECONDS);
-      }
-    };
+        };
     for (Arrival arrival : arrivals) {
-      backend.schedule(() -> {
-        TenantResult result = resultOf(results, arrival.tenant().name());
-        synchronized (result) {
-          result.sent++;
-        }
-        queue.add(new long[] {System.nanoTime(), TENANTS.indexOf(arrival.tenant())});
-        pump[0].run();
-      }, arrival.atMillis(), TimeUnit.MILLISECONDS);
+      backend.schedule(
+          () -> {
+            TenantResult result = resultOf(results, arrival.tenant().name());
+            synchronized (result) {
+              result.sent++;
+            }
+            queue.add(new long[] {System.nanoTime(), TENANTS.indexOf(arrival.tenant())});
+            pump[0].run();
+          },
+          arrival.atMillis(),
+          TimeUnit.MILLISECONDS);
     }
     // The FIFO queue never drains: stop after the run plus the 2 s Sluice gives its TTL.
     CountDownLatch stop = new CountDownLatch(1);
@@ -252,26 +283,47 @@ public final class FairnessDemo {
     return java.util.Objects.requireNonNull(results.get(tenant), tenant);
   }
 
-  static void print(PrintStream out, Map<String, TenantResult> sluice, Map<String, TenantResult> fifo) {
+  static void print(
+      PrintStream out, Map<String, TenantResult> sluice, Map<String, TenantResult> fifo) {
     out.println();
-    out.printf(Locale.ROOT, "%-24s | %-38s | %-38s%n", "", "Sluice (priority + fairness)", "FIFO limit (no flow control)");
-    String columns = String.format(Locale.ROOT, "%6s %6s %7s %7s %9s", "served", "shed", "waiting", "p50 ms", "p99 ms");
+    out.printf(
+        Locale.ROOT,
+        "%-24s | %-38s | %-38s%n",
+        "",
+        "Sluice (priority + fairness)",
+        "FIFO limit (no flow control)");
+    String columns =
+        String.format(
+            Locale.ROOT, "%6s %6s %7s %7s %9s", "served", "shed", "waiting", "p50 ms", "p99 ms");
     out.printf(Locale.ROOT, "%-24s | %-38s | %-38s%n", "tenant (sent)", columns, columns);
     out.println("-".repeat(24) + "-+-" + "-".repeat(38) + "-+-" + "-".repeat(38));
     for (Tenant tenant : TENANTS) {
       TenantResult a = resultOf(sluice, tenant.name());
       TenantResult b = resultOf(fifo, tenant.name());
-      out.printf(Locale.ROOT, "%-24s | %-38s | %-38s%n", tenant.name() + " (" + a.sent + ")", row(a), row(b));
+      out.printf(
+          Locale.ROOT,
+          "%-24s | %-38s | %-38s%n",
+          tenant.name() + " (" + a.sent + ")",
+          row(a),
+          row(b));
     }
     out.println();
-    out.println("served = finished on the backend; shed = rejected or timed out by the controller (fast, "
-        + "honest answers);");
-    out.println("waiting = still queued when the run ended; p50/p99 = queue wait of the served requests.");
+    out.println(
+        "served = finished on the backend; shed = rejected or timed out by the controller (fast, "
+            + "honest answers);");
+    out.println(
+        "waiting = still queued when the run ended; p50/p99 = queue wait of the served requests.");
   }
 
   private static String row(TenantResult result) {
-    return String.format(Locale.ROOT, "%6d %6d %7d %7s %9s", result.served, result.rejected,
-        result.stillWaiting, format(result.percentile(0.50)), format(result.percentile(0.99)));
+    return String.format(
+        Locale.ROOT,
+        "%6d %6d %7d %7s %9s",
+        result.served,
+        result.rejected,
+        result.stillWaiting,
+        format(result.percentile(0.50)),
+        format(result.percentile(0.99)));
   }
 
   private static String format(double millis) {

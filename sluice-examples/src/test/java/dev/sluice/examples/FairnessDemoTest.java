@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A short run of the demo, so it cannot rot: every request is accounted for and the story holds. */
+/**
+ * A short run of the demo, so it cannot rot: every request is accounted for and the story holds.
+ */
 class FairnessDemoTest {
 
   @Test
@@ -30,7 +32,10 @@ class FairnessDemoTest {
     assertThat(premium.served).as("premium is never shed under Sluice").isEqualTo(premium.sent);
     TenantResult batch = results.get("sluice").get("batch (sheddable)");
     assertThat(batch.rejected).as("sheddable work is shed while saturated").isPositive();
-    assertThat(results.get("fifo").get("batch (sheddable)").rejected).as("FIFO sheds nothing").isZero();
-    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Sluice (priority + fairness)", "premium (");
+    assertThat(results.get("fifo").get("batch (sheddable)").rejected)
+        .as("FIFO sheds nothing")
+        .isZero();
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("Sluice (priority + fairness)", "premium (");
   }
 }

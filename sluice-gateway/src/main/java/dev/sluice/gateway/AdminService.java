@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 final class AdminService {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Flows listed by {@code /admin/flows} when the query does not say. */
   static final int DEFAULT_FLOW_LIMIT = 100;
 
@@ -33,8 +34,8 @@ final class AdminService {
   private final FlowMetrics metrics;
   private final BooleanSupplier draining;
 
-  AdminService(FlowController controller, EndpointPool pool, FlowMetrics metrics,
-      BooleanSupplier draining) {
+  AdminService(
+      FlowController controller, EndpointPool pool, FlowMetrics metrics, BooleanSupplier draining) {
     this.controller = controller;
     this.pool = pool;
     this.metrics = metrics;
@@ -42,8 +43,10 @@ final class AdminService {
   }
 
   HttpResponse metrics() {
-    return HttpResponse.of(HttpStatus.OK,
-        MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), metrics.scrape());
+    return HttpResponse.of(
+        HttpStatus.OK,
+        MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
+        metrics.scrape());
   }
 
   /** Liveness and readiness: 200 while serving, 503 once shutdown began. */
@@ -52,8 +55,10 @@ final class AdminService {
     boolean down = draining.getAsBoolean();
     body.put("status", down ? "shutting-down" : "ok");
     body.put("freshEndpoints", pool.endpoints().stream().filter(pool::isFresh).count());
-    return HttpResponse.of(down ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK,
-        MediaType.JSON_UTF_8, body.toString());
+    return HttpResponse.of(
+        down ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK,
+        MediaType.JSON_UTF_8,
+        body.toString());
   }
 
   /** Readiness for a load balancer: also 503 while no endpoint has fresh metrics. */
@@ -61,14 +66,14 @@ final class AdminService {
     boolean ok = !draining.getAsBoolean() && pool.hasFreshEndpoint();
     ObjectNode body = JSON.createObjectNode();
     body.put("status", ok ? "ready" : draining.getAsBoolean() ? "shutting-down" : "no-endpoints");
-    return HttpResponse.of(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE,
-        MediaType.JSON_UTF_8, body.toString());
+    return HttpResponse.of(
+        ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, MediaType.JSON_UTF_8, body.toString());
   }
 
   /**
-   * {@code /admin/flows?limit=N}: the totals, every band, and the {@code N} (default
-   * {@value #DEFAULT_FLOW_LIMIT}) busiest flows over all bands, so the answer stays small with
-   * any number of tenants. 400 if {@code limit} is not an integer >= 0.
+   * {@code /admin/flows?limit=N}: the totals, every band, and the {@code N} (default {@value
+   * #DEFAULT_FLOW_LIMIT}) busiest flows over all bands, so the answer stays small with any number
+   * of tenants. 400 if {@code limit} is not an integer >= 0.
    */
   HttpResponse flows(String limitParam) {
     int limit = DEFAULT_FLOW_LIMIT;
@@ -91,11 +96,12 @@ final class AdminService {
    * The flows with the most queued requests, then the most in flight (ties by id and priority),
    * first.
    */
-  private static final Comparator<FlowStats.FlowEntry> BUSIEST = Comparator
-      .comparingLong(FlowStats.FlowEntry::queuedRequests).reversed()
-      .thenComparing(Comparator.comparingLong(FlowStats.FlowEntry::inFlightRequests).reversed())
-      .thenComparing(flow -> flow.key().id())
-      .thenComparingInt(flow -> flow.key().priority());
+  private static final Comparator<FlowStats.FlowEntry> BUSIEST =
+      Comparator.comparingLong(FlowStats.FlowEntry::queuedRequests)
+          .reversed()
+          .thenComparing(Comparator.comparingLong(FlowStats.FlowEntry::inFlightRequests).reversed())
+          .thenComparing(flow -> flow.key().id())
+          .thenComparingInt(flow -> flow.key().priority());
 
   ObjectNode flowsJson(int limit) {
     FlowStats stats = controller.stats();
@@ -106,11 +112,13 @@ final class AdminService {
     root.put("shards", stats.shards());
     root.put("saturation", pool.gate().saturation());
     root.set("outcomes", outcomes(stats.outcomes()));
-    Set<FlowStats.FlowEntry> shown = stats.bands().stream()
-        .flatMap(band -> band.flows().values().stream())
-        .sorted(BUSIEST)
-        .limit(limit)
-        .collect(Collectors.toCollection(() -> Collections.newSetFromMap(new IdentityHashMap<>())));
+    Set<FlowStats.FlowEntry> shown =
+        stats.bands().stream()
+            .flatMap(band -> band.flows().values().stream())
+            .sorted(BUSIEST)
+            .limit(limit)
+            .collect(
+                Collectors.toCollection(() -> Collections.newSetFromMap(new IdentityHashMap<>())));
     long flowCount = stats.bands().stream().mapToLong(band -> band.flows().size()).sum();
     root.put("flowCount", flowCount);
     root.put("flowLimit", limit);
@@ -130,14 +138,15 @@ final class AdminService {
       band.flows().values().stream()
           .filter(shown::contains)
           .sorted(BUSIEST)
-          .forEach(flow -> {
-            ObjectNode f = flows.addObject();
-            f.put("id", flow.key().id());
-            f.put("queuedRequests", flow.queuedRequests());
-            f.put("queuedBytes", flow.queuedBytes());
-            f.put("inFlightRequests", flow.inFlightRequests());
-            f.set("outcomes", outcomes(flow.outcomes()));
-          });
+          .forEach(
+              flow -> {
+                ObjectNode f = flows.addObject();
+                f.put("id", flow.key().id());
+                f.put("queuedRequests", flow.queuedRequests());
+                f.put("queuedBytes", flow.queuedBytes());
+                f.put("inFlightRequests", flow.inFlightRequests());
+                f.set("outcomes", outcomes(flow.outcomes()));
+              });
     }
     ArrayNode endpoints = root.putArray("endpoints");
     Map<String, EndpointMetrics> snapshots = pool.metrics().snapshots();

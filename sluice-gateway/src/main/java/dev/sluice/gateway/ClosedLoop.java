@@ -19,8 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Closed-loop tenants against realistic model servers: what the demo and the end-to-end tests
- * run. Each tenant keeps its own number of streams busy, sending the next request as soon as the
+ * Closed-loop tenants against realistic model servers: what the demo and the end-to-end tests run.
+ * Each tenant keeps its own number of streams busy, sending the next request as soon as the
  * previous one ends, as a chat front-end or a batch worker does.
  *
  * <p>The backends are the kind a default must cope with: {@value #SLOTS} running slots each and a
@@ -38,16 +38,24 @@ public final class ClosedLoop {
   public record Streams(Tenant tenant, int streams) {}
 
   /** A tenant with its own fairness id, an objective (or none), and fixed request sizes. */
-  public static Tenant tenant(String name, String objective, int priority, int promptTokens,
-      int outputTokens) {
-    return new Tenant(name, name, objective, priority, 1, promptTokens, outputTokens, null, Map.of());
+  public static Tenant tenant(
+      String name, String objective, int priority, int promptTokens, int outputTokens) {
+    return new Tenant(
+        name, name, objective, priority, 1, promptTokens, outputTokens, null, Map.of());
   }
 
   /** The same tenant with a goodput objective on time to first token. */
   public static Tenant withTtftObjective(Tenant tenant, Duration ttft) {
-    return new Tenant(tenant.name(), tenant.fairnessId(), tenant.objective(), tenant.priority(),
-        tenant.share(), tenant.promptTokens(), tenant.outputTokens(),
-        new Slo(ttft, null, null, null, null), tenant.headers());
+    return new Tenant(
+        tenant.name(),
+        tenant.fairnessId(),
+        tenant.objective(),
+        tenant.priority(),
+        tenant.share(),
+        tenant.promptTokens(),
+        tenant.outputTokens(),
+        new Slo(ttft, null, null, null, null),
+        tenant.headers());
   }
 
   /**
@@ -58,12 +66,13 @@ public final class ClosedLoop {
   public static List<SimulatorServer> startBackends(int count, double timeScale) {
     List<SimulatorServer> servers = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      servers.add(SimulatorServer.builder()
-          .port(0)
-          .timeScale(timeScale)
-          .engine(EngineConfig.builder().maxNumSeqs(SLOTS).jitter(0.1).seed(42 + i).build())
-          .build()
-          .start());
+      servers.add(
+          SimulatorServer.builder()
+              .port(0)
+              .timeScale(timeScale)
+              .engine(EngineConfig.builder().maxNumSeqs(SLOTS).jitter(0.1).seed(42 + i).build())
+              .build()
+              .start());
     }
     return servers;
   }
@@ -75,33 +84,36 @@ public final class ClosedLoop {
 
   /** Stops {@code servers} together. */
   public static void stop(List<SimulatorServer> servers) {
-    CompletableFuture.allOf(servers.stream().map(SimulatorServer::closeAsync)
-        .toArray(CompletableFuture[]::new)).join();
+    CompletableFuture.allOf(
+            servers.stream().map(SimulatorServer::closeAsync).toArray(CompletableFuture[]::new))
+        .join();
   }
 
   /**
    * Runs every tenant's streams at once against {@code port} on 127.0.0.1 for {@code duration} of
-   * simulated time. Requests still running at the end are cancelled and not counted as
-   * completed, so counts compare across tenants with different stream counts.
+   * simulated time. Requests still running at the end are cancelled and not counted as completed,
+   * so counts compare across tenants with different stream counts.
    *
    * @return each tenant's report, by tenant name, in the given order
    */
-  public static Map<String, LoadReport> run(int port, Duration duration, double timeScale,
-      List<Streams> tenants) {
+  public static Map<String, LoadReport> run(
+      int port, Duration duration, double timeScale, List<Streams> tenants) {
     ExecutorService threads = Executors.newFixedThreadPool(tenants.size());
     try (SimScheduler clock = SimScheduler.realTime(timeScale)) {
       Map<String, CompletableFuture<LoadReport>> runs = new LinkedHashMap<>();
       for (Streams streams : tenants) {
-        LoadSpec spec = LoadSpec.builder()
-            .target("http://127.0.0.1:" + port)
-            .closedLoop(streams.streams())
-            .duration(duration)
-            .maxRequests(Integer.MAX_VALUE)
-            .drainTimeout(Duration.ZERO)
-            .seed(streams.tenant().name().hashCode())
-            .tenant(streams.tenant())
-            .build();
-        runs.put(streams.tenant().name(),
+        LoadSpec spec =
+            LoadSpec.builder()
+                .target("http://127.0.0.1:" + port)
+                .closedLoop(streams.streams())
+                .duration(duration)
+                .maxRequests(Integer.MAX_VALUE)
+                .drainTimeout(Duration.ZERO)
+                .seed(streams.tenant().name().hashCode())
+                .tenant(streams.tenant())
+                .build();
+        runs.put(
+            streams.tenant().name(),
             CompletableFuture.supplyAsync(() -> LoadRun.run(spec, clock, line -> {}), threads));
       }
       Map<String, LoadReport> reports = new LinkedHashMap<>();

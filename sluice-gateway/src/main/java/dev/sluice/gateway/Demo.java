@@ -3,9 +3,9 @@ package dev.sluice.gateway;
 import dev.sluice.flow.FlowControlListener;
 import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.Outcome;
+import dev.sluice.gateway.ClosedLoop.Streams;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.GatewayConfig.Backend;
-import dev.sluice.gateway.ClosedLoop.Streams;
 import dev.sluice.sim.load.GroupStats;
 import dev.sluice.sim.load.LoadReport;
 import dev.sluice.sim.server.SimulatorServer;
@@ -27,22 +27,24 @@ import org.jspecify.annotations.Nullable;
  * once through a plain round-robin proxy, and one table comparing them. The headline is goodput:
  * requests per second whose time to first token met the objective.
  *
- * <p>The tenants: {@code premium} (objective {@code premium}, priority 10, 2 streams),
- * {@code standard-a} (2 streams) and {@code standard-b} (6 streams) at priority 0, and
- * {@code batch} (objective {@code batch}, priority -1, sheddable, 16 streams, longer answers):
- * 26 streams on 12 slots. Everything runs in this JVM on 127.0.0.1 ephemeral ports, bounded in
- * time, and is stopped before {@link #run} returns. Stateless; each {@link #run} call is
- * independent and confined to its caller's thread.
+ * <p>The tenants: {@code premium} (objective {@code premium}, priority 10, 2 streams), {@code
+ * standard-a} (2 streams) and {@code standard-b} (6 streams) at priority 0, and {@code batch}
+ * (objective {@code batch}, priority -1, sheddable, 16 streams, longer answers): 26 streams on 12
+ * slots. Everything runs in this JVM on 127.0.0.1 ephemeral ports, bounded in time, and is stopped
+ * before {@link #run} returns. Stateless; each {@link #run} call is independent and confined to its
+ * caller's thread.
  */
 public final class Demo {
 
   /** Default length of each of the two runs. */
   static final Duration DEFAULT_PHASE = Duration.ofSeconds(20);
+
   /** Default time-to-first-token objective for goodput. */
   static final Duration DEFAULT_TTFT_OBJECTIVE = Duration.ofMillis(300);
 
   /** The gateway's configuration: its defaults, plus the objectives' priorities. */
-  private static final String GATEWAY_YAML = """
+  private static final String GATEWAY_YAML =
+      """
       server: {port: 0, gracefulShutdown: 5s}
       admin: {port: 0}
       objectives: {premium: 10, standard: 0, batch: -1}
@@ -62,7 +64,8 @@ public final class Demo {
       if ((arg.equals("--duration") || arg.equals("--ttft-objective")) && value != null) {
         try {
           if (arg.equals("--duration")) {
-            phase = Duration.ofMillis(Math.round(1000 * Double.parseDouble(value.replace("s", ""))));
+            phase =
+                Duration.ofMillis(Math.round(1000 * Double.parseDouble(value.replace("s", ""))));
           } else {
             objective = Duration.ofMillis(Math.round(Double.parseDouble(value.replace("ms", ""))));
           }
@@ -76,7 +79,8 @@ public final class Demo {
         }
         i++;
       } else {
-        System.err.println("usage: sluice demo [--duration SECONDS] [--ttft-objective MILLISECONDS]");
+        System.err.println(
+            "usage: sluice demo [--duration SECONDS] [--ttft-objective MILLISECONDS]");
         System.exit(arg.equals("--help") ? 0 : 2);
       }
     }
@@ -105,61 +109,121 @@ public final class Demo {
    *
    * @return the reports behind the table
    */
-  public static Result run(Duration phase, Duration objective, PrintStream out,
-      PrintStream progress) {
+  public static Result run(
+      Duration phase, Duration objective, PrintStream out, PrintStream progress) {
     List<Streams> tenants = tenants(objective);
-    out.printf(Locale.ROOT, "Sluice demo: 3 simulated model servers (%d running slots each, FIFO "
-        + "queue beyond), %d closed-loop streams, %d s per run.%n", ClosedLoop.SLOTS,
-        tenants.stream().mapToInt(Streams::streams).sum(), phase.toSeconds());
+    out.printf(
+        Locale.ROOT,
+        "Sluice demo: 3 simulated model servers (%d running slots each, FIFO "
+            + "queue beyond), %d closed-loop streams, %d s per run.%n",
+        ClosedLoop.SLOTS,
+        tenants.stream().mapToInt(Streams::streams).sum(),
+        phase.toSeconds());
     out.println("The gateway runs with its default settings; the proxy is plain round-robin.");
     QueueWaits waits = new QueueWaits();
     progress.println("[1/2] through the Sluice gateway ...");
-    Map<String, LoadReport> gated = withBackends(backends -> {
-      GatewayConfig config = GatewayConfig.parse(GATEWAY_YAML).withBackends(ClosedLoop.urls(backends)
-          .stream().map(uri -> new Backend(uri, "/metrics")).toList());
-      try (Gateway gateway = Gateway.builder(config).listener(waits).build().start()) {
-        return ClosedLoop.run(gateway.port(), phase, 1, tenants);
-      }
-    });
+    Map<String, LoadReport> gated =
+        withBackends(
+            backends -> {
+              GatewayConfig config =
+                  GatewayConfig.parse(GATEWAY_YAML)
+                      .withBackends(
+                          ClosedLoop.urls(backends).stream()
+                              .map(uri -> new Backend(uri, "/metrics"))
+                              .toList());
+              try (Gateway gateway = Gateway.builder(config).listener(waits).build().start()) {
+                return ClosedLoop.run(gateway.port(), phase, 1, tenants);
+              }
+            });
     progress.println("[2/2] through a plain round-robin proxy ...");
-    Map<String, LoadReport> plain = withBackends(backends -> {
-      try (RoundRobinProxy proxy = new RoundRobinProxy(ClosedLoop.urls(backends)).start()) {
-        return ClosedLoop.run(proxy.port(), phase, 1, tenants);
-      }
-    });
+    Map<String, LoadReport> plain =
+        withBackends(
+            backends -> {
+              try (RoundRobinProxy proxy = new RoundRobinProxy(ClosedLoop.urls(backends)).start()) {
+                return ClosedLoop.run(proxy.port(), phase, 1, tenants);
+              }
+            });
     out.println();
     out.print(table(tenants, gated, plain, objective, waits));
     out.println();
-    out.println("goodput = requests per second whose time to first token met the objective. Both "
-        + "runs keep every slot busy;");
-    out.println("the gateway decides which request gets the next free slot (priority, then fair "
-        + "shares), so the backends' own");
-    out.println("FIFO queues stay empty. Through the proxy every tenant waits in those queues. "
-        + "Running requests are not");
+    out.println(
+        "goodput = requests per second whose time to first token met the objective. Both "
+            + "runs keep every slot busy;");
+    out.println(
+        "the gateway decides which request gets the next free slot (priority, then fair "
+            + "shares), so the backends' own");
+    out.println(
+        "FIFO queues stay empty. Through the proxy every tenant waits in those queues. "
+            + "Running requests are not");
     out.println("preempted: batch gets what the higher priorities leave.");
     return new Result(gated, plain);
   }
 
   /** The comparison, one row per tenant; at most 120 columns. */
-  static String table(List<Streams> tenants, Map<String, LoadReport> gated,
-      Map<String, LoadReport> plain, Duration objective, QueueWaits waits) {
+  static String table(
+      List<Streams> tenants,
+      Map<String, LoadReport> gated,
+      Map<String, LoadReport> plain,
+      Duration objective,
+      QueueWaits waits) {
     StringBuilder out = new StringBuilder();
     String format = "%-11s %7s  %8s %8s  %8s %8s  %8s %8s  %8s %8s  %9s%n";
-    out.append(String.format(Locale.ROOT, format, "", "", "goodput/s", "",
-        "TTFT p50", "ms", "TTFT p99", "ms", "done/s", "", "queue p99"));
-    out.append(String.format(Locale.ROOT, format, "tenant", "streams", "Sluice", "proxy",
-        "Sluice", "proxy", "Sluice", "proxy", "Sluice", "proxy", "Sluice ms"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            format,
+            "",
+            "",
+            "goodput/s",
+            "",
+            "TTFT p50",
+            "ms",
+            "TTFT p99",
+            "ms",
+            "done/s",
+            "",
+            "queue p99"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            format,
+            "tenant",
+            "streams",
+            "Sluice",
+            "proxy",
+            "Sluice",
+            "proxy",
+            "Sluice",
+            "proxy",
+            "Sluice",
+            "proxy",
+            "Sluice ms"));
     for (Streams streams : tenants) {
       String name = streams.tenant().name();
       GroupStats a = Objects.requireNonNull(gated.get(name), name).total();
       GroupStats b = Objects.requireNonNull(plain.get(name), name).total();
-      out.append(String.format(Locale.ROOT, format, name, streams.streams(),
-          fixed(a.goodputPerSecond(), 2), fixed(b.goodputPerSecond(), 2),
-          ms(a.ttftMs().p50()), ms(b.ttftMs().p50()), ms(a.ttftMs().p99()), ms(b.ttftMs().p99()),
-          fixed(a.requestsPerSecond(), 2), fixed(b.requestsPerSecond(), 2), waits.p99Millis(name)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              format,
+              name,
+              streams.streams(),
+              fixed(a.goodputPerSecond(), 2),
+              fixed(b.goodputPerSecond(), 2),
+              ms(a.ttftMs().p50()),
+              ms(b.ttftMs().p50()),
+              ms(a.ttftMs().p99()),
+              ms(b.ttftMs().p99()),
+              fixed(a.requestsPerSecond(), 2),
+              fixed(b.requestsPerSecond(), 2),
+              waits.p99Millis(name)));
     }
-    out.append(String.format(Locale.ROOT, "TTFT objective %d ms; latencies over completed requests; "
-        + "queue p99 = wait in the gateway's queue.%n", objective.toMillis()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "TTFT objective %d ms; latencies over completed requests; "
+                + "queue p99 = wait in the gateway's queue.%n",
+            objective.toMillis()));
     return out.toString();
   }
 
@@ -192,7 +256,8 @@ public final class Demo {
     @Override
     public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
       if (outcome == Outcome.DISPATCHED) {
-        waits.computeIfAbsent(request.flowKey().id(), k -> new ConcurrentLinkedQueue<>())
+        waits
+            .computeIfAbsent(request.flowKey().id(), k -> new ConcurrentLinkedQueue<>())
             .add(queueNanos);
       }
     }

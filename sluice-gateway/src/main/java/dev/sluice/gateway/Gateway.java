@@ -32,17 +32,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
- * The flow-controlled inference gateway: an OpenAI-compatible reverse proxy on one port, and
- * {@code /metrics}, {@code /admin/flows}, {@code /health} on an admin port.
+ * The flow-controlled inference gateway: an OpenAI-compatible reverse proxy on one port, and {@code
+ * /metrics}, {@code /admin/flows}, {@code /health} on an admin port.
  *
  * <p>Build with {@link #builder(GatewayConfig)}, {@link #start()} it, and {@link #close()} it to
- * shut down gracefully: the health check turns 503, the flow controller closes (queued requests
- * are answered 503 at once, new ones get 503), then the listener stops accepting and in-flight
+ * shut down gracefully: the health check turns 503, the flow controller closes (queued requests are
+ * answered 503 at once, new ones get 503), then the listener stops accepting and in-flight
  * responses get the configured grace period to finish before their connections are closed.
  *
  * <p>Thread-safe. {@link #start()} and {@link #close()} block until done; {@link #close()} is
@@ -66,66 +66,84 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(Builder builder) {
     this.config = builder.config;
-    this.clients = ClientFactory.builder()
-        .connectTimeout(config.upstream().connectTimeout())
-        .build();
+    this.clients =
+        ClientFactory.builder().connectTimeout(config.upstream().connectTimeout()).build();
     this.pool = new EndpointPool(config, builder.ticker, builder.scheduler, clients);
-    this.metrics = new FlowMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        config.metrics().fairnessIdLabelLimit(), config.metrics().fairnessIdLabelMaxLength());
+    this.metrics =
+        new FlowMetrics(
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            config.metrics().fairnessIdLabelLimit(),
+            config.metrics().fairnessIdLabelMaxLength());
     List<FlowControlListener> listeners =
         new ArrayList<>(List.of(pool.listener(), metrics, new DrainWatch()));
     if (builder.listener != null) {
       listeners.add(builder.listener);
     }
     FlowControlListener listener = FlowControlListener.of(listeners);
-    this.controller = FlowController.create(config.flowControl().toBuilder()
-        .saturationDetector(pool.gate())
-        .ticker(builder.ticker)
-        .scheduler(builder.scheduler)
-        .listener(listener)
-        .build());
+    this.controller =
+        FlowController.create(
+            config.flowControl().toBuilder()
+                .saturationDetector(pool.gate())
+                .ticker(builder.ticker)
+                .scheduler(builder.scheduler)
+                .listener(listener)
+                .build());
     metrics.bind(controller, pool);
-    InferenceService inference = new InferenceService(config, controller, pool, builder.ticker,
-        builder.scheduler);
+    InferenceService inference =
+        new InferenceService(config, controller, pool, builder.ticker, builder.scheduler);
     GatewayConfig.Server listen = config.server();
     Duration grace = listen.gracefulShutdown();
-    this.bodyGuard = new RequestBodyGuard(listen.maxBufferedRequestBytes(),
-        listen.requestBodyTimeout(), listen.retryAfter());
+    this.bodyGuard =
+        new RequestBodyGuard(
+            listen.maxBufferedRequestBytes(), listen.requestBodyTimeout(), listen.retryAfter());
     ResponseMetrics responses = new ResponseMetrics(metrics.registry());
-    Gauge.builder("sluice.gateway.buffered_request_bytes", bodyGuard, RequestBodyGuard::bufferedBytes)
+    Gauge.builder(
+            "sluice.gateway.buffered_request_bytes", bodyGuard, RequestBodyGuard::bufferedBytes)
         .description("Request-body bytes held now (server.maxBufferedRequestBytes bounds them)")
         .strongReference(true)
         .register(metrics.registry());
-    this.server = Server.builder()
-        .http(new InetSocketAddress(listen.host(), listen.port()))
-        .requestTimeoutMillis(0)
-        .maxRequestLength(listen.maxRequestBytes())
-        .gracefulShutdownTimeout(Duration.ZERO, grace)
-        .meterRegistry(metrics.registry())
-        .errorHandler(new OpenAiErrorHandler(responses))
-        .serviceUnder("/v1/", inference.decorate(bodyGuard.decorator()))
-        // Every routed answer, including Armeria's 404, once it has been sent; protocol violations
-        // (431 ...) never reach a service and are counted by the error handler.
-        .decorator((delegate, ctx, req) -> {
-          CompletableFuture<Void> unused =
-              ctx.log().whenComplete().thenAccept(log -> responses.record(log.responseHeaders()));
-          return delegate.serve(ctx, req);
-        })
-        .build();
+    this.server =
+        Server.builder()
+            .http(new InetSocketAddress(listen.host(), listen.port()))
+            .requestTimeoutMillis(0)
+            .maxRequestLength(listen.maxRequestBytes())
+            .gracefulShutdownTimeout(Duration.ZERO, grace)
+            .meterRegistry(metrics.registry())
+            .errorHandler(new OpenAiErrorHandler(responses))
+            .serviceUnder("/v1/", inference.decorate(bodyGuard.decorator()))
+            // Every routed answer, including Armeria's 404, once it has been sent; protocol
+            // violations
+            // (431 ...) never reach a service and are counted by the error handler.
+            .decorator(
+                (delegate, ctx, req) -> {
+                  CompletableFuture<Void> unused =
+                      ctx.log()
+                          .whenComplete()
+                          .thenAccept(log -> responses.record(log.responseHeaders()));
+                  return delegate.serve(ctx, req);
+                })
+            .build();
     AdminService adminService = new AdminService(controller, pool, metrics, () -> draining);
     if (config.admin().port() >= 0) {
       Route get = Route.builder().path("/metrics").methods(HttpMethod.GET).build();
-      this.admin = Server.builder()
-          .http(new InetSocketAddress(config.admin().host(), config.admin().port()))
-          .gracefulShutdownTimeoutMillis(0, 0)
-          .service(get, (ctx, req) -> adminService.metrics())
-          .service(Route.builder().path("/admin/flows").methods(HttpMethod.GET).build(),
-              (ctx, req) -> adminService.flows(ctx.queryParam("limit")))
-          .service(Route.builder().path("/health").methods(HttpMethod.GET, HttpMethod.HEAD).build(),
-              (ctx, req) -> adminService.health())
-          .service(Route.builder().path("/health/ready").methods(HttpMethod.GET, HttpMethod.HEAD)
-              .build(), (ctx, req) -> adminService.ready())
-          .build();
+      this.admin =
+          Server.builder()
+              .http(new InetSocketAddress(config.admin().host(), config.admin().port()))
+              .gracefulShutdownTimeoutMillis(0, 0)
+              .service(get, (ctx, req) -> adminService.metrics())
+              .service(
+                  Route.builder().path("/admin/flows").methods(HttpMethod.GET).build(),
+                  (ctx, req) -> adminService.flows(ctx.queryParam("limit")))
+              .service(
+                  Route.builder().path("/health").methods(HttpMethod.GET, HttpMethod.HEAD).build(),
+                  (ctx, req) -> adminService.health())
+              .service(
+                  Route.builder()
+                      .path("/health/ready")
+                      .methods(HttpMethod.GET, HttpMethod.HEAD)
+                      .build(),
+                  (ctx, req) -> adminService.ready())
+              .build();
     } else {
       this.admin = null;
     }
@@ -143,9 +161,13 @@ public final class Gateway implements AutoCloseable {
     if (admin != null) {
       admin.start().join();
     }
-    log.info("Sluice gateway listening on {}:{} (admin {}), {} backend(s), detector {}",
-        config.server().host(), port(), admin == null ? "off" : config.admin().host() + ":"
-            + adminPort(), pool.endpoints().size(), pool.gate());
+    log.info(
+        "Sluice gateway listening on {}:{} (admin {}), {} backend(s), detector {}",
+        config.server().host(),
+        port(),
+        admin == null ? "off" : config.admin().host() + ":" + adminPort(),
+        pool.endpoints().size(),
+        pool.gate());
     return this;
   }
 
@@ -198,8 +220,9 @@ public final class Gateway implements AutoCloseable {
     controller.close();
     awaitDrained(config.server().gracefulShutdown());
     try {
-      CompletableFuture.allOf(server.stop(),
-          admin == null ? CompletableFuture.completedFuture(null) : admin.stop()).join();
+      CompletableFuture.allOf(
+              server.stop(), admin == null ? CompletableFuture.completedFuture(null) : admin.stop())
+          .join();
     } finally {
       pool.close();
       clients.close();
@@ -219,8 +242,11 @@ public final class Gateway implements AutoCloseable {
       while ((inFlight = controller.stats().inFlightRequests()) > 0) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
-          log.warn("Shutdown grace period of {} passed with {} response(s) still streaming; "
-              + "closing them", grace, inFlight);
+          log.warn(
+              "Shutdown grace period of {} passed with {} response(s) still streaming; "
+                  + "closing them",
+              grace,
+              inFlight);
           return;
         }
         try {
@@ -271,8 +297,8 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Answers Armeria's own errors (404, 405, 413, 431 ...) with OpenAI-style bodies and an
-   * {@code x-sluice-outcome}; counts the protocol violations, which no decorator sees.
+   * Answers Armeria's own errors (404, 405, 413, 431 ...) with OpenAI-style bodies and an {@code
+   * x-sluice-outcome}; counts the protocol violations, which no decorator sees.
    */
   private static final class OpenAiErrorHandler implements ServerErrorHandler {
     private final ResponseMetrics responses;
@@ -287,26 +313,36 @@ public final class Gateway implements AutoCloseable {
     }
 
     @Override
-    public AggregatedHttpResponse onProtocolViolation(ServiceConfig config, RequestHeaders headers,
-        HttpStatus status, String description, Throwable cause) {
+    public AggregatedHttpResponse onProtocolViolation(
+        ServiceConfig config,
+        RequestHeaders headers,
+        HttpStatus status,
+        String description,
+        Throwable cause) {
       AggregatedHttpResponse response = render(status, description);
       responses.record(response.headers());
       return response;
     }
 
     @Override
-    public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config,
-        RequestHeaders headers, HttpStatus status, String description, Throwable cause) {
+    public AggregatedHttpResponse renderStatus(
+        ServiceRequestContext ctx,
+        ServiceConfig config,
+        RequestHeaders headers,
+        HttpStatus status,
+        String description,
+        Throwable cause) {
       return render(status, description);
     }
 
     private static AggregatedHttpResponse render(HttpStatus status, String description) {
-      String message = switch (status.code()) {
-        case 404 -> "No such endpoint; the gateway serves /v1/*.";
-        case 413 -> "The request body is larger than the gateway's limit.";
-        case 431 -> "The request line or headers are larger than the gateway's limit.";
-        default -> description != null ? description : status.reasonPhrase();
-      };
+      String message =
+          switch (status.code()) {
+            case 404 -> "No such endpoint; the gateway serves /v1/*.";
+            case 413 -> "The request body is larger than the gateway's limit.";
+            case 431 -> "The request line or headers are larger than the gateway's limit.";
+            default -> description != null ? description : status.reasonPhrase();
+          };
       return Errors.render(status, message);
     }
   }

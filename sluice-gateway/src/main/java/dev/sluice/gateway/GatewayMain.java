@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class GatewayMain {
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: sluice gateway --config FILE
              sluice gateway --check FILE     validate a configuration and exit
 
@@ -55,18 +56,32 @@ public final class GatewayMain {
       return 0;
     }
     if (config.backends().isEmpty()) {
-      err.println(args[1] + ": warning: no backends; every request will wait "
-          + config.noEndpointTtl().toMillis() + " ms, then get 503");
+      err.println(
+          args[1]
+              + ": warning: no backends; every request will wait "
+              + config.noEndpointTtl().toMillis()
+              + " ms, then get 503");
     }
     Gateway gateway = Gateway.builder(config).build().start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      gateway.close();
-      stopped.countDown();
-    }, "sluice-gateway-shutdown"));
-    out.println("sluice gateway: http://" + config.server().host() + ":" + gateway.port()
-        + "/v1  admin http://" + config.admin().host() + ":" + gateway.adminPort()
-        + "  (Ctrl-C stops)");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  gateway.close();
+                  stopped.countDown();
+                },
+                "sluice-gateway-shutdown"));
+    out.println(
+        "sluice gateway: http://"
+            + config.server().host()
+            + ":"
+            + gateway.port()
+            + "/v1  admin http://"
+            + config.admin().host()
+            + ":"
+            + gateway.adminPort()
+            + "  (Ctrl-C stops)");
     stopped.await();
     return -1;
   }

@@ -19,20 +19,29 @@ final class RoundRobinProxy implements AutoCloseable {
   private final Server server;
 
   RoundRobinProxy(List<URI> backends) {
-    List<WebClient> targets = backends.stream()
-        .map(uri -> WebClient.builder(uri).factory(clients).responseTimeoutMillis(0)
-            .maxResponseLength(0).build())
-        .toList();
+    List<WebClient> targets =
+        backends.stream()
+            .map(
+                uri ->
+                    WebClient.builder(uri)
+                        .factory(clients)
+                        .responseTimeoutMillis(0)
+                        .maxResponseLength(0)
+                        .build())
+            .toList();
     AtomicLong next = new AtomicLong();
-    this.server = Server.builder()
-        .http(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
-        .requestTimeoutMillis(0)
-        .gracefulShutdownTimeoutMillis(0, 0)
-        .serviceUnder("/v1/", (ctx, req) -> {
-          WebClient target = targets.get((int) (next.getAndIncrement() % targets.size()));
-          return target.execute(req);
-        })
-        .build();
+    this.server =
+        Server.builder()
+            .http(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
+            .requestTimeoutMillis(0)
+            .gracefulShutdownTimeoutMillis(0, 0)
+            .serviceUnder(
+                "/v1/",
+                (ctx, req) -> {
+                  WebClient target = targets.get((int) (next.getAndIncrement() % targets.size()));
+                  return target.execute(req);
+                })
+            .build();
   }
 
   RoundRobinProxy start() {

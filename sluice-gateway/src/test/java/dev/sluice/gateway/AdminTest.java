@@ -20,7 +20,8 @@ class AdminTest {
 
   @Test
   void metricsFlowsAndHealth() throws Exception {
-    String yaml = concurrencyConfig(10, "  defaultTtl: 0s\n") + "metrics: {fairnessIdLabelLimit: 2}\n";
+    String yaml =
+        concurrencyConfig(10, "  defaultTtl: 0s\n") + "metrics: {fairnessIdLabelLimit: 2}\n";
     try (GatewayFixture f = new GatewayFixture(1, 4, yaml)) {
       List<Call> calls = new ArrayList<>();
       for (String tenant : new String[] {"alice", "bob", "carol"}) {
@@ -28,7 +29,9 @@ class AdminTest {
         f.nextDispatched();
       }
       String during = f.adminGet("/metrics").contentUtf8();
-      assertThat(during).contains("sluice_flow_control_in_flight_requests{fairness_id=\"alice\",priority=\"0\"} 1.0");
+      assertThat(during)
+          .contains(
+              "sluice_flow_control_in_flight_requests{fairness_id=\"alice\",priority=\"0\"} 1.0");
       JsonNode flows = new ObjectMapper().readTree(f.adminGet("/admin/flows").contentUtf8());
       assertThat(flows.path("inFlightRequests").asLong()).isEqualTo(3);
       assertThat(flows.path("bands").get(0).path("flows")).hasSize(3);
@@ -40,8 +43,10 @@ class AdminTest {
 
       String metrics = f.adminGet("/metrics").contentUtf8();
       assertThat(metrics)
-          .contains("sluice_flow_control_requests_total{fairness_id=\"alice\",outcome=\"dispatched\",priority=\"0\"} 1.0")
-          .contains("sluice_flow_control_requests_total{fairness_id=\"other\",outcome=\"dispatched\",priority=\"0\"} 1.0")
+          .contains(
+              "sluice_flow_control_requests_total{fairness_id=\"alice\",outcome=\"dispatched\",priority=\"0\"} 1.0")
+          .contains(
+              "sluice_flow_control_requests_total{fairness_id=\"other\",outcome=\"dispatched\",priority=\"0\"} 1.0")
           .doesNotContain("fairness_id=\"carol\"")
           .contains("sluice_flow_control_request_queue_duration_seconds_bucket{fairness_id=\"bob\"")
           .contains("sluice_flow_control_queue_size{fairness_id=\"alice\",priority=\"0\"} 0.0")
@@ -59,8 +64,8 @@ class AdminTest {
    */
   @Test
   void longFairnessIdsAreCutToAPrefixAndTheirHash() throws Exception {
-    String yaml = concurrencyConfig(10, "  defaultTtl: 0s\n")
-        + "metrics: {fairnessIdLabelMaxLength: 32}\n";
+    String yaml =
+        concurrencyConfig(10, "  defaultTtl: 0s\n") + "metrics: {fairnessIdLabelMaxLength: 32}\n";
     try (GatewayFixture f = new GatewayFixture(1, 4, yaml)) {
       String a = "t".repeat(7_000) + "a";
       String b = "t".repeat(7_000) + "b";
@@ -75,8 +80,14 @@ class AdminTest {
       String labelB = "t".repeat(19) + "~" + sha256Prefix(b);
       assertThat(labelA).hasSize(32).isNotEqualTo(labelB);
       assertThat(metrics)
-          .contains("sluice_flow_control_requests_total{fairness_id=\"" + labelA + "\",outcome=\"dispatched\"")
-          .contains("sluice_flow_control_requests_total{fairness_id=\"" + labelB + "\",outcome=\"dispatched\"");
+          .contains(
+              "sluice_flow_control_requests_total{fairness_id=\""
+                  + labelA
+                  + "\",outcome=\"dispatched\"")
+          .contains(
+              "sluice_flow_control_requests_total{fairness_id=\""
+                  + labelB
+                  + "\",outcome=\"dispatched\"");
       Matcher values = Pattern.compile("fairness_id=\"([^\"]*)\"").matcher(metrics);
       int seen = 0;
       while (values.find()) {
@@ -89,7 +100,8 @@ class AdminTest {
   }
 
   private static String sha256Prefix(String id) throws Exception {
-    byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+    byte[] digest =
+        MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(digest).substring(0, 12);
   }
 
@@ -136,7 +148,8 @@ class AdminTest {
       assertThat(none.path("queuedRequests").asLong()).isEqualTo(123);
       JsonNode wide = json.readTree(f.adminGet("/admin/flows?limit=1000").contentUtf8());
       assertThat(wide.path("bands").get(0).path("flows").get(121).path("id").asText())
-          .as("in flight, nothing queued: last").isEqualTo("first");
+          .as("in flight, nothing queued: last")
+          .isEqualTo("first");
       assertThat(f.adminGet("/admin/flows?limit=-1").status().code()).isEqualTo(400);
       assertThat(f.adminGet("/admin/flows?limit=lots").status().code()).isEqualTo(400);
 

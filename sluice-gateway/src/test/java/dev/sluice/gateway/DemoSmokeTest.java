@@ -19,9 +19,12 @@ class DemoSmokeTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
-    Demo.Result result = Demo.run(Duration.ofSeconds(3), Duration.ofMillis(300),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(progress, true, StandardCharsets.UTF_8));
+    Demo.Result result =
+        Demo.run(
+            Duration.ofSeconds(3),
+            Duration.ofMillis(300),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(progress, true, StandardCharsets.UTF_8));
 
     String text = out.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("goodput/s", "Sluice", "proxy", "TTFT objective 300 ms");

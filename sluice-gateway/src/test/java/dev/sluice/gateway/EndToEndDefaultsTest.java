@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class EndToEndDefaultsTest {
 
   private static final double TIME_SCALE = 2;
-  private static final String YAML = """
+  private static final String YAML =
+      """
       server: {port: 0, gracefulShutdown: 2s}
       admin: {port: 0}
       objectives: {premium: 10, batch: -1}
@@ -51,8 +52,12 @@ class EndToEndDefaultsTest {
   @BeforeAll
   static void start() {
     backends = ClosedLoop.startBackends(2, TIME_SCALE);
-    GatewayConfig config = GatewayConfig.parse(YAML).withBackends(ClosedLoop.urls(backends)
-        .stream().map(uri -> new Backend(uri, "/metrics")).toList());
+    GatewayConfig config =
+        GatewayConfig.parse(YAML)
+            .withBackends(
+                ClosedLoop.urls(backends).stream()
+                    .map(uri -> new Backend(uri, "/metrics"))
+                    .toList());
     gateway = Gateway.builder(config).build().start();
     proxy = new RoundRobinProxy(ClosedLoop.urls(backends)).start();
   }
@@ -86,50 +91,89 @@ class EndToEndDefaultsTest {
     // A moment of load first, so that the gateway has found the backends and learned their slots.
     run(gateway.port(), Duration.ofSeconds(2), new Streams(HEAVY, 12));
     // Premium alone: its unloaded time to first token.
-    GroupStats premiumAlone = run(gateway.port(), Duration.ofSeconds(24),
-        new Streams(PREMIUM, 2)).get("premium").total();
+    GroupStats premiumAlone =
+        run(gateway.port(), Duration.ofSeconds(24), new Streams(PREMIUM, 2)).get("premium").total();
 
     // A light tenant alone, then next to a heavy one (after the heavy one has run a moment, so
     // that the gateway has learned the backends' slots under load).
     Duration phase = Duration.ofSeconds(24);
     int lightAlone = completed(run(gateway.port(), phase, new Streams(LIGHT, 2)), LIGHT);
     run(gateway.port(), Duration.ofSeconds(2), new Streams(HEAVY, 12));
-    Map<String, LoadReport> mixed = run(gateway.port(), phase,
-        new Streams(HEAVY, 12), new Streams(LIGHT, 2));
+    Map<String, LoadReport> mixed =
+        run(gateway.port(), phase, new Streams(HEAVY, 12), new Streams(LIGHT, 2));
     int lightMixed = completed(mixed, LIGHT);
     double lightRatio = (double) lightMixed / lightAlone;
-    figures.append(String.format(Locale.ROOT, "light (2 streams): %d alone, %d next to heavy (12):"
-        + " %.3f (heavy %d)%n", lightAlone, lightMixed, lightRatio, completed(mixed, HEAVY)));
-    softly.assertThat(lightRatio).as("light tenant next to a heavy one / alone").isGreaterThanOrEqualTo(0.9);
+    figures.append(
+        String.format(
+            Locale.ROOT,
+            "light (2 streams): %d alone, %d next to heavy (12):" + " %.3f (heavy %d)%n",
+            lightAlone,
+            lightMixed,
+            lightRatio,
+            completed(mixed, HEAVY)));
+    softly
+        .assertThat(lightRatio)
+        .as("light tenant next to a heavy one / alone")
+        .isGreaterThanOrEqualTo(0.9);
 
     // Two backlogged tenants, 12 vs 6 streams, through the gateway and through the plain proxy.
-    Map<String, LoadReport> gated = run(gateway.port(), phase,
-        new Streams(HEAVY, 12), new Streams(OTHER, 6));
-    Map<String, LoadReport> plain = run(proxy.port(), phase,
-        new Streams(HEAVY, 12), new Streams(OTHER, 6));
+    Map<String, LoadReport> gated =
+        run(gateway.port(), phase, new Streams(HEAVY, 12), new Streams(OTHER, 6));
+    Map<String, LoadReport> plain =
+        run(proxy.port(), phase, new Streams(HEAVY, 12), new Streams(OTHER, 6));
     double fairness = (double) completed(gated, OTHER) / completed(gated, HEAVY);
     int gatedTotal = completed(gated, OTHER) + completed(gated, HEAVY);
     int plainTotal = completed(plain, OTHER) + completed(plain, HEAVY);
     double throughput = (double) gatedTotal / plainTotal;
-    figures.append(String.format(Locale.ROOT, "12 vs 6 streams: gateway %d vs %d (%.3f), proxy %d vs"
-        + " %d (%.3f); completions gateway/proxy %d/%d = %.3f%n",
-        completed(gated, HEAVY), completed(gated, OTHER), fairness,
-        completed(plain, HEAVY), completed(plain, OTHER),
-        (double) completed(plain, OTHER) / completed(plain, HEAVY), gatedTotal, plainTotal, throughput));
-    softly.assertThat(fairness).as("12 vs 6 streams: completions ratio").isGreaterThanOrEqualTo(0.9);
-    softly.assertThat(throughput).as("completions, gateway / round-robin proxy").isGreaterThanOrEqualTo(0.95);
+    figures.append(
+        String.format(
+            Locale.ROOT,
+            "12 vs 6 streams: gateway %d vs %d (%.3f), proxy %d vs"
+                + " %d (%.3f); completions gateway/proxy %d/%d = %.3f%n",
+            completed(gated, HEAVY),
+            completed(gated, OTHER),
+            fairness,
+            completed(plain, HEAVY),
+            completed(plain, OTHER),
+            (double) completed(plain, OTHER) / completed(plain, HEAVY),
+            gatedTotal,
+            plainTotal,
+            throughput));
+    softly
+        .assertThat(fairness)
+        .as("12 vs 6 streams: completions ratio")
+        .isGreaterThanOrEqualTo(0.9);
+    softly
+        .assertThat(throughput)
+        .as("completions, gateway / round-robin proxy")
+        .isGreaterThanOrEqualTo(0.95);
 
     // Premium (2 streams) under a sheddable batch flood (20 streams).
-    Map<String, LoadReport> flood = run(gateway.port(), Duration.ofSeconds(24),
-        new Streams(PREMIUM, 2), new Streams(BATCH, 20));
+    Map<String, LoadReport> flood =
+        run(
+            gateway.port(),
+            Duration.ofSeconds(24),
+            new Streams(PREMIUM, 2),
+            new Streams(BATCH, 20));
     GroupStats premium = flood.get("premium").total();
     double ttftRatio = premium.ttftMs().p99() / premiumAlone.ttftMs().p99();
-    figures.append(String.format(Locale.ROOT, "premium TTFT p50/p99: %.1f/%.1f ms alone (%d requests),"
-        + " %.1f/%.1f ms under batch (%d requests, batch %d): %.2fx%n", premiumAlone.ttftMs().p50(),
-        premiumAlone.ttftMs().p99(), premiumAlone.succeeded(), premium.ttftMs().p50(),
-        premium.ttftMs().p99(), premium.succeeded(),
-        flood.get("batch").total().succeeded(), ttftRatio));
-    softly.assertThat(ttftRatio).as("premium TTFT p99 under a batch flood / alone").isLessThanOrEqualTo(2.0);
+    figures.append(
+        String.format(
+            Locale.ROOT,
+            "premium TTFT p50/p99: %.1f/%.1f ms alone (%d requests),"
+                + " %.1f/%.1f ms under batch (%d requests, batch %d): %.2fx%n",
+            premiumAlone.ttftMs().p50(),
+            premiumAlone.ttftMs().p99(),
+            premiumAlone.succeeded(),
+            premium.ttftMs().p50(),
+            premium.ttftMs().p99(),
+            premium.succeeded(),
+            flood.get("batch").total().succeeded(),
+            ttftRatio));
+    softly
+        .assertThat(ttftRatio)
+        .as("premium TTFT p99 under a batch flood / alone")
+        .isLessThanOrEqualTo(2.0);
 
     System.out.print(figures);
     assertThat(premium.succeeded()).as("premium requests measured").isGreaterThan(250);

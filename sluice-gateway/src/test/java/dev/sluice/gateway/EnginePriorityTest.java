@@ -10,20 +10,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A backend with {@code enginePriority} gets each request's priority in the body, so an engine
  * scheduling by priority (vLLM's {@code --scheduling-policy priority}, modelled by the simulator)
- * preempts a running batch request for a premium one that arrives after it. Without the option
- * the engine sees equal priorities and preempts nothing.
+ * preempts a running batch request for a premium one that arrives after it. Without the option the
+ * engine sees equal priorities and preempts nothing.
  */
 class EnginePriorityTest {
 
-  private static final EngineConfig ONE_SLOT_BY_PRIORITY = EngineConfig.builder()
-      .maxNumSeqs(1)
-      .schedulingPolicy(EngineConfig.SchedulingPolicy.PRIORITY)
-      .build();
+  private static final EngineConfig ONE_SLOT_BY_PRIORITY =
+      EngineConfig.builder()
+          .maxNumSeqs(1)
+          .schedulingPolicy(EngineConfig.SchedulingPolicy.PRIORITY)
+          .build();
 
   /** The gateway lets both requests through at once (no queue of its own): the engine decides. */
   private static String config(boolean enginePriority) {
-    return GatewayFixture.concurrencyConfig(10, "").replace("backends: %BACKENDS%",
-        "backends: [{url: \"%BACKEND0%\", enginePriority: " + enginePriority + "}]");
+    return GatewayFixture.concurrencyConfig(10, "")
+        .replace(
+            "backends: %BACKENDS%",
+            "backends: [{url: \"%BACKEND0%\", enginePriority: " + enginePriority + "}]");
   }
 
   @ParameterizedTest

@@ -34,9 +34,9 @@ import java.util.stream.Collectors;
 
 /**
  * Simulated backends on 127.0.0.1:0 driven by a manual clock, a gateway in front of them whose
- * flow-control time is a {@link FakeClock}, and a client. Backends hold their slots until
- * {@link #finishRunning()} advances their clock, so every scenario is decided by the test, not by
- * timing. Confined to the test thread, except the recorders, which are thread-safe.
+ * flow-control time is a {@link FakeClock}, and a client. Backends hold their slots until {@link
+ * #finishRunning()} advances their clock, so every scenario is decided by the test, not by timing.
+ * Confined to the test thread, except the recorders, which are thread-safe.
  */
 final class GatewayFixture implements AutoCloseable {
 
@@ -48,8 +48,10 @@ final class GatewayFixture implements AutoCloseable {
   final List<SimulatorServer> backends = new ArrayList<>();
   final AtomicInteger aborted = new AtomicInteger();
   final AtomicInteger admitted = new AtomicInteger();
+
   /** Labels of calls in the order their response headers arrived, i.e. dispatch order. */
   final BlockingQueue<String> dispatched = new LinkedBlockingQueue<>();
+
   final ClientFactory clients = ClientFactory.builder().build();
   final Gateway gateway;
   final WebClient client;
@@ -57,8 +59,8 @@ final class GatewayFixture implements AutoCloseable {
 
   /**
    * Starts {@code backendCount} simulators with {@code maxNumSeqs} slots each and a gateway whose
-   * configuration is {@code yaml} with {@code %BACKENDS%} replaced by their URLs (and
-   * {@code %BACKEND0%} by the first one's).
+   * configuration is {@code yaml} with {@code %BACKENDS%} replaced by their URLs (and {@code
+   * %BACKEND0%} by the first one's).
    */
   GatewayFixture(int backendCount, int maxNumSeqs, String yaml) {
     this(backendCount, EngineConfig.builder().maxNumSeqs(maxNumSeqs).build(), yaml);
@@ -66,37 +68,51 @@ final class GatewayFixture implements AutoCloseable {
 
   /** As above, with backends running {@code engine}. */
   GatewayFixture(int backendCount, EngineConfig engine, String yaml) {
-    EngineObserver observer = new EngineObserver() {
-      @Override
-      public void onAdmitted(long id) {
-        admitted.incrementAndGet();
-      }
+    EngineObserver observer =
+        new EngineObserver() {
+          @Override
+          public void onAdmitted(long id) {
+            admitted.incrementAndGet();
+          }
 
-      @Override
-      public void onAborted(long id) {
-        aborted.incrementAndGet();
-      }
-    };
+          @Override
+          public void onAborted(long id) {
+            aborted.incrementAndGet();
+          }
+        };
     for (int i = 0; i < backendCount; i++) {
-      backends.add(SimulatorServer.builder()
-          .port(0)
-          .engine(engine)
-          .scheduler(simClock)
-          .observer(observer)
-          .build()
-          .start());
+      backends.add(
+          SimulatorServer.builder()
+              .port(0)
+              .engine(engine)
+              .scheduler(simClock)
+              .observer(observer)
+              .build()
+              .start());
     }
-    String urls = backends.stream().map(b -> "http://127.0.0.1:" + b.port())
-        .collect(Collectors.joining(", ", "[", "]"));
-    GatewayConfig config = GatewayConfig.parse(yaml.replace("%BACKENDS%", urls)
-        .replace("%BACKEND0%", "http://127.0.0.1:" + backends.get(0).port()));
+    String urls =
+        backends.stream()
+            .map(b -> "http://127.0.0.1:" + b.port())
+            .collect(Collectors.joining(", ", "[", "]"));
+    GatewayConfig config =
+        GatewayConfig.parse(
+            yaml.replace("%BACKENDS%", urls)
+                .replace("%BACKEND0%", "http://127.0.0.1:" + backends.get(0).port()));
     gateway = Gateway.builder(config).ticker(clock).scheduler(clock).build().start();
-    client = WebClient.builder("http://127.0.0.1:" + gateway.port())
-        .factory(clients).responseTimeoutMillis(0).maxResponseLength(0).build();
-    admin = WebClient.builder("http://127.0.0.1:" + gateway.adminPort())
-        .factory(clients).responseTimeoutMillis(0).build();
-    Await.until("every backend scraped", () -> gateway.pool().endpoints().stream()
-        .allMatch(gateway.pool()::isFresh));
+    client =
+        WebClient.builder("http://127.0.0.1:" + gateway.port())
+            .factory(clients)
+            .responseTimeoutMillis(0)
+            .maxResponseLength(0)
+            .build();
+    admin =
+        WebClient.builder("http://127.0.0.1:" + gateway.adminPort())
+            .factory(clients)
+            .responseTimeoutMillis(0)
+            .build();
+    Await.until(
+        "every backend scraped",
+        () -> gateway.pool().endpoints().stream().allMatch(gateway.pool()::isFresh));
   }
 
   /** A gateway with the concurrency detector limiting in-flight requests to {@code max}. */
@@ -108,12 +124,16 @@ final class GatewayFixture implements AutoCloseable {
         objectives: {premium: 10, standard: 0, batch: -1}
         saturation: {detector: concurrency, maxConcurrency: MAX}
         flowControl:
-        """.replace("MAX", Integer.toString(max))
+        """
+            .replace("MAX", Integer.toString(max))
         + (flowControl.isEmpty() ? "  defaultTtl: 0s\n" : flowControl);
   }
 
   static String chat(int maxTokens) {
-    return "{\"model\":\"" + MODEL + "\",\"stream\":true,\"max_tokens\":" + maxTokens
+    return "{\"model\":\""
+        + MODEL
+        + "\",\"stream\":true,\"max_tokens\":"
+        + maxTokens
         + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}";
   }
 
@@ -154,12 +174,13 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   /**
-   * Waits until a timer due within {@code within} is pending on the fake clock: the controller
-   * arms its deadline timer just after queueing, on the submitting thread.
+   * Waits until a timer due within {@code within} is pending on the fake clock: the controller arms
+   * its deadline timer just after queueing, on the submitting thread.
    */
   void awaitTimerWithin(Duration within) {
-    Await.until("a timer due within " + within, () -> clock.pendingDelays().stream()
-        .anyMatch(delay -> delay <= within.toNanos()));
+    Await.until(
+        "a timer due within " + within,
+        () -> clock.pendingDelays().stream().anyMatch(delay -> delay <= within.toNanos()));
   }
 
   void awaitQueued(long queued) {
@@ -168,11 +189,14 @@ final class GatewayFixture implements AutoCloseable {
 
   /** Waits until nothing is queued or in flight, in the controller and on every endpoint. */
   void awaitIdle() {
-    Await.until("controller and endpoints idle", () -> {
-      FlowStats stats = stats();
-      return stats.queuedRequests() == 0 && stats.inFlightRequests() == 0
-          && gateway.pool().endpoints().stream().allMatch(e -> e.inFlight() == 0);
-    });
+    Await.until(
+        "controller and endpoints idle",
+        () -> {
+          FlowStats stats = stats();
+          return stats.queuedRequests() == 0
+              && stats.inFlightRequests() == 0
+              && gateway.pool().endpoints().stream().allMatch(e -> e.inFlight() == 0);
+        });
   }
 
   Endpoint endpoint(int backend) {
@@ -180,11 +204,14 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   AggregatedHttpResponse post(String path, String body, Map<String, String> headers) {
-    RequestHeadersBuilder builder = RequestHeaders.builder(HttpMethod.POST, path)
-        .contentType(MediaType.JSON_UTF_8);
+    RequestHeadersBuilder builder =
+        RequestHeaders.builder(HttpMethod.POST, path).contentType(MediaType.JSON_UTF_8);
     headers.forEach(builder::add);
-    return client.execute(HttpRequest.of(builder.build(), HttpData.ofUtf8(body))).aggregate()
-        .orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
+    return client
+        .execute(HttpRequest.of(builder.build(), HttpData.ofUtf8(body)))
+        .aggregate()
+        .orTimeout(WAIT_SECONDS, TimeUnit.SECONDS)
+        .join();
   }
 
   AggregatedHttpResponse adminGet(String path) {
@@ -238,7 +265,8 @@ final class GatewayFixture implements AutoCloseable {
 
     @Override
     public void onEnd(byte[] body, Throwable cause) {
-      headers.completeExceptionally(cause != null ? cause : new IllegalStateException("no headers"));
+      headers.completeExceptionally(
+          cause != null ? cause : new IllegalStateException("no headers"));
       end.complete(new Result(new String(body, StandardCharsets.UTF_8), cause));
     }
 

@@ -59,8 +59,11 @@ class GatewayFlowTest {
         }
       }
       assertThat(lastLight).as("dispatch order %s", order).isLessThan(9);
-      assertThat(order.stream().filter(l -> l.startsWith("heavy"))).isSortedAccordingTo(
-          (x, y) -> Integer.compare(Integer.parseInt(x.substring(6)), Integer.parseInt(y.substring(6))));
+      assertThat(order.stream().filter(l -> l.startsWith("heavy")))
+          .isSortedAccordingTo(
+              (x, y) ->
+                  Integer.compare(
+                      Integer.parseInt(x.substring(6)), Integer.parseInt(y.substring(6))));
       for (Call call : calls) {
         assertThat(call.awaitEnd().cause()).isNull();
         assertThat(call.events).last().isEqualTo("[DONE]");
@@ -89,8 +92,9 @@ class GatewayFlowTest {
         order.add(f.nextDispatched());
       }
       f.finishRunning();
-      assertThat(order).containsExactly(
-          "premium-0", "premium-1", "standard-0", "standard-1", "batch-0", "batch-1");
+      assertThat(order)
+          .containsExactly(
+              "premium-0", "premium-1", "standard-0", "standard-1", "batch-0", "batch-1");
       calls.forEach(call -> assertThat(call.awaitEnd().cause()).isNull());
       f.awaitIdle();
     }
@@ -98,7 +102,8 @@ class GatewayFlowTest {
 
   @Test
   void fullQueueAnswers429WithRetryAfter() throws Exception {
-    String flow = """
+    String flow =
+        """
           defaultTtl: 0s
           bands: [{priority: 0, maxRequests: 2}]
         """;
@@ -109,8 +114,11 @@ class GatewayFlowTest {
       Call q2 = f.call("q2", "t");
       f.awaitQueued(2);
 
-      AggregatedHttpResponse rejected = f.post("/v1/chat/completions", GatewayFixture.chat(2),
-          Map.of("x-gateway-inference-fairness-id", "t"));
+      AggregatedHttpResponse rejected =
+          f.post(
+              "/v1/chat/completions",
+              GatewayFixture.chat(2),
+              Map.of("x-gateway-inference-fairness-id", "t"));
 
       assertThat(rejected.status().code()).isEqualTo(429);
       assertThat(rejected.headers().get("retry-after")).isEqualTo("1");
@@ -159,7 +167,8 @@ class GatewayFlowTest {
 
   @Test
   void clientThatLeavesWhileQueuedFreesItsPlace() throws Exception {
-    String flow = """
+    String flow =
+        """
           defaultTtl: 0s
           bands: [{priority: 0, maxRequests: 1}]
         """;
@@ -235,11 +244,14 @@ class GatewayFlowTest {
       f.backends.get(1).closeAsync().join();
       CountDownLatch freshAgain = new CountDownLatch(1);
       f.clock.advance(Duration.ofSeconds(1));
-      f.gateway.pool().addScrapeListener((endpoint, error) -> {
-        if (endpoint.name().equals(live) && error == null) {
-          freshAgain.countDown();
-        }
-      });
+      f.gateway
+          .pool()
+          .addScrapeListener(
+              (endpoint, error) -> {
+                if (endpoint.name().equals(live) && error == null) {
+                  freshAgain.countDown();
+                }
+              });
       assertThat(freshAgain.await(GatewayFixture.WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
       assertThat(f.gateway.pool().isFresh(f.endpoint(1))).isFalse();
       assertThat(f.endpoint(1).lastScrapeError()).isNotNull();
@@ -259,7 +271,8 @@ class GatewayFlowTest {
 
   @Test
   void withoutFreshEndpointsRequestsWaitThenGet503() throws Exception {
-    String flow = """
+    String flow =
+        """
           defaultTtl: 0s
           noEndpointTtl: 2s
         """;
@@ -290,19 +303,26 @@ class GatewayFlowTest {
 
   @Test
   void requestQueuedWhileEndpointsGoStaleGets503AfterTheNoEndpointTtl() throws Exception {
-    String yaml = concurrencyConfig(1, """
+    String yaml =
+        concurrencyConfig(
+                1,
+                """
           defaultTtl: 0s
           noEndpointTtl: 2s
-        """).replace("saturation: {detector: concurrency, maxConcurrency: 1}",
-        "saturation: {detector: utilization, kvCacheUtilThreshold: 0.0001}");
+        """)
+            .replace(
+                "saturation: {detector: concurrency, maxConcurrency: 1}",
+                "saturation: {detector: utilization, kvCacheUtilThreshold: 0.0001}");
     try (GatewayFixture f = new GatewayFixture(1, 1, yaml)) {
       String name = f.endpoint(0).name();
       Call running = f.call("running", "t");
       f.nextDispatched();
-      Await.until("a scrape shows the running request's KV blocks", () -> {
-        var snapshot = f.gateway.pool().metrics().snapshots().get(name);
-        return snapshot != null && snapshot.kvCacheUtilization() > 0;
-      });
+      Await.until(
+          "a scrape shows the running request's KV blocks",
+          () -> {
+            var snapshot = f.gateway.pool().metrics().snapshots().get(name);
+            return snapshot != null && snapshot.kvCacheUtilization() > 0;
+          });
       Call waiting = f.call("waiting", "t2");
       f.awaitQueued(1); // fresh endpoint, but saturated: it queues
 
@@ -319,8 +339,8 @@ class GatewayFlowTest {
       // Metrics stay fresh on the fake clock, so the gateway still sends work there.
       f.backends.get(0).closeAsync().join();
 
-      AggregatedHttpResponse response = f.post("/v1/chat/completions", GatewayFixture.chat(2),
-          Map.of());
+      AggregatedHttpResponse response =
+          f.post("/v1/chat/completions", GatewayFixture.chat(2), Map.of());
 
       assertThat(response.status().code()).isEqualTo(502);
       assertThat(response.headers().get("x-sluice-outcome")).isEqualTo("upstream-unreachable");
@@ -362,8 +382,8 @@ class GatewayFlowTest {
   @Test
   void upstreamErrorsPassThroughUnchanged() throws Exception {
     try (GatewayFixture f = new GatewayFixture(1, 1, concurrencyConfig(10, ""))) {
-      AggregatedHttpResponse response = f.post("/v1/chat/completions", GatewayFixture.chat(2),
-          Map.of("x-return-error", "418"));
+      AggregatedHttpResponse response =
+          f.post("/v1/chat/completions", GatewayFixture.chat(2), Map.of("x-return-error", "418"));
       assertThat(response.status().code()).isEqualTo(418);
       assertThat(response.headers().get("x-sluice-outcome")).isNull();
       assertThat(response.headers().get("x-sluice-endpoint")).isEqualTo(f.endpoint(0).name());

@@ -18,10 +18,13 @@ class HostileClientTest {
 
   /** Far below Armeria's 3 s HTTP/1 close delay, far above a loopback round trip. */
   private static final Duration EOF_BOUND = Duration.ofSeconds(2);
+
   /** Long enough that the six stalled bodies are all held while the four refusals are tried. */
   private static final Duration BODY_TIMEOUT = Duration.ofSeconds(2);
+
   private static final int DECLARED = 30_000;
   private static final int SENT = 10_000;
+
   /** Six stalled bodies of {@link #SENT} bytes fit; a seventh does not. */
   private static final int BUDGET = 65_536;
 
@@ -29,9 +32,18 @@ class HostileClientTest {
 
   @BeforeAll
   static void start() {
-    f = new GatewayFixture(1, 4, concurrencyConfig(10, "  defaultTtl: 0s\n").replace(
-        "server: {port: 0,", "server: {port: 0, maxRequestBytes: 32768, requestBodyTimeout: "
-            + BODY_TIMEOUT.toMillis() + "ms, maxBufferedRequestBytes: " + BUDGET + ","));
+    f =
+        new GatewayFixture(
+            1,
+            4,
+            concurrencyConfig(10, "  defaultTtl: 0s\n")
+                .replace(
+                    "server: {port: 0,",
+                    "server: {port: 0, maxRequestBytes: 32768, requestBodyTimeout: "
+                        + BODY_TIMEOUT.toMillis()
+                        + "ms, maxBufferedRequestBytes: "
+                        + BUDGET
+                        + ","));
   }
 
   @AfterAll
@@ -48,7 +60,9 @@ class HostileClientTest {
   void connectionCloseEndsTheConnectionPromptly() throws Exception {
     int port = f.gateway.port();
     int admin = f.gateway.adminPort();
-    assertThat(closeRequest(port, "GET /v1/models")).startsWith("HTTP/1.1 200").contains("sluice-sim");
+    assertThat(closeRequest(port, "GET /v1/models"))
+        .startsWith("HTTP/1.1 200")
+        .contains("sluice-sim");
     assertThat(closeRequest(port, "GET /nowhere")).startsWith("HTTP/1.1 404");
     assertThat(closeRequest(admin, "GET /health")).startsWith("HTTP/1.1 200");
   }
@@ -87,9 +101,11 @@ class HostileClientTest {
           over.send(partialPost()).send(filler(SENT));
           String head = over.readHead();
           assertThat(RawHttp.status(head)).as(head).isEqualTo(503);
-          assertThat(head.toLowerCase()).contains("x-sluice-outcome: rejected-overloaded")
+          assertThat(head.toLowerCase())
+              .contains("x-sluice-outcome: rejected-overloaded")
               .contains("retry-after: 1");
-          assertThat(guard.bufferedBytes()).as("the stalled bodies are still held")
+          assertThat(guard.bufferedBytes())
+              .as("the stalled bodies are still held")
               .isEqualTo(6L * SENT);
           over.readToEof();
         }
@@ -99,7 +115,8 @@ class HostileClientTest {
         long waited = System.nanoTime() - sentAt.get(i);
         assertThat(RawHttp.status(head)).as(head).isEqualTo(408);
         assertThat(head.toLowerCase()).contains("x-sluice-outcome: rejected-body-timeout");
-        assertThat(waited).as("not before the body timeout")
+        assertThat(waited)
+            .as("not before the body timeout")
             .isGreaterThanOrEqualTo(BODY_TIMEOUT.toNanos() * 9 / 10);
         stalled.get(i).readToEof();
       }
@@ -121,7 +138,9 @@ class HostileClientTest {
 
   private static String partialPost() {
     return "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + DECLARED + "\r\n\r\n";
+        + "Content-Type: application/json\r\nContent-Length: "
+        + DECLARED
+        + "\r\n\r\n";
   }
 
   private static byte[] filler(int bytes) {

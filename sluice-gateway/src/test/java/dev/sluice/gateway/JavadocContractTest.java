@@ -14,7 +14,8 @@ class JavadocContractTest {
   void publicTypesStateTheirThreadSafety() {
     Map<String, Boolean> types = JavadocContract.publicTypes(Path.of("src/main/java"));
     assertThat(types).containsKeys("Gateway", "InferenceService", "EndpointPool", "GatewayConfig");
-    assertThat(types).as("public types whose Javadoc does not state thread-safety")
+    assertThat(types)
+        .as("public types whose Javadoc does not state thread-safety")
         .allSatisfy((type, documented) -> assertThat(documented).as(type).isTrue());
   }
 }

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The out-of-memory scenario of issue 10 in a small heap. 24 connections each declare a large body
- * (15 MiB by hand, 8 MiB in {@code verify}, where the gateway pom runs it in its own JVM with a
- * 128 MiB heap), send all of it but the last byte, and stall. With the
- * default budget (a quarter of the heap) a few are held and the rest get 503; the held ones get
- * 408 after the body timeout; the gateway then serves a normal request. With
- * {@code -Dsluice.oomCheck.budget=1073741824} (no effective budget) the same load exhausts the heap.
+ * (15 MiB by hand, 8 MiB in {@code verify}, where the gateway pom runs it in its own JVM with a 128
+ * MiB heap), send all of it but the last byte, and stall. With the default budget (a quarter of the
+ * heap) a few are held and the rest get 503; the held ones get 408 after the body timeout; the
+ * gateway then serves a normal request. With {@code -Dsluice.oomCheck.budget=1073741824} (no
+ * effective budget) the same load exhausts the heap.
  *
  * <pre>
  * ./mvnw -q -B -ntp -pl sluice-gateway -am verify -Dtest=StalledUploadsCheck \
@@ -44,12 +44,21 @@ class StalledUploadsCheck {
   @Test
   void stalledUploadsDoNotExhaustTheHeap() throws Exception {
     String budget = System.getProperty("sluice.oomCheck.budget");
-    String server = "server: {port: 0, requestBodyTimeout: " + BODY_TIMEOUT.toMillis() + "ms"
-        + (budget == null ? "" : ", maxBufferedRequestBytes: " + budget) + ",";
-    System.out.printf("max heap %d MiB, budget %s%n", Runtime.getRuntime().maxMemory() >> 20,
+    String server =
+        "server: {port: 0, requestBodyTimeout: "
+            + BODY_TIMEOUT.toMillis()
+            + "ms"
+            + (budget == null ? "" : ", maxBufferedRequestBytes: " + budget)
+            + ",";
+    System.out.printf(
+        "max heap %d MiB, budget %s%n",
+        Runtime.getRuntime().maxMemory() >> 20,
         budget == null ? "default (a quarter of the heap)" : budget);
-    try (GatewayFixture f = new GatewayFixture(1, 4,
-        concurrencyConfig(10, "  defaultTtl: 0s\n").replace("server: {port: 0,", server))) {
+    try (GatewayFixture f =
+        new GatewayFixture(
+            1,
+            4,
+            concurrencyConfig(10, "  defaultTtl: 0s\n").replace("server: {port: 0,", server))) {
       ExecutorService writers = Executors.newFixedThreadPool(CONNECTIONS);
       List<Future<String>> ends = new ArrayList<>();
       try {
@@ -61,8 +70,9 @@ class StalledUploadsCheck {
           tally.merge(end.get(2, TimeUnit.MINUTES), 1, Integer::sum);
         }
         System.out.println("connections ended: " + tally);
-        assertThat(tally.keySet()).allMatch(end -> end.startsWith("408") || end.startsWith("503")
-            || end.startsWith("closed"));
+        assertThat(tally.keySet())
+            .allMatch(
+                end -> end.startsWith("408") || end.startsWith("503") || end.startsWith("closed"));
       } finally {
         writers.shutdownNow();
       }
@@ -81,11 +91,16 @@ class StalledUploadsCheck {
       byte[] chunk = new byte[64 * 1024];
       java.util.Arrays.fill(chunk, (byte) ' ');
       try {
-        http.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "Content-Type: application/json\r\nContent-Length: " + DECLARED + "\r\n\r\n");
+        http.send(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: "
+                + DECLARED
+                + "\r\n\r\n");
         for (int sent = 0; sent < DECLARED - 1; sent += chunk.length) {
-          http.send(sent + chunk.length < DECLARED ? chunk
-              : java.util.Arrays.copyOf(chunk, DECLARED - 1 - sent));
+          http.send(
+              sent + chunk.length < DECLARED
+                  ? chunk
+                  : java.util.Arrays.copyOf(chunk, DECLARED - 1 - sent));
         }
       } catch (IOException e) {
         // Refused mid-body: the gateway answered and closed; read the answer if it is there.

@@ -27,7 +27,9 @@ final class Pacer {
     this.task = task;
   }
 
-  /** Makes sure the task runs no later than {@code deadline} (ticker nanos); Long.MAX_VALUE = none. */
+  /**
+   * Makes sure the task runs no later than {@code deadline} (ticker nanos); Long.MAX_VALUE = none.
+   */
   synchronized void runBy(long deadline) {
     if (stopped || deadline == Long.MAX_VALUE || deadline >= armedAt) {
       return;

@@ -21,10 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The pipeline's control plane, in memory: work items wait in <em>pending</em>, producers
- * (workers) lease them, heartbeat, and commit a result or fail; results wait until a consumer
- * leases and acks them. Results are references with a byte size; the pipeline never holds data.
- * Create with {@link #create}.
+ * The pipeline's control plane, in memory: work items wait in <em>pending</em>, producers (workers)
+ * lease them, heartbeat, and commit a result or fail; results wait until a consumer leases and acks
+ * them. Results are references with a byte size; the pipeline never holds data. Create with {@link
+ * #create}.
  *
  * <h2>Backpressure</h2>
  *
@@ -32,13 +32,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * bytes</em>: the bytes of results held (committed, not acked) plus {@link
  * PipelineConfig#reservedBytesPerItem()} for every item leased and not yet committed. Reserving at
  * lease time is what bounds the overshoot: a lease is granted only while the latch is resumed,
- * which (with a consumer quantum met) means the level was below the high watermark, and the
- * latch sees the reservation before the next lease is decided. So the level never passes the high
+ * which (with a consumer quantum met) means the level was below the high watermark, and the latch
+ * sees the reservation before the next lease is decided. So the level never passes the high
  * watermark by more than one lease call's reservation (at most {@code maxInFlightPerWorker ×
  * reservedBytesPerItem} with a cap), plus what results weigh above the estimate. While a consumer
- * quantum is not met the latch does not pause at all, by design; the hard cap still holds. The hard cap {@link PipelineConfig#maxResidentBytes()}
- * bounds resident bytes absolutely: a commit that would pass it is refused ({@link
- * Reason#OVER_CAPACITY}) and its item returns to pending, or fails on its last attempt.
+ * quantum is not met the latch does not pause at all, by design; the hard cap still holds. The hard
+ * cap {@link PipelineConfig#maxResidentBytes()} bounds resident bytes absolutely: a commit that
+ * would pass it is refused ({@link Reason#OVER_CAPACITY}) and its item returns to pending, or fails
+ * on its last attempt.
  *
  * <p>Acks free bytes and move the latch at once; producers paused in {@link #leaseAsync} wait on
  * {@link BackpressureController#awaitResume()} and are woken by it, never by polling.
@@ -120,10 +121,11 @@ public final class Pipeline implements AutoCloseable {
     this.scheduler = config.scheduler();
     this.watermarked = config.highWatermarkBytes() > 0;
     this.quantum = config.consumerQuantum() > 0;
-    BackpressureConfig.Builder bp = BackpressureConfig.builder()
-        .ticker(ticker)
-        .maxInFlightPerProducer(config.maxInFlightPerWorker())
-        .maxLeasePerCall(config.maxResultsPerLease());
+    BackpressureConfig.Builder bp =
+        BackpressureConfig.builder()
+            .ticker(ticker)
+            .maxInFlightPerProducer(config.maxInFlightPerWorker())
+            .maxLeasePerCall(config.maxResultsPerLease());
     if (watermarked) {
       bp.watermark(BYTES, config.lowWatermarkBytes(), config.highWatermarkBytes());
     }
@@ -214,9 +216,9 @@ public final class Pipeline implements AutoCloseable {
 
   /**
    * Like {@link #lease}, but if nothing can be leased now, waits up to {@code wait} for work: a
-   * worker paused by backpressure waits on the latch's resume, one without pending work (or at
-   * its cap) waits for an item to be added or a lease to end. The future completes with the
-   * leases as soon as there are some, or empty when {@code wait} passes; it fails with a {@link
+   * worker paused by backpressure waits on the latch's resume, one without pending work (or at its
+   * cap) waits for an item to be added or a lease to end. The future completes with the leases as
+   * soon as there are some, or empty when {@code wait} passes; it fails with a {@link
    * PipelineException} ({@link Reason#CLOSED}) if the pipeline closes. Cancelling it withdraws the
    * wait only if it has not yet been served.
    *
@@ -292,17 +294,34 @@ public final class Pipeline implements AutoCloseable {
         endLeaseLocked(lease, End.REJECTED);
         failLocked(lease.item, "result of " + bytes + " bytes is larger than maxResidentBytes");
         rejectedOverCapacity++;
-        refused = new PipelineException(Reason.RESULT_TOO_LARGE, "result of " + bytes
-            + " bytes is larger than maxResidentBytes " + hardCap + "; item " + lease.item.id
-            + " failed");
+        refused =
+            new PipelineException(
+                Reason.RESULT_TOO_LARGE,
+                "result of "
+                    + bytes
+                    + " bytes is larger than maxResidentBytes "
+                    + hardCap
+                    + "; item "
+                    + lease.item.id
+                    + " failed");
       } else if (hardCap > 0 && residentBytes + bytes > hardCap) {
         endLeaseLocked(lease, End.REJECTED);
         FailOutcome outcome = retryOrFailLocked(lease.item, "over capacity");
         rejectedOverCapacity++;
-        refused = new PipelineException(Reason.OVER_CAPACITY, "holding " + bytes
-            + " more bytes would pass maxResidentBytes " + hardCap + " (resident " + residentBytes
-            + "); item " + lease.item.id + (outcome == FailOutcome.RETRYING
-                ? " is pending again" : " failed on its last attempt"));
+        refused =
+            new PipelineException(
+                Reason.OVER_CAPACITY,
+                "holding "
+                    + bytes
+                    + " more bytes would pass maxResidentBytes "
+                    + hardCap
+                    + " (resident "
+                    + residentBytes
+                    + "); item "
+                    + lease.item.id
+                    + (outcome == FailOutcome.RETRYING
+                        ? " is pending again"
+                        : " failed on its last attempt"));
       } else {
         endLeaseLocked(lease, End.COMMITTED);
         Result stored = new Result(lease.item, result, ticker.read());
@@ -322,8 +341,8 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * Ends a lease without a result. A retryable failure sends the item back to pending unless it
-   * was the item's last attempt; a terminal one fails the item for good.
+   * Ends a lease without a result. A retryable failure sends the item back to pending unless it was
+   * the item's last attempt; a terminal one fails the item for good.
    *
    * @param worker the producer that holds the lease
    * @param leaseId the lease
@@ -380,16 +399,16 @@ public final class Pipeline implements AutoCloseable {
 
   /**
    * Like {@link #leaseResults}, but waits up to {@code wait} for a result if none is visible. The
-   * future completes with the leases as soon as there are some, or empty when {@code wait}
-   * passes; it fails with {@link Reason#CLOSED} if the pipeline closes.
+   * future completes with the leases as soon as there are some, or empty when {@code wait} passes;
+   * it fails with {@link Reason#CLOSED} if the pipeline closes.
    *
    * @param consumer the consumer's id
    * @param max the most results wanted, {@code > 0}
    * @param wait the longest wait, {@code >= 0}
    * @return the future leases
    */
-  public CompletableFuture<List<ResultLease>> leaseResultsAsync(String consumer, int max,
-      Duration wait) {
+  public CompletableFuture<List<ResultLease>> leaseResultsAsync(
+      String consumer, int max, Duration wait) {
     checkId("consumer", consumer);
     checkPositive(max);
     checkWait(wait);
@@ -440,8 +459,7 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * Gives a leased result back: it is visible again (at the back of the line) for another
-   * delivery.
+   * Gives a leased result back: it is visible again (at the back of the line) for another delivery.
    *
    * @param consumer the consumer that holds the lease
    * @param leaseId the lease
@@ -469,7 +487,8 @@ public final class Pipeline implements AutoCloseable {
   public Optional<ItemStatus> item(String itemId) {
     synchronized (lock) {
       Item item = items.get(Objects.requireNonNull(itemId, "itemId"));
-      return item == null ? Optional.empty()
+      return item == null
+          ? Optional.empty()
           : Optional.of(new ItemStatus(item.id, item.state, item.attempts, item.lastError));
     }
   }
@@ -483,18 +502,39 @@ public final class Pipeline implements AutoCloseable {
       if (first.hasNext()) {
         oldest = Duration.ofNanos(now - first.next().committedAt);
       }
-      long free = watermarked
-          ? Math.max(0, config.highWatermarkBytes() - residentBytes - reservedBytes) : -1;
-      return new PipelineStatus(backpressure.isPaused(), pending.size(), leases.size(),
-          visible.size(), held.size(), added, committed, acked, failed, retries, expiredLeases,
-          expiredHeld, rejectedOverCapacity, committed - acked, residentBytes, reservedBytes,
-          peakResidentBytes, peakBytes, free, oldest, workerLeases, backpressure.stats());
+      long free =
+          watermarked
+              ? Math.max(0, config.highWatermarkBytes() - residentBytes - reservedBytes)
+              : -1;
+      return new PipelineStatus(
+          backpressure.isPaused(),
+          pending.size(),
+          leases.size(),
+          visible.size(),
+          held.size(),
+          added,
+          committed,
+          acked,
+          failed,
+          retries,
+          expiredLeases,
+          expiredHeld,
+          rejectedOverCapacity,
+          committed - acked,
+          residentBytes,
+          reservedBytes,
+          peakResidentBytes,
+          peakBytes,
+          free,
+          oldest,
+          workerLeases,
+          backpressure.stats());
     }
   }
 
   /**
-   * Closes the pipeline: waiting lease futures fail with {@link Reason#CLOSED}, later calls
-   * throw it, timers stop. Idempotent.
+   * Closes the pipeline: waiting lease futures fail with {@link Reason#CLOSED}, later calls throw
+   * it, timers stop. Idempotent.
    */
   @Override
   public void close() {
@@ -554,8 +594,9 @@ public final class Pipeline implements AutoCloseable {
       Held lease = new Held(nextId("r-"), result, consumer, deadline);
       held.put(lease.id, lease);
       deadlines.add(new Deadline(deadline, ++sequence, lease));
-      out.add(new ResultLease(lease.id, result.item.id, result.ref.ref(), result.ref.bytes(),
-          result.deliveries));
+      out.add(
+          new ResultLease(
+              lease.id, result.item.id, result.ref.ref(), result.ref.bytes(), result.deliveries));
     }
     if (max > 0) {
       backpressure.recordLease(consumer, out.size());
@@ -568,12 +609,14 @@ public final class Pipeline implements AutoCloseable {
     if (lease == null) {
       Retired retired = retiredLeases.get(leaseId);
       if (retired != null && !retired.owner.equals(worker)) {
-        throw new PipelineException(Reason.NOT_OWNER, "lease " + leaseId + " belonged to another worker");
+        throw new PipelineException(
+            Reason.NOT_OWNER, "lease " + leaseId + " belonged to another worker");
       }
       throw ended("lease", leaseId, retired);
     }
     if (!lease.worker.equals(worker)) {
-      throw new PipelineException(Reason.NOT_OWNER, "lease " + leaseId + " belongs to another worker");
+      throw new PipelineException(
+          Reason.NOT_OWNER, "lease " + leaseId + " belongs to another worker");
     }
     return lease;
   }
@@ -583,14 +626,14 @@ public final class Pipeline implements AutoCloseable {
     if (lease == null) {
       Retired retired = retiredHeld.get(leaseId);
       if (retired != null && !retired.owner.equals(consumer)) {
-        throw new PipelineException(Reason.NOT_OWNER,
-            "result lease " + leaseId + " belonged to another consumer");
+        throw new PipelineException(
+            Reason.NOT_OWNER, "result lease " + leaseId + " belonged to another consumer");
       }
       throw ended("result lease", leaseId, retired);
     }
     if (!lease.consumer.equals(consumer)) {
-      throw new PipelineException(Reason.NOT_OWNER,
-          "result lease " + leaseId + " belongs to another consumer");
+      throw new PipelineException(
+          Reason.NOT_OWNER, "result lease " + leaseId + " belongs to another consumer");
     }
     return lease;
   }
@@ -600,11 +643,18 @@ public final class Pipeline implements AutoCloseable {
       return new PipelineException(Reason.UNKNOWN_LEASE, "no " + kind + " " + leaseId);
     }
     if (retired.end == End.EXPIRED) {
-      return new PipelineException(Reason.LEASE_EXPIRED, kind + " " + leaseId
-          + " expired; its work was handed back to be done again");
+      return new PipelineException(
+          Reason.LEASE_EXPIRED,
+          kind + " " + leaseId + " expired; its work was handed back to be done again");
     }
-    return new PipelineException(Reason.LEASE_ENDED, kind + " " + leaseId + " already ended ("
-        + retired.end.name().toLowerCase(java.util.Locale.ROOT) + ")");
+    return new PipelineException(
+        Reason.LEASE_ENDED,
+        kind
+            + " "
+            + leaseId
+            + " already ended ("
+            + retired.end.name().toLowerCase(java.util.Locale.ROOT)
+            + ")");
   }
 
   private void endLeaseLocked(Lease lease, End end) {
@@ -758,7 +808,8 @@ public final class Pipeline implements AutoCloseable {
           // Woken by the latch, not by polling: the resume (or close) puts it on the ready queue,
           // drained by whichever call caused it once the lock is released.
           waiter.resume = backpressure.awaitResume();
-          CompletableFuture<Void> unused = waiter.resume.whenComplete((v, e) -> resumed.add(waiter));
+          CompletableFuture<Void> unused =
+              waiter.resume.whenComplete((v, e) -> resumed.add(waiter));
         } else {
           parkedProducers.add(waiter);
         }
@@ -936,8 +987,13 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-
-  private enum End { COMMITTED, FAILED, REJECTED, EXPIRED, ACKED }
+  private enum End {
+    COMMITTED,
+    FAILED,
+    REJECTED,
+    EXPIRED,
+    ACKED
+  }
 
   private static final class Item {
     final String id;

@@ -55,7 +55,9 @@ public final class PipelineConfig {
     return new Builder();
   }
 
-  /** Producers resume when resident plus reserved bytes are at or below this; 0 without a watermark. */
+  /**
+   * Producers resume when resident plus reserved bytes are at or below this; 0 without a watermark.
+   */
   public long lowWatermarkBytes() {
     return lowWatermarkBytes;
   }
@@ -147,15 +149,18 @@ public final class PipelineConfig {
       return this;
     }
 
-    /** The hard cap on resident bytes, the backstop behind the watermarks; {@code >= high}. Default off. */
+    /**
+     * The hard cap on resident bytes, the backstop behind the watermarks; {@code >= high}. Default
+     * off.
+     */
     public Builder maxResidentBytes(long bytes) {
       this.maxResidentBytes = bytes;
       return this;
     }
 
     /**
-     * The bytes reserved for each leased item until it is committed (an estimate of one result),
-     * so that work in flight counts against the watermark and the overshoot past it is at most one
+     * The bytes reserved for each leased item until it is committed (an estimate of one result), so
+     * that work in flight counts against the watermark and the overshoot past it is at most one
      * lease. Default 0: nothing reserved, and levels overshoot by every worker's work in flight.
      */
     public Builder reservedBytesPerItem(long bytes) {
@@ -169,16 +174,18 @@ public final class PipelineConfig {
       return this;
     }
 
-    /** The most results one consumer lease call returns; {@code >= 0}, 0 = unlimited (the default). */
+    /**
+     * The most results one consumer lease call returns; {@code >= 0}, 0 = unlimited (the default).
+     */
     public Builder maxResultsPerLease(int cap) {
       this.maxResultsPerLease = cap;
       return this;
     }
 
     /**
-     * The consumer acks whole batches of {@code quantum} results: producers never pause while
-     * fewer results are held, or a watermark below one batch would deadlock a consumer whose batch
-     * is larger than its lease cap. {@code >= 0}, 0 = none (the default).
+     * The consumer acks whole batches of {@code quantum} results: producers never pause while fewer
+     * results are held, or a watermark below one batch would deadlock a consumer whose batch is
+     * larger than its lease cap. {@code >= 0}, 0 = none (the default).
      */
     public Builder consumerQuantum(int quantum) {
       this.consumerQuantum = quantum;
@@ -228,26 +235,38 @@ public final class PipelineConfig {
       if (lowWatermarkBytes < 0) {
         errors.add("lowWatermarkBytes: " + lowWatermarkBytes + " (expected: >= 0)");
       } else if (highWatermarkBytes == 0 && lowWatermarkBytes > 0) {
-        errors.add("lowWatermarkBytes: " + lowWatermarkBytes
-            + " (expected: 0 without highWatermarkBytes)");
+        errors.add(
+            "lowWatermarkBytes: "
+                + lowWatermarkBytes
+                + " (expected: 0 without highWatermarkBytes)");
       } else if (highWatermarkBytes > 0 && lowWatermarkBytes > highWatermarkBytes) {
-        errors.add("lowWatermarkBytes: " + lowWatermarkBytes + " (expected: <= highWatermarkBytes "
-            + highWatermarkBytes + ")");
+        errors.add(
+            "lowWatermarkBytes: "
+                + lowWatermarkBytes
+                + " (expected: <= highWatermarkBytes "
+                + highWatermarkBytes
+                + ")");
       }
       if (maxResidentBytes < 0) {
         errors.add("maxResidentBytes: " + maxResidentBytes + " (expected: >= 0, 0 = no cap)");
       } else if (maxResidentBytes > 0 && maxResidentBytes < highWatermarkBytes) {
-        errors.add("maxResidentBytes: " + maxResidentBytes + " (expected: >= highWatermarkBytes "
-            + highWatermarkBytes + ", the cap is the backstop behind the watermark)");
+        errors.add(
+            "maxResidentBytes: "
+                + maxResidentBytes
+                + " (expected: >= highWatermarkBytes "
+                + highWatermarkBytes
+                + ", the cap is the backstop behind the watermark)");
       }
       if (reservedBytesPerItem < 0) {
         errors.add("reservedBytesPerItem: " + reservedBytesPerItem + " (expected: >= 0)");
       }
       if (maxInFlightPerWorker < 0) {
-        errors.add("maxInFlightPerWorker: " + maxInFlightPerWorker + " (expected: >= 0, 0 = unlimited)");
+        errors.add(
+            "maxInFlightPerWorker: " + maxInFlightPerWorker + " (expected: >= 0, 0 = unlimited)");
       }
       if (maxResultsPerLease < 0) {
-        errors.add("maxResultsPerLease: " + maxResultsPerLease + " (expected: >= 0, 0 = unlimited)");
+        errors.add(
+            "maxResultsPerLease: " + maxResultsPerLease + " (expected: >= 0, 0 = unlimited)");
       }
       if (consumerQuantum < 0) {
         errors.add("consumerQuantum: " + consumerQuantum + " (expected: >= 0, 0 = none)");

@@ -15,14 +15,22 @@ public final class PipelineException extends RuntimeException {
     UNKNOWN_LEASE("unknown-lease", 404),
     /** The lease belongs to another worker or consumer. HTTP 403. */
     NOT_OWNER("not-owner", 403),
-    /** The lease expired: its item went back to pending (or its result became visible again). HTTP 410. */
+    /**
+     * The lease expired: its item went back to pending (or its result became visible again). HTTP
+     * 410.
+     */
     LEASE_EXPIRED("lease-expired", 410),
     /** The lease already ended another way (committed, failed, rejected, acked). HTTP 409. */
     LEASE_ENDED("lease-ended", 409),
-    /** The result alone is larger than the hard byte cap: it can never fit; the item failed. HTTP 413. */
+    /**
+     * The result alone is larger than the hard byte cap: it can never fit; the item failed. HTTP
+     * 413.
+     */
     RESULT_TOO_LARGE("result-too-large", 413),
-    /** Holding the result would pass the hard byte cap; the item went back to pending (or failed
-     *  on its last attempt). HTTP 507. */
+    /**
+     * Holding the result would pass the hard byte cap; the item went back to pending (or failed on
+     * its last attempt). HTTP 507.
+     */
     OVER_CAPACITY("over-capacity", 507),
     /** An argument was invalid. HTTP 400. */
     INVALID("invalid", 400),

@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class PipelineMain {
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: sluice pipeline --config FILE
              sluice pipeline --check FILE     validate a configuration and exit
 
@@ -57,14 +58,29 @@ public final class PipelineMain {
     Pipeline pipeline = Pipeline.create(config.pipeline());
     PipelineServer server = PipelineServer.start(pipeline, config.http());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      pipeline.close();
-      stopped.countDown();
-    }, "sluice-pipeline-shutdown"));
-    out.println("sluice pipeline: http://" + config.http().host() + ":" + server.port() + "/v1"
-        + (server.adminPort() < 0 ? "" : "  admin http://" + config.http().adminHost() + ":"
-            + server.adminPort() + "/metrics") + "  (in memory; Ctrl-C stops)");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  pipeline.close();
+                  stopped.countDown();
+                },
+                "sluice-pipeline-shutdown"));
+    out.println(
+        "sluice pipeline: http://"
+            + config.http().host()
+            + ":"
+            + server.port()
+            + "/v1"
+            + (server.adminPort() < 0
+                ? ""
+                : "  admin http://"
+                    + config.http().adminHost()
+                    + ":"
+                    + server.adminPort()
+                    + "/metrics")
+            + "  (in memory; Ctrl-C stops)");
     stopped.await();
     return -1;
   }

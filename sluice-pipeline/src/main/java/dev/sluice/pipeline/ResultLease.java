@@ -1,8 +1,8 @@
 package dev.sluice.pipeline;
 
 /**
- * One result leased to a consumer. It is invisible to other consumers until it is acked, failed,
- * or its visibility timeout passes. Immutable.
+ * One result leased to a consumer. It is invisible to other consumers until it is acked, failed, or
+ * its visibility timeout passes. Immutable.
  *
  * @param leaseId the lease's id, for ack and fail
  * @param itemId the id of the item the result belongs to

@@ -51,8 +51,13 @@ class BackpressureScenarioTest {
    */
   @Test
   void producerFourTimesFasterThanTheConsumerStaysUnderTheCap() {
-    Pipeline p = create(PipelineConfig.builder().watermarks(8 * KIB, 16 * KIB)
-        .maxResidentBytes(24 * KIB).reservedBytesPerItem(KIB).maxInFlightPerWorker(4));
+    Pipeline p =
+        create(
+            PipelineConfig.builder()
+                .watermarks(8 * KIB, 16 * KIB)
+                .maxResidentBytes(24 * KIB)
+                .reservedBytesPerItem(KIB)
+                .maxInFlightPerWorker(4));
     p.add(PipelineTest.items(4000));
     for (int round = 0; round < 500; round++) {
       produce(p, "rollout-0", 4, KIB);
@@ -80,8 +85,12 @@ class BackpressureScenarioTest {
    */
   @Test
   void sustainedLagDrainsToBaseline() {
-    Pipeline p = create(PipelineConfig.builder().watermarks(12 * KIB, 24 * KIB)
-        .maxResidentBytes(32 * KIB).reservedBytesPerItem(KIB));
+    Pipeline p =
+        create(
+            PipelineConfig.builder()
+                .watermarks(12 * KIB, 24 * KIB)
+                .maxResidentBytes(32 * KIB)
+                .reservedBytesPerItem(KIB));
     p.add(PipelineTest.items(2000));
     for (int round = 0; round < 600; round++) {
       produce(p, "rollout-0", 3, KIB);
@@ -114,8 +123,12 @@ class BackpressureScenarioTest {
   }
 
   private long overshoot(long reserved) {
-    Pipeline p = create(PipelineConfig.builder().watermarks(8 * KIB, 16 * KIB)
-        .reservedBytesPerItem(reserved).maxInFlightPerWorker(4));
+    Pipeline p =
+        create(
+            PipelineConfig.builder()
+                .watermarks(8 * KIB, 16 * KIB)
+                .reservedBytesPerItem(reserved)
+                .maxInFlightPerWorker(4));
     p.add(PipelineTest.items(100));
     Map<ItemLease, String> owners = new LinkedHashMap<>();
     for (int w = 0; w < 8; w++) {
@@ -123,8 +136,7 @@ class BackpressureScenarioTest {
         owners.put(lease, "w" + w);
       }
     }
-    owners.forEach((lease, worker) ->
-        p.commit(worker, lease.leaseId(), new ResultRef("r", KIB)));
+    owners.forEach((lease, worker) -> p.commit(worker, lease.leaseId(), new ResultRef("r", KIB)));
     long peak = Math.max(p.status().peakBytes(), p.status().peakResidentBytes());
     p.close();
     return peak;
@@ -132,8 +144,8 @@ class BackpressureScenarioTest {
 
   /**
    * SpecForge's deadlock (§2.10): the consumer acks whole batches of 4 but leases at most 2 a call,
-   * and the high mark is 3 results' worth. With the consumer quantum the producer keeps filling
-   * the batch and all 40 items are consumed; without it, it pauses at 3 and nothing is ever acked.
+   * and the high mark is 3 results' worth. With the consumer quantum the producer keeps filling the
+   * batch and all 40 items are consumed; without it, it pauses at 3 and nothing is ever acked.
    */
   @Test
   void batchLargerThanTheLeaseCapCompletesWithTheConsumerQuantum() {
@@ -142,9 +154,14 @@ class BackpressureScenarioTest {
   }
 
   private long batchingRun(int quantum) {
-    Pipeline p = create(PipelineConfig.builder().watermarks(KIB, 3 * KIB)
-        .reservedBytesPerItem(KIB).maxInFlightPerWorker(1).maxResultsPerLease(2)
-        .consumerQuantum(quantum));
+    Pipeline p =
+        create(
+            PipelineConfig.builder()
+                .watermarks(KIB, 3 * KIB)
+                .reservedBytesPerItem(KIB)
+                .maxInFlightPerWorker(1)
+                .maxResultsPerLease(2)
+                .consumerQuantum(quantum));
     p.add(PipelineTest.items(40));
     List<ResultLease> batch = new ArrayList<>();
     for (int round = 0; round < 400; round++) {

@@ -16,7 +16,9 @@ class PipelineMainTest {
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   int run(String... args) throws Exception {
-    return PipelineMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return PipelineMain.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 

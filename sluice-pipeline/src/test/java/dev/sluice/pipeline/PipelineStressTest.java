@@ -38,17 +38,29 @@ class PipelineStressTest {
   @Test
   void exactlyOnceHoldsWhileLeasesExpireUnderfoot() throws Exception {
     PipelineStatus s = run(Duration.ofMillis(3));
-    System.out.println("PipelineStressTest expiries: " + s.expiredLeases() + " producer, "
-        + s.expiredResultLeases() + " consumer");
+    System.out.println(
+        "PipelineStressTest expiries: "
+            + s.expiredLeases()
+            + " producer, "
+            + s.expiredResultLeases()
+            + " consumer");
   }
 
   private PipelineStatus run(Duration timeout) throws Exception {
     long seed = Long.getLong("sluice.stress.seed", System.nanoTime());
     System.out.println("PipelineStressTest seed " + seed + " timeout " + timeout);
-    Pipeline p = Pipeline.create(PipelineConfig.builder().watermarks(8 * KIB, 16 * KIB)
-        .maxResidentBytes(32 * KIB).reservedBytesPerItem(KIB).maxInFlightPerWorker(4)
-        .maxResultsPerLease(3).maxAttempts(1_000_000).leaseTimeout(timeout)
-        .visibilityTimeout(timeout).build());
+    Pipeline p =
+        Pipeline.create(
+            PipelineConfig.builder()
+                .watermarks(8 * KIB, 16 * KIB)
+                .maxResidentBytes(32 * KIB)
+                .reservedBytesPerItem(KIB)
+                .maxInFlightPerWorker(4)
+                .maxResultsPerLease(3)
+                .maxAttempts(1_000_000)
+                .leaseTimeout(timeout)
+                .visibilityTimeout(timeout)
+                .build());
     Map<String, AtomicInteger> acks = new ConcurrentHashMap<>();
     AtomicLong acked = new AtomicLong();
     ExecutorService threads = Executors.newFixedThreadPool(7);
@@ -57,56 +69,65 @@ class PipelineStressTest {
       for (int i = 0; i < 4; i++) {
         Random random = new Random(seed + i);
         String worker = "w" + i;
-        running.add(threads.submit(() -> {
-          while (acked.get() < ITEMS) {
-            LeaseBatch batch = p.leaseAsync(worker, 1 + random.nextInt(4), Duration.ofMillis(5)).join();
-            for (ItemLease lease : batch.leases()) {
-              int roll = random.nextInt(10);
-              try {
-                if (roll == 0) {
-                  p.fail(worker, lease.leaseId(), "flaky", true);
-                  continue;
-                }
-                if (roll == 1) {
-                  p.heartbeat(worker, lease.leaseId());
-                }
-                p.commit(worker, lease.leaseId(), new ResultRef("mem://" + lease.itemId(), KIB));
-              } catch (PipelineException e) {
-                assertThat(e.reason()).isEqualTo(PipelineException.Reason.LEASE_EXPIRED);
-              }
-            }
-          }
-          return null;
-        }));
+        running.add(
+            threads.submit(
+                () -> {
+                  while (acked.get() < ITEMS) {
+                    LeaseBatch batch =
+                        p.leaseAsync(worker, 1 + random.nextInt(4), Duration.ofMillis(5)).join();
+                    for (ItemLease lease : batch.leases()) {
+                      int roll = random.nextInt(10);
+                      try {
+                        if (roll == 0) {
+                          p.fail(worker, lease.leaseId(), "flaky", true);
+                          continue;
+                        }
+                        if (roll == 1) {
+                          p.heartbeat(worker, lease.leaseId());
+                        }
+                        p.commit(
+                            worker, lease.leaseId(), new ResultRef("mem://" + lease.itemId(), KIB));
+                      } catch (PipelineException e) {
+                        assertThat(e.reason()).isEqualTo(PipelineException.Reason.LEASE_EXPIRED);
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       for (int i = 0; i < 3; i++) {
         Random random = new Random(seed + 100 + i);
         String consumer = "t" + i;
-        running.add(threads.submit(() -> {
-          while (acked.get() < ITEMS) {
-            List<ResultLease> leases =
-                p.leaseResultsAsync(consumer, 1 + random.nextInt(4), Duration.ofMillis(5)).join();
-            for (ResultLease lease : leases) {
-              int roll = random.nextInt(10);
-              try {
-                if (roll == 0) {
-                  p.failResult(consumer, lease.leaseId());
-                  continue;
-                }
-                assertThat(p.ack(consumer, lease.leaseId())).isEqualTo(AckOutcome.ACKED);
-              } catch (PipelineException e) {
-                assertThat(e.reason()).isEqualTo(PipelineException.Reason.LEASE_EXPIRED);
-                continue;
-              }
-              acks.computeIfAbsent(lease.itemId(), id -> new AtomicInteger()).incrementAndGet();
-              acked.incrementAndGet();
-              if (roll == 1) {
-                assertThat(p.ack(consumer, lease.leaseId())).isEqualTo(AckOutcome.ALREADY_ACKED);
-              }
-            }
-          }
-          return null;
-        }));
+        running.add(
+            threads.submit(
+                () -> {
+                  while (acked.get() < ITEMS) {
+                    List<ResultLease> leases =
+                        p.leaseResultsAsync(consumer, 1 + random.nextInt(4), Duration.ofMillis(5))
+                            .join();
+                    for (ResultLease lease : leases) {
+                      int roll = random.nextInt(10);
+                      try {
+                        if (roll == 0) {
+                          p.failResult(consumer, lease.leaseId());
+                          continue;
+                        }
+                        assertThat(p.ack(consumer, lease.leaseId())).isEqualTo(AckOutcome.ACKED);
+                      } catch (PipelineException e) {
+                        assertThat(e.reason()).isEqualTo(PipelineException.Reason.LEASE_EXPIRED);
+                        continue;
+                      }
+                      acks.computeIfAbsent(lease.itemId(), id -> new AtomicInteger())
+                          .incrementAndGet();
+                      acked.incrementAndGet();
+                      if (roll == 1) {
+                        assertThat(p.ack(consumer, lease.leaseId()))
+                            .isEqualTo(AckOutcome.ALREADY_ACKED);
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       List<WorkItem> all = PipelineTest.items(ITEMS);
       for (int from = 0; from < ITEMS; from += 100) {

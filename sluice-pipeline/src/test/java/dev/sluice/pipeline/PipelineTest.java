@@ -30,7 +30,8 @@ class PipelineTest {
   void checkInvariants() {
     if (pipeline != null) {
       PipelineStatus s = pipeline.status();
-      assertThat(s.reservedBytes()).isEqualTo(s.leased() * pipeline.config().reservedBytesPerItem());
+      assertThat(s.reservedBytes())
+          .isEqualTo(s.leased() * pipeline.config().reservedBytesPerItem());
       assertThat(s.backlog()).isEqualTo(s.resultsVisible() + s.resultsLeased());
       assertThat(s.leasesByWorker().values().stream().mapToLong(Long::longValue).sum())
           .isEqualTo(s.leased());
@@ -136,8 +137,11 @@ class PipelineTest {
 
   @Test
   void deadWorkersLeasesReturnAfterExpiryButHeartbeatsKeepThem() {
-    Pipeline p = create(PipelineConfig.builder().leaseTimeout(Duration.ofSeconds(10))
-        .reservedBytesPerItem(KIB));
+    Pipeline p =
+        create(
+            PipelineConfig.builder()
+                .leaseTimeout(Duration.ofSeconds(10))
+                .reservedBytesPerItem(KIB));
     p.add(items(3));
     List<ItemLease> leased = p.lease("w0", 3).leases();
     assertThat(p.status().reservedBytes()).isEqualTo(3 * KIB);
@@ -151,7 +155,8 @@ class PipelineTest {
     assertThat(s.leasesByWorker()).containsEntry("w0", 1L);
     assertThat(s.reservedBytes()).isEqualTo(KIB);
     assertThatThrownBy(() -> p.commit("w0", leased.get(1).leaseId(), new ResultRef("r", 1)))
-        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.LEASE_EXPIRED);
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.LEASE_EXPIRED);
     List<ItemLease> retried = p.lease("w1", 5).leases();
     assertThat(retried).extracting(ItemLease::attempt).containsExactly(2, 2);
 
@@ -171,9 +176,11 @@ class PipelineTest {
     assertThat(p.status().acked()).isEqualTo(1);
     assertThat(p.status().residentBytes()).isZero();
     assertThatThrownBy(() -> p.ack("t1", lease.leaseId()))
-        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.NOT_OWNER);
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.NOT_OWNER);
     assertThatThrownBy(() -> p.ack("t0", "r-nope"))
-        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.UNKNOWN_LEASE);
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.UNKNOWN_LEASE);
     assertThat(p.item("item-0").orElseThrow().state()).isEqualTo(ItemState.ACKED);
   }
 
@@ -188,7 +195,8 @@ class PipelineTest {
     ResultLease second = p.leaseResults("t1", 1).get(0);
     assertThat(second.delivery()).isEqualTo(2);
     assertThatThrownBy(() -> p.ack("t0", first.leaseId()))
-        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.LEASE_EXPIRED);
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.LEASE_EXPIRED);
     assertThat(p.ack("t1", second.leaseId())).isEqualTo(AckOutcome.ACKED);
     assertThat(p.status().expiredResultLeases()).isEqualTo(1);
   }
@@ -201,7 +209,8 @@ class PipelineTest {
     ResultLease lease = p.leaseResults("t0", 1).get(0);
     p.failResult("t0", lease.leaseId());
     assertThatThrownBy(() -> p.ack("t0", lease.leaseId()))
-        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.LEASE_ENDED);
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.LEASE_ENDED);
     assertThat(p.leaseResults("t0", 1)).extracting(ResultLease::delivery).containsExactly(2);
   }
 
@@ -224,7 +233,8 @@ class PipelineTest {
     assertThat(s.pending()).isZero();
     assertThat(p.item("item-1").orElseThrow().lastError()).isEqualTo("bad prompt");
     assertThatThrownBy(() -> p.fail("w0", b.leaseId(), "again", false))
-        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.LEASE_ENDED);
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.LEASE_ENDED);
   }
 
   @Test
@@ -237,12 +247,14 @@ class PipelineTest {
         .isInstanceOf(PipelineException.class)
         .hasMessageContaining("maxResidentBytes 2048")
         .hasMessageContaining("pending again")
-        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.OVER_CAPACITY);
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.OVER_CAPACITY);
     assertThat(p.item(over.itemId()).orElseThrow().state()).isEqualTo(ItemState.PENDING);
 
     List<ItemLease> two = p.lease("w0", 2).leases();
     assertThatThrownBy(() -> p.commit("w0", two.get(0).leaseId(), new ResultRef("r", 3 * KIB)))
-        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.RESULT_TOO_LARGE);
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.RESULT_TOO_LARGE);
     assertThat(p.item(two.get(0).itemId()).orElseThrow().state()).isEqualTo(ItemState.FAILED);
     PipelineStatus s = p.status();
     assertThat(s.rejectedOverCapacity()).isEqualTo(2);
@@ -255,14 +267,17 @@ class PipelineTest {
     p.add(items(1));
     ItemLease lease = p.lease("w0", 1).leases().get(0);
     assertThatThrownBy(() -> p.heartbeat("w1", lease.leaseId()))
-        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.NOT_OWNER);
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.NOT_OWNER);
     assertThatThrownBy(() -> p.commit("w1", lease.leaseId(), new ResultRef("r", 1)))
-        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.NOT_OWNER);
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.NOT_OWNER);
     ResultRef ref = new ResultRef("r", 1);
     assertThat(p.commit("w0", lease.leaseId(), ref)).isEqualTo(CommitOutcome.COMMITTED);
     assertThat(p.commit("w0", lease.leaseId(), ref)).isEqualTo(CommitOutcome.ALREADY_COMMITTED);
     assertThatThrownBy(() -> p.commit("w1", lease.leaseId(), ref))
-        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.NOT_OWNER);
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.NOT_OWNER);
     assertThat(lease.leaseId()).isEqualTo("p-1"); // ids count leases: p-1, p-2, ...
     assertThat(p.status().committed()).isEqualTo(1);
     assertThat(p.add(items(1))).isEqualTo(new AddResult(0, 1));
@@ -295,7 +310,8 @@ class PipelineTest {
     assertThat(second.join().leases()).isEmpty();
     assertThat(p.leaseAsync("w0", 1, Duration.ZERO).join().isEmpty()).isTrue();
     assertThatThrownBy(() -> p.leaseAsync("w0", 0, Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("max: 0 (expected: > 0)");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("max: 0 (expected: > 0)");
   }
 
   @Test
@@ -317,7 +333,8 @@ class PipelineTest {
     assertThat(waiting).isNotDone();
     produce(p, "w0", 10);
     assertThat(waiting.join()).hasSize(1);
-    CompletableFuture<List<ResultLease>> empty = p.leaseResultsAsync("t0", 4, Duration.ofSeconds(1));
+    CompletableFuture<List<ResultLease>> empty =
+        p.leaseResultsAsync("t0", 4, Duration.ofSeconds(1));
     clock.advance(Duration.ofSeconds(1));
     assertThat(empty.join()).isEmpty();
     assertThat(p.status().backpressure().consumerStarvations()).isEqualTo(2); // two empty leases
@@ -330,14 +347,22 @@ class PipelineTest {
     p.close();
     assertThat(waiting).isCompletedExceptionally();
     assertThatThrownBy(() -> p.add(items(1)))
-        .extracting(e -> ((PipelineException) e).reason()).isEqualTo(Reason.CLOSED);
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.CLOSED);
     pipeline = null;
   }
 
   @Test
   void configNamesEveryBadField() {
-    assertThatThrownBy(() -> PipelineConfig.builder().watermarks(20, 10).maxResidentBytes(5)
-        .maxAttempts(0).leaseTimeout(Duration.ZERO).maxInFlightPerWorker(-1).build())
+    assertThatThrownBy(
+            () ->
+                PipelineConfig.builder()
+                    .watermarks(20, 10)
+                    .maxResidentBytes(5)
+                    .maxAttempts(0)
+                    .leaseTimeout(Duration.ZERO)
+                    .maxInFlightPerWorker(-1)
+                    .build())
         .isInstanceOf(FlowConfigException.class)
         .hasMessageContaining("lowWatermarkBytes: 20 (expected: <= highWatermarkBytes 10)")
         .hasMessageContaining("maxResidentBytes: 5 (expected: >= highWatermarkBytes 10")

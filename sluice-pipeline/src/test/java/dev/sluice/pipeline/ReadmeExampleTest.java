@@ -13,18 +13,21 @@ class ReadmeExampleTest {
   @Test
   void readmeExampleRuns() {
     FakeClock clock = new FakeClock();
-    Pipeline pipeline = Pipeline.create(PipelineConfig.builder()
-        .watermarks(8 << 20, 16 << 20)
-        .maxResidentBytes(24 << 20)
-        .reservedBytesPerItem(1 << 20)
-        .maxInFlightPerWorker(4)
-        .maxResultsPerLease(2)
-        .consumerQuantum(4)
-        .leaseTimeout(Duration.ofSeconds(60))
-        .visibilityTimeout(Duration.ofSeconds(60))
-        .maxAttempts(3)
-        .ticker(clock).scheduler(clock)
-        .build());
+    Pipeline pipeline =
+        Pipeline.create(
+            PipelineConfig.builder()
+                .watermarks(8 << 20, 16 << 20)
+                .maxResidentBytes(24 << 20)
+                .reservedBytesPerItem(1 << 20)
+                .maxInFlightPerWorker(4)
+                .maxResultsPerLease(2)
+                .consumerQuantum(4)
+                .leaseTimeout(Duration.ofSeconds(60))
+                .visibilityTimeout(Duration.ofSeconds(60))
+                .maxAttempts(3)
+                .ticker(clock)
+                .scheduler(clock)
+                .build());
 
     pipeline.add(List.of(new WorkItem("p1", "Write a haiku")));
 

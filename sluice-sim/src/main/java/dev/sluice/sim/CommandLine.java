@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
-/** Parsed {@code --flag value}, {@code --flag=value} and boolean {@code --flag} arguments. Not thread-safe. */
+/**
+ * Parsed {@code --flag value}, {@code --flag=value} and boolean {@code --flag} arguments. Not
+ * thread-safe.
+ */
 final class CommandLine {
 
   /** A bad command line; the message says what is wrong. */
@@ -37,9 +40,12 @@ final class CommandLine {
       }
       if (booleans.contains(name)) {
         if (value != null && !value.equals("true") && !value.equals("false")) {
-          throw new UsageException("--" + name + " takes no value or true/false, got '" + value + "'");
+          throw new UsageException(
+              "--" + name + " takes no value or true/false, got '" + value + "'");
         }
-        line.values.computeIfAbsent(name, k -> new ArrayList<>()).add(value == null ? "true" : value);
+        line.values
+            .computeIfAbsent(name, k -> new ArrayList<>())
+            .add(value == null ? "true" : value);
       } else if (valued.contains(name)) {
         if (value == null) {
           if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {

@@ -1,4 +1,2 @@
-/**
- * The model-server simulator's command line ({@code serve} and {@code load}).
- */
+/** The model-server simulator's command line ({@code serve} and {@code load}). */
 package dev.sluice.sim;

@@ -19,7 +19,9 @@ class MainTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -60,15 +62,34 @@ class MainTest {
   @Test
   void helpPrintsUsage() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage:", "--max-num-seqs", "--tenant");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("usage:", "--max-num-seqs", "--tenant");
   }
 
   @Test
   void serveFlagsReachTheServerAndEngine() {
-    CommandLine line = CommandLine.parse(List.of("--port=0", "--max-num-seqs", "3", "--kv-blocks", "64",
-        "--inter-token-latency", "250us", "--metrics-flavor", "sglang", "--failure-types",
-        "rate_limit,server_error"), Set.of("port", "max-num-seqs", "kv-blocks", "inter-token-latency",
-        "metrics-flavor", "failure-types"), Set.of());
+    CommandLine line =
+        CommandLine.parse(
+            List.of(
+                "--port=0",
+                "--max-num-seqs",
+                "3",
+                "--kv-blocks",
+                "64",
+                "--inter-token-latency",
+                "250us",
+                "--metrics-flavor",
+                "sglang",
+                "--failure-types",
+                "rate_limit,server_error"),
+            Set.of(
+                "port",
+                "max-num-seqs",
+                "kv-blocks",
+                "inter-token-latency",
+                "metrics-flavor",
+                "failure-types"),
+            Set.of());
     SimulatorServer server = Main.serverBuilder(line).build();
     assertThat(server.engine().config().maxNumSeqs()).isEqualTo(3);
     assertThat(server.engine().config().kvBlocks()).isEqualTo(64);
@@ -80,9 +101,21 @@ class MainTest {
 
   @Test
   void loadFlagsBuildTheSpec() throws Exception {
-    CommandLine line = CommandLine.parse(List.of("--concurrency", "4", "--requests", "9",
-        "--tenant", "a:3:100:20:5:premium", "--tenant", "b:1:10:5", "--slo-ttft", "300ms"),
-        Set.of("concurrency", "requests", "tenant", "slo-ttft"), Set.of());
+    CommandLine line =
+        CommandLine.parse(
+            List.of(
+                "--concurrency",
+                "4",
+                "--requests",
+                "9",
+                "--tenant",
+                "a:3:100:20:5:premium",
+                "--tenant",
+                "b:1:10:5",
+                "--slo-ttft",
+                "300ms"),
+            Set.of("concurrency", "requests", "tenant", "slo-ttft"),
+            Set.of());
     LoadSpec spec = Main.loadSpec(line);
     assertThat(spec.mode()).isEqualTo(LoadSpec.Mode.CLOSED_LOOP);
     assertThat(spec.maxRequests()).isEqualTo(9);

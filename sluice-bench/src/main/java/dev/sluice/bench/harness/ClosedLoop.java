@@ -24,13 +24,14 @@ public final class ClosedLoop {
   private ClosedLoop(Queue<Admission> admitted, boolean shared) {
     this.admitted = admitted;
     this.shared = shared;
-    this.onDispatch = (admission, thrown) -> {
-      if (admission != null) {
-        admitted.add(admission);
-      } else {
-        failure.compareAndSet(null, thrown);
-      }
-    };
+    this.onDispatch =
+        (admission, thrown) -> {
+          if (admission != null) {
+            admitted.add(admission);
+          } else {
+            failure.compareAndSet(null, thrown);
+          }
+        };
   }
 
   /** A pool for one benchmark thread. */
@@ -51,8 +52,8 @@ public final class ClosedLoop {
   /**
    * One closed-loop step: takes the oldest admission out of the pool, closes it (dispatching a
    * queued request) and submits {@code request} in its place; returns the closed admission. A
-   * shared pool can be empty for a moment (another thread is between closing and dispatching):
-   * the step waits for an admission.
+   * shared pool can be empty for a moment (another thread is between closing and dispatching): the
+   * step waits for an admission.
    *
    * @throws IllegalStateException if a one-thread pool is empty: nothing is being dispatched
    */

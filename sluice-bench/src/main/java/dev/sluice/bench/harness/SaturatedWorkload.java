@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * The controller and request stream of GIE's saturated performance matrix, shared by the
- * benchmarks that drive it: {@code bands} bands without queue limits, {@code shards} shards, a
- * {@link SlotDetector} with {@code limit} slots; {@code flows} flows, flow {@code i} in band
- * {@code i % bands}, request sizes 100 B to 9 KB by Knuth's multiplicative hash (as GIE's), and
- * flows drawn from Zipf(s = 1.1, seed 1).
+ * The controller and request stream of GIE's saturated performance matrix, shared by the benchmarks
+ * that drive it: {@code bands} bands without queue limits, {@code shards} shards, a {@link
+ * SlotDetector} with {@code limit} slots; {@code flows} flows, flow {@code i} in band {@code i %
+ * bands}, request sizes 100 B to 9 KB by Knuth's multiplicative hash (as GIE's), and flows drawn
+ * from Zipf(s = 1.1, seed 1).
  */
 public final class SaturatedWorkload {
   private static final int SAMPLES = 1 << 20;
@@ -33,21 +33,32 @@ public final class SaturatedWorkload {
    * Builds the controller and the request stream, every request with {@code ttl} (null: none),
    * after {@code configure} has had its say on the controller's configuration (a clock, say).
    */
-  public SaturatedWorkload(int limit, int bands, int flows, int shards, Duration ttl,
+  public SaturatedWorkload(
+      int limit,
+      int bands,
+      int flows,
+      int shards,
+      Duration ttl,
       UnaryOperator<FlowControllerConfig.Builder> configure) {
     List<BandConfig> bandConfigs = new ArrayList<>();
     for (int priority = 0; priority < bands; priority++) {
       bandConfigs.add(BandConfig.builder(priority).maxRequests(0).maxBytes(0).build());
     }
-    controller = FlowController.create(configure.apply(FlowControllerConfig.builder()
-        .bands(bandConfigs)
-        .shards(shards)
-        .saturationDetector(new SlotDetector(limit))
-        .scheduler(InertScheduler.INSTANCE)).build());
+    controller =
+        FlowController.create(
+            configure
+                .apply(
+                    FlowControllerConfig.builder()
+                        .bands(bandConfigs)
+                        .shards(shards)
+                        .saturationDetector(new SlotDetector(limit))
+                        .scheduler(InertScheduler.INSTANCE))
+                .build());
     requests = new FlowRequest[flows];
     for (int i = 0; i < flows; i++) {
       long size = 100 + ((i * 2654435761L) & 0xFFFFFFFFL) % 9_000;
-      requests[i] = FlowRequest.builder(FlowKey.of("flow-" + i, i % bands)).byteSize(size).ttl(ttl).build();
+      requests[i] =
+          FlowRequest.builder(FlowKey.of("flow-" + i, i % bands)).byteSize(size).ttl(ttl).build();
     }
     flowSamples = new Zipf(flows, 1.1).samples(SAMPLES, 1);
   }
@@ -62,7 +73,9 @@ public final class SaturatedWorkload {
     return requests[flowSamples[sequence & (SAMPLES - 1)]];
   }
 
-  /** Where a thread starts in the stream so that {@code threads} threads draw disjoint stretches. */
+  /**
+   * Where a thread starts in the stream so that {@code threads} threads draw disjoint stretches.
+   */
   public static int start(int thread, int threads) {
     return (int) ((long) SAMPLES * thread / threads);
   }

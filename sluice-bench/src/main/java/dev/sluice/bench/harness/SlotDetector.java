@@ -5,11 +5,11 @@ import dev.sluice.flow.saturation.SaturationDetector;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A detector with a fixed number of slots, taken on dispatch and given back on close: the
- * benchmark stand-in for a backend, as GIE's {@code benchDetector}. Saturation is
- * {@code inFlight / slots}, so the gate closes exactly when every slot is taken; a slot is granted
- * by one CAS in {@link #tryDispatch}, so concurrent dispatchers (shards, threads, arrivals
- * dispatched without a lock) never take more slots than there are.
+ * A detector with a fixed number of slots, taken on dispatch and given back on close: the benchmark
+ * stand-in for a backend, as GIE's {@code benchDetector}. Saturation is {@code inFlight / slots},
+ * so the gate closes exactly when every slot is taken; a slot is granted by one CAS in {@link
+ * #tryDispatch}, so concurrent dispatchers (shards, threads, arrivals dispatched without a lock)
+ * never take more slots than there are.
  */
 public final class SlotDetector implements SaturationDetector {
   private final AtomicLong inFlight = new AtomicLong();
@@ -30,7 +30,7 @@ public final class SlotDetector implements SaturationDetector {
 
   @Override
   public boolean tryDispatch(FlowRequest request, double ceiling) {
-    for (;;) {
+    for (; ; ) {
       long taken = inFlight.get();
       if (!((double) taken / slots < ceiling)) {
         return false;

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A seeded Zipf distribution over ranks {@code 0..n-1}: {@code P(k) ∝ 1 / (k + 1)^s}. Rank 0 is
- * the hot tenant. Sampling inverts the cumulative distribution by binary search, so it is exact
- * for any {@code s > 0} (GIE uses Go's {@code rand.Zipf} with s = 1.1, v = 1).
+ * A seeded Zipf distribution over ranks {@code 0..n-1}: {@code P(k) ∝ 1 / (k + 1)^s}. Rank 0 is the
+ * hot tenant. Sampling inverts the cumulative distribution by binary search, so it is exact for any
+ * {@code s > 0} (GIE uses Go's {@code rand.Zipf} with s = 1.1, v = 1).
  */
 public final class Zipf {
   private final double[] cumulative;

@@ -19,10 +19,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Retained heap per queued request: queue {@code N} requests behind a closed gate and compare the
  * used heap after a forced GC before and after. Everything the caller creates beforehand (the
- * {@link FlowRequest}s, the flow keys, the array that will hold the futures) is in the baseline,
- * so the difference is what queueing costs: the controller's record, the returned future, queue
- * nodes, deadline-heap slots, per-flow state. The payload is {@code null}. The size of a
- * {@link FlowRequest} itself is measured separately and reported beside it.
+ * {@link FlowRequest}s, the flow keys, the array that will hold the futures) is in the baseline, so
+ * the difference is what queueing costs: the controller's record, the returned future, queue nodes,
+ * deadline-heap slots, per-flow state. The payload is {@code null}. The size of a {@link
+ * FlowRequest} itself is measured separately and reported beside it.
  *
  * <p>Run in its own JVM: {@code java -cp benchmarks.jar dev.sluice.bench.heap.RetainedHeapProbe
  * [requests] [flows]}.
@@ -40,24 +40,43 @@ public final class RetainedHeapProbe {
   }
 
   /** The result of one measurement. */
-  public record Result(Variant variant, int requests, int flows, double bytesPerRequest,
-      double flowRequestBytes, long queued) {}
+  public record Result(
+      Variant variant,
+      int requests,
+      int flows,
+      double bytesPerRequest,
+      double flowRequestBytes,
+      long queued) {}
 
   private RetainedHeapProbe() {}
 
   public static void main(String[] args) {
     int requests = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int flows = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
-    System.out.printf(Locale.ROOT, "%-12s %10s %7s %18s %22s%n",
-        "variant", "requests", "flows", "bytes/queued req", "FlowRequest bytes");
+    System.out.printf(
+        Locale.ROOT,
+        "%-12s %10s %7s %18s %22s%n",
+        "variant",
+        "requests",
+        "flows",
+        "bytes/queued req",
+        "FlowRequest bytes");
     for (Variant variant : Variant.values()) {
       Result result = measure(variant, requests, flows);
-      System.out.printf(Locale.ROOT, "%-12s %10d %7d %18.1f %22.1f%n", variant, result.requests(),
-          result.flows(), result.bytesPerRequest(), result.flowRequestBytes());
+      System.out.printf(
+          Locale.ROOT,
+          "%-12s %10d %7d %18.1f %22.1f%n",
+          variant,
+          result.requests(),
+          result.flows(),
+          result.bytesPerRequest(),
+          result.flowRequestBytes());
     }
   }
 
-  /** Queues {@code requests} requests over {@code flows} flows and measures the heap they retain. */
+  /**
+   * Queues {@code requests} requests over {@code flows} flows and measures the heap they retain.
+   */
   public static Result measure(Variant variant, int requests, int flows) {
     Duration ttl = variant == Variant.LIST_NO_TTL ? null : Duration.ofHours(1);
     BandConfig.Builder band = BandConfig.builder(0).maxRequests(0).maxBytes(0);
@@ -76,13 +95,16 @@ public final class RetainedHeapProbe {
     @SuppressWarnings("unchecked")
     CompletableFuture<Admission>[] futures = new CompletableFuture[requests];
     long afterRequests = usedHeap();
-    double flowRequestBytes = (afterRequests - beforeRequests - arrayBytes(requests) * 2.0) / requests;
+    double flowRequestBytes =
+        (afterRequests - beforeRequests - arrayBytes(requests) * 2.0) / requests;
 
-    FlowController controller = FlowController.create(FlowControllerConfig.builder()
-        .bands(band.build())
-        .saturationDetector(ClosedGate.INSTANCE)
-        .scheduler(InertScheduler.INSTANCE)
-        .build());
+    FlowController controller =
+        FlowController.create(
+            FlowControllerConfig.builder()
+                .bands(band.build())
+                .saturationDetector(ClosedGate.INSTANCE)
+                .scheduler(InertScheduler.INSTANCE)
+                .build());
     for (FlowKey key : keys) { // create every flow first: per-flow state is not per-request
       controller.submit(FlowRequest.of(key)).cancel(false);
     }
@@ -93,10 +115,17 @@ public final class RetainedHeapProbe {
     long after = usedHeap();
     FlowStats stats = controller.stats();
     if (stats.queuedRequests() != requests) {
-      throw new IllegalStateException("expected " + requests + " queued, found " + stats.queuedRequests());
+      throw new IllegalStateException(
+          "expected " + requests + " queued, found " + stats.queuedRequests());
     }
-    Result result = new Result(variant, requests, flows, (double) (after - before) / requests,
-        flowRequestBytes, stats.queuedRequests());
+    Result result =
+        new Result(
+            variant,
+            requests,
+            flows,
+            (double) (after - before) / requests,
+            flowRequestBytes,
+            stats.queuedRequests());
     controller.close();
     for (CompletableFuture<Admission> future : futures) {
       if (!future.isCompletedExceptionally()) {

@@ -1,4 +1,2 @@
-/**
- * Measures the heap a queued request retains.
- */
+/** Measures the heap a queued request retains. */
 package dev.sluice.bench.heap;

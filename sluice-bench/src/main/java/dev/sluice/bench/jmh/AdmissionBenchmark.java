@@ -34,17 +34,19 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The admission fast path, unsaturated: take permission and give it back, never running out.
- * Every limiter is shared by the benchmark threads (run with {@code -t 1} and {@code -t 2}), as in
- * {@code shared/reference/anchors_measured.md}. For Sluice one operation is
- * submit → dispatch on arrival → {@link Admission#close()}, through the public API with the
- * default {@link ConcurrencyDetector} (a limit never reached) and the system ticker; the scheduler
- * never runs the idle-flow collector, so no background thread competes for the two cores.
+ * The admission fast path, unsaturated: take permission and give it back, never running out. Every
+ * limiter is shared by the benchmark threads (run with {@code -t 1} and {@code -t 2}), as in {@code
+ * shared/reference/anchors_measured.md}. For Sluice one operation is submit → dispatch on arrival →
+ * {@link Admission#close()}, through the public API with the default {@link ConcurrencyDetector} (a
+ * limit never reached) and the system ticker; the scheduler never runs the idle-flow collector, so
+ * no background thread competes for the two cores.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class AdmissionBenchmark {
   private static final int NEVER_EXHAUSTED = 1 << 30;
 
@@ -63,20 +65,27 @@ public class AdmissionBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     semaphore = new Semaphore(NEVER_EXHAUSTED);
-    bulkhead = new SemaphoreBulkhead("bench", BulkheadConfig.custom()
-        .maxConcurrentCalls(NEVER_EXHAUSTED)
-        .maxWaitDuration(Duration.ZERO)
-        .build());
+    bulkhead =
+        new SemaphoreBulkhead(
+            "bench",
+            BulkheadConfig.custom()
+                .maxConcurrentCalls(NEVER_EXHAUSTED)
+                .maxWaitDuration(Duration.ZERO)
+                .build());
     simpleLimiter = SimpleLimiter.newBuilder().limit(FixedLimit.of(NEVER_EXHAUSTED)).build();
     counter = new AtomicInteger();
-    controller = FlowController.create(FlowControllerConfig.builder()
-        .saturationDetector(ConcurrencyDetector.ofRequests(NEVER_EXHAUSTED))
-        .scheduler(InertScheduler.INSTANCE)
-        .build());
-    openController = FlowController.create(FlowControllerConfig.builder()
-        .saturationDetector(SaturationDetector.alwaysOpen())
-        .scheduler(InertScheduler.INSTANCE)
-        .build());
+    controller =
+        FlowController.create(
+            FlowControllerConfig.builder()
+                .saturationDetector(ConcurrencyDetector.ofRequests(NEVER_EXHAUSTED))
+                .scheduler(InertScheduler.INSTANCE)
+                .build());
+    openController =
+        FlowController.create(
+            FlowControllerConfig.builder()
+                .saturationDetector(SaturationDetector.alwaysOpen())
+                .scheduler(InertScheduler.INSTANCE)
+                .build());
     lock = new ReentrantLock();
     request = FlowRequest.of(FlowKey.of("tenant-a"));
   }
@@ -128,7 +137,7 @@ public class AdmissionBenchmark {
   /** The floor for a counting limiter: a bounded CAS increment and a decrement. */
   @Benchmark
   public boolean atomicFloor() {
-    for (;;) {
+    for (; ; ) {
       int current = counter.get();
       if (current >= NEVER_EXHAUSTED) {
         return false;
@@ -177,8 +186,8 @@ public class AdmissionBenchmark {
   }
 
   /**
-   * {@link #contractAtomicsFloor} with what {@code submit} must also return: a fresh admission
-   * (24 B, it carries the close-once flag) inside a completed future (24 B), 48 B as Sluice. What
+   * {@link #contractAtomicsFloor} with what {@code submit} must also return: a fresh admission (24
+   * B, it carries the close-once flag) inside a completed future (24 B), 48 B as Sluice. What
    * Sluice's fast path costs without the flow lookup and its own checks.
    */
   @Benchmark
@@ -197,9 +206,8 @@ public class AdmissionBenchmark {
 
   /**
    * The floor for any limiter with Sluice's API contract but no per-flow accounting: the exact
-   * limit (grant and finish), an admission that closes once (CAS) and the completed future
-   * {@code submit} returns; 48 B as Sluice. What {@link #guaranteesFloor} costs without the flow's
-   * lease.
+   * limit (grant and finish), an admission that closes once (CAS) and the completed future {@code
+   * submit} returns; 48 B as Sluice. What {@link #guaranteesFloor} costs without the flow's lease.
    */
   @Benchmark
   public Object limitOnlyFloor() {
@@ -227,9 +235,11 @@ public class AdmissionBenchmark {
     return admission;
   }
 
-  /** The floors' flow lease: one CAS taking it and counting the dispatch, refused once collected. */
+  /**
+   * The floors' flow lease: one CAS taking it and counting the dispatch, refused once collected.
+   */
   private boolean leaseFloorFlow() {
-    for (;;) {
+    for (; ; ) {
       long lease = floorLease.get();
       if (lease == -1) {
         return false; // collected: never here
@@ -258,7 +268,7 @@ public class AdmissionBenchmark {
 
   /** The floors' detector grant: one bounded CAS, as {@code ConcurrencyDetector.tryDispatch}. */
   private boolean grantFloorSlot() {
-    for (;;) {
+    for (; ; ) {
       long granted = floorDetector.get();
       if (granted >= NEVER_EXHAUSTED) {
         return false;
@@ -269,7 +279,6 @@ public class AdmissionBenchmark {
     }
   }
 
-
   /** The floor for an async API: a {@code CompletableFuture} created, completed and read. */
   @Benchmark
   public Object futureFloor() {
@@ -278,7 +287,9 @@ public class AdmissionBenchmark {
     return future.getNow(null);
   }
 
-  /** An uncontended {@code ReentrantLock} lock + unlock: what one shard-lock section costs at least. */
+  /**
+   * An uncontended {@code ReentrantLock} lock + unlock: what one shard-lock section costs at least.
+   */
   @Benchmark
   public int lockFloor() {
     lock.lock();
@@ -298,8 +309,8 @@ public class AdmissionBenchmark {
   }
 
   /**
-   * {@link #sluiceSubmit} with the {@code always-open} detector: the difference is what the
-   * {@link ConcurrencyDetector}'s counters cost.
+   * {@link #sluiceSubmit} with the {@code always-open} detector: the difference is what the {@link
+   * ConcurrencyDetector}'s counters cost.
    */
   @Benchmark
   public Admission sluiceSubmitAlwaysOpen() {

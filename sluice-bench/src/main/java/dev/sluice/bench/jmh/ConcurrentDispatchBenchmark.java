@@ -20,20 +20,21 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
- * {@link SaturatedDispatchBenchmark}'s operation from several threads at once (run with
- * {@code -t 1} and {@code -t 2}): each thread closes any admission (the closer, or the thread
- * already dispatching that shard, then dispatches the next queued request) and submits a new
- * request. The admissions in flight are shared through a concurrent queue
- * ({@link ClosedLoop#shared()}), which both thread counts pay for, so compare the two thread counts
- * of this benchmark with each other, not with the single-threaded matrix. Threads draw disjoint
- * stretches of the Zipf stream. With {@code S = 2} shards the threads can dispatch on different
- * shard locks.
+ * {@link SaturatedDispatchBenchmark}'s operation from several threads at once (run with {@code -t
+ * 1} and {@code -t 2}): each thread closes any admission (the closer, or the thread already
+ * dispatching that shard, then dispatches the next queued request) and submits a new request. The
+ * admissions in flight are shared through a concurrent queue ({@link ClosedLoop#shared()}), which
+ * both thread counts pay for, so compare the two thread counts of this benchmark with each other,
+ * not with the single-threaded matrix. Threads draw disjoint stretches of the Zipf stream. With
+ * {@code S = 2} shards the threads can dispatch on different shard locks.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class ConcurrentDispatchBenchmark {
 
   @Param({"100"})
@@ -69,8 +70,12 @@ public class ConcurrentDispatchBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     if (submitters <= limit) {
-      throw new IllegalArgumentException("submitters: " + submitters + " (expected > limit " + limit
-          + ", so that requests queue)");
+      throw new IllegalArgumentException(
+          "submitters: "
+              + submitters
+              + " (expected > limit "
+              + limit
+              + ", so that requests queue)");
     }
     workload = new SaturatedWorkload(limit, bands, flows, shards);
     controller = workload.controller();

@@ -23,16 +23,16 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Requests that leave the queue without being dispatched, adapted from GIE's
- * {@code BenchmarkFlowController_MassCancellation} (an always-saturated backend whose clients time
- * out). The backend's one slot is held for the whole run, so nothing dispatches; {@code W}
- * requests wait at all times over {@code F} Zipf-drawn flows in {@code P} bands. Operations per
- * second are removals per second, each with one enqueue:
+ * Requests that leave the queue without being dispatched, adapted from GIE's {@code
+ * BenchmarkFlowController_MassCancellation} (an always-saturated backend whose clients time out).
+ * The backend's one slot is held for the whole run, so nothing dispatches; {@code W} requests wait
+ * at all times over {@code F} Zipf-drawn flows in {@code P} bands. Operations per second are
+ * removals per second, each with one enqueue:
  *
  * <ul>
  *   <li>{@link #cancel}: the caller withdraws its oldest waiting request ({@code cancel} on the
- *       future, as {@code orTimeout} does through {@code completeExceptionally}) and submits a
- *       new one;
+ *       future, as {@code orTimeout} does through {@code completeExceptionally}) and submits a new
+ *       one;
  *   <li>{@link #expire}: on virtual time, each operation moves the clock one step, which expires
  *       the request submitted {@code W} steps earlier (TTL {@code W} steps) through the shard's
  *       deadline timer, and submits a new one.
@@ -44,7 +44,9 @@ import org.openjdk.jmh.annotations.Threads;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class MassCancellationBenchmark {
   private static final long STEP_NANOS = 1_000;
 
@@ -100,8 +102,14 @@ public class MassCancellationBenchmark {
 
     @Setup(Level.Trial)
     public void setUp(Shape shape) {
-      workload = new SaturatedWorkload(1, shape.bands, shape.flows, shape.shards,
-          Duration.ofNanos(shape.waiting * STEP_NANOS), b -> b.ticker(time).scheduler(time));
+      workload =
+          new SaturatedWorkload(
+              1,
+              shape.bands,
+              shape.flows,
+              shape.shards,
+              Duration.ofNanos(shape.waiting * STEP_NANOS),
+              b -> b.ticker(time).scheduler(time));
       controller = workload.controller();
       slotHolder = controller.submit(workload.request(-1)).join();
       for (int i = 0; i < shape.waiting; i++) {
@@ -116,7 +124,9 @@ public class MassCancellationBenchmark {
     }
   }
 
-  /** Frees the slot and closes the controller; fails the run if no request ended {@code removal}. */
+  /**
+   * Frees the slot and closes the controller; fails the run if no request ended {@code removal}.
+   */
   private static void finish(FlowController controller, Admission slotHolder, Outcome removal) {
     long removed = controller.stats().count(removal);
     slotHolder.close();

@@ -1,7 +1,7 @@
 package dev.sluice.bench.jmh;
 
-import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.FlowKey;
+import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.policy.OrderingPolicy;
 import dev.sluice.flow.queue.FlowQueue;
 import dev.sluice.flow.queue.QueueFactory;
@@ -20,17 +20,19 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The operations of each {@link FlowQueue} implementation, adapted from GIE's {@code BenchmarkQueues}:
- * add + poll head, add + remove by handle (a withdrawal), add + peek head and tail + remove tail, and 100
- * adds then 100 polls. {@code backlog} items sit in the queue throughout, so the heap's O(log n)
- * shows. Queues are confined to a shard lock in the controller, so these run on one thread.
- * Items are ordered first-come first-served for {@code list} and earliest deadline first for
- * {@code max-min-heap} (the orderings each is chosen for).
+ * The operations of each {@link FlowQueue} implementation, adapted from GIE's {@code
+ * BenchmarkQueues}: add + poll head, add + remove by handle (a withdrawal), add + peek head and
+ * tail + remove tail, and 100 adds then 100 polls. {@code backlog} items sit in the queue
+ * throughout, so the heap's O(log n) shows. Queues are confined to a shard lock in the controller,
+ * so these run on one thread. Items are ordered first-come first-served for {@code list} and
+ * earliest deadline first for {@code max-min-heap} (the orderings each is chosen for).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class QueueBenchmark {
   private static final int BULK = 100;
   private static final FlowRequest REQUEST = FlowRequest.of(FlowKey.of("queue-bench"));

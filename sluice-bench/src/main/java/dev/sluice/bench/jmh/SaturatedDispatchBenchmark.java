@@ -19,9 +19,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Saturated dispatch throughput, adapted from GIE's {@code BenchmarkFlowController_PerformanceMatrix}:
- * concurrency limit {@code L}, bands {@code P}, flows {@code F}, submitters {@code W}, shards
- * {@code S}, flows drawn from Zipf(s = 1.1, seed 1).
+ * Saturated dispatch throughput, adapted from GIE's {@code
+ * BenchmarkFlowController_PerformanceMatrix}: concurrency limit {@code L}, bands {@code P}, flows
+ * {@code F}, submitters {@code W}, shards {@code S}, flows drawn from Zipf(s = 1.1, seed 1).
  *
  * <p><b>Virtual submitters.</b> {@code W} requests are kept in the system at all times: {@code L}
  * hold a slot of the {@link SlotDetector}, the other {@code W - L} wait in the queues. One
@@ -32,15 +32,17 @@ import org.openjdk.jmh.annotations.Threads;
  * With {@code W <= L} nothing queues (GIE skips those points; so do the commands in
  * docs/benchmarks.md).
  *
- * <p>One benchmark thread ({@link Threads} = 1), so the harness's own bookkeeping is a plain
- * deque ({@link ClosedLoop#forOneThread()}); {@link ConcurrentDispatchBenchmark} runs the same
- * workload from several threads.
+ * <p>One benchmark thread ({@link Threads} = 1), so the harness's own bookkeeping is a plain deque
+ * ({@link ClosedLoop#forOneThread()}); {@link ConcurrentDispatchBenchmark} runs the same workload
+ * from several threads.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class SaturatedDispatchBenchmark {
   @Param({"1", "100"})
   public int limit;
@@ -70,7 +72,8 @@ public class SaturatedDispatchBenchmark {
       submitOne();
     }
     if (loop.isEmpty()) {
-      throw new IllegalStateException("nothing was dispatched after " + submitters + " submissions");
+      throw new IllegalStateException(
+          "nothing was dispatched after " + submitters + " submissions");
     }
   }
 

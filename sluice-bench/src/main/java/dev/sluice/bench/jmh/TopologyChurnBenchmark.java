@@ -30,16 +30,18 @@ import org.openjdk.jmh.annotations.Threads;
  * {@link SaturatedDispatchBenchmark}, {@code W} requests stay in the system and one operation
  * closes the oldest admission and submits a new request; here each new request names a fresh flow
  * key, so each operation also creates a flow (under the registry lock, with a queue on every
- * shard). The idle-flow collector runs for real on the system scheduler's thread, with a
- * {@code flowIdleTimeout} of {@code idleMillis}, so flows are collected as fast as they are created
- * and the registry stays bounded; the 2^20 keys repeat only long after their flows were collected.
- * The tear-down checks that flows were both created and collected.
+ * shard). The idle-flow collector runs for real on the system scheduler's thread, with a {@code
+ * flowIdleTimeout} of {@code idleMillis}, so flows are collected as fast as they are created and
+ * the registry stays bounded; the 2^20 keys repeat only long after their flows were collected. The
+ * tear-down checks that flows were both created and collected.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class TopologyChurnBenchmark {
   private static final int KEYS = 1 << 20;
 
@@ -68,23 +70,26 @@ public class TopologyChurnBenchmark {
     for (int i = 0; i < KEYS; i++) {
       requests[i] = FlowRequest.builder(FlowKey.of("tenant-" + i)).byteSize(1_000).build();
     }
-    controller = FlowController.create(FlowControllerConfig.builder()
-        .shards(shards)
-        .maxRequests(0)
-        .flowIdleTimeout(Duration.ofMillis(idleMillis))
-        .saturationDetector(new SlotDetector(limit))
-        .listener(new FlowControlListener() {
-          @Override
-          public void onFlowCreated(FlowKey key) {
-            created.incrementAndGet();
-          }
+    controller =
+        FlowController.create(
+            FlowControllerConfig.builder()
+                .shards(shards)
+                .maxRequests(0)
+                .flowIdleTimeout(Duration.ofMillis(idleMillis))
+                .saturationDetector(new SlotDetector(limit))
+                .listener(
+                    new FlowControlListener() {
+                      @Override
+                      public void onFlowCreated(FlowKey key) {
+                        created.incrementAndGet();
+                      }
 
-          @Override
-          public void onFlowCollected(FlowKey key) {
-            collected.incrementAndGet();
-          }
-        })
-        .build());
+                      @Override
+                      public void onFlowCollected(FlowKey key) {
+                        collected.incrementAndGet();
+                      }
+                    })
+                .build());
     for (int i = 0; i < submitters; i++) {
       submitOne();
     }
@@ -95,8 +100,12 @@ public class TopologyChurnBenchmark {
     loop.closeAll();
     controller.close();
     if (created.get() <= submitters || collected.get() == 0) {
-      throw new IllegalStateException("flows created " + created + ", collected " + collected
-          + ": the benchmark did not churn");
+      throw new IllegalStateException(
+          "flows created "
+              + created
+              + ", collected "
+              + collected
+              + ": the benchmark did not churn");
     }
   }
 

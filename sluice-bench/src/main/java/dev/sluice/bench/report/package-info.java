@@ -1,4 +1,2 @@
-/**
- * Turns JMH results into the tables of {@code docs/benchmarks.md}.
- */
+/** Turns JMH results into the tables of {@code docs/benchmarks.md}. */
 package dev.sluice.bench.report;

@@ -38,8 +38,8 @@ public interface FairnessPolicy {
     void onEnqueued(FlowQueueView flow, QueueItem item);
 
     /**
-     * {@code item} was just removed from {@code flow}'s queue: dispatched (right after
-     * {@link #pick()} returned {@code flow}) or withdrawn, expired or displaced.
+     * {@code item} was just removed from {@code flow}'s queue: dispatched (right after {@link
+     * #pick()} returned {@code flow}) or withdrawn, expired or displaced.
      */
     void onRemoved(FlowQueueView flow, QueueItem item, boolean dispatched);
 
@@ -55,10 +55,10 @@ public interface FairnessPolicy {
    * pick however many flows come and go. The unit of fairness is the request, not its cost.
    *
    * <p>What it trades away for O(1): turns go only to flows already queued, and a flow that empties
-   * loses its place. So it is not max-min fair under closed-loop load: a client below its fair share
-   * (few threads, each waiting for its previous call) finds the slot it just gave back taken by a
-   * backlogged client and waits a round each time; with 100 clients of 1 to 8 threads sharing 50
-   * slots, the one-thread clients get about half of what they are owed. {@link #weightedFair()},
+   * loses its place. So it is not max-min fair under closed-loop load: a client below its fair
+   * share (few threads, each waiting for its previous call) finds the slot it just gave back taken
+   * by a backlogged client and waits a round each time; with 100 clients of 1 to 8 threads sharing
+   * 50 slots, the one-thread clients get about half of what they are owed. {@link #weightedFair()},
    * the default, gives them their share within 10% (Kubernetes APF's margin).
    */
   static FairnessPolicy roundRobin() {
@@ -84,9 +84,9 @@ public interface FairnessPolicy {
   }
 
   /**
-   * {@code weighted-fair}: start-time fair queuing charged by {@link dev.sluice.flow.FlowRequest#cost()}.
-   * Backlogged flows receive cost in proportion to their weights; a flow that goes idle banks no
-   * credit. O(log F) per pick.
+   * {@code weighted-fair}: start-time fair queuing charged by {@link
+   * dev.sluice.flow.FlowRequest#cost()}. Backlogged flows receive cost in proportion to their
+   * weights; a flow that goes idle banks no credit. O(log F) per pick.
    *
    * @param weights weight by flow id; ids not in the map weigh {@code defaultWeight}
    * @throws IllegalArgumentException naming the entry if a weight is not a positive finite number
@@ -107,8 +107,8 @@ public interface FairnessPolicy {
   }
 
   /**
-   * The built-in policy called {@code name}: {@code round-robin}, {@code global-strict} or
-   * {@code weighted-fair} (all weights 1).
+   * The built-in policy called {@code name}: {@code round-robin}, {@code global-strict} or {@code
+   * weighted-fair} (all weights 1).
    *
    * @throws IllegalArgumentException naming the known policies if there is none by that name
    */
@@ -122,7 +122,9 @@ public interface FairnessPolicy {
         return weightedFair();
       default:
         throw new IllegalArgumentException(
-            "fairness: '" + name + "' (expected one of: round-robin, global-strict, weighted-fair)");
+            "fairness: '"
+                + name
+                + "' (expected one of: round-robin, global-strict, weighted-fair)");
     }
   }
 }

@@ -6,8 +6,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An indexed binary min-heap of flows: each flow's {@link Slot} records its position, so a flow
- * can be re-sifted or removed in O(log F) when its head or tag changes.
+ * An indexed binary min-heap of flows: each flow's {@link Slot} records its position, so a flow can
+ * be re-sifted or removed in O(log F) when its head or tag changes.
  */
 final class FlowHeap {
 

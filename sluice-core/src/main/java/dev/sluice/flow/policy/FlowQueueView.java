@@ -5,8 +5,8 @@ import dev.sluice.flow.queue.QueueItem;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a {@link FairnessPolicy} sees of one flow's queue on one shard. Read-only but for a slot
- * the band's fairness state may use for its own per-flow bookkeeping.
+ * What a {@link FairnessPolicy} sees of one flow's queue on one shard. Read-only but for a slot the
+ * band's fairness state may use for its own per-flow bookkeeping.
  *
  * <p>Confined to the owning shard's lock, like the queue behind it.
  */

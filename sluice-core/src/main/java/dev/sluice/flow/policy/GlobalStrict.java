@@ -6,9 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The band as one logical queue: a heap of backlogged flows keyed by their heads under the band's
- * ordering, so the best head across all flows dispatches next in O(log F). GIE scans every flow
- * per pick. All flows of a band share its ordering policy, so GIE's incompatible-ordering error
- * cannot arise here.
+ * ordering, so the best head across all flows dispatches next in O(log F). GIE scans every flow per
+ * pick. All flows of a band share its ordering policy, so GIE's incompatible-ordering error cannot
+ * arise here.
  */
 final class GlobalStrict implements FairnessPolicy {
 

@@ -11,9 +11,9 @@ import java.util.Set;
  * Orders the requests inside a flow: which of a flow's queued requests goes first. Also orders
  * heads across flows under the {@code global-strict} fairness policy.
  *
- * <p>Implementations are stateless and thread-safe. Every built-in passes
- * {@code OrderingPolicyConformanceTest}. The comparator must be a total order consistent over
- * time for queued items; the built-ins break ties by arrival {@link QueueItem#sequence()}.
+ * <p>Implementations are stateless and thread-safe. Every built-in passes {@code
+ * OrderingPolicyConformanceTest}. The comparator must be a total order consistent over time for
+ * queued items; the built-ins break ties by arrival {@link QueueItem#sequence()}.
  */
 public interface OrderingPolicy {
 
@@ -35,9 +35,9 @@ public interface OrderingPolicy {
   }
 
   /**
-   * {@code edf}: earliest deadline first, by the effective deadline (enqueue time plus TTL,
-   * capped by the default TTL and the caller's deadline). Requests without a deadline sort last,
-   * in arrival order. Needs a priority queue.
+   * {@code edf}: earliest deadline first, by the effective deadline (enqueue time plus TTL, capped
+   * by the default TTL and the caller's deadline). Requests without a deadline sort last, in
+   * arrival order. Needs a priority queue.
    */
   static OrderingPolicy edf() {
     return Orderings.EDF;

@@ -10,21 +10,26 @@ import java.util.Set;
 /** The built-in ordering policies. */
 final class Orderings {
 
-  static final OrderingPolicy FCFS = new Builtin(
-      "fcfs", Comparator.comparingLong(QueueItem::sequence), EnumSet.noneOf(QueueCapability.class));
+  static final OrderingPolicy FCFS =
+      new Builtin(
+          "fcfs",
+          Comparator.comparingLong(QueueItem::sequence),
+          EnumSet.noneOf(QueueCapability.class));
 
-  static final OrderingPolicy EDF = new Builtin(
-      "edf",
-      Comparator.comparingLong(QueueItem::deadlineNanos).thenComparingLong(QueueItem::sequence),
-      EnumSet.of(QueueCapability.PRIORITY_CONFIGURABLE));
+  static final OrderingPolicy EDF =
+      new Builtin(
+          "edf",
+          Comparator.comparingLong(QueueItem::deadlineNanos).thenComparingLong(QueueItem::sequence),
+          EnumSet.of(QueueCapability.PRIORITY_CONFIGURABLE));
 
-  static final OrderingPolicy SLO_DEADLINE = new Builtin(
-      "slo-deadline",
-      Comparator.comparing((QueueItem item) -> item.request().slo() == null) // no SLO: last
-          .thenComparingLong(Orderings::sloDeadline)
-          .thenComparingLong(QueueItem::receivedNanos)
-          .thenComparingLong(QueueItem::sequence),
-      EnumSet.of(QueueCapability.PRIORITY_CONFIGURABLE));
+  static final OrderingPolicy SLO_DEADLINE =
+      new Builtin(
+          "slo-deadline",
+          Comparator.comparing((QueueItem item) -> item.request().slo() == null) // no SLO: last
+              .thenComparingLong(Orderings::sloDeadline)
+              .thenComparingLong(QueueItem::receivedNanos)
+              .thenComparingLong(QueueItem::sequence),
+          EnumSet.of(QueueCapability.PRIORITY_CONFIGURABLE));
 
   private Orderings() {}
 

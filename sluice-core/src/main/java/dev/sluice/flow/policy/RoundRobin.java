@@ -6,10 +6,10 @@ import java.util.Comparator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Round-robin over backlogged flows with a ring of flows. A flow joins the tail of the ring when
- * it becomes backlogged and goes to the tail after each of its dispatches; a flow that empties
- * without a dispatch is dropped lazily when it reaches the head. Each flow enters the ring once
- * per backlog period, so a pick is O(1) amortized, unlike GIE's sort of every key per pick.
+ * Round-robin over backlogged flows with a ring of flows. A flow joins the tail of the ring when it
+ * becomes backlogged and goes to the tail after each of its dispatches; a flow that empties without
+ * a dispatch is dropped lazily when it reaches the head. Each flow enters the ring once per backlog
+ * period, so a pick is O(1) amortized, unlike GIE's sort of every key per pick.
  */
 final class RoundRobin implements FairnessPolicy {
 

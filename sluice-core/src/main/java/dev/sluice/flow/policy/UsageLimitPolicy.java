@@ -55,8 +55,8 @@ public interface UsageLimitPolicy {
   }
 
   /**
-   * {@code priority-holdback} with ceilings from 1.0 for the highest band down to
-   * {@value #DEFAULT_HOLDBACK_MIN_CEILING} for the lowest.
+   * {@code priority-holdback} with ceilings from 1.0 for the highest band down to {@value
+   * #DEFAULT_HOLDBACK_MIN_CEILING} for the lowest.
    */
   static UsageLimitPolicy priorityHoldback() {
     return priorityHoldback(DEFAULT_HOLDBACK_MIN_CEILING, 1.0);
@@ -74,8 +74,12 @@ public interface UsageLimitPolicy {
    */
   static UsageLimitPolicy priorityHoldback(double minCeiling, double maxCeiling) {
     if (!(minCeiling > 0 && minCeiling <= maxCeiling && maxCeiling <= 1.0)) {
-      throw new IllegalArgumentException("priority-holdback: minCeiling " + minCeiling
-          + ", maxCeiling " + maxCeiling + " (expected 0 < minCeiling <= maxCeiling <= 1)");
+      throw new IllegalArgumentException(
+          "priority-holdback: minCeiling "
+              + minCeiling
+              + ", maxCeiling "
+              + maxCeiling
+              + " (expected 0 < minCeiling <= maxCeiling <= 1)");
     }
     return new UsageLimitPolicy() {
       @Override
@@ -99,8 +103,8 @@ public interface UsageLimitPolicy {
   }
 
   /**
-   * The built-in policy called {@code name} with default parameters: {@code static} or
-   * {@code priority-holdback}.
+   * The built-in policy called {@code name} with default parameters: {@code static} or {@code
+   * priority-holdback}.
    *
    * @throws IllegalArgumentException naming the known policies if there is none by that name
    */

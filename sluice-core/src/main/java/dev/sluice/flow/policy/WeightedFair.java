@@ -4,17 +4,17 @@ import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.queue.QueueItem;
 import java.util.Comparator;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Start-time fair queuing (Goyal et al., 1996) charged by request cost. Each flow carries a start
  * and a finish tag in virtual time; the backlogged flow with the least start tag goes next; a
- * dispatch of cost {@code c} advances the flow's finish tag by {@code c / weight}, and virtual
- * time follows the start tag of the work in service. A flow that becomes backlogged starts at
- * {@code max(virtual time, its finish tag)}, so idle time banks no credit. Over any interval in
- * which two flows stay backlogged, the cost they receive differs from their weight ratio by at most
- * one maximum request cost each.
+ * dispatch of cost {@code c} advances the flow's finish tag by {@code c / weight}, and virtual time
+ * follows the start tag of the work in service. A flow that becomes backlogged starts at {@code
+ * max(virtual time, its finish tag)}, so idle time banks no credit. Over any interval in which two
+ * flows stay backlogged, the cost they receive differs from their weight ratio by at most one
+ * maximum request cost each.
  */
 final class WeightedFair implements FairnessPolicy {
   /** Every flow at weight 1: the default of every band. */
@@ -28,7 +28,8 @@ final class WeightedFair implements FairnessPolicy {
 
   static void checkWeight(String field, double weight) {
     if (!(weight > 0) || Double.isInfinite(weight)) {
-      throw new IllegalArgumentException(field + ": " + weight + " (expected a positive finite number)");
+      throw new IllegalArgumentException(
+          field + ": " + weight + " (expected a positive finite number)");
     }
   }
 

@@ -6,7 +6,9 @@ import java.util.function.Function;
 
 /** A built-in queue kind: its name, what it can do, and how to make one. Immutable. */
 record BuiltinQueueFactory(
-    String name, Set<QueueCapability> capabilities, Function<Comparator<QueueItem>, FlowQueue> maker)
+    String name,
+    Set<QueueCapability> capabilities,
+    Function<Comparator<QueueItem>, FlowQueue> maker)
     implements QueueFactory {
 
   BuiltinQueueFactory {

@@ -6,12 +6,12 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The queue of one flow on one shard: an unbounded, ordered collection of {@link QueueItem}s
- * with removal by handle. Capacity is enforced by the controller, not by the queue.
+ * The queue of one flow on one shard: an unbounded, ordered collection of {@link QueueItem}s with
+ * removal by handle. Capacity is enforced by the controller, not by the queue.
  *
  * <p><b>Not thread-safe.</b> A queue is confined to the lock of the shard that owns it; the
- * controller calls it only while holding that lock. Every implementation must pass
- * {@code FlowQueueConformanceTest} (in the test sources): join it by adding one factory.
+ * controller calls it only while holding that lock. Every implementation must pass {@code
+ * FlowQueueConformanceTest} (in the test sources): join it by adding one factory.
  */
 public interface FlowQueue {
 
@@ -27,8 +27,8 @@ public interface FlowQueue {
   /**
    * Removes {@code item} by its handle.
    *
-   * @return false if {@code item} is not in this queue (never added, already removed, or in
-   *     another queue); the queue is then unchanged
+   * @return false if {@code item} is not in this queue (never added, already removed, or in another
+   *     queue); the queue is then unchanged
    */
   boolean remove(QueueItem item);
 

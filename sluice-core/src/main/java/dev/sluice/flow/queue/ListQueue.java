@@ -4,9 +4,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A FIFO doubly-linked list: O(1) add, removal by handle, and peek at both ends. The handle is
- * the item's list node, which also records the owning queue, so removal through another queue
- * is refused. Ignores any comparator. Not thread-safe (see {@link FlowQueue}).
+ * A FIFO doubly-linked list: O(1) add, removal by handle, and peek at both ends. The handle is the
+ * item's list node, which also records the owning queue, so removal through another queue is
+ * refused. Ignores any comparator. Not thread-safe (see {@link FlowQueue}).
  */
 final class ListQueue implements FlowQueue {
 
@@ -111,5 +111,4 @@ final class ListQueue implements FlowQueue {
   public long byteSize() {
     return byteSize;
   }
-
 }

@@ -7,15 +7,16 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A min-max heap ordered by a comparator: the least item is the head, the greatest the tail.
- * O(1) peek at both ends, O(log n) add and removal by handle. Even levels hold minima of their
- * subtrees and odd levels maxima (Atkinson et al., 1986). The handle is the item's array index
- * plus this queue as owner. Not thread-safe (see {@link FlowQueue}).
+ * A min-max heap ordered by a comparator: the least item is the head, the greatest the tail. O(1)
+ * peek at both ends, O(log n) add and removal by handle. Even levels hold minima of their subtrees
+ * and odd levels maxima (Atkinson et al., 1986). The handle is the item's array index plus this
+ * queue as owner. Not thread-safe (see {@link FlowQueue}).
  */
 final class MaxMinHeapQueue implements FlowQueue {
 
   static final QueueFactory FACTORY =
-      new BuiltinQueueFactory("max-min-heap", Set.of(QueueCapability.PRIORITY_CONFIGURABLE), MaxMinHeapQueue::new);
+      new BuiltinQueueFactory(
+          "max-min-heap", Set.of(QueueCapability.PRIORITY_CONFIGURABLE), MaxMinHeapQueue::new);
 
   private final Comparator<QueueItem> order;
   private @Nullable QueueItem[] heap = new QueueItem[4]; // null past size
@@ -128,7 +129,6 @@ final class MaxMinHeapQueue implements FlowQueue {
     return byteSize;
   }
 
-
   private boolean less(QueueItem a, QueueItem b) {
     return order.compare(a, b) < 0;
   }
@@ -172,7 +172,8 @@ final class MaxMinHeapQueue implements FlowQueue {
   private void pushUpWhile(int index, boolean min) {
     while (index > 2) {
       int grandparent = ((index - 1) / 2 - 1) / 2;
-      boolean beats = min ? less(heap[index], heap[grandparent]) : less(heap[grandparent], heap[index]);
+      boolean beats =
+          min ? less(heap[index], heap[grandparent]) : less(heap[grandparent], heap[index]);
       if (!beats) {
         return;
       }

@@ -20,8 +20,8 @@ public interface QueueFactory {
   /**
    * Creates an empty queue.
    *
-   * @param order the order of dispatch: the least item is the head; queues without
-   *     {@link QueueCapability#PRIORITY_CONFIGURABLE} ignore it
+   * @param order the order of dispatch: the least item is the head; queues without {@link
+   *     QueueCapability#PRIORITY_CONFIGURABLE} ignore it
    */
   FlowQueue create(Comparator<QueueItem> order);
 
@@ -30,7 +30,10 @@ public interface QueueFactory {
     return ListQueue.FACTORY;
   }
 
-  /** The double-ended heap: O(log n) add and remove, O(1) peek at both ends. Name {@code max-min-heap}. */
+  /**
+   * The double-ended heap: O(log n) add and remove, O(1) peek at both ends. Name {@code
+   * max-min-heap}.
+   */
   static QueueFactory maxMinHeap() {
     return MaxMinHeapQueue.FACTORY;
   }

@@ -6,10 +6,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A queued request as queues and ordering policies see it.
  *
- * <p>The times are on the controller's {@link dev.sluice.flow.Ticker}. The handle fields belong
- * to the {@link FlowQueue} that holds the item: it sets them in {@link FlowQueue#add} and uses
- * them for removal; nobody else may touch them. Items are confined to the lock of the shard that
- * owns them, like the queues.
+ * <p>The times are on the controller's {@link dev.sluice.flow.Ticker}. The handle fields belong to
+ * the {@link FlowQueue} that holds the item: it sets them in {@link FlowQueue#add} and uses them
+ * for removal; nobody else may touch them. Items are confined to the lock of the shard that owns
+ * them, like the queues.
  */
 public interface QueueItem {
 
@@ -35,8 +35,8 @@ public interface QueueItem {
   @Nullable Object queueHandle();
 
   /**
-   * Sets the queue-owned handle, or clears it with {@code null} when the item leaves the queue.
-   * For {@link FlowQueue} implementations only.
+   * Sets the queue-owned handle, or clears it with {@code null} when the item leaves the queue. For
+   * {@link FlowQueue} implementations only.
    */
   void queueHandle(@Nullable Object handle);
 

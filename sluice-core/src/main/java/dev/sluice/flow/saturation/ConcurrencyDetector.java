@@ -4,23 +4,23 @@ import dev.sluice.flow.FlowRequest;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code concurrency}: saturation from in-flight work the controller itself dispatched, counted
- * in requests, in cost (for example tokens), or both. Open loop: it needs no metrics, and it is
- * exact when this controller is the backend's only client.
+ * {@code concurrency}: saturation from in-flight work the controller itself dispatched, counted in
+ * requests, in cost (for example tokens), or both. Open loop: it needs no metrics, and it is exact
+ * when this controller is the backend's only client.
  *
- * <p>Saturation is the larger of {@code inFlightRequests / maxRequests} and
- * {@code inFlightCost / maxCost}, counting only the limits that are set. With the default limit of
- * {@value #DEFAULT_MAX_REQUESTS} requests, at most that many requests are in flight however many
- * shards and threads dispatch: {@link #tryDispatch} checks and counts in one compare-and-set.
+ * <p>Saturation is the larger of {@code inFlightRequests / maxRequests} and {@code inFlightCost /
+ * maxCost}, counting only the limits that are set. With the default limit of {@value
+ * #DEFAULT_MAX_REQUESTS} requests, at most that many requests are in flight however many shards and
+ * threads dispatch: {@link #tryDispatch} checks and counts in one compare-and-set.
  *
- * <p>A cost limit is a cap on the requests that fit: a request is dispatched only if
- * {@code inFlightCost + cost <= maxCost * ceiling} (the ceiling is the band's, 1.0 by default), so
+ * <p>A cost limit is a cap on the requests that fit: a request is dispatched only if {@code
+ * inFlightCost + cost <= maxCost * ceiling} (the ceiling is the band's, 1.0 by default), so
  * in-flight cost never exceeds {@code maxCost}. The one exception keeps large requests from
  * starving: a request that does not fit is still dispatched when no cost is in flight at all, so a
  * request larger than the whole limit runs alone, as in Kubernetes API Priority and Fairness (a
- * lower band's oversized request runs with no other cost in flight when it starts, but higher
- * bands may then fill the rest of the limit). With both a request and a cost limit, the cost
- * limit is exact and the request limit may be exceeded by the number of concurrent dispatchers.
+ * lower band's oversized request runs with no other cost in flight when it starts, but higher bands
+ * may then fill the rest of the limit). With both a request and a cost limit, the cost limit is
+ * exact and the request limit may be exceeded by the number of concurrent dispatchers.
  *
  * <p>Thread-safe; limits can be changed while running.
  */
@@ -70,8 +70,12 @@ public final class ConcurrencyDetector implements SaturationDetector {
    */
   public static ConcurrencyDetector of(long maxRequests, long maxCost) {
     if (maxRequests < 0 || maxCost < 0 || (maxRequests == 0 && maxCost == 0)) {
-      throw new IllegalArgumentException("maxRequests: " + maxRequests + ", maxCost: " + maxCost
-          + " (expected >= 0, at least one > 0)");
+      throw new IllegalArgumentException(
+          "maxRequests: "
+              + maxRequests
+              + ", maxCost: "
+              + maxCost
+              + " (expected >= 0, at least one > 0)");
     }
     return new ConcurrencyDetector(maxRequests, maxCost);
   }
@@ -86,7 +90,8 @@ public final class ConcurrencyDetector implements SaturationDetector {
   /** Changes the request limit (0 = none) and wakes the controller if it rose. */
   public void setMaxRequests(long maxRequests) {
     if (maxRequests < 0 || (maxRequests == 0 && maxCost == 0)) {
-      throw new IllegalArgumentException("maxRequests: " + maxRequests + " (expected > 0, or 0 with a cost limit)");
+      throw new IllegalArgumentException(
+          "maxRequests: " + maxRequests + " (expected > 0, or 0 with a cost limit)");
     }
     this.maxRequests = maxRequests;
     listeners.fire();
@@ -119,7 +124,7 @@ public final class ConcurrencyDetector implements SaturationDetector {
   public boolean tryDispatch(FlowRequest request, double ceiling) {
     if (maxCost == 0) {
       long limit = maxRequests;
-      for (;;) {
+      for (; ; ) {
         long current = inFlightRequests.get();
         if (!((double) current / limit < ceiling)) {
           return false;
@@ -129,7 +134,8 @@ public final class ConcurrencyDetector implements SaturationDetector {
         }
       }
     }
-    for (;;) { // the cost counter gates; the request counter, if limited too, is checked alongside
+    for (;
+        ; ) { // the cost counter gates; the request counter, if limited too, is checked alongside
       long current = inFlightCost.get();
       long requestLimit = maxRequests;
       double byRequests = requestLimit > 0 ? (double) inFlightRequests.get() / requestLimit : 0;

@@ -6,10 +6,9 @@ import dev.sluice.flow.FlowRequest;
  * Tells how loaded the backend is: the gate every dispatch passes. The controller dispatches a
  * band's work only while {@link #saturation()} is below the band's ceiling (1.0 by default).
  *
- * <p>Implementations must be thread-safe. {@link #saturation()}, {@link #tryDispatch},
- * {@link #onDispatched} and {@link #onFinished} are called on hot paths, possibly under the
- * controller's shard lock: they must be quick, must not block and must not call back into the
- * controller.
+ * <p>Implementations must be thread-safe. {@link #saturation()}, {@link #tryDispatch}, {@link
+ * #onDispatched} and {@link #onFinished} are called on hot paths, possibly under the controller's
+ * shard lock: they must be quick, must not block and must not call back into the controller.
  */
 public interface SaturationDetector {
 
@@ -23,8 +22,8 @@ public interface SaturationDetector {
    * Dispatches {@code request} if saturation is below {@code ceiling}: the controller's gate.
    * Detectors that count their own in-flight work must make the check and the count one atomic
    * step, so that concurrent dispatchers (shards, and arrivals dispatched without a lock) never
-   * overshoot a limit. The default checks {@link #saturation()} and then calls
-   * {@link #onDispatched}, which is exact for detectors fed from outside (metrics).
+   * overshoot a limit. The default checks {@link #saturation()} and then calls {@link
+   * #onDispatched}, which is exact for detectors fed from outside (metrics).
    *
    * @return true if the request was counted as dispatched
    */
@@ -38,10 +37,10 @@ public interface SaturationDetector {
 
   /**
    * Whether capacity is held for {@code request} itself, for example a slot kept for a flow that
-   * comes straight back. The controller then offers the request to {@link #tryDispatch} on
-   * arrival even while other requests are queued, instead of queueing it behind them; without
-   * that, the held capacity could only go to whichever request fairness picks next. Called on
-   * arrival; must be quick. The default holds nothing.
+   * comes straight back. The controller then offers the request to {@link #tryDispatch} on arrival
+   * even while other requests are queued, instead of queueing it behind them; without that, the
+   * held capacity could only go to whichever request fairness picks next. Called on arrival; must
+   * be quick. The default holds nothing.
    */
   default boolean holdsFor(FlowRequest request) {
     return false;

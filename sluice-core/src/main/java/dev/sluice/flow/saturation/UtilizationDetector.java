@@ -10,27 +10,30 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code utilization}: saturation from per-endpoint snapshots of the backend's own metrics (the
- * waiting-queue depth and KV-cache utilization a vLLM-style server reports), as GIE's
- * {@code utilization-detector} computes it.
+ * waiting-queue depth and KV-cache utilization a vLLM-style server reports), as GIE's {@code
+ * utilization-detector} computes it.
  *
  * <p>Each endpoint scores {@code max(waiting / queueDepthThreshold, kvCacheUtilization /
  * kvCacheUtilThreshold)}; an endpoint whose snapshot is older than the staleness threshold scores
  * 1.0. The pool's saturation is the average score; an empty pool is saturated (1.0), which halts
- * dispatch until an endpoint reports. Defaults are GIE's: queue depth
- * {@value #DEFAULT_QUEUE_DEPTH_THRESHOLD}, KV utilization {@value #DEFAULT_KV_CACHE_UTIL_THRESHOLD},
+ * dispatch until an endpoint reports. Defaults are GIE's: queue depth {@value
+ * #DEFAULT_QUEUE_DEPTH_THRESHOLD}, KV utilization {@value #DEFAULT_KV_CACHE_UTIL_THRESHOLD},
  * staleness {@value #DEFAULT_STALENESS_MILLIS} ms, headroom {@value #DEFAULT_HEADROOM}.
  *
- * <p>Thread-safe: a scraper thread calls {@link #update}, the controller reads
- * {@link #saturation()}.
+ * <p>Thread-safe: a scraper thread calls {@link #update}, the controller reads {@link
+ * #saturation()}.
  */
 public final class UtilizationDetector implements SaturationDetector {
 
   /** Default waiting-queue depth at which an endpoint counts as full: {@value}. */
   public static final int DEFAULT_QUEUE_DEPTH_THRESHOLD = 5;
+
   /** Default KV-cache utilization at which an endpoint counts as full: {@value}. */
   public static final double DEFAULT_KV_CACHE_UTIL_THRESHOLD = 0.8;
+
   /** Default age after which a snapshot is stale, in milliseconds: {@value}. */
   public static final long DEFAULT_STALENESS_MILLIS = 200;
+
   /** Default headroom above the thresholds for {@link #availableEndpoints()}: {@value}. */
   public static final double DEFAULT_HEADROOM = 0.0;
 
@@ -155,8 +158,15 @@ public final class UtilizationDetector implements SaturationDetector {
 
   @Override
   public String toString() {
-    return "utilization(queueDepth=" + queueDepthThreshold + ", kvCache=" + kvCacheUtilThreshold
-        + ", stalenessNanos=" + stalenessNanos + ", headroom=" + headroom + ")";
+    return "utilization(queueDepth="
+        + queueDepthThreshold
+        + ", kvCache="
+        + kvCacheUtilThreshold
+        + ", stalenessNanos="
+        + stalenessNanos
+        + ", headroom="
+        + headroom
+        + ")";
   }
 
   /** Builds a {@link UtilizationDetector}, validating every parameter at once. Not thread-safe. */
@@ -171,25 +181,37 @@ public final class UtilizationDetector implements SaturationDetector {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
     }
 
-    /** Waiting requests at which an endpoint scores 1.0. Default {@value #DEFAULT_QUEUE_DEPTH_THRESHOLD}; {@code > 0}. */
+    /**
+     * Waiting requests at which an endpoint scores 1.0. Default {@value
+     * #DEFAULT_QUEUE_DEPTH_THRESHOLD}; {@code > 0}.
+     */
     public Builder queueDepthThreshold(int threshold) {
       this.queueDepthThreshold = threshold;
       return this;
     }
 
-    /** KV utilization at which an endpoint scores 1.0. Default {@value #DEFAULT_KV_CACHE_UTIL_THRESHOLD}; in (0, 1]. */
+    /**
+     * KV utilization at which an endpoint scores 1.0. Default {@value
+     * #DEFAULT_KV_CACHE_UTIL_THRESHOLD}; in (0, 1].
+     */
     public Builder kvCacheUtilThreshold(double threshold) {
       this.kvCacheUtilThreshold = threshold;
       return this;
     }
 
-    /** Age after which a snapshot scores 1.0. Default {@value #DEFAULT_STALENESS_MILLIS} ms; {@code > 0}. */
+    /**
+     * Age after which a snapshot scores 1.0. Default {@value #DEFAULT_STALENESS_MILLIS} ms; {@code
+     * > 0}.
+     */
     public Builder staleness(Duration staleness) {
       this.staleness = staleness;
       return this;
     }
 
-    /** Fraction above the thresholds {@link #availableEndpoints()} tolerates. Default {@value #DEFAULT_HEADROOM}; {@code >= 0}. */
+    /**
+     * Fraction above the thresholds {@link #availableEndpoints()} tolerates. Default {@value
+     * #DEFAULT_HEADROOM}; {@code >= 0}.
+     */
     public Builder headroom(double headroom) {
       this.headroom = headroom;
       return this;

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The contract every {@link FairnessPolicy} must keep, then what each built-in promises on top.
- * The contract tests run once per policy in {@link #policies()}: a new policy joins by adding its
+ * The contract every {@link FairnessPolicy} must keep, then what each built-in promises on top. The
+ * contract tests run once per policy in {@link #policies()}: a new policy joins by adding its
  * factory there. Every pick is checked by {@link TestBand} (null exactly when nothing is
  * backlogged, otherwise a backlogged flow the state knows).
  */
@@ -35,6 +35,7 @@ class FairnessPolicyConformanceTest {
 
   /** Unequal weights for flows f0, f1, f2; any other flow weighs {@link #DEFAULT_WEIGHT}. */
   private static final Map<String, Double> WEIGHTS = Map.of("f0", 1.0, "f1", 2.5, "f2", 4.0);
+
   private static final double DEFAULT_WEIGHT = 1.5;
 
   /** The policies under test. Add a factory here to hold a new policy to the contract. */
@@ -43,7 +44,8 @@ class FairnessPolicyConformanceTest {
         Named.of("round-robin", FairnessPolicy.roundRobin()),
         Named.of("global-strict", FairnessPolicy.globalStrict()),
         Named.of("weighted-fair", FairnessPolicy.weightedFair()),
-        Named.of("weighted-fair" + WEIGHTS + " default " + DEFAULT_WEIGHT,
+        Named.of(
+            "weighted-fair" + WEIGHTS + " default " + DEFAULT_WEIGHT,
             FairnessPolicy.weightedFair(WEIGHTS, DEFAULT_WEIGHT)));
   }
 
@@ -53,14 +55,18 @@ class FairnessPolicyConformanceTest {
     ToDoubleFunction<FlowKey> configured = key -> WEIGHTS.getOrDefault(key.id(), DEFAULT_WEIGHT);
     return Stream.of(
         Arguments.of(Named.of("weighted-fair", FairnessPolicy.weightedFair()), equal),
-        Arguments.of(Named.of("weighted-fair" + WEIGHTS + " default " + DEFAULT_WEIGHT,
-            FairnessPolicy.weightedFair(WEIGHTS, DEFAULT_WEIGHT)), configured));
+        Arguments.of(
+            Named.of(
+                "weighted-fair" + WEIGHTS + " default " + DEFAULT_WEIGHT,
+                FairnessPolicy.weightedFair(WEIGHTS, DEFAULT_WEIGHT)),
+            configured));
   }
 
   private static final long[] SEEDS = {7L, 1_234_567L, 0xFA1EL, -3_141_592_653L};
 
   static Stream<Arguments> policiesAndSeeds() {
-    return policies().flatMap(policy -> LongStream.of(SEEDS).mapToObj(seed -> Arguments.of(policy, seed)));
+    return policies()
+        .flatMap(policy -> LongStream.of(SEEDS).mapToObj(seed -> Arguments.of(policy, seed)));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -149,7 +155,9 @@ class FairnessPolicyConformanceTest {
     }
 
     List<TestBand.Dispatch> dispatches = new ArrayList<>();
-    for (TestBand.Dispatch dispatch = band.dispatch(); dispatch != null; dispatch = band.dispatch()) {
+    for (TestBand.Dispatch dispatch = band.dispatch();
+        dispatch != null;
+        dispatch = band.dispatch()) {
       dispatches.add(dispatch);
       if (dispatches.size() % 3 == 0 && enqueued.size() < 900) { // more work arrives meanwhile
         enqueued.add(band.enqueue(flows.get(random.nextInt(flows.size())), 1 + random.nextInt(50)));
@@ -159,9 +167,14 @@ class FairnessPolicyConformanceTest {
     List<QueueItem> items = dispatches.stream().map(TestBand.Dispatch::item).toList();
     assertThat(items).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(enqueued);
     for (TestFlow flow : flows) {
-      List<QueueItem> ofFlow = dispatches.stream()
-          .filter(dispatch -> dispatch.flow() == flow).map(TestBand.Dispatch::item).toList();
-      assertThat(ofFlow).as("dispatches of %s", flow).isSortedAccordingTo(TestBand.BY_DEADLINE)
+      List<QueueItem> ofFlow =
+          dispatches.stream()
+              .filter(dispatch -> dispatch.flow() == flow)
+              .map(TestBand.Dispatch::item)
+              .toList();
+      assertThat(ofFlow)
+          .as("dispatches of %s", flow)
+          .isSortedAccordingTo(TestBand.BY_DEADLINE)
           .allSatisfy(item -> assertThat(item.request().flowKey()).isEqualTo(flow.key));
     }
   }
@@ -198,7 +211,9 @@ class FairnessPolicyConformanceTest {
       } else if (roll < 90) {
         TestBand.Dispatch dispatch = band.dispatch();
         if (dispatch != null) {
-          assertThat(finished.add(dispatch.item())).as("%s: %s finished twice", at, dispatch.item()).isTrue();
+          assertThat(finished.add(dispatch.item()))
+              .as("%s: %s finished twice", at, dispatch.item())
+              .isTrue();
         }
       } else if (roll < 96) {
         TestFlow flow = live.get(random.nextInt(live.size()));
@@ -218,10 +233,12 @@ class FairnessPolicyConformanceTest {
     }
 
     for (TestBand.Dispatch dispatch : band.dispatchAll()) {
-      assertThat(finished.add(dispatch.item())).as("%s: %s finished twice", band.context(), dispatch.item())
+      assertThat(finished.add(dispatch.item()))
+          .as("%s: %s finished twice", band.context(), dispatch.item())
           .isTrue();
     }
-    assertThat(finished).as("%s: every item finished exactly once", band.context())
+    assertThat(finished)
+        .as("%s: every item finished exactly once", band.context())
         .containsExactlyInAnyOrderElementsOf(enqueued);
     assertThat(band.enqueued).isEqualTo(band.withdrawn + band.dispatched);
   }
@@ -249,7 +266,9 @@ class FairnessPolicyConformanceTest {
         counts.merge(flow, 1, Integer::sum);
         int max = counts.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
         int min = counts.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
-        assertThat(max - min).as("round %d turn %d counts %s", round, turn, counts).isLessThanOrEqualTo(1);
+        assertThat(max - min)
+            .as("round %d turn %d counts %s", round, turn, counts)
+            .isLessThanOrEqualTo(1);
       }
     }
     assertThat(band.pick()).isNull();
@@ -276,7 +295,10 @@ class FairnessPolicyConformanceTest {
       next.add(band.dispatch().flow());
     }
 
-    assertThat(next).as("the next round of 6 backlogged flows").contains(late).doesNotHaveDuplicates();
+    assertThat(next)
+        .as("the next round of 6 backlogged flows")
+        .contains(late)
+        .doesNotHaveDuplicates();
   }
 
   @Test
@@ -307,7 +329,9 @@ class FairnessPolicyConformanceTest {
     long operations = band.enqueued + band.withdrawn + band.dispatched + band.picks;
     long reads = flows.stream().mapToLong(flow -> flow.reads).sum();
     assertThat(reads)
-        .as("view reads for %d enqueues, withdrawals, dispatches and picks over 2000 flows", operations)
+        .as(
+            "view reads for %d enqueues, withdrawals, dispatches and picks over 2000 flows",
+            operations)
         .isLessThanOrEqualTo(3 * operations);
   }
 
@@ -320,8 +344,9 @@ class FairnessPolicyConformanceTest {
     Random random = new Random(seed);
     // Heaps order each flow by deadline, so a new arrival can become its flow's head. At most 10
     // items per flow: this suite checks fairness; the queues are held to their contract elsewhere.
-    TestBand band = new TestBand(FairnessPolicy.globalStrict(), QueueFactory.maxMinHeap(),
-        "global-strict seed=" + seed);
+    TestBand band =
+        new TestBand(
+            FairnessPolicy.globalStrict(), QueueFactory.maxMinHeap(), "global-strict seed=" + seed);
     List<TestFlow> flows = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       flows.add(band.flow("f" + i));
@@ -335,12 +360,17 @@ class FairnessPolicyConformanceTest {
       } else if (roll < 60 && !flow.queue.isEmpty()) {
         band.withdraw(flow, random.nextBoolean() ? flow.queue.peekHead() : flow.queue.peekTail());
       } else if (roll >= 60) {
-        QueueItem least = flows.stream()
-            .map(candidate -> candidate.queue.peekHead())
-            .filter(head -> head != null)
-            .min(TestBand.BY_DEADLINE)
-            .orElse(null);
-        String heads = flows.stream().map(candidate -> candidate + "=" + candidate.queue.peekHead()).toList().toString();
+        QueueItem least =
+            flows.stream()
+                .map(candidate -> candidate.queue.peekHead())
+                .filter(head -> head != null)
+                .min(TestBand.BY_DEADLINE)
+                .orElse(null);
+        String heads =
+            flows.stream()
+                .map(candidate -> candidate + "=" + candidate.queue.peekHead())
+                .toList()
+                .toString();
         TestBand.Dispatch dispatch = band.dispatch();
         assertThat(dispatch == null ? null : dispatch.item())
             .as("global-strict seed=%d step=%d: the least of the heads %s", seed, step, heads)
@@ -354,7 +384,8 @@ class FairnessPolicyConformanceTest {
 
   @ParameterizedTest
   @MethodSource("weightedPolicies")
-  void weightedFairSharesCostInProportionToWeight(FairnessPolicy policy, ToDoubleFunction<FlowKey> weights) {
+  void weightedFairSharesCostInProportionToWeight(
+      FairnessPolicy policy, ToDoubleFunction<FlowKey> weights) {
     long seed = 2024;
     Random random = new Random(seed);
     TestBand band = new TestBand(policy, policy.name() + " seed=" + seed);
@@ -380,8 +411,9 @@ class FairnessPolicyConformanceTest {
       double expected = weights.applyAsDouble(flow.key) / totalWeight;
       double actual = cost.getOrDefault(flow, 0L) / totalCost;
       assertThat(actual)
-          .as("%s seed=%d: cost share of %s (weight %s); costs %s", policy.name(), seed, flow.key.id(),
-              weights.applyAsDouble(flow.key), cost)
+          .as(
+              "%s seed=%d: cost share of %s (weight %s); costs %s",
+              policy.name(), seed, flow.key.id(), weights.applyAsDouble(flow.key), cost)
           .isCloseTo(expected, withPercentage(1));
     }
   }
@@ -439,15 +471,19 @@ class FairnessPolicyConformanceTest {
         serviceB += itemCost / weightB;
       }
       assertThat(Math.abs(serviceB - serviceA))
-          .as("%s seed=%d: %d dispatches after b returned, normalized service a=%.1f b=%.1f",
+          .as(
+              "%s seed=%d: %d dispatches after b returned, normalized service a=%.1f b=%.1f",
               policy.name(), seed, i + 1, serviceA, serviceB)
           .isLessThanOrEqualTo(bound + 1e-9);
     }
   }
 
   static Stream<Arguments> weightedPoliciesAndIdling() {
-    return weightedPolicies().flatMap(arguments -> Stream.of("dispatch", "withdrawal").map(
-        howIdle -> Arguments.of(arguments.get()[0], arguments.get()[1], howIdle)));
+    return weightedPolicies()
+        .flatMap(
+            arguments ->
+                Stream.of("dispatch", "withdrawal")
+                    .map(howIdle -> Arguments.of(arguments.get()[0], arguments.get()[1], howIdle)));
   }
 
   @Test
@@ -457,7 +493,8 @@ class FairnessPolicyConformanceTest {
         .hasMessage("weights[a]: 0.0 (expected a positive finite number)");
     assertThatThrownBy(() -> FairnessPolicy.weightedFair(Map.of("b", -2.0), 1.0))
         .hasMessage("weights[b]: -2.0 (expected a positive finite number)");
-    assertThatThrownBy(() -> FairnessPolicy.weightedFair(Map.of("c", Double.POSITIVE_INFINITY), 1.0))
+    assertThatThrownBy(
+            () -> FairnessPolicy.weightedFair(Map.of("c", Double.POSITIVE_INFINITY), 1.0))
         .hasMessage("weights[c]: Infinity (expected a positive finite number)");
     assertThatThrownBy(() -> FairnessPolicy.weightedFair(Map.of(), Double.NaN))
         .hasMessage("defaultWeight: NaN (expected a positive finite number)");
@@ -465,7 +502,8 @@ class FairnessPolicyConformanceTest {
 
   @Test
   void weightedFairCountsABadWeightFromAFunctionAsOne() {
-    FairnessPolicy policy = FairnessPolicy.weightedFair(key -> key.id().equals("good") ? 1.0 : Double.NaN);
+    FairnessPolicy policy =
+        FairnessPolicy.weightedFair(key -> key.id().equals("good") ? 1.0 : Double.NaN);
     TestBand band = new TestBand(policy, "weighted-fair(function)");
     TestFlow good = band.flow("good");
     TestFlow bad = band.flow("bad");
@@ -490,8 +528,11 @@ class FairnessPolicyConformanceTest {
     assertThat(FairnessPolicy.named("round-robin")).isSameAs(FairnessPolicy.roundRobin());
     assertThat(FairnessPolicy.named("global-strict")).isSameAs(FairnessPolicy.globalStrict());
     assertThat(FairnessPolicy.named("weighted-fair").name()).isEqualTo("weighted-fair");
-    policies().map(Named::getPayload)
-        .forEach(policy -> assertThat(FairnessPolicy.named(policy.name()).name()).isEqualTo(policy.name()));
+    policies()
+        .map(Named::getPayload)
+        .forEach(
+            policy ->
+                assertThat(FairnessPolicy.named(policy.name()).name()).isEqualTo(policy.name()));
     assertThatThrownBy(() -> FairnessPolicy.named("lottery"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContainingAll("'lottery'", "round-robin", "global-strict", "weighted-fair");

@@ -30,8 +30,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OrderingPolicyConformanceTest {
 
   /** Highest cost first: an order unrelated to arrival, deadline or SLO. */
-  private static final OrderingPolicy LARGEST_COST_FIRST = OrderingPolicy.custom(
-      "largest-cost-first", Comparator.comparingLong((QueueItem item) -> item.request().cost()).reversed());
+  private static final OrderingPolicy LARGEST_COST_FIRST =
+      OrderingPolicy.custom(
+          "largest-cost-first",
+          Comparator.comparingLong((QueueItem item) -> item.request().cost()).reversed());
 
   /** The policies under test. Add one here to hold a new policy to the contract. */
   static Stream<Named<OrderingPolicy>> policies() {
@@ -43,14 +45,17 @@ class OrderingPolicyConformanceTest {
   }
 
   /** Every built-in queue, to check that each policy's required capabilities are enough. */
-  private static final List<QueueFactory> QUEUES = List.of(QueueFactory.list(), QueueFactory.maxMinHeap());
+  private static final List<QueueFactory> QUEUES =
+      List.of(QueueFactory.list(), QueueFactory.maxMinHeap());
 
   private static final long SEED = 0x0DE1L;
   private static final FlowKey KEY = FlowKey.of("tenant");
   private static final Duration HUGE_SLO = Duration.ofSeconds(Long.MAX_VALUE); // nanos overflow
 
-  private static TestQueueItem item(long sequence, long deadlineNanos, long receivedNanos, Duration slo, long cost) {
-    FlowRequest request = FlowRequest.builder(KEY).slo(slo).cost(cost).receivedNanos(receivedNanos).build();
+  private static TestQueueItem item(
+      long sequence, long deadlineNanos, long receivedNanos, Duration slo, long cost) {
+    FlowRequest request =
+        FlowRequest.builder(KEY).slo(slo).cost(cost).receivedNanos(receivedNanos).build();
     return new TestQueueItem(request, sequence, receivedNanos, deadlineNanos, receivedNanos);
   }
 
@@ -76,7 +81,11 @@ class OrderingPolicyConformanceTest {
 
   /** An item with the same fields as {@code item}: the same request in the same place. */
   private static TestQueueItem twin(QueueItem item) {
-    return new TestQueueItem(item.request(), item.sequence(), item.enqueueNanos(), item.deadlineNanos(),
+    return new TestQueueItem(
+        item.request(),
+        item.sequence(),
+        item.enqueueNanos(),
+        item.deadlineNanos(),
         item.receivedNanos());
   }
 
@@ -96,18 +105,26 @@ class OrderingPolicyConformanceTest {
     for (int i = 0; i < sorted.size(); i++) {
       QueueItem a = sorted.get(i);
       assertThat(order.compare(a, a)).as("%s seed=%d: %s against itself", policy, SEED, a).isZero();
-      assertThat(order.compare(a, twin(a))).as("%s seed=%d: %s against its twin", policy, SEED, a).isZero();
+      assertThat(order.compare(a, twin(a)))
+          .as("%s seed=%d: %s against its twin", policy, SEED, a)
+          .isZero();
       for (int j = i + 1; j < sorted.size(); j++) {
         QueueItem b = sorted.get(j);
-        assertThat(order.compare(a, b)).as("%s seed=%d: %s before %s", policy, SEED, a, b).isNegative();
-        assertThat(order.compare(b, a)).as("%s seed=%d: %s after %s", policy, SEED, b, a).isPositive();
+        assertThat(order.compare(a, b))
+            .as("%s seed=%d: %s before %s", policy, SEED, a, b)
+            .isNegative();
+        assertThat(order.compare(b, a))
+            .as("%s seed=%d: %s after %s", policy, SEED, b, a)
+            .isPositive();
       }
     }
     for (int round = 0; round < 5; round++) {
       List<TestQueueItem> shuffled = new ArrayList<>(items);
       Collections.shuffle(shuffled, random);
       shuffled.sort(order);
-      assertThat(shuffled).as("%s seed=%d: sorting a shuffle", policy, SEED).containsExactlyElementsOf(sorted);
+      assertThat(shuffled)
+          .as("%s seed=%d: sorting a shuffle", policy, SEED)
+          .containsExactlyElementsOf(sorted);
     }
   }
 
@@ -116,9 +133,10 @@ class OrderingPolicyConformanceTest {
   void isKeptByEveryQueueWithTheCapabilitiesItRequires(OrderingPolicy policy) {
     assertThat(policy.name()).isNotBlank();
     assertThat(policy.requiredCapabilities()).isNotNull();
-    List<QueueFactory> able = QUEUES.stream()
-        .filter(queue -> queue.capabilities().containsAll(policy.requiredCapabilities()))
-        .toList();
+    List<QueueFactory> able =
+        QUEUES.stream()
+            .filter(queue -> queue.capabilities().containsAll(policy.requiredCapabilities()))
+            .toList();
     assertThat(able).as("queues able to keep %s", policy).isNotEmpty();
 
     for (QueueFactory factory : able) {
@@ -132,7 +150,8 @@ class OrderingPolicyConformanceTest {
         dispatched.add(head);
       }
 
-      assertThat(dispatched).as("%s in a %s queue, seed=%d", policy, factory, SEED)
+      assertThat(dispatched)
+          .as("%s in a %s queue, seed=%d", policy, factory, SEED)
           .hasSize(items.size())
           .isSortedAccordingTo(policy.comparator());
     }
@@ -161,15 +180,16 @@ class OrderingPolicyConformanceTest {
     OrderingPolicy edf = OrderingPolicy.edf();
     assertThat(edf.name()).isEqualTo("edf");
     assertThat(edf.requiredCapabilities()).containsExactly(QueueCapability.PRIORITY_CONFIGURABLE);
-    Comparator<QueueItem> reference = (a, b) -> {
-      boolean aHas = a.deadlineNanos() != Long.MAX_VALUE;
-      boolean bHas = b.deadlineNanos() != Long.MAX_VALUE;
-      if (aHas != bHas) {
-        return aHas ? -1 : 1;
-      }
-      int byDeadline = Long.compare(a.deadlineNanos(), b.deadlineNanos());
-      return byDeadline != 0 ? byDeadline : Long.compare(a.sequence(), b.sequence());
-    };
+    Comparator<QueueItem> reference =
+        (a, b) -> {
+          boolean aHas = a.deadlineNanos() != Long.MAX_VALUE;
+          boolean bHas = b.deadlineNanos() != Long.MAX_VALUE;
+          if (aHas != bHas) {
+            return aHas ? -1 : 1;
+          }
+          int byDeadline = Long.compare(a.deadlineNanos(), b.deadlineNanos());
+          return byDeadline != 0 ? byDeadline : Long.compare(a.sequence(), b.sequence());
+        };
     assertAgrees(edf, reference, randomItems(new Random(SEED), 200));
 
     QueueItem latestPossible = item(9, Long.MAX_VALUE - 1, 0, null, 1);
@@ -184,14 +204,16 @@ class OrderingPolicyConformanceTest {
     OrderingPolicy slo = OrderingPolicy.sloDeadline();
     assertThat(slo.name()).isEqualTo("slo-deadline");
     assertThat(slo.requiredCapabilities()).containsExactly(QueueCapability.PRIORITY_CONFIGURABLE);
-    Comparator<QueueItem> reference = Comparator
-        .comparing(OrderingPolicyConformanceTest::exactSloDeadline,
-            Comparator.nullsLast(Comparator.<BigInteger>naturalOrder()))
-        .thenComparingLong(QueueItem::receivedNanos)
-        .thenComparingLong(QueueItem::sequence);
+    Comparator<QueueItem> reference =
+        Comparator.comparing(
+                OrderingPolicyConformanceTest::exactSloDeadline,
+                Comparator.nullsLast(Comparator.<BigInteger>naturalOrder()))
+            .thenComparingLong(QueueItem::receivedNanos)
+            .thenComparingLong(QueueItem::sequence);
     assertAgrees(slo, reference, randomItems(new Random(SEED), 200));
 
-    // Same SLO deadline (150) reached two ways: the earlier received goes first, whatever the arrival.
+    // Same SLO deadline (150) reached two ways: the earlier received goes first, whatever the
+    // arrival.
     QueueItem receivedLater = item(1, Long.MAX_VALUE, 120, Duration.ofNanos(30), 1);
     QueueItem receivedEarlier = item(2, Long.MAX_VALUE, 100, Duration.ofNanos(50), 1);
     QueueItem noSlo = item(3, Long.MAX_VALUE, -1_000, null, 1);
@@ -204,7 +226,8 @@ class OrderingPolicyConformanceTest {
     // Received + SLO beyond the range of a long must still come before "no SLO at all".
     Comparator<QueueItem> slo = OrderingPolicy.sloDeadline().comparator();
     QueueItem hugeSlo = item(1, Long.MAX_VALUE, 100, HUGE_SLO, 1);
-    QueueItem lateReceivedOneSecond = item(2, Long.MAX_VALUE, Long.MAX_VALUE - 10, Duration.ofSeconds(1), 1);
+    QueueItem lateReceivedOneSecond =
+        item(2, Long.MAX_VALUE, Long.MAX_VALUE - 10, Duration.ofSeconds(1), 1);
     QueueItem noSloReceivedEarlier = item(3, Long.MAX_VALUE, 50, null, 1);
     QueueItem ordinary = item(4, Long.MAX_VALUE, 0, Duration.ofSeconds(1), 1);
 
@@ -217,13 +240,18 @@ class OrderingPolicyConformanceTest {
   @Test
   void customKeepsItsOrderAndBreaksTiesByArrival() {
     assertThat(LARGEST_COST_FIRST.name()).isEqualTo("largest-cost-first");
-    assertThat(LARGEST_COST_FIRST.requiredCapabilities()).containsExactly(QueueCapability.PRIORITY_CONFIGURABLE);
-    Comparator<QueueItem> reference = Comparator.comparingLong((QueueItem item) -> -item.request().cost())
-        .thenComparingLong(QueueItem::sequence);
+    assertThat(LARGEST_COST_FIRST.requiredCapabilities())
+        .containsExactly(QueueCapability.PRIORITY_CONFIGURABLE);
+    Comparator<QueueItem> reference =
+        Comparator.comparingLong((QueueItem item) -> -item.request().cost())
+            .thenComparingLong(QueueItem::sequence);
     assertAgrees(LARGEST_COST_FIRST, reference, randomItems(new Random(SEED), 200));
 
     OrderingPolicy indifferent = OrderingPolicy.custom("indifferent", (a, b) -> 0);
-    assertAgrees(indifferent, Comparator.comparingLong(QueueItem::sequence), randomItems(new Random(SEED), 100));
+    assertAgrees(
+        indifferent,
+        Comparator.comparingLong(QueueItem::sequence),
+        randomItems(new Random(SEED), 100));
     assertThatThrownBy(() -> OrderingPolicy.custom(null, (a, b) -> 0))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("name");
@@ -247,12 +275,15 @@ class OrderingPolicyConformanceTest {
     if (slo == null) {
       return null;
     }
-    BigInteger sloNanos = BigInteger.valueOf(slo.getSeconds()).multiply(BigInteger.valueOf(1_000_000_000L))
-        .add(BigInteger.valueOf(slo.getNano()));
+    BigInteger sloNanos =
+        BigInteger.valueOf(slo.getSeconds())
+            .multiply(BigInteger.valueOf(1_000_000_000L))
+            .add(BigInteger.valueOf(slo.getNano()));
     return BigInteger.valueOf(item.receivedNanos()).add(sloNanos);
   }
 
-  private static void assertAgrees(OrderingPolicy policy, Comparator<QueueItem> reference, List<TestQueueItem> items) {
+  private static void assertAgrees(
+      OrderingPolicy policy, Comparator<QueueItem> reference, List<TestQueueItem> items) {
     for (QueueItem a : items) {
       for (QueueItem b : items) {
         assertThat(Integer.signum(policy.comparator().compare(a, b)))

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Drives one {@link FairnessPolicy.BandState} the way the controller does: every change to a
- * flow's queue is made here and then reported to the state, and every {@link #pick()} is checked
- * against the flows' actual contents.
+ * Drives one {@link FairnessPolicy.BandState} the way the controller does: every change to a flow's
+ * queue is made here and then reported to the state, and every {@link #pick()} is checked against
+ * the flows' actual contents.
  *
  * <p>Checked on every pick: {@code null} exactly when no flow known to the state is backlogged,
  * otherwise a backlogged flow the state has been told about and not told to forget.
@@ -32,8 +32,10 @@ final class TestBand {
   final FairnessPolicy.BandState state;
   private final QueueFactory queues;
   private final String context;
+
   /** Flows enqueued to since they were last removed: the ones pick() may return. */
   private final Set<TestFlow> known = new LinkedHashSet<>();
+
   private long nextSequence = 1;
   long enqueued;
   long withdrawn;
@@ -94,8 +96,11 @@ final class TestBand {
       return null;
     }
     assertThat(picked).as("%s: pick() with %s backlogged", context, backlogged).isNotNull();
-    assertThat(picked).as("%s: pick() returns a backlogged flow it was told about; backlogged %s",
-        context, backlogged).isIn(backlogged);
+    assertThat(picked)
+        .as(
+            "%s: pick() returns a backlogged flow it was told about; backlogged %s",
+            context, backlogged)
+        .isIn(backlogged);
     return (TestFlow) picked;
   }
 

@@ -6,8 +6,8 @@ import dev.sluice.flow.queue.QueueItem;
 
 /**
  * A {@link FlowQueueView} over a real {@link FlowQueue}. Counts the reads a fairness policy makes
- * through the view, so tests can bound a policy's work without timing it; tests themselves read
- * the queue directly.
+ * through the view, so tests can bound a policy's work without timing it; tests themselves read the
+ * queue directly.
  */
 final class TestFlow implements FlowQueueView {
 
@@ -15,6 +15,7 @@ final class TestFlow implements FlowQueueView {
   final FlowQueue queue;
   private Object policyState;
   long reads;
+
   /** The deadline of the last item enqueued, for orderings that keep each flow's FIFO order. */
   long lastDeadline;
 

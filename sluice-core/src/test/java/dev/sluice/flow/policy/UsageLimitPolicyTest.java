@@ -28,7 +28,9 @@ class UsageLimitPolicyTest {
         }
       }
     }
-    assertThat(UsageLimitPolicy.staticCeiling(1.0).ceiling(0.5, 0, 1)).as("1 is allowed").isEqualTo(1.0);
+    assertThat(UsageLimitPolicy.staticCeiling(1.0).ceiling(0.5, 0, 1))
+        .as("1 is allowed")
+        .isEqualTo(1.0);
   }
 
   @ParameterizedTest
@@ -69,7 +71,9 @@ class UsageLimitPolicyTest {
       assertThat(holdback.ceiling(0.5, bandCount - 1, bandCount)).isCloseTo(0.2, within(1e-12));
     }
     assertThat(holdback.ceiling(0.5, 0, 1)).as("a single band").isEqualTo(0.9);
-    assertThat(UsageLimitPolicy.priorityHoldback(1.0, 1.0).ceiling(0.5, 3, 4)).as("a flat range").isEqualTo(1.0);
+    assertThat(UsageLimitPolicy.priorityHoldback(1.0, 1.0).ceiling(0.5, 3, 4))
+        .as("a flat range")
+        .isEqualTo(1.0);
   }
 
   @ParameterizedTest
@@ -77,8 +81,12 @@ class UsageLimitPolicyTest {
   void priorityHoldbackRejectsAnInvertedOrOutOfRangeSpan(double minCeiling, double maxCeiling) {
     assertThatThrownBy(() -> UsageLimitPolicy.priorityHoldback(minCeiling, maxCeiling))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("priority-holdback: minCeiling " + minCeiling + ", maxCeiling " + maxCeiling
-            + " (expected 0 < minCeiling <= maxCeiling <= 1)");
+        .hasMessage(
+            "priority-holdback: minCeiling "
+                + minCeiling
+                + ", maxCeiling "
+                + maxCeiling
+                + " (expected 0 < minCeiling <= maxCeiling <= 1)");
   }
 
   @Test
@@ -86,7 +94,8 @@ class UsageLimitPolicyTest {
     assertThat(UsageLimitPolicy.named("static").ceiling(0.5, 2, 3)).isEqualTo(1.0);
     UsageLimitPolicy holdback = UsageLimitPolicy.named("priority-holdback");
     assertThat(holdback.name()).isEqualTo("priority-holdback");
-    assertThat(holdback.ceiling(0.5, 2, 3)).isCloseTo(UsageLimitPolicy.DEFAULT_HOLDBACK_MIN_CEILING, within(1e-12));
+    assertThat(holdback.ceiling(0.5, 2, 3))
+        .isCloseTo(UsageLimitPolicy.DEFAULT_HOLDBACK_MIN_CEILING, within(1e-12));
     assertThatThrownBy(() -> UsageLimitPolicy.named("adaptive"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContainingAll("'adaptive'", "static", "priority-holdback");

@@ -19,13 +19,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The contract every {@link FlowQueue} must keep. Each test runs once per factory in
- * {@link #factories()}: a new implementation joins the suite by adding its factory there.
+ * The contract every {@link FlowQueue} must keep. Each test runs once per factory in {@link
+ * #factories()}: a new implementation joins the suite by adding its factory there.
  *
  * <p>Items are always added in {@code sequence} order, so a FIFO queue must dispatch by sequence.
- * Every queue is created with {@link #BY_RANK}, which disagrees with insertion order: a
- * {@link QueueCapability#PRIORITY_CONFIGURABLE} queue must follow it and a FIFO-only queue must
- * ignore it.
+ * Every queue is created with {@link #BY_RANK}, which disagrees with insertion order: a {@link
+ * QueueCapability#PRIORITY_CONFIGURABLE} queue must follow it and a FIFO-only queue must ignore it.
  */
 class FlowQueueConformanceTest {
 
@@ -37,14 +36,16 @@ class FlowQueueConformanceTest {
   private static final long[] SEEDS = {1L, 42L, 0x5EEDL, 20_251_123L, -7_046_029_254_386_353_131L};
 
   static Stream<Arguments> factoriesAndSeeds() {
-    return factories().flatMap(factory -> LongStream.of(SEEDS).mapToObj(seed -> Arguments.of(factory, seed)));
+    return factories()
+        .flatMap(factory -> LongStream.of(SEEDS).mapToObj(seed -> Arguments.of(factory, seed)));
   }
 
   /** The rank lives in the deadline field; ties (frequent: ranks are small) go by sequence. */
   private static final Comparator<QueueItem> BY_RANK =
       Comparator.comparingLong(QueueItem::deadlineNanos).thenComparingLong(QueueItem::sequence);
 
-  private static final Comparator<QueueItem> BY_SEQUENCE = Comparator.comparingLong(QueueItem::sequence);
+  private static final Comparator<QueueItem> BY_SEQUENCE =
+      Comparator.comparingLong(QueueItem::sequence);
 
   private static final FlowKey KEY = FlowKey.of("tenant");
 
@@ -131,7 +132,8 @@ class FlowQueueConformanceTest {
   private static void assertDrainsLike(FlowQueue queue, Model model, String context) {
     List<QueueItem> drained = queue.drain();
     assertThat(drained).as("drain; %s", context).containsExactlyElementsOf(model.items);
-    assertThat(drained).as("handles after drain; %s", context)
+    assertThat(drained)
+        .as("handles after drain; %s", context)
         .allSatisfy(item -> assertThat(item.queueHandle()).isNull());
     model.items.clear();
     assertMatches(queue, model, context + ", after drain");
@@ -139,7 +141,8 @@ class FlowQueueConformanceTest {
 
   @Test
   void everyBuiltInIsUnderTest() {
-    assertThat(factories().map(QueueFactory::name)).containsExactlyInAnyOrder("list", "max-min-heap");
+    assertThat(factories().map(QueueFactory::name))
+        .containsExactlyInAnyOrder("list", "max-min-heap");
     assertThat(QueueFactory.named("list")).isSameAs(QueueFactory.list());
     assertThat(QueueFactory.named("max-min-heap")).isSameAs(QueueFactory.maxMinHeap());
   }
@@ -208,7 +211,8 @@ class FlowQueueConformanceTest {
     model.remove(tail);
     assertMatches(queue, model, "after removing the tail");
 
-    assertThat(List.of(head, middle, tail)).allSatisfy(item -> assertThat(item.queueHandle()).isNull());
+    assertThat(List.of(head, middle, tail))
+        .allSatisfy(item -> assertThat(item.queueHandle()).isNull());
     assertDrainsLike(queue, model, "after removing head, middle and tail");
   }
 
@@ -231,7 +235,8 @@ class FlowQueueConformanceTest {
     for (QueueItem item : List.of(added.get(3), added.get(2))) {
       assertThat(queue.remove(item)).as("remove %s", item).isTrue();
       model.remove(item);
-      assertMatches(queue, model, "ranks 0,20,100,5,6,50,55,15,16,17,18,90; after removing " + item);
+      assertMatches(
+          queue, model, "ranks 0,20,100,5,6,50,55,15,16,17,18,90; after removing " + item);
     }
     assertDrainsLike(queue, model, "after removing ranks 5 and 100");
   }
@@ -252,9 +257,10 @@ class FlowQueueConformanceTest {
           added.add(item);
         }
         QueueItem removed = added.get(victim);
-        String context = String.format(
-            "seed=%d, added ranks %s, removed the %d-th added (%s)",
-            seed, added, victim, removed);
+        String context =
+            String.format(
+                "seed=%d, added ranks %s, removed the %d-th added (%s)",
+                seed, added, victim, removed);
         assertThat(queue.remove(removed)).as(context).isTrue();
         model.remove(removed);
         assertMatches(queue, model, context);
@@ -289,23 +295,29 @@ class FlowQueueConformanceTest {
     assertMatches(queue, model, "after refusing an item already polled");
 
     // Items held by other queues, of every kind, sitting at the same positions as ours.
-    factories().forEach(otherFactory -> {
-      FlowQueue other = otherFactory.create(BY_RANK);
-      List<TestQueueItem> foreign = new ArrayList<>();
-      for (int i = 0; i < 12; i++) {
-        TestQueueItem item = items.random(6);
-        other.add(item);
-        foreign.add(item);
-      }
-      for (TestQueueItem item : foreign) {
-        assertThat(queue.remove(item)).as("an item held by a %s queue", otherFactory).isFalse();
-      }
-      assertMatches(queue, model, "after refusing items of a " + otherFactory + " queue");
-      for (TestQueueItem item : foreign) {
-        assertThat(other.remove(item)).as("the %s queue still holds %s", otherFactory, item).isTrue();
-      }
-      assertThat(other.isEmpty()).isTrue();
-    });
+    factories()
+        .forEach(
+            otherFactory -> {
+              FlowQueue other = otherFactory.create(BY_RANK);
+              List<TestQueueItem> foreign = new ArrayList<>();
+              for (int i = 0; i < 12; i++) {
+                TestQueueItem item = items.random(6);
+                other.add(item);
+                foreign.add(item);
+              }
+              for (TestQueueItem item : foreign) {
+                assertThat(queue.remove(item))
+                    .as("an item held by a %s queue", otherFactory)
+                    .isFalse();
+              }
+              assertMatches(queue, model, "after refusing items of a " + otherFactory + " queue");
+              for (TestQueueItem item : foreign) {
+                assertThat(other.remove(item))
+                    .as("the %s queue still holds %s", otherFactory, item)
+                    .isTrue();
+              }
+              assertThat(other.isEmpty()).isTrue();
+            });
 
     QueueItem moved = model.head();
     assertThat(queue.remove(moved)).isTrue();
@@ -333,7 +345,8 @@ class FlowQueueConformanceTest {
     }
 
     assertDrainsLike(queue, model, "first drain");
-    assertThat(added).allSatisfy(item -> assertThat(queue.remove(item)).as("remove after drain").isFalse());
+    assertThat(added)
+        .allSatisfy(item -> assertThat(queue.remove(item)).as("remove after drain").isFalse());
     assertThat(queue.drain()).as("second drain").isEmpty();
 
     for (QueueItem item : added) {
@@ -366,7 +379,9 @@ class FlowQueueConformanceTest {
         QueueItem victim = model.items.get(random.nextInt(model.items.size()));
         op = "remove " + victim;
         assertThat(queue.remove(victim)).as("seed=%d step=%d %s", seed, step, op).isTrue();
-        assertThat(victim.queueHandle()).as("seed=%d step=%d handle after %s", seed, step, op).isNull();
+        assertThat(victim.queueHandle())
+            .as("seed=%d step=%d handle after %s", seed, step, op)
+            .isNull();
         model.remove(victim);
         gone.add(victim);
       } else if (roll < 96) {
@@ -389,12 +404,14 @@ class FlowQueueConformanceTest {
         op = "remove absent " + stranger;
         assertThat(queue.remove(stranger)).as("seed=%d step=%d %s", seed, step, op).isFalse();
       }
-      assertMatches(queue, model, String.format("%s seed=%d step=%d after %s", factory, seed, step, op));
+      assertMatches(
+          queue, model, String.format("%s seed=%d step=%d after %s", factory, seed, step, op));
 
       if (step % 1000 == 999) {
         // Check the full order, then put everything back in insertion order.
         List<QueueItem> held = new ArrayList<>(model.items);
-        assertDrainsLike(queue, model, String.format("%s seed=%d step=%d checkpoint", factory, seed, step));
+        assertDrainsLike(
+            queue, model, String.format("%s seed=%d step=%d checkpoint", factory, seed, step));
         held.sort(BY_SEQUENCE);
         for (QueueItem item : held) {
           add(queue, model, item);

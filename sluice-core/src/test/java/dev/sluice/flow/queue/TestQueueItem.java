@@ -22,7 +22,11 @@ public final class TestQueueItem implements QueueItem {
    * @param deadlineNanos the effective deadline, {@link Long#MAX_VALUE} for none
    */
   public TestQueueItem(
-      FlowRequest request, long sequence, long enqueueNanos, long deadlineNanos, long receivedNanos) {
+      FlowRequest request,
+      long sequence,
+      long enqueueNanos,
+      long deadlineNanos,
+      long receivedNanos) {
     this.request = request;
     this.sequence = sequence;
     this.enqueueNanos = enqueueNanos;

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class SaturationDetectorTest {
 
-  private static final FlowRequest REQUEST =
-      FlowRequest.builder(FlowKey.of("t")).cost(30).build();
+  private static final FlowRequest REQUEST = FlowRequest.builder(FlowKey.of("t")).cost(30).build();
 
   @Test
   void concurrencyCountsRequestsAndCost() {
@@ -82,7 +81,8 @@ class SaturationDetectorTest {
     assertThat(signals).as("closes need no signal: the controller sees them").hasValue(0);
     detector.setMaxRequests(2);
     assertThat(signals).hasValue(1);
-    assertThatThrownBy(() -> ConcurrencyDetector.ofRequests(0)).hasMessage("maxRequests: 0 (expected > 0)");
+    assertThatThrownBy(() -> ConcurrencyDetector.ofRequests(0))
+        .hasMessage("maxRequests: 0 (expected > 0)");
   }
 
   @Test
@@ -94,8 +94,8 @@ class SaturationDetectorTest {
     AtomicInteger signals = new AtomicInteger();
     detector.addListener(signals::incrementAndGet);
     long now = clock.read();
-    detector.update(new EndpointMetrics("a", 1, 0.4, now));   // max(1/5, 0.4/0.8) = 0.5
-    detector.update(new EndpointMetrics("b", 10, 0.0, now));  // max(10/5, 0)     = 2.0
+    detector.update(new EndpointMetrics("a", 1, 0.4, now)); // max(1/5, 0.4/0.8) = 0.5
+    detector.update(new EndpointMetrics("b", 10, 0.0, now)); // max(10/5, 0)     = 2.0
     assertThat(signals).hasValue(2);
     assertThat(detector.saturation()).isCloseTo(1.25, within(1e-9));
     assertThat(detector.score("a")).isCloseTo(0.5, within(1e-9));
@@ -115,11 +115,13 @@ class SaturationDetectorTest {
     long now = clock.read();
     detector.update(new EndpointMetrics("idle", 0, 0.1, now));
     detector.update(new EndpointMetrics("queued", 5, 0.1, now)); // 5 < 5 * 1.2
-    detector.update(new EndpointMetrics("full", 0, 0.97, now));  // 0.97 >= 0.8 * 1.2
+    detector.update(new EndpointMetrics("full", 0, 0.97, now)); // 0.97 >= 0.8 * 1.2
     assertThat(detector.availableEndpoints()).containsExactlyInAnyOrder("idle", "queued");
 
     detector.remove("idle");
     detector.remove("queued");
-    assertThat(detector.availableEndpoints()).as("all fresh ones over: fail open").containsExactly("full");
+    assertThat(detector.availableEndpoints())
+        .as("all fresh ones over: fail open")
+        .containsExactly("full");
   }
 }

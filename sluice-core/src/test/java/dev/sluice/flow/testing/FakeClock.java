@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * A hand-driven clock and scheduler for tests, in the manner of grpc-java's {@code FakeClock}.
- * Time moves only when a test calls {@link #advance}; due tasks run then, in due order, on the
- * calling thread. Thread-safe: other threads may read the time and schedule tasks.
+ * A hand-driven clock and scheduler for tests, in the manner of grpc-java's {@code FakeClock}. Time
+ * moves only when a test calls {@link #advance}; due tasks run then, in due order, on the calling
+ * thread. Thread-safe: other threads may read the time and schedule tasks.
  */
 public final class FakeClock implements Ticker, Scheduler {
 
@@ -65,7 +65,7 @@ public final class FakeClock implements Ticker, Scheduler {
     synchronized (this) {
       target = now + nanos;
     }
-    for (;;) {
+    for (; ; ) {
       Task next;
       synchronized (this) {
         next = tasks.peek();

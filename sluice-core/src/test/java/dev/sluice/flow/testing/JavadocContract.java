@@ -29,21 +29,32 @@ public final class JavadocContract {
   public static Map<String, Boolean> publicTypes(Path sourceRoot) {
     Map<String, Boolean> types = new TreeMap<>();
     try (Stream<Path> files = Files.walk(sourceRoot)) {
-      for (Path file : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+      for (Path file :
+          (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
         String source = Files.readString(file);
         String type = file.getFileName().toString().replace(".java", "");
-        Matcher declaration = Pattern.compile("/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*"
-            + "public (?:final |abstract )?(class|interface|enum|record) " + type + "\\b", Pattern.DOTALL)
-            .matcher(source);
-        boolean isPublic = Pattern.compile("public (final |abstract )?(class|interface|enum|record) "
-            + type + "\\b").matcher(source).find();
+        Matcher declaration =
+            Pattern.compile(
+                    "/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*"
+                        + "public (?:final |abstract )?(class|interface|enum|record) "
+                        + type
+                        + "\\b",
+                    Pattern.DOTALL)
+                .matcher(source);
+        boolean isPublic =
+            Pattern.compile(
+                    "public (final |abstract )?(class|interface|enum|record) " + type + "\\b")
+                .matcher(source)
+                .find();
         if (!isPublic) {
           continue;
         }
         boolean documented = false;
         if (declaration.find()) {
-          documented = THREAD_WORDS.matcher(declaration.group(1)).find()
-              || type.endsWith("Exception") || declaration.group(2).equals("enum");
+          documented =
+              THREAD_WORDS.matcher(declaration.group(1)).find()
+                  || type.endsWith("Exception")
+                  || declaration.group(2).equals("enum");
         }
         types.put(type, documented);
       }

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A gateway configuration was invalid. {@link #errors()} lists every problem, each starting with
- * the path of the bad value, for example {@code backends[0].url: 'ftp://x' (expected an http
- * URL)}. Immutable.
+ * the path of the bad value, for example {@code backends[0].url: 'ftp://x' (expected an http URL)}.
+ * Immutable.
  */
 public final class ConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

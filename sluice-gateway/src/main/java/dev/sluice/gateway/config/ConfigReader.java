@@ -40,8 +40,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns YAML into a {@link GatewayConfig}, collecting every error with its path instead of
- * stopping at the first. Confined to one thread: one instance reads one document.
+ * Turns YAML into a {@link GatewayConfig}, collecting every error with its path instead of stopping
+ * at the first. Confined to one thread: one instance reads one document.
  */
 final class ConfigReader {
 
@@ -62,8 +62,16 @@ final class ConfigReader {
       root = YAML.createObjectNode();
     }
     Section top = new Section("", root);
-    top.keys("server", "admin", "backends", "upstream", "identity", "objectives", "flowControl",
-        "saturation", "metrics");
+    top.keys(
+        "server",
+        "admin",
+        "backends",
+        "upstream",
+        "identity",
+        "objectives",
+        "flowControl",
+        "saturation",
+        "metrics");
     Server server = server(top.section("server"));
     Admin admin = admin(top.section("admin"));
     List<Backend> backends = backends(top);
@@ -74,18 +82,27 @@ final class ConfigReader {
     Duration noEndpointTtl = flow.duration("noEndpointTtl", Duration.ofSeconds(60), true);
     FlowControllerConfig flowControl = flowControl(flow);
     Saturation saturation = saturation(top.section("saturation"));
-    Section metricsSection = top.section("metrics")
-        .keys("fairnessIdLabelLimit", "fairnessIdLabelMaxLength");
-    Metrics metrics = new Metrics(
-        metricsSection.integer("fairnessIdLabelLimit", 1000, 1, Integer.MAX_VALUE),
-        metricsSection.integer("fairnessIdLabelMaxLength", 64, FairnessLabels.MIN_MAX_LENGTH,
-            Integer.MAX_VALUE));
+    Section metricsSection =
+        top.section("metrics").keys("fairnessIdLabelLimit", "fairnessIdLabelMaxLength");
+    Metrics metrics =
+        new Metrics(
+            metricsSection.integer("fairnessIdLabelLimit", 1000, 1, Integer.MAX_VALUE),
+            metricsSection.integer(
+                "fairnessIdLabelMaxLength", 64, FairnessLabels.MIN_MAX_LENGTH, Integer.MAX_VALUE));
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new GatewayConfig(server, admin, backends, upstream, identity, objectives,
-        Objects.requireNonNull(flowControl, "null only with errors, thrown above"), noEndpointTtl,
-        saturation, metrics);
+    return new GatewayConfig(
+        server,
+        admin,
+        backends,
+        upstream,
+        identity,
+        objectives,
+        Objects.requireNonNull(flowControl, "null only with errors, thrown above"),
+        noEndpointTtl,
+        saturation,
+        metrics);
   }
 
   private static String locationOf(JsonProcessingException e) {
@@ -93,15 +110,28 @@ final class ConfigReader {
   }
 
   private Server server(Section s) {
-    s.keys("host", "port", "maxRequestBytes", "gracefulShutdown", "retryAfter",
-        "requestBodyTimeout", "maxBufferedRequestBytes");
+    s.keys(
+        "host",
+        "port",
+        "maxRequestBytes",
+        "gracefulShutdown",
+        "retryAfter",
+        "requestBodyTimeout",
+        "maxBufferedRequestBytes");
     long maxRequestBytes = s.longValue("maxRequestBytes", 16 * MIB, 1, Integer.MAX_VALUE);
     Long maxBuffered = s.optionalLong("maxBufferedRequestBytes", 1, Long.MAX_VALUE);
     if (maxBuffered == null) {
       maxBuffered = Math.max(maxRequestBytes, defaultMaxBufferedRequestBytes());
     } else if (maxBuffered < maxRequestBytes) {
-      errors.add(s.path("maxBufferedRequestBytes") + ": " + maxBuffered + " (expected >= "
-          + s.path("maxRequestBytes") + ", " + maxRequestBytes + ")");
+      errors.add(
+          s.path("maxBufferedRequestBytes")
+              + ": "
+              + maxBuffered
+              + " (expected >= "
+              + s.path("maxRequestBytes")
+              + ", "
+              + maxRequestBytes
+              + ")");
     }
     return new Server(
         s.string("host", "127.0.0.1"),
@@ -140,9 +170,10 @@ final class ConfigReader {
     for (int i = 0; i < node.size(); i++) {
       String path = "backends[" + i + "]";
       JsonNode item = node.get(i);
-      Section s = item.isTextual()
-          ? new Section(path, YAML.createObjectNode().put("url", item.asText()))
-          : new Section(path, item);
+      Section s =
+          item.isTextual()
+              ? new Section(path, YAML.createObjectNode().put("url", item.asText()))
+              : new Section(path, item);
       if (!item.isTextual() && !item.isObject()) {
         error(path, item, "a URL or {url, metricsPath, enginePriority}");
         continue;
@@ -159,14 +190,22 @@ final class ConfigReader {
       }
       URI uri = httpUri(url);
       if (uri == null) {
-        errors.add(s.path("url") + ": '" + url
-            + "' (expected http://host:port with no path, e.g. http://127.0.0.1:8001)");
+        errors.add(
+            s.path("url")
+                + ": '"
+                + url
+                + "' (expected http://host:port with no path, e.g. http://127.0.0.1:8001)");
         continue;
       }
       Backend backend = new Backend(uri, metricsPath, s.bool("enginePriority", false));
       if (!seen.add(backend.name())) {
-        errors.add(s.path("url") + ": '" + url + "' (expected unique; " + backend.name()
-            + " is listed twice)");
+        errors.add(
+            s.path("url")
+                + ": '"
+                + url
+                + "' (expected unique; "
+                + backend.name()
+                + " is listed twice)");
         continue;
       }
       backends.add(backend);
@@ -178,8 +217,11 @@ final class ConfigReader {
     try {
       URI uri = new URI(url);
       String path = uri.getRawPath();
-      if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
-          || (path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null) {
+      if (!"http".equals(uri.getScheme())
+          || uri.getHost() == null
+          || uri.getPort() < 1
+          || (path != null && !path.isEmpty() && !path.equals("/"))
+          || uri.getRawQuery() != null) {
         return null;
       }
       return new URI("http", null, uri.getHost(), uri.getPort(), null, null, null);
@@ -196,21 +238,32 @@ final class ConfigReader {
   }
 
   private Identity identity(Section s) {
-    s.keys("fairnessIdHeaders", "defaultFairnessId", "objectiveHeaders", "priorityHeader",
-        "ttlHeaders", "sloTtftHeaders", "stripHeaders");
-    List<String> fairness = s.headers("fairnessIdHeaders",
-        List.of("x-gateway-inference-fairness-id", "x-llm-d-inference-fairness-id"));
+    s.keys(
+        "fairnessIdHeaders",
+        "defaultFairnessId",
+        "objectiveHeaders",
+        "priorityHeader",
+        "ttlHeaders",
+        "sloTtftHeaders",
+        "stripHeaders");
+    List<String> fairness =
+        s.headers(
+            "fairnessIdHeaders",
+            List.of("x-gateway-inference-fairness-id", "x-llm-d-inference-fairness-id"));
     String defaultId = s.string("defaultFairnessId", "default-flow");
     if (defaultId.isBlank()) {
       errors.add(s.path("defaultFairnessId") + ": '' (expected a non-blank id)");
     }
-    List<String> objective = s.headers("objectiveHeaders",
-        List.of("x-gateway-inference-objective", "x-llm-d-inference-objective"));
+    List<String> objective =
+        s.headers(
+            "objectiveHeaders",
+            List.of("x-gateway-inference-objective", "x-llm-d-inference-objective"));
     String priority = s.optionalString("priorityHeader");
     if (priority != null) {
       priority = priority.toLowerCase(Locale.ROOT);
     }
-    List<String> ttl = s.headers("ttlHeaders", List.of("x-sluice-ttl-ms", "x-llm-d-inference-ttl-ms"));
+    List<String> ttl =
+        s.headers("ttlHeaders", List.of("x-sluice-ttl-ms", "x-llm-d-inference-ttl-ms"));
     List<String> slo = s.headers("sloTtftHeaders", List.of("x-slo-ttft-ms", "x-llm-d-slo-ttft-ms"));
     List<String> strippedDefault = new ArrayList<>(fairness);
     strippedDefault.addAll(objective);
@@ -244,22 +297,46 @@ final class ConfigReader {
   }
 
   private @Nullable FlowControllerConfig flowControl(Section s) {
-    s.keys("maxBytes", "maxRequests", "defaultTtl", "noEndpointTtl", "displacement",
-        "rejectSheddableWhenSaturated", "shards", "flowIdleTimeout", "bandIdleTimeout",
-        "usageLimit", "bands", "defaultBand", "defaultSheddableBand");
-    FlowControllerConfig.Builder builder = FlowControllerConfig.builder()
-        .maxBytes(s.longValue("maxBytes", 0, Long.MIN_VALUE, Long.MAX_VALUE))
-        .maxRequests(s.longValue("maxRequests", 0, Long.MIN_VALUE, Long.MAX_VALUE))
-        .defaultTtl(s.duration("defaultTtl", Duration.ofSeconds(60), true))
-        .displacement(s.bool("displacement", FlowControllerConfig.DEFAULT_DISPLACEMENT))
-        .rejectSheddableWhenSaturated(s.bool("rejectSheddableWhenSaturated",
-            FlowControllerConfig.DEFAULT_REJECT_SHEDDABLE_WHEN_SATURATED))
-        .shards(s.integer("shards", FlowControllerConfig.DEFAULT_SHARDS, Integer.MIN_VALUE,
-            Integer.MAX_VALUE))
-        .flowIdleTimeout(s.duration("flowIdleTimeout",
-            Duration.ofSeconds(FlowControllerConfig.DEFAULT_FLOW_IDLE_TIMEOUT_SECONDS), true))
-        .bandIdleTimeout(s.duration("bandIdleTimeout",
-            Duration.ofSeconds(FlowControllerConfig.DEFAULT_BAND_IDLE_TIMEOUT_SECONDS), true));
+    s.keys(
+        "maxBytes",
+        "maxRequests",
+        "defaultTtl",
+        "noEndpointTtl",
+        "displacement",
+        "rejectSheddableWhenSaturated",
+        "shards",
+        "flowIdleTimeout",
+        "bandIdleTimeout",
+        "usageLimit",
+        "bands",
+        "defaultBand",
+        "defaultSheddableBand");
+    FlowControllerConfig.Builder builder =
+        FlowControllerConfig.builder()
+            .maxBytes(s.longValue("maxBytes", 0, Long.MIN_VALUE, Long.MAX_VALUE))
+            .maxRequests(s.longValue("maxRequests", 0, Long.MIN_VALUE, Long.MAX_VALUE))
+            .defaultTtl(s.duration("defaultTtl", Duration.ofSeconds(60), true))
+            .displacement(s.bool("displacement", FlowControllerConfig.DEFAULT_DISPLACEMENT))
+            .rejectSheddableWhenSaturated(
+                s.bool(
+                    "rejectSheddableWhenSaturated",
+                    FlowControllerConfig.DEFAULT_REJECT_SHEDDABLE_WHEN_SATURATED))
+            .shards(
+                s.integer(
+                    "shards",
+                    FlowControllerConfig.DEFAULT_SHARDS,
+                    Integer.MIN_VALUE,
+                    Integer.MAX_VALUE))
+            .flowIdleTimeout(
+                s.duration(
+                    "flowIdleTimeout",
+                    Duration.ofSeconds(FlowControllerConfig.DEFAULT_FLOW_IDLE_TIMEOUT_SECONDS),
+                    true))
+            .bandIdleTimeout(
+                s.duration(
+                    "bandIdleTimeout",
+                    Duration.ofSeconds(FlowControllerConfig.DEFAULT_BAND_IDLE_TIMEOUT_SECONDS),
+                    true));
     String usageLimit = s.optionalString("usageLimit");
     if (usageLimit != null) {
       UsageLimitPolicy policy = s.named("usageLimit", usageLimit, UsageLimitPolicy::named);
@@ -308,12 +385,21 @@ final class ConfigReader {
   }
 
   private BandConfig band(Section s, BandConfig.Builder builder) {
-    s.keys("priority", "maxBytes", "maxRequests", "maxFlowBytes", "maxFlowRequests", "fairness",
-        "ordering", "queue");
+    s.keys(
+        "priority",
+        "maxBytes",
+        "maxRequests",
+        "maxFlowBytes",
+        "maxFlowRequests",
+        "fairness",
+        "ordering",
+        "queue");
     builder
-        .maxBytes(s.longValue("maxBytes", BandConfig.DEFAULT_MAX_BYTES, Long.MIN_VALUE, Long.MAX_VALUE))
-        .maxRequests(s.longValue("maxRequests", BandConfig.DEFAULT_MAX_REQUESTS, Long.MIN_VALUE,
-            Long.MAX_VALUE))
+        .maxBytes(
+            s.longValue("maxBytes", BandConfig.DEFAULT_MAX_BYTES, Long.MIN_VALUE, Long.MAX_VALUE))
+        .maxRequests(
+            s.longValue(
+                "maxRequests", BandConfig.DEFAULT_MAX_REQUESTS, Long.MIN_VALUE, Long.MAX_VALUE))
         .maxFlowBytes(s.longValue("maxFlowBytes", 0, Long.MIN_VALUE, Long.MAX_VALUE))
         .maxFlowRequests(s.longValue("maxFlowRequests", 0, Long.MIN_VALUE, Long.MAX_VALUE));
     String fairnessName = s.optionalString("fairness"); // absent: the core's default, weighted-fair
@@ -323,7 +409,8 @@ final class ConfigReader {
         builder.fairness(fairness);
       }
     }
-    OrderingPolicy ordering = s.named("ordering", s.string("ordering", "fcfs"), OrderingPolicy::named);
+    OrderingPolicy ordering =
+        s.named("ordering", s.string("ordering", "fcfs"), OrderingPolicy::named);
     if (ordering != null) {
       builder.ordering(ordering);
     }
@@ -338,19 +425,32 @@ final class ConfigReader {
   }
 
   private Saturation saturation(Section s) {
-    s.keys("detector", "scrapeInterval", "scrapeTimeout", "staleness", "queueDepthThreshold",
-        "kvCacheUtilThreshold", "headroom", "maxConcurrency", "maxTokenConcurrency", "slotHold");
+    s.keys(
+        "detector",
+        "scrapeInterval",
+        "scrapeTimeout",
+        "staleness",
+        "queueDepthThreshold",
+        "kvCacheUtilThreshold",
+        "headroom",
+        "maxConcurrency",
+        "maxTokenConcurrency",
+        "slotHold");
     String detectorName = s.string("detector", "slots");
-    DetectorKind detector = switch (detectorName) {
-      case "slots" -> DetectorKind.SLOTS;
-      case "utilization" -> DetectorKind.UTILIZATION;
-      case "concurrency" -> DetectorKind.CONCURRENCY;
-      default -> {
-        errors.add(s.path("detector") + ": '" + detectorName
-            + "' (expected one of: slots, utilization, concurrency)");
-        yield DetectorKind.SLOTS;
-      }
-    };
+    DetectorKind detector =
+        switch (detectorName) {
+          case "slots" -> DetectorKind.SLOTS;
+          case "utilization" -> DetectorKind.UTILIZATION;
+          case "concurrency" -> DetectorKind.CONCURRENCY;
+          default -> {
+            errors.add(
+                s.path("detector")
+                    + ": '"
+                    + detectorName
+                    + "' (expected one of: slots, utilization, concurrency)");
+            yield DetectorKind.SLOTS;
+          }
+        };
     Duration interval = s.duration("scrapeInterval", Duration.ofMillis(50), false);
     Duration timeout = s.duration("scrapeTimeout", Duration.ofSeconds(1), false);
     Duration staleness = s.duration("staleness", Duration.ofMillis(200), false);
@@ -369,8 +469,17 @@ final class ConfigReader {
       errors.add(s.path("maxConcurrency") + ": 0 (expected > 0 unless maxTokenConcurrency is set)");
     }
     Duration slotHold = s.duration("slotHold", Duration.ofMillis(20), true);
-    return new Saturation(detector, interval, timeout, staleness, queueDepth, kv, headroom,
-        maxConcurrency, maxTokens, slotHold);
+    return new Saturation(
+        detector,
+        interval,
+        timeout,
+        staleness,
+        queueDepth,
+        kv,
+        headroom,
+        maxConcurrency,
+        maxTokens,
+        slotHold);
   }
 
   private void error(String path, JsonNode value, String expected) {
@@ -387,20 +496,24 @@ final class ConfigReader {
     return value.toString();
   }
 
-  /** Parses {@code 50ms}, {@code 2s}, {@code 1.5m}, {@code 1h}, ISO-8601 {@code PT2S}, or bare milliseconds. */
+  /**
+   * Parses {@code 50ms}, {@code 2s}, {@code 1.5m}, {@code 1h}, ISO-8601 {@code PT2S}, or bare
+   * milliseconds.
+   */
   static @Nullable Duration parseDuration(String text) {
     String trimmed = text.trim();
     Matcher m = DURATION.matcher(trimmed);
     if (m.matches()) {
       double amount = Double.parseDouble(m.group(1));
-      double nanosPerUnit = switch (m.group(2)) {
-        case "ns" -> 1;
-        case "us" -> 1e3;
-        case "ms" -> 1e6;
-        case "s" -> 1e9;
-        case "m" -> 60e9;
-        default -> 3600e9;
-      };
+      double nanosPerUnit =
+          switch (m.group(2)) {
+            case "ns" -> 1;
+            case "us" -> 1e3;
+            case "ms" -> 1e6;
+            case "s" -> 1e9;
+            case "m" -> 60e9;
+            default -> 3600e9;
+          };
       return Duration.ofNanos(Math.round(amount * nanosPerUnit));
     }
     if (trimmed.matches("\\d+")) {
@@ -445,7 +558,8 @@ final class ConfigReader {
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         if (!allowed.contains(key)) {
-          errors.add(path(key) + ": unknown key (expected one of: " + String.join(", ", known) + ")");
+          errors.add(
+              path(key) + ": unknown key (expected one of: " + String.join(", ", known) + ")");
         }
       }
       return this;
@@ -513,8 +627,8 @@ final class ConfigReader {
       }
       long v = value.longValue();
       if (v < min || v > max) {
-        String range = max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? ">= " + min
-            : min + " to " + max;
+        String range =
+            max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? ">= " + min : min + " to " + max;
         errors.add(path(key) + ": " + v + " (expected " + range + ")");
         return null;
       }
@@ -538,10 +652,14 @@ final class ConfigReader {
       if (value.isMissingNode()) {
         return defaultValue;
       }
-      Duration parsed = value.isIntegralNumber() ? Duration.ofMillis(value.longValue())
-          : value.isTextual() ? parseDuration(value.asText()) : null;
-      String expected = zeroAllowed ? "a duration >= 0 such as 50ms, 2s, 1m"
-          : "a duration > 0 such as 50ms, 2s, 1m";
+      Duration parsed =
+          value.isIntegralNumber()
+              ? Duration.ofMillis(value.longValue())
+              : value.isTextual() ? parseDuration(value.asText()) : null;
+      String expected =
+          zeroAllowed
+              ? "a duration >= 0 such as 50ms, 2s, 1m"
+              : "a duration > 0 such as 50ms, 2s, 1m";
       if (parsed == null || parsed.isNegative() || (!zeroAllowed && parsed.isZero())) {
         error(path(key), value, expected);
         return defaultValue;

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The whole gateway configuration, as read from {@code sluice.yaml}: listeners, backends, how
- * requests are identified, objectives and their priorities, the flow controller and the
- * saturation detector.
+ * requests are identified, objectives and their priorities, the flow controller and the saturation
+ * detector.
  *
  * <p>Immutable and thread-safe. Read it with {@link #parse(String)} or {@link #load(Path)}, which
  * validate everything at once and throw a {@link ConfigException} naming the path of every bad
@@ -86,8 +86,17 @@ public record GatewayConfig(
 
   /** This configuration with other backends (used by the demo and tests). */
   public GatewayConfig withBackends(List<Backend> newBackends) {
-    return new GatewayConfig(server, admin, newBackends, upstream, identity, objectives,
-        flowControl, noEndpointTtl, saturation, metrics);
+    return new GatewayConfig(
+        server,
+        admin,
+        newBackends,
+        upstream,
+        identity,
+        objectives,
+        flowControl,
+        noEndpointTtl,
+        saturation,
+        metrics);
   }
 
   /** The priority of {@code objective}: its configured value, else 0. */
@@ -104,19 +113,25 @@ public record GatewayConfig(
    * @param host address to bind; default {@code 127.0.0.1} (set {@code 0.0.0.0} to serve others)
    * @param port port; 0 picks a free one. Default 8080
    * @param maxRequestBytes largest request body; larger ones get 413. Default 16 MiB
-   * @param gracefulShutdown how long in-flight responses may run on after shutdown begins.
-   *     Default 30 s
+   * @param gracefulShutdown how long in-flight responses may run on after shutdown begins. Default
+   *     30 s
    * @param retryAfter the {@code Retry-After} sent with 429s and the 503 for too many buffered
    *     bytes. Default 1 s
    * @param requestBodyTimeout the longest a request body may take to arrive, from its headers;
    *     later gets 408; 0 = no limit. Default 30 s
    * @param maxBufferedRequestBytes the request-body bytes the gateway holds at once, across all
-   *     requests (received, queued, or being sent upstream); a body that would pass it gets 503.
-   *     At least {@code maxRequestBytes}. Default a quarter of the JVM's maximum heap, but at least
+   *     requests (received, queued, or being sent upstream); a body that would pass it gets 503. At
+   *     least {@code maxRequestBytes}. Default a quarter of the JVM's maximum heap, but at least
    *     {@code maxRequestBytes}
    */
-  public record Server(String host, int port, long maxRequestBytes, Duration gracefulShutdown,
-      Duration retryAfter, Duration requestBodyTimeout, long maxBufferedRequestBytes) {}
+  public record Server(
+      String host,
+      int port,
+      long maxRequestBytes,
+      Duration gracefulShutdown,
+      Duration retryAfter,
+      Duration requestBodyTimeout,
+      long maxBufferedRequestBytes) {}
 
   /**
    * The admin listener: {@code /metrics}, {@code /admin/flows}, {@code /health}.
@@ -132,9 +147,9 @@ public record GatewayConfig(
    * @param url base URL, for example {@code http://127.0.0.1:8001}
    * @param metricsPath where its Prometheus metrics are. Default {@code /metrics}
    * @param enginePriority whether to put each request's priority into the body's {@code priority}
-   *     field, in vLLM's convention (lower runs first: the negated flow priority), so that an engine
-   *     run with {@code --scheduling-policy priority} orders and preempts inside its batch; a
-   *     client's own {@code priority} field is overwritten. Default false
+   *     field, in vLLM's convention (lower runs first: the negated flow priority), so that an
+   *     engine run with {@code --scheduling-policy priority} orders and preempts inside its batch;
+   *     a client's own {@code priority} field is overwritten. Default false
    */
   public record Backend(URI url, String metricsPath, boolean enginePriority) {
     /** A backend that gets bodies unchanged. */
@@ -173,16 +188,21 @@ public record GatewayConfig(
    *     {@code x-llm-d-inference-objective}
    * @param priorityHeader a header giving the priority directly, or {@code null} (the default) to
    *     ignore such headers; only enable it behind a trusted client
-   * @param ttlHeaders the longest wait in the queue, in milliseconds. Default
-   *     {@code x-sluice-ttl-ms}, {@code x-llm-d-inference-ttl-ms}
-   * @param sloTtftHeaders the time-to-first-token objective in milliseconds, for
-   *     {@code slo-deadline} ordering. Default {@code x-slo-ttft-ms}, {@code x-llm-d-slo-ttft-ms}
+   * @param ttlHeaders the longest wait in the queue, in milliseconds. Default {@code
+   *     x-sluice-ttl-ms}, {@code x-llm-d-inference-ttl-ms}
+   * @param sloTtftHeaders the time-to-first-token objective in milliseconds, for {@code
+   *     slo-deadline} ordering. Default {@code x-slo-ttft-ms}, {@code x-llm-d-slo-ttft-ms}
    * @param stripped headers removed before forwarding. Default: the fairness, objective, priority
    *     and TTL headers
    */
-  public record Identity(List<String> fairnessIdHeaders, String defaultFairnessId,
-      List<String> objectiveHeaders, @Nullable String priorityHeader, List<String> ttlHeaders,
-      List<String> sloTtftHeaders, List<String> stripped) {
+  public record Identity(
+      List<String> fairnessIdHeaders,
+      String defaultFairnessId,
+      List<String> objectiveHeaders,
+      @Nullable String priorityHeader,
+      List<String> ttlHeaders,
+      List<String> sloTtftHeaders,
+      List<String> stripped) {
     /** Copies the lists. */
     public Identity {
       fairnessIdHeaders = List.copyOf(fairnessIdHeaders);
@@ -196,8 +216,8 @@ public record GatewayConfig(
   /** The saturation detector that gates dispatch. */
   public enum DetectorKind {
     /**
-     * A backend gets new work only while it has a free running slot, learned from its metrics
-     * (the default): requests wait in the gateway, where priority and fairness decide.
+     * A backend gets new work only while it has a free running slot, learned from its metrics (the
+     * default): requests wait in the gateway, where priority and fairness decide.
      */
     SLOTS,
     /** From each backend's scraped queue depth and KV-cache utilization (GIE's default). */
@@ -223,9 +243,17 @@ public record GatewayConfig(
    * @param slotHold {@code slots}: the longest a slot is held for a flow that comes straight back
    *     (see the README); 0 holds none. Default 20 ms
    */
-  public record Saturation(DetectorKind detector, Duration scrapeInterval, Duration scrapeTimeout,
-      Duration staleness, int queueDepthThreshold, double kvCacheUtilThreshold, double headroom,
-      long maxConcurrency, long maxTokenConcurrency, Duration slotHold) {}
+  public record Saturation(
+      DetectorKind detector,
+      Duration scrapeInterval,
+      Duration scrapeTimeout,
+      Duration staleness,
+      int queueDepthThreshold,
+      double kvCacheUtilThreshold,
+      double headroom,
+      long maxConcurrency,
+      long maxTokenConcurrency,
+      Duration slotHold) {}
 
   /**
    * Metric settings.

@@ -12,16 +12,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Bounds the values of the {@code fairness_id} metric label, so a client inventing ids cannot blow
  * up the metric series: the first {@code limit} distinct ids get a label, every later one is
  * reported as {@value #OTHER}; an id longer than {@code maxLength} characters is cut to a prefix
- * plus {@code ~} and {@value #HASH_CHARS} hex digits of its SHA-256, {@code maxLength} characters in
- * all, so distinct long ids keep distinct labels (up to a 48-bit hash collision). Thread-safe; once
- * admitted, an id keeps its label.
+ * plus {@code ~} and {@value #HASH_CHARS} hex digits of its SHA-256, {@code maxLength} characters
+ * in all, so distinct long ids keep distinct labels (up to a 48-bit hash collision). Thread-safe;
+ * once admitted, an id keeps its label.
  */
 public final class FairnessLabels {
 
   /** The label of ids beyond the limit. */
   public static final String OTHER = "other";
+
   /** Hex digits of the hash that ends a truncated label. */
   public static final int HASH_CHARS = 12;
+
   /** The shortest {@code maxLength}: room for the hash, its separator and a short prefix. */
   public static final int MIN_MAX_LENGTH = 16;
 
@@ -81,7 +83,8 @@ public final class FairnessLabels {
 
   private static String hash(String id) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, HASH_CHARS / 2);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);

@@ -6,12 +6,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Counts the answers the gateway makes itself, {@code sluice_gateway_responses_total} by
- * {@code status} and {@code outcome}: every response of the inference port whose headers carry
- * {@value Errors#OUTCOME_HEADER} (flow-control refusals, 400/404/405/408/413/431, 502/504, the 503s),
- * each counted once, when it has been sent. Upstream answers, which carry no outcome, are not
- * counted. Flow-control refusals are also in {@code sluice_flow_control_requests_total}, by tenant
- * and priority; this series is by HTTP answer. Thread-safe.
+ * Counts the answers the gateway makes itself, {@code sluice_gateway_responses_total} by {@code
+ * status} and {@code outcome}: every response of the inference port whose headers carry {@value
+ * Errors#OUTCOME_HEADER} (flow-control refusals, 400/404/405/408/413/431, 502/504, the 503s), each
+ * counted once, when it has been sent. Upstream answers, which carry no outcome, are not counted.
+ * Flow-control refusals are also in {@code sluice_flow_control_requests_total}, by tenant and
+ * priority; this series is by HTTP answer. Thread-safe.
  */
 public final class ResponseMetrics {
 

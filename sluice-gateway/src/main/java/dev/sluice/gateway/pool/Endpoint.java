@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One backend of the pool: its client, this gateway's in-flight count on it, its learned slots,
- * and the state of its metrics scraping. Thread-safe: counters are atomic, scrape state is written
- * by the one scraping loop of the endpoint and read by any thread, and the slot estimate is
- * guarded by the pool's lock.
+ * One backend of the pool: its client, this gateway's in-flight count on it, its learned slots, and
+ * the state of its metrics scraping. Thread-safe: counters are atomic, scrape state is written by
+ * the one scraping loop of the endpoint and read by any thread, and the slot estimate is guarded by
+ * the pool's lock.
  */
 public final class Endpoint {
 
@@ -22,8 +22,10 @@ public final class Endpoint {
   private volatile int inFlightAtScrape;
   private volatile @Nullable String lastScrapeError;
   private volatile boolean refusing;
+
   /** Guarded by the pool's lock. */
   final SlotEstimate slots = new SlotEstimate();
+
   /** Whether the gate turned work away for want of slots since the last scrape; pool's lock. */
   boolean starved;
 

@@ -28,9 +28,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The backends behind the gateway: scrapes each one's {@code /metrics}, decides which are fresh,
@@ -38,29 +38,31 @@ import org.jspecify.annotations.Nullable;
  * each dispatched request on an endpoint in the same step.
  *
  * <p><b>Freshness.</b> An endpoint is fresh while its last successful scrape is younger than the
- * staleness threshold (on the injected {@link Ticker}) and it has not refused a connection since.
- * A failed scrape changes nothing, so an endpoint whose scrapes keep failing goes stale after the
+ * staleness threshold (on the injected {@link Ticker}) and it has not refused a connection since. A
+ * failed scrape changes nothing, so an endpoint whose scrapes keep failing goes stale after the
  * threshold; one that refuses a connection is out at once, until a scrape succeeds again.
  *
  * <p><b>The gate.</b> Whatever the detector, the gate counts a dispatch and reserves its endpoint
  * under one lock, and refuses while no endpoint is fresh: a request is never dispatched with
  * nowhere to go; it keeps waiting (up to the no-endpoint TTL) instead.
+ *
  * <ul>
- *   <li>{@code slots} (the default): a backend gets new work only while it has a free running
- *       slot, so requests wait in the gateway's queue, where priority and fairness decide, and not
- *       in the backends' FIFO queues. Each endpoint's slots are learned from its metrics
- *       ({@link SlotEstimate}); a slot frees the moment a response ends, without waiting for a
- *       scrape, so no slot idles while work waits, except a slot held for a flow that comes
- *       straight back ({@link ReturningFlows}, at most {@code slotHold}). The request goes to the
- *       fresh endpoint with the most free slots.
+ *   <li>{@code slots} (the default): a backend gets new work only while it has a free running slot,
+ *       so requests wait in the gateway's queue, where priority and fairness decide, and not in the
+ *       backends' FIFO queues. Each endpoint's slots are learned from its metrics ({@link
+ *       SlotEstimate}); a slot frees the moment a response ends, without waiting for a scrape, so
+ *       no slot idles while work waits, except a slot held for a flow that comes straight back
+ *       ({@link ReturningFlows}, at most {@code slotHold}). The request goes to the fresh endpoint
+ *       with the most free slots.
  *   <li>{@code utilization}: GIE's formula, the core {@link UtilizationDetector}'s pool saturation
  *       plus the requests dispatched since each endpoint's last scrape, counted as waiting (without
  *       that, everything queued would be released between two scrapes). The request goes to the
- *       fresh endpoint below the thresholds (all fresh ones if none is) with the lowest
- *       {@code max(waiting / queueDepthThreshold, kv / kvCacheUtilThreshold) + inFlight /
+ *       fresh endpoint below the thresholds (all fresh ones if none is) with the lowest {@code
+ *       max(waiting / queueDepthThreshold, kv / kvCacheUtilThreshold) + inFlight /
  *       queueDepthThreshold}.
  *   <li>{@code concurrency}: the core {@link ConcurrencyDetector}; placed as for utilization.
  * </ul>
+ *
  * Ties go to the endpoint that was sent the fewest requests.
  *
  * <p>Thread-safe. The lock is a leaf: nothing is called under it but the endpoint bookkeeping.
@@ -80,10 +82,13 @@ public final class EndpointPool implements AutoCloseable {
   private final UtilizationDetector metrics;
   private final PoolGate gate;
   private final Object lock = new Object();
+
   /** Slots held for returning flows; {@code null} unless the detector is {@code slots}. */
   private final @Nullable ReturningFlows returning;
+
   private final List<Runnable> wakeUps = new CopyOnWriteArrayList<>();
-  private final List<BiConsumer<Endpoint, @Nullable String>> scrapeListeners = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<Endpoint, @Nullable String>> scrapeListeners =
+      new CopyOnWriteArrayList<>();
   private final Set<String> failing = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -93,50 +98,59 @@ public final class EndpointPool implements AutoCloseable {
    * @param scheduler wakes the flow controller when a held slot is given up
    * @param factory the client factory for backend and scrape connections; the caller owns it
    */
-  public EndpointPool(GatewayConfig config, Ticker ticker, Scheduler scheduler,
-      ClientFactory factory) {
+  public EndpointPool(
+      GatewayConfig config, Ticker ticker, Scheduler scheduler, ClientFactory factory) {
     this.settings = config.saturation();
     this.ticker = ticker;
     this.scheduler = scheduler;
     this.timer = factory.eventLoopGroup();
-    this.metrics = UtilizationDetector.builder(ticker)
-        .queueDepthThreshold(settings.queueDepthThreshold())
-        .kvCacheUtilThreshold(settings.kvCacheUtilThreshold())
-        .staleness(settings.staleness())
-        .headroom(settings.headroom())
-        .build();
+    this.metrics =
+        UtilizationDetector.builder(ticker)
+            .queueDepthThreshold(settings.queueDepthThreshold())
+            .kvCacheUtilThreshold(settings.kvCacheUtilThreshold())
+            .staleness(settings.staleness())
+            .headroom(settings.headroom())
+            .build();
     List<Endpoint> list = new ArrayList<>();
     Map<String, Endpoint> names = new java.util.LinkedHashMap<>();
     Map<String, WebClient> scrapeClients = new java.util.HashMap<>();
     for (Backend backend : config.backends()) {
-      WebClient client = WebClient.builder(backend.url())
-          .factory(factory)
-          .responseTimeoutMillis(config.upstream().responseTimeout().toMillis())
-          .maxResponseLength(0)
-          .build();
-      Endpoint endpoint = new Endpoint(backend.name(), client, backend.metricsPath(),
-          backend.enginePriority());
+      WebClient client =
+          WebClient.builder(backend.url())
+              .factory(factory)
+              .responseTimeoutMillis(config.upstream().responseTimeout().toMillis())
+              .maxResponseLength(0)
+              .build();
+      Endpoint endpoint =
+          new Endpoint(backend.name(), client, backend.metricsPath(), backend.enginePriority());
       list.add(endpoint);
       names.put(endpoint.name(), endpoint);
-      scrapeClients.put(endpoint.name(), WebClient.builder(backend.url())
-          .factory(factory)
-          .responseTimeoutMillis(settings.scrapeTimeout().toMillis())
-          .build());
+      scrapeClients.put(
+          endpoint.name(),
+          WebClient.builder(backend.url())
+              .factory(factory)
+              .responseTimeoutMillis(settings.scrapeTimeout().toMillis())
+              .build());
     }
     this.endpoints = List.copyOf(list);
     this.byName = Map.copyOf(names);
     this.scrapers = Map.copyOf(scrapeClients);
     metrics.addListener(this::wakeUp);
-    ReturningFlows held = settings.detector() == DetectorKind.SLOTS
-        ? new ReturningFlows(settings.slotHold().toNanos())
-        : null;
+    ReturningFlows held =
+        settings.detector() == DetectorKind.SLOTS
+            ? new ReturningFlows(settings.slotHold().toNanos())
+            : null;
     this.returning = held;
-    this.gate = switch (settings.detector()) {
-      case SLOTS -> new SlotGate(this, Objects.requireNonNull(held));
-      case UTILIZATION -> new UtilizationGate(this);
-      case CONCURRENCY -> new ConcurrencyGate(this, ConcurrencyDetector.of(settings.maxConcurrency(),
-          settings.maxTokenConcurrency()));
-    };
+    this.gate =
+        switch (settings.detector()) {
+          case SLOTS -> new SlotGate(this, Objects.requireNonNull(held));
+          case UTILIZATION -> new UtilizationGate(this);
+          case CONCURRENCY ->
+              new ConcurrencyGate(
+                  this,
+                  ConcurrencyDetector.of(
+                      settings.maxConcurrency(), settings.maxTokenConcurrency()));
+        };
   }
 
   /** Starts one scraping loop per endpoint. */
@@ -157,9 +171,7 @@ public final class EndpointPool implements AutoCloseable {
     return gate;
   }
 
-  /**
-   * The listener to give the flow controller: it tells the gate which flows have work queued.
-   */
+  /** The listener to give the flow controller: it tells the gate which flows have work queued. */
   public FlowControlListener listener() {
     return new FlowControlListener() {
       @Override
@@ -194,8 +206,8 @@ public final class EndpointPool implements AutoCloseable {
   }
 
   /**
-   * The last moment any endpoint was fresh: the newest snapshot's time plus the staleness
-   * threshold (in the future while one is fresh), or {@link Long#MIN_VALUE} if none ever reported.
+   * The last moment any endpoint was fresh: the newest snapshot's time plus the staleness threshold
+   * (in the future while one is fresh), or {@link Long#MIN_VALUE} if none ever reported.
    */
   public long lastFreshNanos() {
     long newest = Long.MIN_VALUE;
@@ -229,17 +241,17 @@ public final class EndpointPool implements AutoCloseable {
   }
 
   /**
-   * The endpoint {@code request}'s dispatch reserved, or {@code null} if it has none (its
-   * admission already closed, or every endpoint refused it).
+   * The endpoint {@code request}'s dispatch reserved, or {@code null} if it has none (its admission
+   * already closed, or every endpoint refused it).
    */
   public @Nullable Endpoint placed(FlowRequest request) {
     return placementOf(request).endpoint();
   }
 
   /**
-   * {@code failed} refused the connection for {@code request} (nothing was sent): takes
-   * {@code failed} out until its next successful scrape and moves the request to another fresh
-   * endpoint, even a full one (the request is already dispatched).
+   * {@code failed} refused the connection for {@code request} (nothing was sent): takes {@code
+   * failed} out until its next successful scrape and moves the request to another fresh endpoint,
+   * even a full one (the request is already dispatched).
    *
    * @return the new endpoint, or {@code null} if there is no other fresh endpoint
    */
@@ -265,8 +277,8 @@ public final class EndpointPool implements AutoCloseable {
   }
 
   /**
-   * Picks an endpoint for a request the flow controller does not see (one without a body),
-   * counting it in flight there; the caller must {@link #release} it.
+   * Picks an endpoint for a request the flow controller does not see (one without a body), counting
+   * it in flight there; the caller must {@link #release} it.
    *
    * @return the endpoint, or {@code null} if none is fresh
    */
@@ -291,8 +303,10 @@ public final class EndpointPool implements AutoCloseable {
     if (request.payload() instanceof Placement placement) {
       return placement;
     }
-    throw new IllegalArgumentException("request " + request.id()
-        + ": payload is not a Placement (expected: every gateway request carries one)");
+    throw new IllegalArgumentException(
+        "request "
+            + request.id()
+            + ": payload is not a Placement (expected: every gateway request carries one)");
   }
 
   // ---- for the gates, which share the pool's lock ----
@@ -335,17 +349,19 @@ public final class EndpointPool implements AutoCloseable {
     }
     endpoint.scrapeStarted();
     // onScraped handles every outcome, including failures, and schedules the next scrape.
-    CompletableFuture<Void> unused = Objects.requireNonNull(scrapers.get(endpoint.name()), "every endpoint has a scraper")
-        .get(endpoint.metricsPath())
-        .aggregate()
-        .handle((response, cause) -> {
-          onScraped(endpoint, response, cause);
-          return null;
-        });
+    CompletableFuture<Void> unused =
+        Objects.requireNonNull(scrapers.get(endpoint.name()), "every endpoint has a scraper")
+            .get(endpoint.metricsPath())
+            .aggregate()
+            .handle(
+                (response, cause) -> {
+                  onScraped(endpoint, response, cause);
+                  return null;
+                });
   }
 
-  private void onScraped(Endpoint endpoint, @Nullable AggregatedHttpResponse response,
-      @Nullable Throwable cause) {
+  private void onScraped(
+      Endpoint endpoint, @Nullable AggregatedHttpResponse response, @Nullable Throwable cause) {
     if (closed) {
       return;
     }
@@ -361,22 +377,29 @@ public final class EndpointPool implements AutoCloseable {
         synchronized (lock) {
           // Work waiting in the gateway, or turned away by the gate, is demand for more slots.
           boolean wantedMore = endpoint.starved || (returning != null && returning.queued() > 0);
-          endpoint.slots.observe(engine.runningRequests(), engine.waitingRequests(),
+          endpoint.slots.observe(
+              engine.runningRequests(),
+              engine.waitingRequests(),
               engine.kvCacheUtilization() >= settings.kvCacheUtilThreshold(),
-              endpoint.inFlightDuringScrape(), wantedMore, now);
+              endpoint.inFlightDuringScrape(),
+              wantedMore,
+              now);
           endpoint.starved = false;
         }
         endpoint.refusing(false);
-        metrics.update(new EndpointMetrics(endpoint.name(), engine.waitingRequests(),
-            engine.kvCacheUtilization(), now));
+        metrics.update(
+            new EndpointMetrics(
+                endpoint.name(), engine.waitingRequests(), engine.kvCacheUtilization(), now));
       }
     } catch (RuntimeException e) {
       error = e.getMessage();
     }
     endpoint.scrapeResult(error);
     if (error != null && failing.add(endpoint.name())) {
-      log.warn("Scraping {} failed: {}; it gets no new work once its metrics are stale",
-          endpoint.name(), error);
+      log.warn(
+          "Scraping {} failed: {}; it gets no new work once its metrics are stale",
+          endpoint.name(),
+          error);
     } else if (error == null && failing.remove(endpoint.name())) {
       log.info("Scraping {} works again", endpoint.name());
     }
@@ -388,8 +411,9 @@ public final class EndpointPool implements AutoCloseable {
       }
     }
     // The loop stops through `closed`, not by cancelling: the future is not needed.
-    ScheduledFuture<?> unused = timer.schedule(() -> scrape(endpoint),
-        settings.scrapeInterval().toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> unused =
+        timer.schedule(
+            () -> scrape(endpoint), settings.scrapeInterval().toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Stops scraping. Clients belong to the factory's owner. */

@@ -8,13 +8,12 @@ import org.jspecify.annotations.Nullable;
  * The load figures a model server reports in its Prometheus text, under vLLM's or SGLang's names.
  * Immutable.
  *
- * <p>Waiting and running requests are summed over every series of the metric (one per
- * data-parallel engine); KV-cache utilization is the largest series, since the fullest engine is
- * the one that stalls.
- * vLLM's {@code vllm:kv_cache_usage_perc} is preferred, with the legacy
- * {@code vllm:gpu_cache_usage_perc} as fallback; SGLang reports {@code sglang:num_queue_reqs}
- * and {@code sglang:token_usage}; running requests are {@code vllm:num_requests_running} or
- * {@code sglang:num_running_reqs}.
+ * <p>Waiting and running requests are summed over every series of the metric (one per data-parallel
+ * engine); KV-cache utilization is the largest series, since the fullest engine is the one that
+ * stalls. vLLM's {@code vllm:kv_cache_usage_perc} is preferred, with the legacy {@code
+ * vllm:gpu_cache_usage_perc} as fallback; SGLang reports {@code sglang:num_queue_reqs} and {@code
+ * sglang:token_usage}; running requests are {@code vllm:num_requests_running} or {@code
+ * sglang:num_running_reqs}.
  *
  * @param waitingRequests requests in the server's own waiting queue
  * @param runningRequests requests in the server's running batch, or -1 if it does not say
@@ -25,7 +24,8 @@ record EngineMetrics(long waitingRequests, long runningRequests, double kvCacheU
   private static final String[] WAITING = {"vllm:num_requests_waiting", "sglang:num_queue_reqs"};
   private static final String[] RUNNING = {"vllm:num_requests_running", "sglang:num_running_reqs"};
   private static final String[] KV_CACHE = {
-    "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "sglang:token_usage"};
+    "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "sglang:token_usage"
+  };
 
   /**
    * Reads the figures from Prometheus text exposition.
@@ -52,7 +52,9 @@ record EngineMetrics(long waitingRequests, long runningRequests, double kvCacheU
     }
     Double running = firstOf(sums, RUNNING);
     Double kv = firstOf(maxima, KV_CACHE);
-    return new EngineMetrics(Math.round(waiting), running == null ? -1 : Math.round(running),
+    return new EngineMetrics(
+        Math.round(waiting),
+        running == null ? -1 : Math.round(running),
         kv == null ? 0 : Math.max(0, Math.min(1, kv)));
   }
 
@@ -66,8 +68,8 @@ record EngineMetrics(long waitingRequests, long runningRequests, double kvCacheU
     return null;
   }
 
-  private static void readLine(String text, int start, int end, Map<String, Double> sums,
-      Map<String, Double> maxima) {
+  private static void readLine(
+      String text, int start, int end, Map<String, Double> sums, Map<String, Double> maxima) {
     if (start >= end || text.charAt(start) == '#') {
       return;
     }

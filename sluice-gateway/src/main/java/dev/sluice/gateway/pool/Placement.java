@@ -1,9 +1,10 @@
 package dev.sluice.gateway.pool;
+
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where one flow-controlled request goes: the endpoint its dispatch reserved. The gateway makes
- * one per request and passes it as the {@link dev.sluice.flow.FlowRequest#payload() payload}; the
+ * Where one flow-controlled request goes: the endpoint its dispatch reserved. The gateway makes one
+ * per request and passes it as the {@link dev.sluice.flow.FlowRequest#payload() payload}; the
  * pool's gate fills it in the same step that counts the dispatch, so a request is only ever
  * dispatched with a fresh endpoint to go to, and empties it when the admission closes.
  *

@@ -7,8 +7,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What every gate shares: the dispatch is counted and its endpoint reserved under the pool's
- * lock, or neither happens; the endpoint is given back when the admission closes.
+ * What every gate shares: the dispatch is counted and its endpoint reserved under the pool's lock,
+ * or neither happens; the endpoint is given back when the admission closes.
  */
 abstract class PoolGate implements SaturationDetector {
 
@@ -18,13 +18,12 @@ abstract class PoolGate implements SaturationDetector {
     this.pool = pool;
   }
 
-
   /** Whether {@code request} may be dispatched now. Under the lock. */
   abstract boolean admits(FlowRequest request, double ceiling);
 
   /**
-   * The endpoint for the next request, or {@code null} if none is fresh (or, unless
-   * {@code anyFresh}, none has room). Under the lock.
+   * The endpoint for the next request, or {@code null} if none is fresh (or, unless {@code
+   * anyFresh}, none has room). Under the lock.
    */
   abstract @Nullable Endpoint choose(boolean anyFresh);
 
@@ -96,10 +95,13 @@ abstract class PoolGate implements SaturationDetector {
       if (endpoint == null || m == null || endpoint.isRefusing()) {
         continue;
       }
-      double load = Math.max((double) m.waitingRequests() / pool.settings().queueDepthThreshold(),
-          m.kvCacheUtilization() / pool.settings().kvCacheUtilThreshold())
-          + (double) endpoint.inFlight() / pool.settings().queueDepthThreshold();
-      if (best == null || load < bestLoad
+      double load =
+          Math.max(
+                  (double) m.waitingRequests() / pool.settings().queueDepthThreshold(),
+                  m.kvCacheUtilization() / pool.settings().kvCacheUtilThreshold())
+              + (double) endpoint.inFlight() / pool.settings().queueDepthThreshold();
+      if (best == null
+          || load < bestLoad
           || (load == bestLoad && endpoint.dispatched() < best.dispatched())) {
         best = endpoint;
         bestLoad = load;

@@ -10,21 +10,21 @@ import java.util.TreeMap;
 /**
  * Slots held for flows that come straight back: anticipatory scheduling.
  *
- * <p><b>Why.</b> A non-preemptive, work-conserving scheduler is unfair to a closed-loop client.
- * The moment its request ends it has nothing queued, so its slot goes to a backlogged flow, and
- * its next request, sent a millisecond later, waits for the next slot to free: a fraction of a
- * whole request. A light tenant then gets less than its demand although it is below its fair
- * share, and a premium tenant waits behind batch work at every request. This is the "deceptive
- * idleness" that anticipatory disk scheduling answers (Iyer and Druschel, SOSP 2001).
+ * <p><b>Why.</b> A non-preemptive, work-conserving scheduler is unfair to a closed-loop client. The
+ * moment its request ends it has nothing queued, so its slot goes to a backlogged flow, and its
+ * next request, sent a millisecond later, waits for the next slot to free: a fraction of a whole
+ * request. A light tenant then gets less than its demand although it is below its fair share, and a
+ * premium tenant waits behind batch work at every request. This is the "deceptive idleness" that
+ * anticipatory disk scheduling answers (Iyer and Druschel, SOSP 2001).
  *
  * <p><b>What.</b> When a flow's request ends and the flow has nothing queued, is below its fair
- * share of the slots, and has been coming back within the hold time, its slot is held for it for
- * at most the hold time: its next request takes the slot at once, and no other flow can. A hold
- * that is not used expires and the slot goes back to the queue; the flow's return time is then
- * counted as twice the hold time, so a flow that stops coming back soon stops getting holds. A
- * flow's fair share is the slots divided by the flows with work at its priority or above. Its
- * return time is a moving average (weight 1/4) of the time from the end of its request to its
- * next arrival, measured when it had nothing queued.
+ * share of the slots, and has been coming back within the hold time, its slot is held for it for at
+ * most the hold time: its next request takes the slot at once, and no other flow can. A hold that
+ * is not used expires and the slot goes back to the queue; the flow's return time is then counted
+ * as twice the hold time, so a flow that stops coming back soon stops getting holds. A flow's fair
+ * share is the slots divided by the flows with work at its priority or above. Its return time is a
+ * moving average (weight 1/4) of the time from the end of its request to its next arrival, measured
+ * when it had nothing queued.
  *
  * <p><b>Cost.</b> A held slot idles until its flow returns, at most the hold time per request that
  * ends; nothing is held for a flow that has work queued (its queue takes the slot) or that is at
@@ -44,7 +44,9 @@ final class ReturningFlows {
   private long lastSweepNanos = NONE;
   private long queued;
 
-  /** @param holdNanos the longest a slot is held; 0 holds nothing */
+  /**
+   * @param holdNanos the longest a slot is held; 0 holds nothing
+   */
   ReturningFlows(long holdNanos) {
     this.holdNanos = holdNanos;
   }
@@ -110,8 +112,8 @@ final class ReturningFlows {
    * A dispatched request of {@code key} ended.
    *
    * @param slots the slots of the pool, for the fair share
-   * @return when the slot held for the flow expires, or {@link Long#MIN_VALUE} if none is held
-   *     for this request
+   * @return when the slot held for the flow expires, or {@link Long#MIN_VALUE} if none is held for
+   *     this request
    */
   long finished(FlowKey key, int slots, long nowNanos) {
     State state = flows.get(key);
@@ -160,9 +162,10 @@ final class ReturningFlows {
   }
 
   private void sample(State state, long returnNanos) {
-    state.returnNanos = state.returnNanos < 0
-        ? returnNanos
-        : state.returnNanos + (returnNanos - state.returnNanos) / 4;
+    state.returnNanos =
+        state.returnNanos < 0
+            ? returnNanos
+            : state.returnNanos + (returnNanos - state.returnNanos) / 4;
   }
 
   private long activeAtOrAbove(int priority) {

@@ -1,23 +1,22 @@
 package dev.sluice.gateway.pool;
 
 /**
- * How many requests one model server runs at once (its running slots, vLLM's
- * {@code --max-num-seqs} or fewer while its KV cache is the limit), learned from its metrics, and
- * how much of that other clients are using. Nobody configures the number.
+ * How many requests one model server runs at once (its running slots, vLLM's {@code --max-num-seqs}
+ * or fewer while its KV cache is the limit), learned from its metrics, and how much of that other
+ * clients are using. Nobody configures the number.
  *
  * <p><b>Learning.</b> A server that reports waiting requests is full: its slot count is what it
- * reports running. A server that reports none waiting while running as many as the estimate (by
- * its count or by this gateway's), at a moment this gateway had work it could not place, may have
- * room for more: the estimate doubles
- * until the first queue is seen (slow start, so a 256-slot server is found in eight scrapes),
- * then grows by one at most once per probe interval. The interval doubles each time a probe finds
- * a queue again, from {@value #MIN_PROBE_MILLIS} ms up to {@value #MAX_PROBE_MILLIS} ms, so a
- * server at its true size sees one extra queued request every few seconds at most. No probe is
- * made while KV-cache utilization is at or above its threshold. A server seen running more than
- * the estimate raises it at once.
+ * reports running. A server that reports none waiting while running as many as the estimate (by its
+ * count or by this gateway's), at a moment this gateway had work it could not place, may have room
+ * for more: the estimate doubles until the first queue is seen (slow start, so a 256-slot server is
+ * found in eight scrapes), then grows by one at most once per probe interval. The interval doubles
+ * each time a probe finds a queue again, from {@value #MIN_PROBE_MILLIS} ms up to {@value
+ * #MAX_PROBE_MILLIS} ms, so a server at its true size sees one extra queued request every few
+ * seconds at most. No probe is made while KV-cache utilization is at or above its threshold. A
+ * server seen running more than the estimate raises it at once.
  *
- * <p><b>Other clients.</b> Requests the server reports (running plus waiting) beyond this
- * gateway's own in flight there belong to someone else and use slots too.
+ * <p><b>Other clients.</b> Requests the server reports (running plus waiting) beyond this gateway's
+ * own in flight there belong to someone else and use slots too.
  *
  * <p>Not thread-safe: guarded by the owning gate's lock.
  */
@@ -59,8 +58,8 @@ final class SlotEstimate {
    * @param wantedMore whether the gate turned work away for want of slots since the last scrape
    * @param nowNanos the scrape's time
    */
-  void observe(long running, long waiting, boolean kvFull, int ours, boolean wantedMore,
-      long nowNanos) {
+  void observe(
+      long running, long waiting, boolean kvFull, int ours, boolean wantedMore, long nowNanos) {
     long runs = running >= 0 ? running : Math.max(0, ours - waiting);
     external = (int) Math.min(Integer.MAX_VALUE, Math.max(0, runs + waiting - ours));
     if (waiting > 0) {
@@ -78,7 +77,9 @@ final class SlotEstimate {
     // Full at the estimate with nothing waiting: by its own count, or by this gateway's (a server
     // whose requests end between scrapes, or whose page is static, may never show them running).
     long busy = Math.max(runs, ours);
-    if (busy >= slots && wantedMore && !kvFull
+    if (busy >= slots
+        && wantedMore
+        && !kvFull
         && (nextProbeNanos == Long.MIN_VALUE || nowNanos - nextProbeNanos >= 0)) {
       if (queueSeen) {
         slots++;

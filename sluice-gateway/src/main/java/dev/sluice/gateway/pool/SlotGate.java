@@ -4,9 +4,9 @@ import dev.sluice.flow.FlowRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code slots}: dispatch only into a free running slot, learned per endpoint
- * ({@link SlotEstimate}), with slots held for flows that come straight back
- * ({@link ReturningFlows}); see {@link EndpointPool}. Guarded by the pool's lock.
+ * {@code slots}: dispatch only into a free running slot, learned per endpoint ({@link
+ * SlotEstimate}), with slots held for flows that come straight back ({@link ReturningFlows}); see
+ * {@link EndpointPool}. Guarded by the pool's lock.
  */
 final class SlotGate extends PoolGate {
 
@@ -18,8 +18,8 @@ final class SlotGate extends PoolGate {
   }
 
   /**
-   * Running and reserved requests over usable slots. Held slots are left out: a flow with a
-   * held slot must still reach {@link #tryDispatch}, which keeps held slots from the others.
+   * Running and reserved requests over usable slots. Held slots are left out: a flow with a held
+   * slot must still reach {@link #tryDispatch}, which keeps held slots from the others.
    */
   @Override
   public double saturation() {
@@ -91,7 +91,8 @@ final class SlotGate extends PoolGate {
         continue;
       }
       int free = endpoint.slots.usable() - endpoint.inFlight();
-      if (best == null || free > bestFree
+      if (best == null
+          || free > bestFree
           || (free == bestFree && endpoint.dispatched() < best.dispatched())) {
         best = endpoint;
         bestFree = free;

@@ -9,6 +9,7 @@ final class UtilizationGate extends PoolGate {
   UtilizationGate(EndpointPool pool) {
     super(pool);
   }
+
   @Override
   public double saturation() {
     double base = pool.metrics().saturation();
@@ -19,7 +20,8 @@ final class UtilizationGate extends PoolGate {
     for (Endpoint endpoint : pool.endpoints()) {
       unreported += endpoint.unreported();
     }
-    return base + (double) unreported / pool.settings().queueDepthThreshold() / pool.endpoints().size();
+    return base
+        + (double) unreported / pool.settings().queueDepthThreshold() / pool.endpoints().size();
   }
 
   @Override

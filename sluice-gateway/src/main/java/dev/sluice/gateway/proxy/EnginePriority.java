@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Puts a request's priority into its body for engines that schedule by it: vLLM with
- * {@code --scheduling-policy priority} reads the body's integer {@code priority}, lower first, and
+ * Puts a request's priority into its body for engines that schedule by it: vLLM with {@code
+ * --scheduling-policy priority} reads the body's integer {@code priority}, lower first, and
  * preempts running requests of a higher value. Sluice's priorities run the other way (higher is
  * more important), so the body gets the negated flow priority. A {@code priority} the client sent
  * is replaced: the gateway, not the client, decides. Stateless and thread-safe.

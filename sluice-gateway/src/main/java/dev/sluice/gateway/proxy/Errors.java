@@ -15,9 +15,9 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The gateway's own answers: OpenAI-style error bodies
- * ({@code {"error": {"message", "type", "param", "code"}}}), the status each flow-control outcome
- * maps to, and the {@code x-sluice-outcome} header. Stateless and thread-safe.
+ * The gateway's own answers: OpenAI-style error bodies ({@code {"error": {"message", "type",
+ * "param", "code"}}}), the status each flow-control outcome maps to, and the {@code
+ * x-sluice-outcome} header. Stateless and thread-safe.
  *
  * <p>429 (with {@code Retry-After}) means "overloaded, try later": capacity, shedding,
  * displacement. 503 means "not served": TTL expiry in the queue, no endpoints, shutdown, a
@@ -29,26 +29,37 @@ public final class Errors {
 
   /** Response header naming what happened, for example {@code rejected-capacity}. */
   public static final String OUTCOME_HEADER = "x-sluice-outcome";
+
   /** Response header with the endpoint that served the request. */
   public static final String ENDPOINT_HEADER = "x-sluice-endpoint";
+
   /** Response header with the time the request waited in the gateway's queue, in milliseconds. */
   public static final String QUEUE_WAIT_HEADER = "x-sluice-queue-wait-ms";
+
   /** {@code x-sluice-outcome} when no endpoint had fresh metrics. */
   public static final String NO_ENDPOINTS = "no-endpoints";
+
   /** {@code x-sluice-outcome} when the backend could not be reached. */
   public static final String UPSTREAM_UNREACHABLE = "upstream-unreachable";
+
   /** {@code x-sluice-outcome} when the backend took longer than the response timeout. */
   public static final String UPSTREAM_TIMEOUT = "upstream-timeout";
+
   /** {@code x-sluice-outcome} for a request the gateway refused before flow control. */
   public static final String INVALID = "rejected-invalid";
+
   /** {@code x-sluice-outcome} when the body did not arrive within the body timeout (408). */
   public static final String BODY_TIMEOUT = "rejected-body-timeout";
+
   /** {@code x-sluice-outcome} when the bodies held at once would pass their budget (503). */
   public static final String OVERLOADED = "rejected-overloaded";
+
   /** {@code x-sluice-outcome} for a path the gateway does not serve (404). */
   public static final String NOT_FOUND = "rejected-not-found";
+
   /** {@code x-sluice-outcome} when the request line or headers are over Armeria's limits (431). */
   public static final String HEADERS_TOO_LARGE = "rejected-headers-too-large";
+
   /** {@code x-sluice-outcome} for a server error of the gateway's own (500). */
   public static final String INTERNAL = "internal";
 
@@ -73,8 +84,13 @@ public final class Errors {
   }
 
   /** An error answer; {@code retryAfter} is sent only with 429 and {@value #OVERLOADED}. */
-  static HttpResponse response(HttpStatus status, @Nullable String outcome, String message,
-      String type, @Nullable String param, @Nullable Duration retryAfter) {
+  static HttpResponse response(
+      HttpStatus status,
+      @Nullable String outcome,
+      String message,
+      String type,
+      @Nullable String param,
+      @Nullable Duration retryAfter) {
     return aggregated(status, outcome, message, type, param, retryAfter).toHttpResponse();
   }
 
@@ -84,9 +100,9 @@ public final class Errors {
   }
 
   /**
-   * The {@code x-sluice-outcome} of a status Armeria produced itself: 404 {@value #NOT_FOUND},
-   * 408 {@value #BODY_TIMEOUT}, 431 {@value #HEADERS_TOO_LARGE}, 503 (only while shutting down)
-   * {@code rejected-shutdown}, any other 4xx {@value #INVALID}, anything else {@value #INTERNAL}.
+   * The {@code x-sluice-outcome} of a status Armeria produced itself: 404 {@value #NOT_FOUND}, 408
+   * {@value #BODY_TIMEOUT}, 431 {@value #HEADERS_TOO_LARGE}, 503 (only while shutting down) {@code
+   * rejected-shutdown}, any other 4xx {@value #INVALID}, anything else {@value #INTERNAL}.
    */
   static String outcomeOf(HttpStatus status) {
     return switch (status.code()) {
@@ -98,9 +114,15 @@ public final class Errors {
     };
   }
 
-  static AggregatedHttpResponse aggregated(HttpStatus status, @Nullable String outcome,
-      String message, String type, @Nullable String param, @Nullable Duration retryAfter) {
-    ResponseHeadersBuilder headers = ResponseHeaders.builder(status).contentType(MediaType.JSON_UTF_8);
+  static AggregatedHttpResponse aggregated(
+      HttpStatus status,
+      @Nullable String outcome,
+      String message,
+      String type,
+      @Nullable String param,
+      @Nullable Duration retryAfter) {
+    ResponseHeadersBuilder headers =
+        ResponseHeaders.builder(status).contentType(MediaType.JSON_UTF_8);
     if (outcome != null) {
       headers.set(OUTCOME_HEADER, outcome);
     }
@@ -109,8 +131,8 @@ public final class Errors {
       long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
       headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
     }
-    return AggregatedHttpResponse.of(headers.build(), HttpData.ofUtf8(body(message, type, param,
-        outcome)));
+    return AggregatedHttpResponse.of(
+        headers.build(), HttpData.ofUtf8(body(message, type, param, outcome)));
   }
 
   /** OpenAI's {@code type} for a status. */
@@ -121,8 +143,7 @@ public final class Errors {
     return status.isClientError() ? "invalid_request_error" : "server_error";
   }
 
-  static String body(String message, String type, @Nullable String param,
-      @Nullable String code) {
+  static String body(String message, String type, @Nullable String param, @Nullable String code) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode error = root.putObject("error");
     error.put("message", message);

@@ -10,10 +10,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the gateway needs from an OpenAI-style request body: the model and a cost estimate.
  *
- * <p>Prompt tokens are estimated as the simulator and a rough BPE do: each run of letters or
- * digits and each other non-space character is one token; a prompt of token ids counts one per
- * id. The cost is prompt tokens plus {@code max_tokens} (or {@code max_completion_tokens}), at
- * least 1. Immutable.
+ * <p>Prompt tokens are estimated as the simulator and a rough BPE do: each run of letters or digits
+ * and each other non-space character is one token; a prompt of token ids counts one per id. The
+ * cost is prompt tokens plus {@code max_tokens} (or {@code max_completion_tokens}), at least 1.
+ * Immutable.
  *
  * @param model the {@code model} field
  * @param promptTokens estimated prompt tokens
@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
 record InferenceRequest(String model, long promptTokens, long maxTokens) {
 
   /** Whitespace may follow the value; anything else (a second value, garbage) is invalid JSON. */
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** Weighted-fairness cost: estimated tokens in and out. */
   long cost() {
@@ -63,8 +63,9 @@ record InferenceRequest(String model, long promptTokens, long maxTokens) {
     }
     JsonNode model = root.path("model");
     if (!model.isTextual() || model.asText().isBlank()) {
-      throw new Invalid(model.isMissingNode() ? "'model' is required."
-          : "'model' must be a non-empty string.", "model");
+      throw new Invalid(
+          model.isMissingNode() ? "'model' is required." : "'model' must be a non-empty string.",
+          "model");
     }
     long prompt = 0;
     JsonNode messages = root.path("messages");

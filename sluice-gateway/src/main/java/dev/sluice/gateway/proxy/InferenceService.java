@@ -37,24 +37,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * The {@code /v1/*} proxy: reads the body (up to the configured limit), identifies the flow,
  * submits the request to the {@link FlowController}, and once it is dispatched forwards it to the
- * endpoint the {@link EndpointPool} picks, streaming the response back with Armeria's
- * demand-driven backpressure.
+ * endpoint the {@link EndpointPool} picks, streaming the response back with Armeria's demand-driven
+ * backpressure.
  *
- * <p><b>Identity.</b> The flow id is the first of the configured fairness headers present (else
- * the default id); the priority is the configured priority of the objective header's value (0 if
+ * <p><b>Identity.</b> The flow id is the first of the configured fairness headers present (else the
+ * default id); the priority is the configured priority of the objective header's value (0 if
  * unknown or absent), or the direct priority header where the configuration enables one. A TTL
  * header bounds the wait in the queue, and a TTFT-SLO header sets the request's latency objective
- * for {@code slo-deadline} ordering. The cost is the estimated prompt tokens plus
- * {@code max_tokens}; the byte size is the body length.
+ * for {@code slo-deadline} ordering. The cost is the estimated prompt tokens plus {@code
+ * max_tokens}; the byte size is the body length.
  *
- * <p><b>Lifetime.</b> The request goes to the endpoint its dispatch reserved (see
- * {@link EndpointPool}). If that endpoint refuses the connection (nothing was sent), the request
- * moves to another fresh endpoint, at most once per endpoint. The admission is closed, which
- * gives the endpoint back, exactly once: when the response has been sent, has failed, or the
- * client has gone away, whichever is first. A client that leaves while queued withdraws its
- * request at once; one that leaves mid-stream cancels the upstream request. Requests without a
- * body (such as {@code GET /v1/models}) are not flow-controlled: they go straight to a fresh
- * endpoint.
+ * <p><b>Lifetime.</b> The request goes to the endpoint its dispatch reserved (see {@link
+ * EndpointPool}). If that endpoint refuses the connection (nothing was sent), the request moves to
+ * another fresh endpoint, at most once per endpoint. The admission is closed, which gives the
+ * endpoint back, exactly once: when the response has been sent, has failed, or the client has gone
+ * away, whichever is first. A client that leaves while queued withdraws its request at once; one
+ * that leaves mid-stream cancels the upstream request. Requests without a body (such as {@code GET
+ * /v1/models}) are not flow-controlled: they go straight to a fresh endpoint.
  *
  * <p>Thread-safe; one instance serves every request.
  */
@@ -68,8 +67,12 @@ public final class InferenceService implements HttpService {
   private final Scheduler scheduler;
 
   /** Creates the service; the caller owns the controller and the pool. */
-  public InferenceService(GatewayConfig config, FlowController controller, EndpointPool pool,
-      Ticker ticker, Scheduler scheduler) {
+  public InferenceService(
+      GatewayConfig config,
+      FlowController controller,
+      EndpointPool pool,
+      Ticker ticker,
+      Scheduler scheduler) {
     this.config = config;
     this.identity = config.identity();
     this.controller = controller;
@@ -86,40 +89,58 @@ public final class InferenceService implements HttpService {
       return passThrough(ctx, req);
     }
     if (req.method() != HttpMethod.POST) {
-      return Errors.response(HttpStatus.METHOD_NOT_ALLOWED, Errors.INVALID,
-          "Method " + req.method() + " is not allowed here; use POST.", "invalid_request_error",
-          null, null);
+      return Errors.response(
+          HttpStatus.METHOD_NOT_ALLOWED,
+          Errors.INVALID,
+          "Method " + req.method() + " is not allowed here; use POST.",
+          "invalid_request_error",
+          null,
+          null);
     }
-    return HttpResponse.of(req.aggregate().handle((aggregated, cause) -> {
-      if (cause != null) {
-        return bodyFailed(ctx, cause);
-      }
-      return admit(ctx, aggregated, receivedNanos);
-    }));
+    return HttpResponse.of(
+        req.aggregate()
+            .handle(
+                (aggregated, cause) -> {
+                  if (cause != null) {
+                    return bodyFailed(ctx, cause);
+                  }
+                  return admit(ctx, aggregated, receivedNanos);
+                }));
   }
 
   private HttpResponse bodyFailed(ServiceRequestContext ctx, Throwable cause) {
     Throwable root = unwrap(cause);
     if (root instanceof ContentTooLargeException) {
-      return Errors.response(HttpStatus.REQUEST_ENTITY_TOO_LARGE, Errors.INVALID,
-          "The request body is larger than the gateway's limit of " + ctx.maxRequestLength()
-              + " bytes.", "invalid_request_error", null, null);
+      return Errors.response(
+          HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+          Errors.INVALID,
+          "The request body is larger than the gateway's limit of "
+              + ctx.maxRequestLength()
+              + " bytes.",
+          "invalid_request_error",
+          null,
+          null);
     }
-    return Errors.response(HttpStatus.BAD_REQUEST, Errors.INVALID,
-        "The request body could not be read: " + root, "invalid_request_error", null, null);
+    return Errors.response(
+        HttpStatus.BAD_REQUEST,
+        Errors.INVALID,
+        "The request body could not be read: " + root,
+        "invalid_request_error",
+        null,
+        null);
   }
 
-  private HttpResponse admit(ServiceRequestContext ctx, AggregatedHttpRequest request,
-      long receivedNanos) {
+  private HttpResponse admit(
+      ServiceRequestContext ctx, AggregatedHttpRequest request, long receivedNanos) {
     InferenceRequest parsed;
     FlowRequest flowRequest;
     try {
       parsed = InferenceRequest.parse(request.path(), request.content().array());
-      flowRequest = flowRequest(request.headers(), parsed, request.content().length(), receivedNanos,
-          ctx);
+      flowRequest =
+          flowRequest(request.headers(), parsed, request.content().length(), receivedNanos, ctx);
     } catch (InferenceRequest.Invalid e) {
-      return Errors.response(HttpStatus.BAD_REQUEST, Errors.INVALID, e.reason,
-          "invalid_request_error", e.param, null);
+      return Errors.response(
+          HttpStatus.BAD_REQUEST, Errors.INVALID, e.reason, "invalid_request_error", e.param, null);
     }
     pool.arrived(flowRequest);
     CompletableFuture<Admission> admission = controller.submit(flowRequest);
@@ -128,12 +149,15 @@ public final class InferenceService implements HttpService {
     if (!admission.isDone()) {
       watchForNoEndpoints(exchange, admission, receivedNanos);
     }
-    return HttpResponse.of(admission.handleAsync((granted, cause) -> {
-      if (cause != null) {
-        return refused(unwrap(cause));
-      }
-      return forward(request, granted, exchange);
-    }, ctx.eventLoop()));
+    return HttpResponse.of(
+        admission.handleAsync(
+            (granted, cause) -> {
+              if (cause != null) {
+                return refused(unwrap(cause));
+              }
+              return forward(request, granted, exchange);
+            },
+            ctx.eventLoop()));
   }
 
   /**
@@ -142,27 +166,36 @@ public final class InferenceService implements HttpService {
    * earliest moment that could be true, so a long wait with healthy endpoints costs one timer per
    * TTL period.
    */
-  private void watchForNoEndpoints(Exchange exchange, CompletableFuture<Admission> admission,
-      long receivedNanos) {
+  private void watchForNoEndpoints(
+      Exchange exchange, CompletableFuture<Admission> admission, long receivedNanos) {
     long ttl = config.noEndpointTtl().toNanos();
     long now = ticker.read();
     long withoutSince = Math.max(pool.lastFreshNanos(), receivedNanos);
     long delay = pool.hasFreshEndpoint() ? ttl : withoutSince + ttl - now;
-    exchange.noEndpointTimer = scheduler.schedule(() -> {
-      if (admission.isDone() || exchange.isFinished()) {
-        return;
-      }
-      long at = ticker.read();
-      if (!pool.hasFreshEndpoint() && at - Math.max(pool.lastFreshNanos(), receivedNanos) >= ttl) {
-        admission.completeExceptionally(new NoEndpointsException());
-      } else {
-        watchForNoEndpoints(exchange, admission, receivedNanos);
-      }
-    }, delay);
+    exchange.noEndpointTimer =
+        scheduler.schedule(
+            () -> {
+              if (admission.isDone() || exchange.isFinished()) {
+                return;
+              }
+              long at = ticker.read();
+              if (!pool.hasFreshEndpoint()
+                  && at - Math.max(pool.lastFreshNanos(), receivedNanos) >= ttl) {
+                admission.completeExceptionally(new NoEndpointsException());
+              } else {
+                watchForNoEndpoints(exchange, admission, receivedNanos);
+              }
+            },
+            delay);
   }
 
-  private FlowRequest flowRequest(RequestHeaders headers, InferenceRequest parsed, long bytes,
-      long receivedNanos, ServiceRequestContext ctx) throws InferenceRequest.Invalid {
+  private FlowRequest flowRequest(
+      RequestHeaders headers,
+      InferenceRequest parsed,
+      long bytes,
+      long receivedNanos,
+      ServiceRequestContext ctx)
+      throws InferenceRequest.Invalid {
     String id = first(headers, identity.fairnessIdHeaders());
     if (id == null || id.isBlank()) {
       id = identity.defaultFairnessId();
@@ -175,17 +208,19 @@ public final class InferenceService implements HttpService {
         try {
           priority = Integer.parseInt(direct.trim());
         } catch (NumberFormatException e) {
-          throw new InferenceRequest.Invalid("Header " + identity.priorityHeader()
-              + " must be an integer, got '" + direct + "'.", identity.priorityHeader());
+          throw new InferenceRequest.Invalid(
+              "Header " + identity.priorityHeader() + " must be an integer, got '" + direct + "'.",
+              identity.priorityHeader());
         }
       }
     }
-    FlowRequest.Builder request = FlowRequest.builder(FlowKey.of(id, priority))
-        .byteSize(bytes)
-        .cost(parsed.cost())
-        .receivedNanos(receivedNanos)
-        .id(ctx.id().text())
-        .payload(new Placement(parsed.model()));
+    FlowRequest.Builder request =
+        FlowRequest.builder(FlowKey.of(id, priority))
+            .byteSize(bytes)
+            .cost(parsed.cost())
+            .receivedNanos(receivedNanos)
+            .id(ctx.id().text())
+            .payload(new Placement(parsed.model()));
     Duration ttl = millisHeader(headers, identity.ttlHeaders());
     if (ttl != null) {
       request.ttl(ttl);
@@ -212,8 +247,14 @@ public final class InferenceService implements HttpService {
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new InferenceRequest.Invalid("Header " + name + " must be an integer number of "
-          + "milliseconds > 0, got '" + value + "'.", name);
+      throw new InferenceRequest.Invalid(
+          "Header "
+              + name
+              + " must be an integer number of "
+              + "milliseconds > 0, got '"
+              + value
+              + "'.",
+          name);
     }
     return null;
   }
@@ -230,35 +271,51 @@ public final class InferenceService implements HttpService {
 
   private HttpResponse refused(Throwable cause) {
     if (cause instanceof FlowControlException e) {
-      return Errors.forOutcome(e.outcome(), String.valueOf(e.getMessage()),
-          config.server().retryAfter());
+      return Errors.forOutcome(
+          e.outcome(), String.valueOf(e.getMessage()), config.server().retryAfter());
     }
     if (cause instanceof NoEndpointsException) {
-      return Errors.response(HttpStatus.SERVICE_UNAVAILABLE, Errors.NO_ENDPOINTS,
-          "No backend has reported fresh metrics for " + config.noEndpointTtl().toMillis()
-              + " ms; try again later.", "server_error", null, null);
+      return Errors.response(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          Errors.NO_ENDPOINTS,
+          "No backend has reported fresh metrics for "
+              + config.noEndpointTtl().toMillis()
+              + " ms; try again later.",
+          "server_error",
+          null,
+          null);
     }
     if (cause instanceof CancellationException) {
       return Errors.forOutcome(Outcome.EVICTED_CANCELLED, "The request was withdrawn.", null);
     }
-    return Errors.response(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
-        "Internal flow-control error: " + cause, "server_error", null, null);
+    return Errors.response(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        "internal",
+        "Internal flow-control error: " + cause,
+        "server_error",
+        null,
+        null);
   }
 
-  private HttpResponse forward(AggregatedHttpRequest request, Admission admission,
-      Exchange exchange) {
+  private HttpResponse forward(
+      AggregatedHttpRequest request, Admission admission, Exchange exchange) {
     Endpoint endpoint = exchange.isFinished() ? null : pool.placed(admission.request());
     if (endpoint == null) {
       exchange.finish();
       return Errors.forOutcome(Outcome.EVICTED_CANCELLED, "The client went away.", null);
     }
-    String queueWaitMillis = Long.toString(TimeUnit.NANOSECONDS.toMillis(admission.queueWaitNanos()));
-    HttpResponse response = send(request, admission.request(), endpoint, queueWaitMillis,
-        pool.endpoints().size() - 1);
-    CompletableFuture<Void> unused = response.whenComplete().handle((ignored, cause) -> {
-      exchange.finish();
-      return null;
-    });
+    String queueWaitMillis =
+        Long.toString(TimeUnit.NANOSECONDS.toMillis(admission.queueWaitNanos()));
+    HttpResponse response =
+        send(request, admission.request(), endpoint, queueWaitMillis, pool.endpoints().size() - 1);
+    CompletableFuture<Void> unused =
+        response
+            .whenComplete()
+            .handle(
+                (ignored, cause) -> {
+                  exchange.finish();
+                  return null;
+                });
     return response;
   }
 
@@ -266,31 +323,40 @@ public final class InferenceService implements HttpService {
    * Sends {@code request} to {@code endpoint}; if the endpoint refuses the connection (nothing was
    * sent), moves the request to another fresh endpoint, {@code retries} times at most.
    */
-  private HttpResponse send(AggregatedHttpRequest request, FlowRequest flowRequest,
-      Endpoint endpoint, String queueWaitMillis, int retries) {
+  private HttpResponse send(
+      AggregatedHttpRequest request,
+      FlowRequest flowRequest,
+      Endpoint endpoint,
+      String queueWaitMillis,
+      int retries) {
     RequestHeadersBuilder headers = request.headers().toBuilder().authority(endpoint.name());
     for (String name : identity.stripped()) {
       headers.remove(name);
     }
-    HttpData body = endpoint.enginePriority()
-        ? EnginePriority.inject(request.content(), flowRequest.flowKey().priority())
-        : request.content();
+    HttpData body =
+        endpoint.enginePriority()
+            ? EnginePriority.inject(request.content(), flowRequest.flowKey().priority())
+            : request.content();
     HttpResponse upstream = endpoint.client().execute(HttpRequest.of(headers.build(), body));
     return upstream
-        .recover(cause -> {
-          Throwable root = unwrap(cause);
-          if (root instanceof UnprocessedRequestException && isConnectFailure(root.getCause())) {
-            Endpoint next = pool.replace(flowRequest, endpoint);
-            if (next != null && retries > 0) {
-              return send(request, flowRequest, next, queueWaitMillis, retries - 1);
-            }
-          }
-          return upstreamFailed(endpoint, root);
-        })
-        .mapHeaders(responseHeaders -> responseHeaders.status().isInformational()
-                || responseHeaders.contains(Errors.ENDPOINT_HEADER)
-            ? responseHeaders
-            : addHeaders(responseHeaders, endpoint.name(), queueWaitMillis));
+        .recover(
+            cause -> {
+              Throwable root = unwrap(cause);
+              if (root instanceof UnprocessedRequestException
+                  && isConnectFailure(root.getCause())) {
+                Endpoint next = pool.replace(flowRequest, endpoint);
+                if (next != null && retries > 0) {
+                  return send(request, flowRequest, next, queueWaitMillis, retries - 1);
+                }
+              }
+              return upstreamFailed(endpoint, root);
+            })
+        .mapHeaders(
+            responseHeaders ->
+                responseHeaders.status().isInformational()
+                        || responseHeaders.contains(Errors.ENDPOINT_HEADER)
+                    ? responseHeaders
+                    : addHeaders(responseHeaders, endpoint.name(), queueWaitMillis));
   }
 
   /** A connection that could not be made: refused, unreachable, or timed out. */
@@ -299,8 +365,8 @@ public final class InferenceService implements HttpService {
         || cause instanceof io.netty.channel.ConnectTimeoutException;
   }
 
-  private static ResponseHeaders addHeaders(ResponseHeaders headers, String endpoint,
-      String queueWaitMillis) {
+  private static ResponseHeaders addHeaders(
+      ResponseHeaders headers, String endpoint, String queueWaitMillis) {
     return headers.toBuilder()
         .set(Errors.ENDPOINT_HEADER, endpoint)
         .set(Errors.QUEUE_WAIT_HEADER, queueWaitMillis)
@@ -309,33 +375,47 @@ public final class InferenceService implements HttpService {
 
   private static HttpResponse upstreamFailed(Endpoint endpoint, Throwable cause) {
     if (cause instanceof ResponseTimeoutException) {
-      return Errors.response(HttpStatus.GATEWAY_TIMEOUT, Errors.UPSTREAM_TIMEOUT,
+      return Errors.response(
+          HttpStatus.GATEWAY_TIMEOUT,
+          Errors.UPSTREAM_TIMEOUT,
           "Backend " + endpoint.name() + " did not answer within the response timeout.",
-          "server_error", null, null);
+          "server_error",
+          null,
+          null);
     }
-    return Errors.response(HttpStatus.BAD_GATEWAY, Errors.UPSTREAM_UNREACHABLE,
-        "Backend " + endpoint.name() + " failed before responding: " + cause, "server_error",
-        null, null);
+    return Errors.response(
+        HttpStatus.BAD_GATEWAY,
+        Errors.UPSTREAM_UNREACHABLE,
+        "Backend " + endpoint.name() + " failed before responding: " + cause,
+        "server_error",
+        null,
+        null);
   }
 
   /** A request with no body: not flow-controlled, sent to the least-loaded fresh endpoint. */
   private HttpResponse passThrough(ServiceRequestContext ctx, HttpRequest req) {
     Endpoint endpoint = pool.pickUncounted();
     if (endpoint == null) {
-      return Errors.response(HttpStatus.SERVICE_UNAVAILABLE, Errors.NO_ENDPOINTS,
-          "No backend has fresh metrics; try again later.", "server_error", null, null);
+      return Errors.response(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          Errors.NO_ENDPOINTS,
+          "No backend has fresh metrics; try again later.",
+          "server_error",
+          null,
+          null);
     }
-    CompletableFuture<Void> unused =
-        ctx.log().whenComplete().thenRun(() -> pool.release(endpoint));
+    CompletableFuture<Void> unused = ctx.log().whenComplete().thenRun(() -> pool.release(endpoint));
     RequestHeaders headers = req.headers().toBuilder().authority(endpoint.name()).build();
-    return endpoint.client().execute(req.withHeaders(headers))
+    return endpoint
+        .client()
+        .execute(req.withHeaders(headers))
         .recover(cause -> upstreamFailed(endpoint, unwrap(cause)));
   }
 
   private static Throwable unwrap(Throwable cause) {
     Throwable current = cause;
     while ((current instanceof CompletionException
-        || current instanceof java.util.concurrent.ExecutionException)
+            || current instanceof java.util.concurrent.ExecutionException)
         && current.getCause() != null) {
       current = current.getCause();
     }

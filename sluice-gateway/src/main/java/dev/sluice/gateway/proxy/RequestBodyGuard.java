@@ -12,13 +12,13 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.SimpleDecoratingHttpService;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import org.reactivestreams.Subscriber;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscriber;
 
 /**
  * Bounds what request bodies can cost while the gateway holds them: each body must arrive whole
@@ -28,17 +28,17 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Counting.</b> A body's bytes are reserved against the budget as they stream in, and given
  * back once, when the response headers go out or the exchange ends, whichever is first. That is
  * when the gateway stops holding them: a request body is buffered whole, waits in the flow-control
- * queue, and is sent to the backend before the backend's response headers come back. (A
- * backend that answers before reading the whole body, rare for inference servers, makes this an
+ * queue, and is sent to the backend before the backend's response headers come back. (A backend
+ * that answers before reading the whole body, rare for inference servers, makes this an
  * overestimate for a moment, never an underestimate.)
  *
  * <p><b>Answers.</b> A body that would take the total over the budget is refused at once with 503
  * {@value Errors#OVERLOADED} and {@code Retry-After}; one still incomplete when the timeout passes
  * gets 408 {@value Errors#BODY_TIMEOUT}. Either way the request is aborted, its bytes are given
- * back at once, and Armeria closes the connection (the rest of the body is never read). The
- * answer replaces the service's response unless that response has already started. A body over
- * the per-request limit is still the service's 413. The timer runs on the request's event loop,
- * in real time.
+ * back at once, and Armeria closes the connection (the rest of the body is never read). The answer
+ * replaces the service's response unless that response has already started. A body over the
+ * per-request limit is still the service's 413. The timer runs on the request's event loop, in real
+ * time.
  *
  * <p>Thread-safe; one instance guards every request of a listener.
  */
@@ -108,15 +108,18 @@ public final class RequestBodyGuard {
           ctx.log().whenAvailable(RequestLogProperty.RESPONSE_HEADERS).thenRun(reception::release);
       unused = ctx.log().whenComplete().thenRun(reception::release);
       if (!timeout.isZero()) {
-        reception.timer = ctx.eventLoop().schedule(reception::timedOut, timeout.toNanos(),
-            TimeUnit.NANOSECONDS);
+        reception.timer =
+            ctx.eventLoop().schedule(reception::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
       }
       HttpResponse response = unwrap().serve(ctx, reception.counted);
       reception.attach(response);
       // Not recover(Rejection.class, ...): it rethrows other causes wrapped in a
       // CompositeException, which turns Armeria's own 413 for an oversized body into a 500.
-      return response.recover(cause -> cause instanceof Rejection rejection ? rejection.response()
-          : HttpResponse.ofFailure(cause));
+      return response.recover(
+          cause ->
+              cause instanceof Rejection rejection
+                  ? rejection.response()
+                  : HttpResponse.ofFailure(cause));
     }
   }
 
@@ -135,20 +138,21 @@ public final class RequestBodyGuard {
     Reception(ServiceRequestContext ctx, HttpRequest request) {
       this.ctx = ctx;
       this.request = request;
-      this.counted = new FilteredHttpRequest(request) {
-        @Override
-        protected HttpObject filter(HttpObject obj) {
-          if (obj instanceof HttpData data && !data.isEmpty()) {
-            received(data.length());
-          }
-          return obj;
-        }
+      this.counted =
+          new FilteredHttpRequest(request) {
+            @Override
+            protected HttpObject filter(HttpObject obj) {
+              if (obj instanceof HttpData data && !data.isEmpty()) {
+                received(data.length());
+              }
+              return obj;
+            }
 
-        @Override
-        protected void beforeComplete(Subscriber<? super HttpObject> subscriber) {
-          bodyComplete();
-        }
-      };
+            @Override
+            protected void beforeComplete(Subscriber<? super HttpObject> subscriber) {
+              bodyComplete();
+            }
+          };
     }
 
     void received(int bytes) {
@@ -161,9 +165,17 @@ public final class RequestBodyGuard {
           return;
         }
       }
-      reject(new Rejection(Errors.response(HttpStatus.SERVICE_UNAVAILABLE, Errors.OVERLOADED,
-          "The gateway is holding as many request bytes as it may (" + maxBufferedBytes
-              + "); try again later.", "server_error", null, retryAfter)));
+      reject(
+          new Rejection(
+              Errors.response(
+                  HttpStatus.SERVICE_UNAVAILABLE,
+                  Errors.OVERLOADED,
+                  "The gateway is holding as many request bytes as it may ("
+                      + maxBufferedBytes
+                      + "); try again later.",
+                  "server_error",
+                  null,
+                  retryAfter)));
     }
 
     void bodyComplete() {
@@ -179,9 +191,15 @@ public final class RequestBodyGuard {
           return;
         }
       }
-      reject(new Rejection(Errors.response(HttpStatus.REQUEST_TIMEOUT, Errors.BODY_TIMEOUT,
-          "The request body did not arrive within " + timeout.toMillis() + " ms.",
-          "invalid_request_error", null, null)));
+      reject(
+          new Rejection(
+              Errors.response(
+                  HttpStatus.REQUEST_TIMEOUT,
+                  Errors.BODY_TIMEOUT,
+                  "The request body did not arrive within " + timeout.toMillis() + " ms.",
+                  "invalid_request_error",
+                  null,
+                  null)));
     }
 
     /** Answers {@code rejection} instead of the service, unless the service already answered. */

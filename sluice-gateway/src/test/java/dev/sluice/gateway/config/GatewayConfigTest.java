@@ -17,9 +17,16 @@ class GatewayConfigTest {
   @Test
   void emptyDocumentGivesTheDocumentedDefaults() {
     GatewayConfig config = GatewayConfig.parse("");
-    assertThat(config.server()).isEqualTo(new GatewayConfig.Server("127.0.0.1", 8080,
-        16 * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30),
-        Math.max(16 * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4)));
+    assertThat(config.server())
+        .isEqualTo(
+            new GatewayConfig.Server(
+                "127.0.0.1",
+                8080,
+                16 * 1024 * 1024,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                Math.max(16 * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4)));
     assertThat(config.admin()).isEqualTo(new GatewayConfig.Admin("127.0.0.1", 9090));
     assertThat(config.identity().fairnessIdHeaders())
         .containsExactly("x-gateway-inference-fairness-id", "x-llm-d-inference-fairness-id");
@@ -38,7 +45,9 @@ class GatewayConfigTest {
 
   @Test
   void readsBandsPoliciesAndObjectives() {
-    GatewayConfig config = GatewayConfig.parse("""
+    GatewayConfig config =
+        GatewayConfig.parse(
+            """
         backends: [http://127.0.0.1:8001, {url: "http://127.0.0.1:8002", metricsPath: /m}]
         objectives: {premium: 10, batch: -1}
         flowControl:
@@ -47,7 +56,8 @@ class GatewayConfigTest {
           bands:
             - {priority: 0, maxRequests: 7, fairness: weighted-fair, ordering: slo-deadline}
         """);
-    assertThat(config.backends()).extracting(GatewayConfig.Backend::name)
+    assertThat(config.backends())
+        .extracting(GatewayConfig.Backend::name)
         .containsExactly("127.0.0.1:8001", "127.0.0.1:8002");
     assertThat(config.backends().get(1).metricsPath()).isEqualTo("/m");
     assertThat(config.priorityOf("batch")).isEqualTo(-1);
@@ -59,7 +69,12 @@ class GatewayConfigTest {
 
   @Test
   void namesThePathOfEveryBadValueAtOnce() {
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> GatewayConfig.parse("""
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                GatewayConfig.parse(
+                    """
         server: {port: 70000, prot: 1}
         backends: ["ftp://x", {url: "http://127.0.0.1:8001"}, "http://127.0.0.1:8001"]
         objectives: {premium: high}
@@ -70,38 +85,46 @@ class GatewayConfigTest {
             - {priority: 0}
             - {priority: 1, maxRequests: -3, fairness: lottery}
         """));
-    assertThat(e.errors()).containsExactlyInAnyOrder(
-        "server.port: 70000 (expected 0 to 65535)",
-        "server.prot: unknown key (expected one of: host, port, maxRequestBytes, gracefulShutdown, retryAfter, requestBodyTimeout, maxBufferedRequestBytes)",
-        "backends[0].url: 'ftp://x' (expected http://host:port with no path, e.g. http://127.0.0.1:8001)",
-        "backends[2].url: 'http://127.0.0.1:8001' (expected unique; 127.0.0.1:8001 is listed twice)",
-        "objectives.premium: 'high' (expected an integer priority; negative = sheddable)",
-        "saturation.detector: 'magic' (expected one of: slots, utilization, concurrency)",
-        "saturation.staleness: '-1s' (expected a duration > 0 such as 50ms, 2s, 1m)",
-        "saturation.kvCacheUtilThreshold: 2.0 (expected in (0, 1])",
-        "flowControl.defaultTtl: 'soon' (expected a duration >= 0 such as 50ms, 2s, 1m)",
-        "flowControl.bands[1].fairness: 'lottery' (expected one of: round-robin, global-strict, weighted-fair)",
-        "flowControl.bands[1].maxRequests: -3 (expected >= 0, 0 = unlimited)");
+    assertThat(e.errors())
+        .containsExactlyInAnyOrder(
+            "server.port: 70000 (expected 0 to 65535)",
+            "server.prot: unknown key (expected one of: host, port, maxRequestBytes, gracefulShutdown, retryAfter, requestBodyTimeout, maxBufferedRequestBytes)",
+            "backends[0].url: 'ftp://x' (expected http://host:port with no path, e.g. http://127.0.0.1:8001)",
+            "backends[2].url: 'http://127.0.0.1:8001' (expected unique; 127.0.0.1:8001 is listed twice)",
+            "objectives.premium: 'high' (expected an integer priority; negative = sheddable)",
+            "saturation.detector: 'magic' (expected one of: slots, utilization, concurrency)",
+            "saturation.staleness: '-1s' (expected a duration > 0 such as 50ms, 2s, 1m)",
+            "saturation.kvCacheUtilThreshold: 2.0 (expected in (0, 1])",
+            "flowControl.defaultTtl: 'soon' (expected a duration >= 0 such as 50ms, 2s, 1m)",
+            "flowControl.bands[1].fairness: 'lottery' (expected one of: round-robin, global-strict, weighted-fair)",
+            "flowControl.bands[1].maxRequests: -3 (expected >= 0, 0 = unlimited)");
     assertThat(e.getMessage()).contains("flowControl.bands[1].maxRequests: -3");
   }
 
   @Test
   void readsTheRequestBodyLimitsAndChecksThemAgainstEachOther() {
-    GatewayConfig config = GatewayConfig.parse(
-        "server: {maxRequestBytes: 2048, requestBodyTimeout: 200ms, maxBufferedRequestBytes: 4096}");
+    GatewayConfig config =
+        GatewayConfig.parse(
+            "server: {maxRequestBytes: 2048, requestBodyTimeout: 200ms, maxBufferedRequestBytes: 4096}");
     assertThat(config.server().requestBodyTimeout()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.server().maxBufferedRequestBytes()).isEqualTo(4096);
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> GatewayConfig.parse(
-        "server: {maxRequestBytes: 2048, requestBodyTimeout: -1s, maxBufferedRequestBytes: 1024}"));
-    assertThat(e.errors()).containsExactlyInAnyOrder(
-        "server.requestBodyTimeout: '-1s' (expected a duration >= 0 such as 50ms, 2s, 1m)",
-        "server.maxBufferedRequestBytes: 1024 (expected >= server.maxRequestBytes, 2048)");
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                GatewayConfig.parse(
+                    "server: {maxRequestBytes: 2048, requestBodyTimeout: -1s, maxBufferedRequestBytes: 1024}"));
+    assertThat(e.errors())
+        .containsExactlyInAnyOrder(
+            "server.requestBodyTimeout: '-1s' (expected a duration >= 0 such as 50ms, 2s, 1m)",
+            "server.maxBufferedRequestBytes: 1024 (expected >= server.maxRequestBytes, 2048)");
   }
 
   @Test
   void reportsYamlSyntaxErrorsWithTheLine() {
-    ConfigException e = catchThrowableOfType(ConfigException.class,
-        () -> GatewayConfig.parse("server: {port: 1\nadmin: ["));
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> GatewayConfig.parse("server: {port: 1\nadmin: ["));
     assertThat(e.errors()).singleElement().asString().startsWith("yaml: ").contains("line");
   }
 

@@ -22,8 +22,12 @@ class EndpointPoolTest {
   private final FakeClock clock = new FakeClock();
 
   private EndpointPool pool(String saturation, ClientFactory factory) {
-    GatewayConfig config = GatewayConfig.parse("backends: [http://127.0.0.1:1, http://127.0.0.1:2]\n"
-        + "saturation: " + saturation + "\n");
+    GatewayConfig config =
+        GatewayConfig.parse(
+            "backends: [http://127.0.0.1:1, http://127.0.0.1:2]\n"
+                + "saturation: "
+                + saturation
+                + "\n");
     EndpointPool pool = new EndpointPool(config, clock, (Scheduler) clock, factory);
     for (Endpoint endpoint : pool.endpoints()) {
       pool.metrics().update(new EndpointMetrics(endpoint.name(), 0, 0, clock.read()));
@@ -47,21 +51,23 @@ class EndpointPoolTest {
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int base = t * 1_000_000;
-        threads.add(new Thread(() -> {
-          try {
-            start.await();
-          } catch (InterruptedException e) {
-            return;
-          }
-          for (int i = 0; i < 200_000; i++) {
-            FlowRequest request = request(base + i);
-            if (gate.tryDispatch(request, 1.0)) {
-              most.accumulateAndGet(running.incrementAndGet(), Math::max);
-              running.decrementAndGet();
-              gate.onFinished(request);
-            }
-          }
-        }));
+        threads.add(
+            new Thread(
+                () -> {
+                  try {
+                    start.await();
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  for (int i = 0; i < 200_000; i++) {
+                    FlowRequest request = request(base + i);
+                    if (gate.tryDispatch(request, 1.0)) {
+                      most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                      running.decrementAndGet();
+                      gate.onFinished(request);
+                    }
+                  }
+                }));
       }
       threads.forEach(Thread::start);
       start.countDown();
@@ -91,8 +97,8 @@ class EndpointPoolTest {
   @Test
   void noGateDispatchesWhileNoEndpointIsFresh() {
     try (ClientFactory factory = ClientFactory.builder().build()) {
-      for (String saturation : List.of("{detector: slots}", "{detector: utilization}",
-          "{detector: concurrency}")) {
+      for (String saturation :
+          List.of("{detector: slots}", "{detector: utilization}", "{detector: concurrency}")) {
         EndpointPool pool = pool(saturation, factory);
         clock.advance(java.time.Duration.ofSeconds(1)); // past the staleness threshold
         FlowRequest request = request(0);

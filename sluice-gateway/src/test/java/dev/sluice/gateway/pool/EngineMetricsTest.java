@@ -9,7 +9,8 @@ class EngineMetricsTest {
 
   @Test
   void sumsWaitingAndRunningOverEnginesAndTakesTheFullestKvCache() {
-    String text = """
+    String text =
+        """
         # HELP vllm:num_requests_waiting Waiting requests.
         # TYPE vllm:num_requests_waiting gauge
         vllm:num_requests_waiting{engine="0",model_name="m"} 3.0
@@ -25,14 +26,16 @@ class EngineMetricsTest {
 
   @Test
   void fallsBackToTheLegacyKvCacheName() {
-    String text = "vllm:num_requests_waiting 2\nvllm:gpu_cache_usage_perc{model_name=\"a}b\"} 0.75 1700000000\n";
+    String text =
+        "vllm:num_requests_waiting 2\nvllm:gpu_cache_usage_perc{model_name=\"a}b\"} 0.75 1700000000\n";
     assertThat(EngineMetrics.parse(text)).isEqualTo(new EngineMetrics(2, -1, 0.75));
   }
 
   @Test
   void readsSglangNames() {
-    String text = "sglang:num_queue_reqs{model_name=\"m\"} 6\nsglang:num_running_reqs 3\n"
-        + "sglang:token_usage{model_name=\"m\"} 0.4\n";
+    String text =
+        "sglang:num_queue_reqs{model_name=\"m\"} 6\nsglang:num_running_reqs 3\n"
+            + "sglang:token_usage{model_name=\"m\"} 0.4\n";
     assertThat(EngineMetrics.parse(text)).isEqualTo(new EngineMetrics(6, 3, 0.4));
   }
 

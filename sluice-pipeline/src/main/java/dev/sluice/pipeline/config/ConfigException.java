@@ -11,12 +11,14 @@ public final class ConfigException extends RuntimeException {
   /**
    * Creates an exception.
    *
-   * @param errors each problem, for example {@code backpressure.lowWatermarkBytes: 20 (expected:
-   *     <= highWatermarkBytes 10)}
+   * @param errors each problem, for example {@code backpressure.lowWatermarkBytes: 20 (expected: <=
+   *     highWatermarkBytes 10)}
    */
   public ConfigException(List<String> errors) {
-    super(errors.size() == 1 ? errors.get(0)
-        : errors.size() + " problems:\n  " + String.join("\n  ", errors));
+    super(
+        errors.size() == 1
+            ? errors.get(0)
+            : errors.size() + " problems:\n  " + String.join("\n  ", errors));
     this.errors = List.copyOf(errors);
   }
 

@@ -26,18 +26,20 @@ final class ConfigReader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)");
+
   /** Where each {@link PipelineConfig} field lives in the file, to prefix the builder's errors. */
-  private static final Map<String, String> PATHS = Map.ofEntries(
-      Map.entry("highWatermarkBytes", "backpressure.highWatermarkBytes"),
-      Map.entry("lowWatermarkBytes", "backpressure.lowWatermarkBytes"),
-      Map.entry("maxResidentBytes", "backpressure.maxResidentBytes"),
-      Map.entry("reservedBytesPerItem", "backpressure.reservedBytesPerItem"),
-      Map.entry("maxInFlightPerWorker", "backpressure.maxInFlightPerWorker"),
-      Map.entry("maxResultsPerLease", "backpressure.maxResultsPerLease"),
-      Map.entry("consumerQuantum", "backpressure.consumerQuantum"),
-      Map.entry("leaseTimeout", "leases.timeout"),
-      Map.entry("visibilityTimeout", "leases.visibilityTimeout"),
-      Map.entry("maxAttempts", "leases.maxAttempts"));
+  private static final Map<String, String> PATHS =
+      Map.ofEntries(
+          Map.entry("highWatermarkBytes", "backpressure.highWatermarkBytes"),
+          Map.entry("lowWatermarkBytes", "backpressure.lowWatermarkBytes"),
+          Map.entry("maxResidentBytes", "backpressure.maxResidentBytes"),
+          Map.entry("reservedBytesPerItem", "backpressure.reservedBytesPerItem"),
+          Map.entry("maxInFlightPerWorker", "backpressure.maxInFlightPerWorker"),
+          Map.entry("maxResultsPerLease", "backpressure.maxResultsPerLease"),
+          Map.entry("consumerQuantum", "backpressure.consumerQuantum"),
+          Map.entry("leaseTimeout", "leases.timeout"),
+          Map.entry("visibilityTimeout", "leases.visibilityTimeout"),
+          Map.entry("maxAttempts", "leases.maxAttempts"));
 
   private final List<String> errors = new ArrayList<>();
 
@@ -59,17 +61,29 @@ final class ConfigReader {
     top.keys("server", "admin", "backpressure", "leases");
     Section server = top.section("server").keys("host", "port", "maxRequestBytes", "maxWait");
     Section admin = top.section("admin").keys("host", "port");
-    Section bp = top.section("backpressure").keys("highWatermarkBytes", "lowWatermarkBytes",
-        "maxResidentBytes", "reservedBytesPerItem", "maxInFlightPerWorker", "maxResultsPerLease",
-        "consumerQuantum");
+    Section bp =
+        top.section("backpressure")
+            .keys(
+                "highWatermarkBytes",
+                "lowWatermarkBytes",
+                "maxResidentBytes",
+                "reservedBytesPerItem",
+                "maxInFlightPerWorker",
+                "maxResultsPerLease",
+                "consumerQuantum");
     Section leases = top.section("leases").keys("timeout", "visibilityTimeout", "maxAttempts");
 
     String host = server.string("host", "127.0.0.1");
     int port = (int) server.integer("port", 8080, 0, 65535);
     long maxRequestBytes = server.bytes("maxRequestBytes", 1 << 20);
     if (maxRequestBytes < 1 || maxRequestBytes > Integer.MAX_VALUE) {
-      errors.add(server.path("maxRequestBytes") + ": " + maxRequestBytes
-          + " (expected 1 to " + Integer.MAX_VALUE + ")");
+      errors.add(
+          server.path("maxRequestBytes")
+              + ": "
+              + maxRequestBytes
+              + " (expected 1 to "
+              + Integer.MAX_VALUE
+              + ")");
     }
     Duration maxWait = server.duration("maxWait", Duration.ofSeconds(30));
     String adminHost = admin.string("host", "127.0.0.1");
@@ -77,33 +91,36 @@ final class ConfigReader {
 
     long high = bp.bytes("highWatermarkBytes", 0);
     long low = bp.node.has("lowWatermarkBytes") ? bp.bytes("lowWatermarkBytes", 0) : high / 2;
-    PipelineConfig.Builder builder = PipelineConfig.builder()
-        .watermarks(low, high)
-        .maxResidentBytes(bp.bytes("maxResidentBytes", 0))
-        .reservedBytesPerItem(bp.bytes("reservedBytesPerItem", 0))
-        .maxInFlightPerWorker((int) bp.integer("maxInFlightPerWorker", 0, Integer.MIN_VALUE,
-            Integer.MAX_VALUE))
-        .maxResultsPerLease((int) bp.integer("maxResultsPerLease", 0, Integer.MIN_VALUE,
-            Integer.MAX_VALUE))
-        .consumerQuantum((int) bp.integer("consumerQuantum", 0, Integer.MIN_VALUE, Integer.MAX_VALUE))
-        .leaseTimeout(leases.duration("timeout", Duration.ofSeconds(60)))
-        .visibilityTimeout(leases.duration("visibilityTimeout", Duration.ofSeconds(60)))
-        .maxAttempts((int) leases.integer("maxAttempts", 3, Integer.MIN_VALUE, Integer.MAX_VALUE));
+    PipelineConfig.Builder builder =
+        PipelineConfig.builder()
+            .watermarks(low, high)
+            .maxResidentBytes(bp.bytes("maxResidentBytes", 0))
+            .reservedBytesPerItem(bp.bytes("reservedBytesPerItem", 0))
+            .maxInFlightPerWorker(
+                (int) bp.integer("maxInFlightPerWorker", 0, Integer.MIN_VALUE, Integer.MAX_VALUE))
+            .maxResultsPerLease(
+                (int) bp.integer("maxResultsPerLease", 0, Integer.MIN_VALUE, Integer.MAX_VALUE))
+            .consumerQuantum(
+                (int) bp.integer("consumerQuantum", 0, Integer.MIN_VALUE, Integer.MAX_VALUE))
+            .leaseTimeout(leases.duration("timeout", Duration.ofSeconds(60)))
+            .visibilityTimeout(leases.duration("visibilityTimeout", Duration.ofSeconds(60)))
+            .maxAttempts(
+                (int) leases.integer("maxAttempts", 3, Integer.MIN_VALUE, Integer.MAX_VALUE));
     PipelineConfig pipeline = null;
     try {
       pipeline = builder.build();
     } catch (FlowConfigException e) {
       for (String error : e.errors()) {
         String field = error.substring(0, Math.max(0, error.indexOf(':')));
-        errors.add(PATHS.containsKey(field)
-            ? PATHS.get(field) + error.substring(field.length()) : error);
+        errors.add(
+            PATHS.containsKey(field) ? PATHS.get(field) + error.substring(field.length()) : error);
       }
     }
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new PipelineFileConfig(pipeline,
-        new HttpSettings(host, port, adminHost, adminPort, maxRequestBytes, maxWait));
+    return new PipelineFileConfig(
+        pipeline, new HttpSettings(host, port, adminHost, adminPort, maxRequestBytes, maxWait));
   }
 
   /** Parses {@code 500ms}, {@code 2s}, {@code 1.5m}, {@code 1h}, or ISO-8601 {@code PT2S}. */
@@ -111,12 +128,13 @@ final class ConfigReader {
     Matcher m = DURATION.matcher(text.trim());
     if (m.matches()) {
       double amount = Double.parseDouble(m.group(1));
-      double nanosPerUnit = switch (m.group(2)) {
-        case "ms" -> 1e6;
-        case "s" -> 1e9;
-        case "m" -> 60e9;
-        default -> 3600e9;
-      };
+      double nanosPerUnit =
+          switch (m.group(2)) {
+            case "ms" -> 1e6;
+            case "s" -> 1e9;
+            case "m" -> 60e9;
+            default -> 3600e9;
+          };
       return Duration.ofNanos(Math.round(amount * nanosPerUnit));
     }
     try {
@@ -126,19 +144,23 @@ final class ConfigReader {
     }
   }
 
-  /** Parses {@code 512B}, {@code 16KiB}, {@code 64MiB}, {@code 2GiB}, {@code 1TiB}; -1 if not a size. */
+  /**
+   * Parses {@code 512B}, {@code 16KiB}, {@code 64MiB}, {@code 2GiB}, {@code 1TiB}; -1 if not a
+   * size.
+   */
   static long parseBytes(String text) {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
       return -1;
     }
-    int shift = switch (m.group(2)) {
-      case "B" -> 0;
-      case "KiB" -> 10;
-      case "MiB" -> 20;
-      case "GiB" -> 30;
-      default -> 40;
-    };
+    int shift =
+        switch (m.group(2)) {
+          case "B" -> 0;
+          case "KiB" -> 10;
+          case "MiB" -> 20;
+          case "GiB" -> 30;
+          default -> 40;
+        };
     try {
       long amount = Long.parseLong(m.group(1));
       return amount > (Long.MAX_VALUE >> shift) ? -1 : amount << shift;
@@ -185,7 +207,8 @@ final class ConfigReader {
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         if (!allowed.contains(key)) {
-          errors.add(path(key) + ": unknown key (expected one of: " + String.join(", ", known) + ")");
+          errors.add(
+              path(key) + ": unknown key (expected one of: " + String.join(", ", known) + ")");
         }
       }
       return this;
@@ -230,11 +253,16 @@ final class ConfigReader {
       if (value.isMissingNode()) {
         return defaultValue;
       }
-      long parsed = value.isIntegralNumber() && value.canConvertToLong() ? value.longValue()
-          : value.isTextual() ? parseBytes(value.asText()) : -1;
+      long parsed =
+          value.isIntegralNumber() && value.canConvertToLong()
+              ? value.longValue()
+              : value.isTextual() ? parseBytes(value.asText()) : -1;
       if (parsed < 0) {
-        errors.add(path(key) + ": " + render(value)
-            + " (expected a size >= 0: bytes, or 512B, 16KiB, 64MiB, 2GiB, 1TiB)");
+        errors.add(
+            path(key)
+                + ": "
+                + render(value)
+                + " (expected a size >= 0: bytes, or 512B, 16KiB, 64MiB, 2GiB, 1TiB)");
         return defaultValue;
       }
       return parsed;
@@ -245,11 +273,16 @@ final class ConfigReader {
       if (value.isMissingNode()) {
         return defaultValue;
       }
-      Duration parsed = value.isIntegralNumber() ? Duration.ofMillis(value.longValue())
-          : value.isTextual() ? parseDuration(value.asText()) : null;
+      Duration parsed =
+          value.isIntegralNumber()
+              ? Duration.ofMillis(value.longValue())
+              : value.isTextual() ? parseDuration(value.asText()) : null;
       if (parsed == null || parsed.isNegative() || parsed.isZero()) {
-        errors.add(path(key) + ": " + render(value)
-            + " (expected a duration > 0 such as 500ms, 30s, 5m; a bare number is milliseconds)");
+        errors.add(
+            path(key)
+                + ": "
+                + render(value)
+                + " (expected a duration > 0 such as 500ms, 30s, 5m; a bare number is milliseconds)");
         return defaultValue;
       }
       return parsed;

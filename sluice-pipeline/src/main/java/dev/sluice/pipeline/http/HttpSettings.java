@@ -13,8 +13,13 @@ import java.util.Objects;
  * @param maxRequestBytes the largest request body accepted (larger: 413)
  * @param maxWait the longest long-poll a lease call may ask for ({@code waitMs} is capped to it)
  */
-public record HttpSettings(String host, int port, String adminHost, int adminPort,
-    long maxRequestBytes, Duration maxWait) {
+public record HttpSettings(
+    String host,
+    int port,
+    String adminHost,
+    int adminPort,
+    long maxRequestBytes,
+    Duration maxWait) {
 
   /** Checks the values. */
   public HttpSettings {
@@ -28,7 +33,8 @@ public record HttpSettings(String host, int port, String adminHost, int adminPor
       throw new IllegalArgumentException("adminPort: " + adminPort + " (expected: -1 to 65535)");
     }
     if (maxRequestBytes <= 0) {
-      throw new IllegalArgumentException("maxRequestBytes: " + maxRequestBytes + " (expected: > 0)");
+      throw new IllegalArgumentException(
+          "maxRequestBytes: " + maxRequestBytes + " (expected: > 0)");
     }
     if (maxWait.isNegative()) {
       throw new IllegalArgumentException("maxWait: " + maxWait + " (expected: >= 0)");

@@ -80,7 +80,9 @@ final class JsonBody {
       }
       return defaultValue;
     }
-    if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < min
+    if (!value.isIntegralNumber()
+        || !value.canConvertToLong()
+        || value.longValue() < min
         || value.longValue() > max) {
       errors.add(field + ": " + render(value) + " (expected an integer " + range(min, max) + ")");
       return min;

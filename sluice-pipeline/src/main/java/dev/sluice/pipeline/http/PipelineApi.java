@@ -55,153 +55,188 @@ final class PipelineApi {
   }
 
   HttpResponse addItems(ServiceRequestContext ctx, AggregatedHttpRequest req) {
-    return handle(req, body -> {
-      JsonNode array = body.node().path("items");
-      List<WorkItem> items = new ArrayList<>();
-      if (!array.isArray() || array.isEmpty() || array.size() > MAX_BATCH) {
-        body.error("items: " + JsonBody.render(array) + " (expected a list of 1 to " + MAX_BATCH
-            + " items {id, payload})");
-      } else {
-        for (int i = 0; i < array.size(); i++) {
-          JsonNode item = array.get(i);
-          JsonNode id = item.path("id");
-          JsonNode payload = item.path("payload");
-          if (!id.isTextual() || id.asText().isBlank()) {
-            body.error("items[" + i + "].id: " + JsonBody.render(id) + " (expected a non-blank string)");
-          } else if (!payload.isTextual()) {
-            body.error("items[" + i + "].payload: " + JsonBody.render(payload) + " (expected a string)");
+    return handle(
+        req,
+        body -> {
+          JsonNode array = body.node().path("items");
+          List<WorkItem> items = new ArrayList<>();
+          if (!array.isArray() || array.isEmpty() || array.size() > MAX_BATCH) {
+            body.error(
+                "items: "
+                    + JsonBody.render(array)
+                    + " (expected a list of 1 to "
+                    + MAX_BATCH
+                    + " items {id, payload})");
           } else {
-            items.add(new WorkItem(id.asText(), payload.asText()));
+            for (int i = 0; i < array.size(); i++) {
+              JsonNode item = array.get(i);
+              JsonNode id = item.path("id");
+              JsonNode payload = item.path("payload");
+              if (!id.isTextual() || id.asText().isBlank()) {
+                body.error(
+                    "items["
+                        + i
+                        + "].id: "
+                        + JsonBody.render(id)
+                        + " (expected a non-blank string)");
+              } else if (!payload.isTextual()) {
+                body.error(
+                    "items["
+                        + i
+                        + "].payload: "
+                        + JsonBody.render(payload)
+                        + " (expected a string)");
+              } else {
+                items.add(new WorkItem(id.asText(), payload.asText()));
+              }
+            }
           }
-        }
-      }
-      if (!body.errors().isEmpty()) {
-        return invalid(body);
-      }
-      AddResult result = pipeline.add(items);
-      ObjectNode out = JSON.createObjectNode();
-      out.put("added", result.added());
-      out.put("duplicates", result.duplicates());
-      return done(ok(out));
-    });
+          if (!body.errors().isEmpty()) {
+            return invalid(body);
+          }
+          AddResult result = pipeline.add(items);
+          ObjectNode out = JSON.createObjectNode();
+          out.put("added", result.added());
+          out.put("duplicates", result.duplicates());
+          return done(ok(out));
+        });
   }
 
   HttpResponse lease(ServiceRequestContext ctx, AggregatedHttpRequest req) {
-    return handle(req, body -> {
-      String worker = body.id("worker");
-      int max = (int) body.integer("max", 1L, 1, MAX_BATCH);
-      Duration wait = wait(body);
-      if (!body.errors().isEmpty()) {
-        return invalid(body);
-      }
-      CompletableFuture<LeaseBatch> future = pipeline.leaseAsync(worker, max, wait);
-      cancelWhenGone(ctx, future);
-      return future.thenApply(batch -> {
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode leases = out.putArray("leases");
-        for (ItemLease lease : batch.leases()) {
-          ObjectNode l = leases.addObject();
-          l.put("leaseId", lease.leaseId());
-          l.put("itemId", lease.itemId());
-          l.put("payload", lease.payload());
-          l.put("attempt", lease.attempt());
-        }
-        out.put("paused", batch.paused());
-        out.put("leaseTimeoutMs", pipeline.config().leaseTimeout().toMillis());
-        return ok(out);
-      });
-    });
+    return handle(
+        req,
+        body -> {
+          String worker = body.id("worker");
+          int max = (int) body.integer("max", 1L, 1, MAX_BATCH);
+          Duration wait = wait(body);
+          if (!body.errors().isEmpty()) {
+            return invalid(body);
+          }
+          CompletableFuture<LeaseBatch> future = pipeline.leaseAsync(worker, max, wait);
+          cancelWhenGone(ctx, future);
+          return future.thenApply(
+              batch -> {
+                ObjectNode out = JSON.createObjectNode();
+                ArrayNode leases = out.putArray("leases");
+                for (ItemLease lease : batch.leases()) {
+                  ObjectNode l = leases.addObject();
+                  l.put("leaseId", lease.leaseId());
+                  l.put("itemId", lease.itemId());
+                  l.put("payload", lease.payload());
+                  l.put("attempt", lease.attempt());
+                }
+                out.put("paused", batch.paused());
+                out.put("leaseTimeoutMs", pipeline.config().leaseTimeout().toMillis());
+                return ok(out);
+              });
+        });
   }
 
   HttpResponse heartbeat(ServiceRequestContext ctx, AggregatedHttpRequest req) {
     String leaseId = ctx.pathParam("id");
-    return handle(req, body -> {
-      String worker = body.id("worker");
-      if (!body.errors().isEmpty()) {
-        return invalid(body);
-      }
-      pipeline.heartbeat(worker, leaseId);
-      return done(status(leaseId, "extended"));
-    });
+    return handle(
+        req,
+        body -> {
+          String worker = body.id("worker");
+          if (!body.errors().isEmpty()) {
+            return invalid(body);
+          }
+          pipeline.heartbeat(worker, leaseId);
+          return done(status(leaseId, "extended"));
+        });
   }
 
   HttpResponse commit(ServiceRequestContext ctx, AggregatedHttpRequest req) {
     String leaseId = ctx.pathParam("id");
-    return handle(req, body -> {
-      String worker = body.id("worker");
-      String ref = body.id("ref");
-      long bytes = body.integer("bytes", null, 0, Long.MAX_VALUE);
-      if (!body.errors().isEmpty()) {
-        return invalid(body);
-      }
-      CommitOutcome outcome = pipeline.commit(worker, leaseId, new ResultRef(ref, bytes));
-      return done(status(leaseId, outcome == CommitOutcome.COMMITTED ? "committed" : "already-committed"));
-    });
+    return handle(
+        req,
+        body -> {
+          String worker = body.id("worker");
+          String ref = body.id("ref");
+          long bytes = body.integer("bytes", null, 0, Long.MAX_VALUE);
+          if (!body.errors().isEmpty()) {
+            return invalid(body);
+          }
+          CommitOutcome outcome = pipeline.commit(worker, leaseId, new ResultRef(ref, bytes));
+          return done(
+              status(
+                  leaseId, outcome == CommitOutcome.COMMITTED ? "committed" : "already-committed"));
+        });
   }
 
   HttpResponse fail(ServiceRequestContext ctx, AggregatedHttpRequest req) {
     String leaseId = ctx.pathParam("id");
-    return handle(req, body -> {
-      String worker = body.id("worker");
-      String reason = body.string("reason", "failed by the worker");
-      boolean retryable = body.bool("retryable", true);
-      if (!body.errors().isEmpty()) {
-        return invalid(body);
-      }
-      FailOutcome outcome = pipeline.fail(worker, leaseId, reason, retryable);
-      return done(status(leaseId, outcome == FailOutcome.RETRYING ? "retrying" : "failed"));
-    });
+    return handle(
+        req,
+        body -> {
+          String worker = body.id("worker");
+          String reason = body.string("reason", "failed by the worker");
+          boolean retryable = body.bool("retryable", true);
+          if (!body.errors().isEmpty()) {
+            return invalid(body);
+          }
+          FailOutcome outcome = pipeline.fail(worker, leaseId, reason, retryable);
+          return done(status(leaseId, outcome == FailOutcome.RETRYING ? "retrying" : "failed"));
+        });
   }
 
   HttpResponse leaseResults(ServiceRequestContext ctx, AggregatedHttpRequest req) {
-    return handle(req, body -> {
-      String consumer = body.id("consumer");
-      int max = (int) body.integer("max", 1L, 1, MAX_BATCH);
-      Duration wait = wait(body);
-      if (!body.errors().isEmpty()) {
-        return invalid(body);
-      }
-      CompletableFuture<List<ResultLease>> future = pipeline.leaseResultsAsync(consumer, max, wait);
-      cancelWhenGone(ctx, future);
-      return future.thenApply(leases -> {
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode results = out.putArray("results");
-        for (ResultLease lease : leases) {
-          ObjectNode r = results.addObject();
-          r.put("leaseId", lease.leaseId());
-          r.put("itemId", lease.itemId());
-          r.put("ref", lease.ref());
-          r.put("bytes", lease.bytes());
-          r.put("delivery", lease.delivery());
-        }
-        out.put("visibilityTimeoutMs", pipeline.config().visibilityTimeout().toMillis());
-        return ok(out);
-      });
-    });
+    return handle(
+        req,
+        body -> {
+          String consumer = body.id("consumer");
+          int max = (int) body.integer("max", 1L, 1, MAX_BATCH);
+          Duration wait = wait(body);
+          if (!body.errors().isEmpty()) {
+            return invalid(body);
+          }
+          CompletableFuture<List<ResultLease>> future =
+              pipeline.leaseResultsAsync(consumer, max, wait);
+          cancelWhenGone(ctx, future);
+          return future.thenApply(
+              leases -> {
+                ObjectNode out = JSON.createObjectNode();
+                ArrayNode results = out.putArray("results");
+                for (ResultLease lease : leases) {
+                  ObjectNode r = results.addObject();
+                  r.put("leaseId", lease.leaseId());
+                  r.put("itemId", lease.itemId());
+                  r.put("ref", lease.ref());
+                  r.put("bytes", lease.bytes());
+                  r.put("delivery", lease.delivery());
+                }
+                out.put("visibilityTimeoutMs", pipeline.config().visibilityTimeout().toMillis());
+                return ok(out);
+              });
+        });
   }
 
   HttpResponse ack(ServiceRequestContext ctx, AggregatedHttpRequest req) {
     String leaseId = ctx.pathParam("id");
-    return handle(req, body -> {
-      String consumer = body.id("consumer");
-      if (!body.errors().isEmpty()) {
-        return invalid(body);
-      }
-      AckOutcome outcome = pipeline.ack(consumer, leaseId);
-      return done(status(leaseId, outcome == AckOutcome.ACKED ? "acked" : "already-acked"));
-    });
+    return handle(
+        req,
+        body -> {
+          String consumer = body.id("consumer");
+          if (!body.errors().isEmpty()) {
+            return invalid(body);
+          }
+          AckOutcome outcome = pipeline.ack(consumer, leaseId);
+          return done(status(leaseId, outcome == AckOutcome.ACKED ? "acked" : "already-acked"));
+        });
   }
 
   HttpResponse failResult(ServiceRequestContext ctx, AggregatedHttpRequest req) {
     String leaseId = ctx.pathParam("id");
-    return handle(req, body -> {
-      String consumer = body.id("consumer");
-      if (!body.errors().isEmpty()) {
-        return invalid(body);
-      }
-      pipeline.failResult(consumer, leaseId);
-      return done(status(leaseId, "visible"));
-    });
+    return handle(
+        req,
+        body -> {
+          String consumer = body.id("consumer");
+          if (!body.errors().isEmpty()) {
+            return invalid(body);
+          }
+          pipeline.failResult(consumer, leaseId);
+          return done(status(leaseId, "visible"));
+        });
   }
 
   HttpResponse item(ServiceRequestContext ctx) {
@@ -248,7 +283,8 @@ final class PipelineApi {
     bytes.put("freeToHighWatermark", s.freeToHighWatermarkBytes());
     bytes.put("rejectedOverCapacity", s.rejectedOverCapacity());
     ObjectNode workers = out.putObject("leasesByWorker");
-    s.leasesByWorker().entrySet().stream().sorted(Map.Entry.comparingByKey())
+    s.leasesByWorker().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
         .forEach(e -> workers.put(e.getKey(), e.getValue()));
     BackpressureStats bp = s.backpressure();
     ObjectNode b = out.putObject("backpressure");
@@ -270,12 +306,13 @@ final class PipelineApi {
 
   /** A long poll whose client went away is withdrawn, so no work is leased to nobody. */
   private static void cancelWhenGone(ServiceRequestContext ctx, CompletableFuture<?> future) {
-    CompletableFuture<Void> unused = ctx.whenRequestCancelling().thenRun(() -> future.cancel(false));
+    CompletableFuture<Void> unused =
+        ctx.whenRequestCancelling().thenRun(() -> future.cancel(false));
   }
 
   /** Parses the body and runs {@code handler}, mapping the pipeline's refusals to errors. */
-  private static HttpResponse handle(AggregatedHttpRequest req,
-      Function<JsonBody, CompletableFuture<HttpResponse>> handler) {
+  private static HttpResponse handle(
+      AggregatedHttpRequest req, Function<JsonBody, CompletableFuture<HttpResponse>> handler) {
     JsonBody body = JsonBody.parse(JSON, req.contentUtf8());
     if (!body.errors().isEmpty()) {
       return error(HttpStatus.BAD_REQUEST, "invalid", String.join("; ", body.errors()));
@@ -290,10 +327,12 @@ final class PipelineApi {
   }
 
   private static HttpResponse refusal(Throwable cause) {
-    Throwable e = cause instanceof CompletionException && cause.getCause() != null
-        ? cause.getCause() : cause;
+    Throwable e =
+        cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
     if (e instanceof PipelineException refused) {
-      return error(HttpStatus.valueOf(refused.reason().httpStatus()), refused.reason().reason(),
+      return error(
+          HttpStatus.valueOf(refused.reason().httpStatus()),
+          refused.reason().reason(),
           refused.getMessage());
     }
     if (e instanceof IllegalArgumentException) {

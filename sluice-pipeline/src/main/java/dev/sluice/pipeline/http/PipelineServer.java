@@ -26,8 +26,8 @@ import java.util.function.BiFunction;
 
 /**
  * The pipeline behind an HTTP JSON API, for producers and consumers in any language, and {@code
- * /metrics} (Prometheus) and {@code /health} on an admin port. See the module README for the
- * routes and their answers.
+ * /metrics} (Prometheus) and {@code /health} on an admin port. See the module README for the routes
+ * and their answers.
  *
  * <p>Thread-safe. {@link #start} blocks until both ports are bound; {@link #close()} stops both
  * listeners (open long polls are cut) but does not close the pipeline, which the caller owns.
@@ -42,13 +42,14 @@ public final class PipelineServer implements AutoCloseable {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PipelineMetrics.bind(registry, pipeline);
     PipelineApi api = new PipelineApi(pipeline, settings.maxWait());
-    ServerBuilder sb = Server.builder()
-        .http(new InetSocketAddress(settings.host(), settings.port()))
-        .requestTimeoutMillis(0) // long polls are bounded by maxWait instead
-        .maxRequestLength(settings.maxRequestBytes())
-        .gracefulShutdownTimeoutMillis(0, 0)
-        .meterRegistry(registry)
-        .errorHandler(new JsonErrorHandler());
+    ServerBuilder sb =
+        Server.builder()
+            .http(new InetSocketAddress(settings.host(), settings.port()))
+            .requestTimeoutMillis(0) // long polls are bounded by maxWait instead
+            .maxRequestLength(settings.maxRequestBytes())
+            .gracefulShutdownTimeoutMillis(0, 0)
+            .meterRegistry(registry)
+            .errorHandler(new JsonErrorHandler());
     post(sb, "/v1/items", api::addItems);
     post(sb, "/v1/leases", api::lease);
     post(sb, "/v1/leases/{id}/heartbeat", api::heartbeat);
@@ -57,21 +58,30 @@ public final class PipelineServer implements AutoCloseable {
     post(sb, "/v1/results/leases", api::leaseResults);
     post(sb, "/v1/results/{id}/ack", api::ack);
     post(sb, "/v1/results/{id}/fail", api::failResult);
-    sb.service(Route.builder().path("/v1/items/{id}").methods(HttpMethod.GET).build(),
+    sb.service(
+        Route.builder().path("/v1/items/{id}").methods(HttpMethod.GET).build(),
         (ctx, req) -> api.item(ctx));
-    sb.service(Route.builder().path("/v1/status").methods(HttpMethod.GET).build(),
+    sb.service(
+        Route.builder().path("/v1/status").methods(HttpMethod.GET).build(),
         (ctx, req) -> api.status());
     this.server = sb.build();
     if (settings.adminPort() >= 0) {
-      this.admin = Server.builder()
-          .http(new InetSocketAddress(settings.adminHost(), settings.adminPort()))
-          .gracefulShutdownTimeoutMillis(0, 0)
-          .service(Route.builder().path("/metrics").methods(HttpMethod.GET).build(),
-              (ctx, req) -> HttpResponse.of(HttpStatus.OK,
-                  MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()))
-          .service(Route.builder().path("/health").methods(HttpMethod.GET, HttpMethod.HEAD).build(),
-              (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, "{\"status\":\"ok\"}"))
-          .build();
+      this.admin =
+          Server.builder()
+              .http(new InetSocketAddress(settings.adminHost(), settings.adminPort()))
+              .gracefulShutdownTimeoutMillis(0, 0)
+              .service(
+                  Route.builder().path("/metrics").methods(HttpMethod.GET).build(),
+                  (ctx, req) ->
+                      HttpResponse.of(
+                          HttpStatus.OK,
+                          MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
+                          registry.scrape()))
+              .service(
+                  Route.builder().path("/health").methods(HttpMethod.GET, HttpMethod.HEAD).build(),
+                  (ctx, req) ->
+                      HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, "{\"status\":\"ok\"}"))
+              .build();
     } else {
       this.admin = null;
     }
@@ -85,8 +95,10 @@ public final class PipelineServer implements AutoCloseable {
    * @return the running server
    */
   public static PipelineServer start(Pipeline pipeline, HttpSettings settings) {
-    PipelineServer started = new PipelineServer(Objects.requireNonNull(pipeline, "pipeline"),
-        Objects.requireNonNull(settings, "settings"));
+    PipelineServer started =
+        new PipelineServer(
+            Objects.requireNonNull(pipeline, "pipeline"),
+            Objects.requireNonNull(settings, "settings"));
     started.server.start().join();
     if (started.admin != null) {
       started.admin.start().join();
@@ -113,19 +125,23 @@ public final class PipelineServer implements AutoCloseable {
   /**
    * Starts stopping both listeners and the metrics. Idempotent.
    *
-   * @return completes when both listeners are stopped, about 2 s later (Netty's boss group
-   *     winds down with a quiet period)
+   * @return completes when both listeners are stopped, about 2 s later (Netty's boss group winds
+   *     down with a quiet period)
    */
   public CompletableFuture<Void> closeAsync() {
-    return CompletableFuture.allOf(server.stop(),
-            admin == null ? CompletableFuture.completedFuture(null) : admin.stop())
+    return CompletableFuture.allOf(
+            server.stop(), admin == null ? CompletableFuture.completedFuture(null) : admin.stop())
         .whenComplete((ignored, cause) -> registry.close());
   }
 
-  private static void post(ServerBuilder sb, String path,
+  private static void post(
+      ServerBuilder sb,
+      String path,
       BiFunction<ServiceRequestContext, AggregatedHttpRequest, HttpResponse> handler) {
-    HttpService service = (ServiceRequestContext ctx, HttpRequest req) -> HttpResponse.of(
-        req.aggregate().thenApply(aggregated -> handler.apply(ctx, aggregated)));
+    HttpService service =
+        (ServiceRequestContext ctx, HttpRequest req) ->
+            HttpResponse.of(
+                req.aggregate().thenApply(aggregated -> handler.apply(ctx, aggregated)));
     sb.service(Route.builder().path(path).methods(HttpMethod.POST).build(), service);
   }
 
@@ -137,31 +153,46 @@ public final class PipelineServer implements AutoCloseable {
     }
 
     @Override
-    public AggregatedHttpResponse onProtocolViolation(ServiceConfig config, RequestHeaders headers,
-        HttpStatus status, String description, Throwable cause) {
+    public AggregatedHttpResponse onProtocolViolation(
+        ServiceConfig config,
+        RequestHeaders headers,
+        HttpStatus status,
+        String description,
+        Throwable cause) {
       return render(status, description);
     }
 
     @Override
-    public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config,
-        RequestHeaders headers, HttpStatus status, String description, Throwable cause) {
+    public AggregatedHttpResponse renderStatus(
+        ServiceRequestContext ctx,
+        ServiceConfig config,
+        RequestHeaders headers,
+        HttpStatus status,
+        String description,
+        Throwable cause) {
       return render(status, description);
     }
 
     private static AggregatedHttpResponse render(HttpStatus status, String description) {
-      String reason = switch (status.code()) {
-        case 404 -> "no-such-route";
-        case 405 -> "method-not-allowed";
-        case 413 -> "body-too-large";
-        default -> "http-" + status.code();
-      };
-      String message = switch (status.code()) {
-        case 404 -> "no such route; the API is under /v1 (see the sluice-pipeline README)";
-        case 413 -> "the request body is larger than server.maxRequestBytes";
-        default -> description != null ? description : status.reasonPhrase();
-      };
-      String body = "{\"error\":{\"reason\":\"" + reason + "\",\"message\":"
-          + TextNode.valueOf(message) + "}}";
+      String reason =
+          switch (status.code()) {
+            case 404 -> "no-such-route";
+            case 405 -> "method-not-allowed";
+            case 413 -> "body-too-large";
+            default -> "http-" + status.code();
+          };
+      String message =
+          switch (status.code()) {
+            case 404 -> "no such route; the API is under /v1 (see the sluice-pipeline README)";
+            case 413 -> "the request body is larger than server.maxRequestBytes";
+            default -> description != null ? description : status.reasonPhrase();
+          };
+      String body =
+          "{\"error\":{\"reason\":\""
+              + reason
+              + "\",\"message\":"
+              + TextNode.valueOf(message)
+              + "}}";
       return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, body);
     }
   }

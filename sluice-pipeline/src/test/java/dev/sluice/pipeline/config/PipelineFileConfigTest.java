@@ -34,7 +34,9 @@ class PipelineFileConfigTest {
 
   @Test
   void sizesDurationsAndTheLowDefault() {
-    PipelineFileConfig config = PipelineFileConfig.parse("""
+    PipelineFileConfig config =
+        PipelineFileConfig.parse(
+            """
         backpressure:
           highWatermarkBytes: 16KiB
           maxResidentBytes: 24576
@@ -50,7 +52,10 @@ class PipelineFileConfigTest {
 
   @Test
   void everyBadValueIsNamedByItsPath() {
-    assertThatThrownBy(() -> PipelineFileConfig.parse("""
+    assertThatThrownBy(
+            () ->
+                PipelineFileConfig.parse(
+                    """
         server:
           port: 70000
           colour: blue
@@ -65,22 +70,26 @@ class PipelineFileConfigTest {
           maxAttempts: 0
         """))
         .isInstanceOf(ConfigException.class)
-        .satisfies(e -> assertThat(((ConfigException) e).errors()).containsExactlyInAnyOrder(
-            "server.colour: unknown key (expected one of: host, port, maxRequestBytes, maxWait)",
-            "admin: 3 (expected a mapping)",
-            "server.port: 70000 (expected 0 to 65535)",
-            "backpressure.maxResidentBytes: 'lots' (expected a size >= 0: bytes, or 512B, 16KiB,"
-                + " 64MiB, 2GiB, 1TiB)",
-            "leases.timeout: '0s' (expected a duration > 0 such as 500ms, 30s, 5m; a bare number"
-                + " is milliseconds)",
-            "backpressure.lowWatermarkBytes: 20480 (expected: <= highWatermarkBytes 10240)",
-            "backpressure.maxInFlightPerWorker: -2 (expected: >= 0, 0 = unlimited)",
-            "leases.maxAttempts: 0 (expected: >= 1)"));
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).errors())
+                    .containsExactlyInAnyOrder(
+                        "server.colour: unknown key (expected one of: host, port, maxRequestBytes, maxWait)",
+                        "admin: 3 (expected a mapping)",
+                        "server.port: 70000 (expected 0 to 65535)",
+                        "backpressure.maxResidentBytes: 'lots' (expected a size >= 0: bytes, or 512B, 16KiB,"
+                            + " 64MiB, 2GiB, 1TiB)",
+                        "leases.timeout: '0s' (expected a duration > 0 such as 500ms, 30s, 5m; a bare number"
+                            + " is milliseconds)",
+                        "backpressure.lowWatermarkBytes: 20480 (expected: <= highWatermarkBytes 10240)",
+                        "backpressure.maxInFlightPerWorker: -2 (expected: >= 0, 0 = unlimited)",
+                        "leases.maxAttempts: 0 (expected: >= 1)"));
   }
 
   @Test
   void brokenYamlSaysWhere() {
     assertThatThrownBy(() -> PipelineFileConfig.parse("server: [1,\n"))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("yaml: ");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("yaml: ");
   }
 }

@@ -34,11 +34,22 @@ class PipelineServerTest {
 
   @BeforeEach
   void start() {
-    pipeline = Pipeline.create(PipelineConfig.builder().watermarks(1024, 2048)
-        .maxResidentBytes(4096).reservedBytesPerItem(1024).maxInFlightPerWorker(4)
-        .leaseTimeout(Duration.ofSeconds(10)).ticker(clock).scheduler(clock).build());
+    pipeline =
+        Pipeline.create(
+            PipelineConfig.builder()
+                .watermarks(1024, 2048)
+                .maxResidentBytes(4096)
+                .reservedBytesPerItem(1024)
+                .maxInFlightPerWorker(4)
+                .leaseTimeout(Duration.ofSeconds(10))
+                .ticker(clock)
+                .scheduler(clock)
+                .build());
     server = PipelineServer.start(pipeline, HttpSettings.loopback());
-    client = WebClient.builder("http://127.0.0.1:" + server.port()).responseTimeoutMillis(10_000).build();
+    client =
+        WebClient.builder("http://127.0.0.1:" + server.port())
+            .responseTimeoutMillis(10_000)
+            .build();
     admin = WebClient.of("http://127.0.0.1:" + server.adminPort());
   }
 
@@ -55,8 +66,9 @@ class PipelineServerTest {
   }
 
   CompletableFuture<AggregatedHttpResponse> postAsync(String path, String body) {
-    return client.execute(HttpRequest.of(RequestHeaders.of(HttpMethod.POST, path),
-        HttpData.ofUtf8(body))).aggregate();
+    return client
+        .execute(HttpRequest.of(RequestHeaders.of(HttpMethod.POST, path), HttpData.ofUtf8(body)))
+        .aggregate();
   }
 
   static JsonNode json(AggregatedHttpResponse response) throws Exception {
@@ -65,9 +77,11 @@ class PipelineServerTest {
 
   @Test
   void producerAndConsumerRoundTrip() throws Exception {
-    AggregatedHttpResponse added = post("/v1/items",
-        "{\"items\":[{\"id\":\"a\",\"payload\":\"p-a\"},{\"id\":\"b\",\"payload\":\"p-b\"},"
-            + "{\"id\":\"a\",\"payload\":\"again\"}]}");
+    AggregatedHttpResponse added =
+        post(
+            "/v1/items",
+            "{\"items\":[{\"id\":\"a\",\"payload\":\"p-a\"},{\"id\":\"b\",\"payload\":\"p-b\"},"
+                + "{\"id\":\"a\",\"payload\":\"again\"}]}");
     assertThat(added.status().code()).isEqualTo(200);
     assertThat(added.headers().contentType()).isEqualTo(MediaType.JSON_UTF_8);
     assertThat(json(added).get("added").asInt()).isEqualTo(2);
@@ -81,12 +95,19 @@ class PipelineServerTest {
 
     assertThat(post("/v1/leases/" + lease + "/heartbeat", "{\"worker\":\"w0\"}").status().code())
         .isEqualTo(200);
-    JsonNode committed = json(post("/v1/leases/" + lease + "/commit",
-        "{\"worker\":\"w0\",\"ref\":\"mem://a\",\"bytes\":1000}"));
+    JsonNode committed =
+        json(
+            post(
+                "/v1/leases/" + lease + "/commit",
+                "{\"worker\":\"w0\",\"ref\":\"mem://a\",\"bytes\":1000}"));
     assertThat(committed.get("status").asText()).isEqualTo("committed");
     String other = leased.get("leases").get(1).get("leaseId").asText();
-    assertThat(json(post("/v1/leases/" + other + "/fail",
-        "{\"worker\":\"w0\",\"reason\":\"oom\",\"retryable\":false}")).get("status").asText())
+    assertThat(
+            json(post(
+                    "/v1/leases/" + other + "/fail",
+                    "{\"worker\":\"w0\",\"reason\":\"oom\",\"retryable\":false}"))
+                .get("status")
+                .asText())
         .isEqualTo("failed");
 
     JsonNode results = json(post("/v1/results/leases", "{\"consumer\":\"t0\",\"max\":5}"));
@@ -95,10 +116,14 @@ class PipelineServerTest {
     assertThat(result.get("ref").asText()).isEqualTo("mem://a");
     assertThat(result.get("bytes").asLong()).isEqualTo(1000);
     String resultLease = result.get("leaseId").asText();
-    assertThat(json(post("/v1/results/" + resultLease + "/ack", "{\"consumer\":\"t0\"}"))
-        .get("status").asText()).isEqualTo("acked");
+    assertThat(
+            json(post("/v1/results/" + resultLease + "/ack", "{\"consumer\":\"t0\"}"))
+                .get("status")
+                .asText())
+        .isEqualTo("acked");
     // Double ack: 200, idempotent, says so.
-    AggregatedHttpResponse again = post("/v1/results/" + resultLease + "/ack", "{\"consumer\":\"t0\"}");
+    AggregatedHttpResponse again =
+        post("/v1/results/" + resultLease + "/ack", "{\"consumer\":\"t0\"}");
     assertThat(again.status().code()).isEqualTo(200);
     assertThat(json(again).get("status").asText()).isEqualTo("already-acked");
 
@@ -113,32 +138,48 @@ class PipelineServerTest {
 
   @Test
   void errorsAreJsonWithOneStatusPerReason() throws Exception {
-    post("/v1/items", "{\"items\":[{\"id\":\"a\",\"payload\":\"x\"},{\"id\":\"b\",\"payload\":\"y\"}]}");
-    String lease = json(post("/v1/leases", "{\"worker\":\"w0\"}")).get("leases").get(0)
-        .get("leaseId").asText();
+    post(
+        "/v1/items",
+        "{\"items\":[{\"id\":\"a\",\"payload\":\"x\"},{\"id\":\"b\",\"payload\":\"y\"}]}");
+    String lease =
+        json(post("/v1/leases", "{\"worker\":\"w0\"}"))
+            .get("leases")
+            .get(0)
+            .get("leaseId")
+            .asText();
 
-    AggregatedHttpResponse unknown = post("/v1/leases/p-999/commit",
-        "{\"worker\":\"w0\",\"ref\":\"r\",\"bytes\":1}");
+    AggregatedHttpResponse unknown =
+        post("/v1/leases/p-999/commit", "{\"worker\":\"w0\",\"ref\":\"r\",\"bytes\":1}");
     assertThat(unknown.status().code()).isEqualTo(404);
     assertThat(json(unknown).get("error").get("reason").asText()).isEqualTo("unknown-lease");
 
-    AggregatedHttpResponse foreign = post("/v1/leases/" + lease + "/heartbeat", "{\"worker\":\"w9\"}");
+    AggregatedHttpResponse foreign =
+        post("/v1/leases/" + lease + "/heartbeat", "{\"worker\":\"w9\"}");
     assertThat(foreign.status().code()).isEqualTo(403);
     assertThat(json(foreign).get("error").get("reason").asText()).isEqualTo("not-owner");
 
-    AggregatedHttpResponse tooLarge = post("/v1/leases/" + lease + "/commit",
-        "{\"worker\":\"w0\",\"ref\":\"r\",\"bytes\":5000}");
+    AggregatedHttpResponse tooLarge =
+        post("/v1/leases/" + lease + "/commit", "{\"worker\":\"w0\",\"ref\":\"r\",\"bytes\":5000}");
     assertThat(tooLarge.status().code()).isEqualTo(413);
-    assertThat(json(tooLarge).get("error").get("message").asText()).contains("maxResidentBytes 4096");
+    assertThat(json(tooLarge).get("error").get("message").asText())
+        .contains("maxResidentBytes 4096");
 
-    String second = json(post("/v1/leases", "{\"worker\":\"w0\"}")).get("leases").get(0)
-        .get("leaseId").asText();
+    String second =
+        json(post("/v1/leases", "{\"worker\":\"w0\"}"))
+            .get("leases")
+            .get(0)
+            .get("leaseId")
+            .asText();
     post("/v1/items", "{\"items\":[{\"id\":\"c\",\"payload\":\"z\"}]}");
-    String third = json(post("/v1/leases", "{\"worker\":\"w0\"}")).get("leases").get(0)
-        .get("leaseId").asText();
+    String third =
+        json(post("/v1/leases", "{\"worker\":\"w0\"}"))
+            .get("leases")
+            .get(0)
+            .get("leaseId")
+            .asText();
     post("/v1/leases/" + second + "/commit", "{\"worker\":\"w0\",\"ref\":\"r\",\"bytes\":3000}");
-    AggregatedHttpResponse full = post("/v1/leases/" + third + "/commit",
-        "{\"worker\":\"w0\",\"ref\":\"r\",\"bytes\":2000}");
+    AggregatedHttpResponse full =
+        post("/v1/leases/" + third + "/commit", "{\"worker\":\"w0\",\"ref\":\"r\",\"bytes\":2000}");
     assertThat(full.status().code()).isEqualTo(507);
     assertThat(json(full).get("error").get("reason").asText()).isEqualTo("over-capacity");
     assertThat(json(full).get("error").get("message").asText()).contains("pending again");
@@ -146,7 +187,9 @@ class PipelineServerTest {
     AggregatedHttpResponse bad = post("/v1/leases/" + third + "/commit", "{\"bytes\":-1}");
     assertThat(bad.status().code()).isEqualTo(400);
     assertThat(json(bad).get("error").get("message").asText())
-        .contains("worker: missing").contains("ref: missing").contains("bytes: -1");
+        .contains("worker: missing")
+        .contains("ref: missing")
+        .contains("bytes: -1");
     assertThat(post("/v1/items", "not json").status().code()).isEqualTo(400);
     assertThat(post("/v1/items", "{\"items\":[]}").status().code()).isEqualTo(400);
 
@@ -158,11 +201,15 @@ class PipelineServerTest {
   @Test
   void anExpiredLeaseIs410AndItsItemIsLeasedAgain() throws Exception {
     post("/v1/items", "{\"items\":[{\"id\":\"a\",\"payload\":\"x\"}]}");
-    String doomed = json(post("/v1/leases", "{\"worker\":\"w0\"}")).get("leases").get(0)
-        .get("leaseId").asText();
+    String doomed =
+        json(post("/v1/leases", "{\"worker\":\"w0\"}"))
+            .get("leases")
+            .get(0)
+            .get("leaseId")
+            .asText();
     clock.advance(Duration.ofSeconds(11)); // past the 10 s lease timeout without a heartbeat
-    AggregatedHttpResponse expired = post("/v1/leases/" + doomed + "/commit",
-        "{\"worker\":\"w0\",\"ref\":\"r\",\"bytes\":1}");
+    AggregatedHttpResponse expired =
+        post("/v1/leases/" + doomed + "/commit", "{\"worker\":\"w0\",\"ref\":\"r\",\"bytes\":1}");
     assertThat(expired.status().code()).isEqualTo(410);
     assertThat(json(expired).get("error").get("reason").asText()).isEqualTo("lease-expired");
     JsonNode again = json(post("/v1/leases", "{\"worker\":\"w1\"}")).get("leases").get(0);
@@ -172,11 +219,14 @@ class PipelineServerTest {
 
   @Test
   void longPollIsAnsweredWhenAnAckResumesProducers() throws Exception {
-    post("/v1/items", "{\"items\":[{\"id\":\"a\",\"payload\":\"x\"},{\"id\":\"b\",\"payload\":\"y\"},"
-        + "{\"id\":\"c\",\"payload\":\"z\"}]}");
+    post(
+        "/v1/items",
+        "{\"items\":[{\"id\":\"a\",\"payload\":\"x\"},{\"id\":\"b\",\"payload\":\"y\"},"
+            + "{\"id\":\"c\",\"payload\":\"z\"}]}");
     JsonNode first = json(post("/v1/leases", "{\"worker\":\"w0\",\"max\":2}"));
     for (JsonNode lease : first.get("leases")) {
-      post("/v1/leases/" + lease.get("leaseId").asText() + "/commit",
+      post(
+          "/v1/leases/" + lease.get("leaseId").asText() + "/commit",
           "{\"worker\":\"w0\",\"ref\":\"r\",\"bytes\":1024}");
     }
     assertThat(json(post("/v1/leases", "{\"worker\":\"w1\"}")).get("paused").asBoolean()).isTrue();

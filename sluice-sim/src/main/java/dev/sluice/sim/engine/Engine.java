@@ -3,13 +3,13 @@ package dev.sluice.sim.engine;
 import dev.sluice.sim.metrics.Histogram;
 import dev.sluice.sim.metrics.MetricsSnapshot;
 import dev.sluice.sim.time.SimScheduler;
-import java.util.Comparator;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -20,13 +20,13 @@ import org.jspecify.annotations.Nullable;
  * a KV cache of fixed-size blocks.
  *
  * <p><b>Admission.</b> A request is admitted when a slot is free and the KV blocks for its prompt
- * plus its whole output fit; the simulator knows the output length up front, so it reserves
- * those blocks at admission instead of preempting later. The queue is strictly FIFO: while its
- * head does not fit, nothing behind it is admitted. A request arriving to a full queue is rejected
- * with {@link EngineRejectedException.Reason#QUEUE_FULL}.
+ * plus its whole output fit; the simulator knows the output length up front, so it reserves those
+ * blocks at admission instead of preempting later. The queue is strictly FIFO: while its head does
+ * not fit, nothing behind it is admitted. A request arriving to a full queue is rejected with
+ * {@link EngineRejectedException.Reason#QUEUE_FULL}.
  *
- * <p><b>Timing.</b> See {@link EngineConfig}. Time comes only from the injected
- * {@link SimScheduler}, so a manual scheduler makes every run reproducible.
+ * <p><b>Timing.</b> See {@link EngineConfig}. Time comes only from the injected {@link
+ * SimScheduler}, so a manual scheduler makes every run reproducible.
  *
  * <p><b>Thread-safety.</b> All methods may be called from any thread. State changes happen under
  * one lock; {@link TokenSink} and {@link EngineObserver} calls are made after releasing it.
@@ -34,8 +34,27 @@ import org.jspecify.annotations.Nullable;
 public final class Engine {
 
   private static final String[] WORDS = {
-    "the", "flow", "of", "tokens", "through", "a", "sluice", "is", "fair", "and", "steady",
-    "model", "queue", "gate", "river", "water", "priority", "band", "request", "stream"};
+    "the",
+    "flow",
+    "of",
+    "tokens",
+    "through",
+    "a",
+    "sluice",
+    "is",
+    "fair",
+    "and",
+    "steady",
+    "model",
+    "queue",
+    "gate",
+    "river",
+    "water",
+    "priority",
+    "band",
+    "request",
+    "stream"
+  };
 
   private final EngineConfig config;
   private final SimScheduler scheduler;
@@ -61,9 +80,12 @@ public final class Engine {
   public Engine(EngineConfig config, SimScheduler scheduler, EngineObserver observer) {
     this.config = Objects.requireNonNull(config, "config");
     Comparator<Sequence> byArrival = Comparator.comparingLong(s -> s.id);
-    this.waiting = new PriorityQueue<>(config.schedulingPolicy() == EngineConfig.SchedulingPolicy.PRIORITY
-        ? Comparator.<Sequence>comparingInt(s -> s.generation.priority()).thenComparing(byArrival)
-        : byArrival);
+    this.waiting =
+        new PriorityQueue<>(
+            config.schedulingPolicy() == EngineConfig.SchedulingPolicy.PRIORITY
+                ? Comparator.<Sequence>comparingInt(s -> s.generation.priority())
+                    .thenComparing(byArrival)
+                : byArrival);
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.observer = Objects.requireNonNull(observer, "observer");
   }
@@ -76,25 +98,37 @@ public final class Engine {
    * Accepts a request: admits it at once if it fits, otherwise queues it.
    *
    * @return a ticket that cancels the request
-   * @throws EngineRejectedException if the request is too long for the model or the cache, or
-   *     the waiting queue is full; nothing is queued then
+   * @throws EngineRejectedException if the request is too long for the model or the cache, or the
+   *     waiting queue is full; nothing is queued then
    */
   public Ticket submit(Generation generation, TokenSink sink) throws EngineRejectedException {
     Objects.requireNonNull(generation, "generation");
     Objects.requireNonNull(sink, "sink");
     int totalTokens = generation.promptTokens() + generation.outputTokens();
     if (totalTokens > config.maxModelLen()) {
-      throw reject(EngineRejectedException.Reason.CONTEXT_LENGTH, "context_length",
-          "This model's maximum context length is " + config.maxModelLen()
-              + " tokens. However, you requested " + totalTokens + " tokens ("
-              + generation.promptTokens() + " in the prompt, " + generation.outputTokens()
+      throw reject(
+          EngineRejectedException.Reason.CONTEXT_LENGTH,
+          "context_length",
+          "This model's maximum context length is "
+              + config.maxModelLen()
+              + " tokens. However, you requested "
+              + totalTokens
+              + " tokens ("
+              + generation.promptTokens()
+              + " in the prompt, "
+              + generation.outputTokens()
               + " in the completion). Please reduce the length of the prompt or completion.");
     }
     int blocks = config.blocksFor(totalTokens);
     if (blocks > config.kvBlocks()) {
-      throw reject(EngineRejectedException.Reason.CACHE_TOO_SMALL, "cache_too_small",
-          "The request needs " + blocks + " KV-cache blocks but the cache has only "
-              + config.kvBlocks() + ".");
+      throw reject(
+          EngineRejectedException.Reason.CACHE_TOO_SMALL,
+          "cache_too_small",
+          "The request needs "
+              + blocks
+              + " KV-cache blocks but the cache has only "
+              + config.kvBlocks()
+              + ".");
     }
     Sequence sequence;
     boolean admitted;
@@ -119,7 +153,8 @@ public final class Engine {
     }
     if (sequence == null) {
       observer.onRejected("queue_full");
-      throw new EngineRejectedException(EngineRejectedException.Reason.QUEUE_FULL,
+      throw new EngineRejectedException(
+          EngineRejectedException.Reason.QUEUE_FULL,
           "Failed to enqueue request, waiting requests queue is full");
     }
     preempted.forEach(victim -> observer.onPreempted(victim.id));
@@ -144,17 +179,26 @@ public final class Engine {
   /** The current gauges, totals and histograms. */
   public MetricsSnapshot metrics() {
     synchronized (lock) {
-      return new MetricsSnapshot(running.size(), waiting.size(), preemptions, usedBlocks,
+      return new MetricsSnapshot(
+          running.size(),
+          waiting.size(),
+          preemptions,
+          usedBlocks,
           config.kvBlocks(),
-          config.blockSize(), promptTokensTotal, generationTokensTotal,
-          Map.copyOf(new TreeMap<>(finished)), Map.copyOf(new TreeMap<>(rejected)),
-          timeToFirstToken.snapshot(), interTokenLatency.snapshot(), e2eLatency.snapshot(),
+          config.blockSize(),
+          promptTokensTotal,
+          generationTokensTotal,
+          Map.copyOf(new TreeMap<>(finished)),
+          Map.copyOf(new TreeMap<>(rejected)),
+          timeToFirstToken.snapshot(),
+          interTokenLatency.snapshot(),
+          e2eLatency.snapshot(),
           queueTime.snapshot());
     }
   }
 
-  private EngineRejectedException reject(EngineRejectedException.Reason reason, String label,
-      String message) {
+  private EngineRejectedException reject(
+      EngineRejectedException.Reason reason, String label, String message) {
     recordRejection(label);
     return new EngineRejectedException(reason, message);
   }
@@ -175,8 +219,10 @@ public final class Engine {
     if (sequence.generated == 0) {
       queueTime.observe(seconds(now - sequence.arrivalNanos));
     }
-    long prefill = config.prefillOverhead().toNanos() + recomputed * config.prefillPerToken().toNanos();
-    sequence.task = scheduler.schedule(() -> emitToken(sequence), delay(prefill, sequence.random()));
+    long prefill =
+        config.prefillOverhead().toNanos() + recomputed * config.prefillPerToken().toNanos();
+    sequence.task =
+        scheduler.schedule(() -> emitToken(sequence), delay(prefill, sequence.random()));
   }
 
   /**
@@ -190,8 +236,10 @@ public final class Engine {
     while (!waiting.isEmpty()) {
       Sequence head = waiting.peek();
       if (!fitsLocked(head)) {
-        Sequence victim = config.schedulingPolicy() == EngineConfig.SchedulingPolicy.PRIORITY
-            ? lowestRunningBelowLocked(head) : null;
+        Sequence victim =
+            config.schedulingPolicy() == EngineConfig.SchedulingPolicy.PRIORITY
+                ? lowestRunningBelowLocked(head)
+                : null;
         if (victim == null) {
           break;
         }
@@ -217,14 +265,16 @@ public final class Engine {
   private @Nullable Sequence lowestRunningBelowLocked(Sequence head) {
     Sequence lowest = null;
     for (Sequence candidate : running) {
-      if (lowest == null || candidate.generation.priority() > lowest.generation.priority()
+      if (lowest == null
+          || candidate.generation.priority() > lowest.generation.priority()
           || (candidate.generation.priority() == lowest.generation.priority()
               && candidate.id > lowest.id)) {
         lowest = candidate;
       }
     }
     return lowest != null && lowest.generation.priority() > head.generation.priority()
-        ? lowest : null;
+        ? lowest
+        : null;
   }
 
   private void emitToken(Sequence sequence) {
@@ -252,15 +302,17 @@ public final class Engine {
         e2eLatency.observe(seconds(now - sequence.arrivalNanos));
         admitted = admitWaitingLocked();
       } else {
-        sequence.task = scheduler.schedule(() -> emitToken(sequence),
-            delay(config.interTokenLatency().toNanos(), sequence.random()));
+        sequence.task =
+            scheduler.schedule(
+                () -> emitToken(sequence),
+                delay(config.interTokenLatency().toNanos(), sequence.random()));
       }
     }
     try {
       sequence.sink.onToken(text);
       if (done) {
-        sequence.sink.onFinished(sequence.finishReason(), sequence.generation.promptTokens(),
-            sequence.generated);
+        sequence.sink.onFinished(
+            sequence.finishReason(), sequence.generation.promptTokens(), sequence.generated);
       }
     } catch (RuntimeException e) {
       // A sink that cannot take output is a client that went away.
@@ -318,8 +370,8 @@ public final class Engine {
     if (config.maxNumSeqs() <= 1) {
       return 1.0;
     }
-    return 1 + (config.timeFactorUnderLoad() - 1) * (running.size() - 1)
-        / (config.maxNumSeqs() - 1);
+    return 1
+        + (config.timeFactorUnderLoad() - 1) * (running.size() - 1) / (config.maxNumSeqs() - 1);
   }
 
   private static String nextText(Sequence sequence) {
@@ -335,7 +387,13 @@ public final class Engine {
     return nanos / 1e9;
   }
 
-  private enum State { NEW, WAITING, RUNNING, FINISHED, ABORTED }
+  private enum State {
+    NEW,
+    WAITING,
+    RUNNING,
+    FINISHED,
+    ABORTED
+  }
 
   /** One request's engine-side state; fields other than the finals are guarded by the lock. */
   private static final class Sequence {
@@ -347,6 +405,7 @@ public final class Engine {
     State state = State.NEW;
     int generated;
     long lastTokenNanos;
+
     /** The next token's timer; {@code null} until the sequence is admitted. */
     SimScheduler.@Nullable Cancellable task;
 

@@ -4,16 +4,16 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the simulated engine schedules and times requests. Immutable; build one with
- * {@link #builder()}, which checks every field and names the offending one.
+ * How the simulated engine schedules and times requests. Immutable; build one with {@link
+ * #builder()}, which checks every field and names the offending one.
  *
  * <p>Latency model (after llm-d-inference-sim's per-token calculator): a request admitted to a
- * running slot waits {@code prefillOverhead + promptTokens × prefillPerToken} for its first
- * token, then {@code interTokenLatency} for each further token. Each delay is multiplied, when it
- * is computed, by the load factor {@code 1 + (timeFactorUnderLoad − 1)·(running − 1)/(maxNumSeqs − 1)},
- * so a full batch runs {@code timeFactorUnderLoad} times slower than a single request. With
- * {@code jitter > 0} each delay is drawn from a Gaussian whose standard deviation is that
- * fraction of the mean (at most 0.3), clamped to ±70 % of the mean.
+ * running slot waits {@code prefillOverhead + promptTokens × prefillPerToken} for its first token,
+ * then {@code interTokenLatency} for each further token. Each delay is multiplied, when it is
+ * computed, by the load factor {@code 1 + (timeFactorUnderLoad − 1)·(running − 1)/(maxNumSeqs −
+ * 1)}, so a full batch runs {@code timeFactorUnderLoad} times slower than a single request. With
+ * {@code jitter > 0} each delay is drawn from a Gaussian whose standard deviation is that fraction
+ * of the mean (at most 0.3), clamped to ±70 % of the mean.
  *
  * @param maxNumSeqs running slots (vLLM's {@code --max-num-seqs})
  * @param maxWaitingQueueLength waiting requests held before new ones get 429
@@ -29,8 +29,8 @@ import java.util.Objects;
  * @param defaultOutputStdDev standard deviation of that length
  * @param seed seeds every random choice; the same seed and the same request order give the same
  *     output lengths, texts, delays and injected failures
- * @param schedulingPolicy vLLM's {@code --scheduling-policy}: {@code FCFS} (the default) or
- *     {@code PRIORITY}
+ * @param schedulingPolicy vLLM's {@code --scheduling-policy}: {@code FCFS} (the default) or {@code
+ *     PRIORITY}
  */
 public record EngineConfig(
     int maxNumSeqs,
@@ -51,26 +51,32 @@ public record EngineConfig(
   /**
    * How the waiting queue is ordered, as vLLM's {@code --scheduling-policy}. With {@code PRIORITY}
    * it is ordered by each request's {@code priority} (lower first), then arrival; and a request
-   * that finds no room makes the engine preempt running requests of a higher priority value
-   * (latest arrival first) back to waiting until it fits, as vLLM's priority scheduler does. A
-   * preempted request keeps its tokens: when readmitted it recomputes its prompt and output so
-   * far (one prefill), then goes on streaming.
+   * that finds no room makes the engine preempt running requests of a higher priority value (latest
+   * arrival first) back to waiting until it fits, as vLLM's priority scheduler does. A preempted
+   * request keeps its tokens: when readmitted it recomputes its prompt and output so far (one
+   * prefill), then goes on streaming.
    */
-  public enum SchedulingPolicy { FCFS, PRIORITY }
-
+  public enum SchedulingPolicy {
+    FCFS,
+    PRIORITY
+  }
 
   /** Checks every field; prefer {@link #builder()}. */
   public EngineConfig {
     checkArgument(maxNumSeqs >= 1, "maxNumSeqs", maxNumSeqs, ">= 1");
-    checkArgument(maxWaitingQueueLength >= 0, "maxWaitingQueueLength", maxWaitingQueueLength, ">= 0");
+    checkArgument(
+        maxWaitingQueueLength >= 0, "maxWaitingQueueLength", maxWaitingQueueLength, ">= 0");
     checkArgument(maxModelLen >= 2, "maxModelLen", maxModelLen, ">= 2");
     checkArgument(blockSize >= 1, "blockSize", blockSize, ">= 1");
     checkArgument(kvBlocks >= 1, "kvBlocks", kvBlocks, ">= 1");
     checkDuration(prefillOverhead, "prefillOverhead");
     checkDuration(prefillPerToken, "prefillPerToken");
     checkDuration(interTokenLatency, "interTokenLatency");
-    checkArgument(timeFactorUnderLoad >= 1 && Double.isFinite(timeFactorUnderLoad),
-        "timeFactorUnderLoad", timeFactorUnderLoad, ">= 1");
+    checkArgument(
+        timeFactorUnderLoad >= 1 && Double.isFinite(timeFactorUnderLoad),
+        "timeFactorUnderLoad",
+        timeFactorUnderLoad,
+        ">= 1");
     checkArgument(jitter >= 0 && jitter <= 0.3, "jitter", jitter, "between 0 and 0.3");
     checkArgument(defaultOutputMean >= 1, "defaultOutputMean", defaultOutputMean, ">= 1");
     checkArgument(defaultOutputStdDev >= 0, "defaultOutputStdDev", defaultOutputStdDev, ">= 0");
@@ -206,9 +212,20 @@ public record EngineConfig(
 
     /** Validates and builds; throws {@link IllegalArgumentException} naming the bad field. */
     public EngineConfig build() {
-      return new EngineConfig(maxNumSeqs, maxWaitingQueueLength, maxModelLen, blockSize,
-          kvBlocks, prefillOverhead, prefillPerToken, interTokenLatency,
-          timeFactorUnderLoad, jitter, defaultOutputMean, defaultOutputStdDev, seed,
+      return new EngineConfig(
+          maxNumSeqs,
+          maxWaitingQueueLength,
+          maxModelLen,
+          blockSize,
+          kvBlocks,
+          prefillOverhead,
+          prefillPerToken,
+          interTokenLatency,
+          timeFactorUnderLoad,
+          jitter,
+          defaultOutputMean,
+          defaultOutputStdDev,
+          seed,
           schedulingPolicy);
     }
   }

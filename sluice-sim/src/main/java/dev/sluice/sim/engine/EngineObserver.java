@@ -1,8 +1,8 @@
 package dev.sluice.sim.engine;
 
 /**
- * Watches request life-cycle events, for tests and logs. Called outside the engine's lock, from
- * the thread that caused the event; implementations must be thread-safe and must not block. Each
+ * Watches request life-cycle events, for tests and logs. Called outside the engine's lock, from the
+ * thread that caused the event; implementations must be thread-safe and must not block. Each
  * accepted request is reported {@code queued} or {@code admitted} first, possibly {@code admitted}
  * after {@code queued}, then exactly one of {@code finished} or {@code aborted}.
  */

@@ -11,13 +11,13 @@ import org.jspecify.annotations.Nullable;
  * @param outputTokens tokens to generate, at least 1
  * @param hitsLimit whether {@code outputTokens} is the request's {@code max_tokens}, which makes
  *     the finish reason {@code length} rather than {@code stop}
- * @param random this request's own random source for texts and jitter; confined to the engine
- *     once submitted
+ * @param random this request's own random source for texts and jitter; confined to the engine once
+ *     submitted
  * @param priority vLLM's request {@code priority}: with the {@code priority} scheduling policy a
  *     lower value runs first; 0 by default
  */
-public record Generation(int promptTokens, int outputTokens, boolean hitsLimit, SplittableRandom random,
-    int priority) {
+public record Generation(
+    int promptTokens, int outputTokens, boolean hitsLimit, SplittableRandom random, int priority) {
 
   /** Checks the token counts. */
   public Generation {
@@ -27,25 +27,30 @@ public record Generation(int promptTokens, int outputTokens, boolean hitsLimit, 
   }
 
   /** A generation of priority 0. */
-  public Generation(int promptTokens, int outputTokens, boolean hitsLimit, SplittableRandom random) {
+  public Generation(
+      int promptTokens, int outputTokens, boolean hitsLimit, SplittableRandom random) {
     this(promptTokens, outputTokens, hitsLimit, random, 0);
   }
 
   /**
-   * Chooses the output length: {@code maxTokens} exactly when it is given, otherwise a draw from
-   * a Gaussian with the configured mean and standard deviation, clamped to what the model length
+   * Chooses the output length: {@code maxTokens} exactly when it is given, otherwise a draw from a
+   * Gaussian with the configured mean and standard deviation, clamped to what the model length
    * leaves after the prompt.
    *
    * @param maxTokens the request's {@code max_tokens}, or {@code null}
    */
-  public static Generation of(EngineConfig config, int promptTokens, @Nullable Integer maxTokens,
-      SplittableRandom random) {
+  public static Generation of(
+      EngineConfig config, int promptTokens, @Nullable Integer maxTokens, SplittableRandom random) {
     return of(config, promptTokens, maxTokens, random, 0);
   }
 
   /** As {@link #of(EngineConfig, int, Integer, SplittableRandom)}, with vLLM's priority. */
-  public static Generation of(EngineConfig config, int promptTokens, @Nullable Integer maxTokens,
-      SplittableRandom random, int priority) {
+  public static Generation of(
+      EngineConfig config,
+      int promptTokens,
+      @Nullable Integer maxTokens,
+      SplittableRandom random,
+      int priority) {
     if (maxTokens != null) {
       return new Generation(promptTokens, maxTokens, true, random, priority);
     }

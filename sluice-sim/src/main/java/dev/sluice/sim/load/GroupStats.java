@@ -24,12 +24,27 @@ import java.util.function.Function;
  * @param goodputPercent good requests as a percentage of all requests in the group
  * @param failureReasons failed requests by reason
  */
-public record GroupStats(String group, int requests, int succeeded, int rejected429, int rejected503,
-    int otherFailures, double requestsPerSecond, double outputTokensPerSecond, Percentiles ttftMs,
-    Percentiles tpotMs, Percentiles e2eMs, int good, double goodputPerSecond, double goodputPercent,
+public record GroupStats(
+    String group,
+    int requests,
+    int succeeded,
+    int rejected429,
+    int rejected503,
+    int otherFailures,
+    double requestsPerSecond,
+    double outputTokensPerSecond,
+    Percentiles ttftMs,
+    Percentiles tpotMs,
+    Percentiles e2eMs,
+    int good,
+    double goodputPerSecond,
+    double goodputPercent,
     Map<String, Integer> failureReasons) {
 
-  static GroupStats of(String group, List<RequestRecord> records, double elapsedSeconds,
+  static GroupStats of(
+      String group,
+      List<RequestRecord> records,
+      double elapsedSeconds,
       Function<RequestRecord, Slo> slos) {
     int succeeded = 0;
     int status429 = 0;
@@ -58,13 +73,25 @@ public record GroupStats(String group, int requests, int succeeded, int rejected
       reasons.merge(record.reason() == null ? "unknown" : record.reason(), 1, Integer::sum);
     }
     double seconds = Math.max(elapsedSeconds, 1e-9);
-    return new GroupStats(group, records.size(), succeeded, status429, status503, other,
-        succeeded / seconds, outputTokens / seconds,
+    return new GroupStats(
+        group,
+        records.size(),
+        succeeded,
+        status429,
+        status503,
+        other,
+        succeeded / seconds,
+        outputTokens / seconds,
         Percentiles.ofNanos(ok.stream().mapToLong(RequestRecord::ttftNanos).toArray()),
-        Percentiles.ofNanos(ok.stream().filter(r -> r.outputTokens() > 1)
-            .mapToLong(RequestRecord::tpotNanos).toArray()),
+        Percentiles.ofNanos(
+            ok.stream()
+                .filter(r -> r.outputTokens() > 1)
+                .mapToLong(RequestRecord::tpotNanos)
+                .toArray()),
         Percentiles.ofNanos(ok.stream().mapToLong(RequestRecord::e2eNanos).toArray()),
-        good, good / seconds, records.isEmpty() ? 0 : 100.0 * good / records.size(),
+        good,
+        good / seconds,
+        records.isEmpty() ? 0 : 100.0 * good / records.size(),
         Map.copyOf(reasons));
   }
 }

@@ -22,10 +22,15 @@ import java.util.stream.Collectors;
  * @param byPriority one entry per priority, highest first
  * @param records every request, in completion order (left out of the JSON)
  */
-public record LoadReport(double elapsedSeconds, GroupStats total, List<GroupStats> byTenant,
-    List<GroupStats> byPriority, @JsonIgnore List<RequestRecord> records) {
+public record LoadReport(
+    double elapsedSeconds,
+    GroupStats total,
+    List<GroupStats> byTenant,
+    List<GroupStats> byPriority,
+    @JsonIgnore List<RequestRecord> records) {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * Builds the figures for {@code records} gathered under {@code spec}.
@@ -33,23 +38,35 @@ public record LoadReport(double elapsedSeconds, GroupStats total, List<GroupStat
    * @throws NullPointerException if a record's priority is none of {@code spec}'s tenants'
    */
   public static LoadReport of(LoadSpec spec, List<RequestRecord> records, double elapsedSeconds) {
-    Map<String, Slo> slos = spec.tenants().stream()
-        .collect(Collectors.toMap(Tenant::name, spec::sloFor, (a, b) -> a));
+    Map<String, Slo> slos =
+        spec.tenants().stream().collect(Collectors.toMap(Tenant::name, spec::sloFor, (a, b) -> a));
     Function<RequestRecord, Slo> sloOf = record -> slos.getOrDefault(record.tenant(), spec.slo());
     List<GroupStats> byTenant = new ArrayList<>();
     for (Tenant tenant : spec.tenants()) {
-      byTenant.add(GroupStats.of(tenant.name(), records.stream()
-          .filter(r -> r.tenant().equals(tenant.name())).toList(), elapsedSeconds, sloOf));
+      byTenant.add(
+          GroupStats.of(
+              tenant.name(),
+              records.stream().filter(r -> r.tenant().equals(tenant.name())).toList(),
+              elapsedSeconds,
+              sloOf));
     }
     Map<Integer, List<RequestRecord>> priorities = new TreeMap<>((a, b) -> Integer.compare(b, a));
     spec.tenants().forEach(tenant -> priorities.put(tenant.priority(), new ArrayList<>()));
-    records.forEach(record -> Objects.requireNonNull(priorities.get(record.priority()),
-        "record priority of no tenant").add(record));
+    records.forEach(
+        record ->
+            Objects.requireNonNull(
+                    priorities.get(record.priority()), "record priority of no tenant")
+                .add(record));
     List<GroupStats> byPriority = new ArrayList<>();
-    priorities.forEach((priority, group) ->
-        byPriority.add(GroupStats.of("priority=" + priority, group, elapsedSeconds, sloOf)));
-    return new LoadReport(elapsedSeconds, GroupStats.of("all", records, elapsedSeconds, sloOf),
-        List.copyOf(byTenant), List.copyOf(byPriority), List.copyOf(records));
+    priorities.forEach(
+        (priority, group) ->
+            byPriority.add(GroupStats.of("priority=" + priority, group, elapsedSeconds, sloOf)));
+    return new LoadReport(
+        elapsedSeconds,
+        GroupStats.of("all", records, elapsedSeconds, sloOf),
+        List.copyOf(byTenant),
+        List.copyOf(byPriority),
+        List.copyOf(records));
   }
 
   /** The figures (without per-request records) as indented JSON. */

@@ -29,10 +29,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every request streams ({@code stream: true} with {@code include_usage}) and carries the
  * tenant's {@code x-gateway-inference-fairness-id} and {@code x-gateway-inference-objective}
- * headers. Time to first token is measured to the first chunk with non-empty content; output
- * tokens come from the usage chunk when the server sends one, else from the count of non-empty
- * chunks. A failed request's reason is the {@code x-sluice-outcome} response header when present,
- * else the OpenAI error's {@code code} or {@code type}.
+ * headers. Time to first token is measured to the first chunk with non-empty content; output tokens
+ * come from the usage chunk when the server sends one, else from the count of non-empty chunks. A
+ * failed request's reason is the {@code x-sluice-outcome} response header when present, else the
+ * OpenAI error's {@code code} or {@code type}.
  *
  * <p>{@link #run} blocks the calling thread until the run ends; it is safe to call from several
  * threads at once, each call being independent. Time comes from the given {@link SimScheduler}.
@@ -41,12 +41,14 @@ public final class LoadRun {
 
   /** Response header a Sluice gateway sets to say what happened to a request. */
   public static final String OUTCOME_HEADER = "x-sluice-outcome";
+
   public static final String FAIRNESS_ID_HEADER = "x-gateway-inference-fairness-id";
   public static final String OBJECTIVE_HEADER = "x-gateway-inference-objective";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] WORDS = {
-    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"};
+    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"
+  };
 
   private final LoadSpec spec;
   private final SimScheduler clock;
@@ -66,17 +68,19 @@ public final class LoadRun {
   private long startNanos;
   private long endNanos;
 
-  private LoadRun(LoadSpec spec, SimScheduler clock, Consumer<String> progress, ClientFactory factory) {
+  private LoadRun(
+      LoadSpec spec, SimScheduler clock, Consumer<String> progress, ClientFactory factory) {
     this.spec = spec;
     this.clock = clock;
     this.progress = progress;
     this.random = new SplittableRandom(spec.seed());
     this.totalShare = spec.tenants().stream().mapToDouble(Tenant::share).sum();
-    this.client = WebClient.builder(spec.target())
-        .factory(factory)
-        .responseTimeoutMillis(0)
-        .maxResponseLength(0)
-        .build();
+    this.client =
+        WebClient.builder(spec.target())
+            .factory(factory)
+            .responseTimeoutMillis(0)
+            .maxResponseLength(0)
+            .build();
   }
 
   /** Runs {@code spec} in real time without progress output. */
@@ -87,11 +91,11 @@ public final class LoadRun {
   }
 
   /**
-   * Runs {@code spec}, timing with {@code clock} and passing a one-line progress summary to
-   * {@code progress} about once a second.
+   * Runs {@code spec}, timing with {@code clock} and passing a one-line progress summary to {@code
+   * progress} about once a second.
    *
-   * @throws IllegalArgumentException if the target is not a loopback address and the spec does
-   *     not allow that
+   * @throws IllegalArgumentException if the target is not a loopback address and the spec does not
+   *     allow that
    */
   public static LoadReport run(LoadSpec spec, SimScheduler clock, Consumer<String> progress) {
     Objects.requireNonNull(spec, "spec");
@@ -116,8 +120,11 @@ public final class LoadRun {
       loopback = false;
     }
     if (!loopback) {
-      throw new IllegalArgumentException("target: " + spec.target() + " (expected: a loopback "
-          + "address such as 127.0.0.1; allow other targets explicitly with --allow-non-loopback or allowNonLoopback: true)");
+      throw new IllegalArgumentException(
+          "target: "
+              + spec.target()
+              + " (expected: a loopback "
+              + "address such as 127.0.0.1; allow other targets explicitly with --allow-non-loopback or allowNonLoopback: true)");
     }
   }
 
@@ -153,18 +160,21 @@ public final class LoadRun {
   private void scheduleArrival(Tenant tenant) {
     double rate = spec.rate() * tenant.share() / totalShare;
     double seconds = -Math.log(1 - random.nextDouble()) / rate;
-    timers.add(clock.schedule(() -> {
-      boolean keepGoing;
-      synchronized (lock) {
-        keepGoing = !sendingStopped;
-        if (keepGoing) {
-          scheduleArrival(tenant);
-        }
-      }
-      if (keepGoing) {
-        sendNext(tenant);
-      }
-    }, (long) (seconds * 1e9)));
+    timers.add(
+        clock.schedule(
+            () -> {
+              boolean keepGoing;
+              synchronized (lock) {
+                keepGoing = !sendingStopped;
+                if (keepGoing) {
+                  scheduleArrival(tenant);
+                }
+              }
+              if (keepGoing) {
+                sendNext(tenant);
+              }
+            },
+            (long) (seconds * 1e9)));
   }
 
   /** Sends one request for {@code tenant}, or a tenant drawn by share when {@code null}. */
@@ -300,8 +310,16 @@ public final class LoadRun {
       long r429 = records.stream().filter(r -> r.status() == 429).count();
       long r503 = records.stream().filter(r -> r.status() == 503).count();
       double elapsed = ((done.isDone() ? endNanos : clock.nanoTime()) - startNanos) / 1e9;
-      return String.format(Locale.ROOT, "%6.1fs sent %d/%d  in flight %d  ok %d  429 %d  503 %d  other %d",
-          elapsed, issued, spec.maxRequests(), inFlight.size(), ok, r429, r503,
+      return String.format(
+          Locale.ROOT,
+          "%6.1fs sent %d/%d  in flight %d  ok %d  429 %d  503 %d  other %d",
+          elapsed,
+          issued,
+          spec.maxRequests(),
+          inFlight.size(),
+          ok,
+          r429,
+          r503,
           records.size() - ok - r429 - r503);
     }
   }
@@ -353,8 +371,10 @@ public final class LoadRun {
         usageTokens = usage.get("completion_tokens").asInt();
       }
       JsonNode choice = chunk.path("choices").path(0);
-      String text = choice.has("delta") ? choice.path("delta").path("content").asText("")
-          : choice.path("text").asText("");
+      String text =
+          choice.has("delta")
+              ? choice.path("delta").path("content").asText("")
+              : choice.path("text").asText("");
       if (!text.isEmpty()) {
         tokenTimes.add(now);
       }
@@ -378,17 +398,27 @@ public final class LoadRun {
         reason = errorReason;
       }
       if (reason == null && !completed) {
-        reason = cause == null ? "incomplete-stream"
-            : status == 0 ? "no-response: " + cause.getClass().getSimpleName() : "cancelled";
+        reason =
+            cause == null
+                ? "incomplete-stream"
+                : status == 0 ? "no-response: " + cause.getClass().getSimpleName() : "cancelled";
       }
       long[] gaps = new long[Math.max(0, tokenTimes.size() - 1)];
       for (int i = 1; i < tokenTimes.size(); i++) {
         gaps[i - 1] = tokenTimes.get(i) - tokenTimes.get(i - 1);
       }
       boolean ok = status == 200 && completed && errorReason == null;
-      RequestRecord record = new RequestRecord(tenant.name(), tenant.priority(), status,
-          ok ? null : reason, ok, tokenTimes.isEmpty() ? -1 : tokenTimes.get(0) - sentNanos,
-          gaps, end - sentNanos, usageTokens >= 0 ? usageTokens : tokenTimes.size());
+      RequestRecord record =
+          new RequestRecord(
+              tenant.name(),
+              tenant.priority(),
+              status,
+              ok ? null : reason,
+              ok,
+              tokenTimes.isEmpty() ? -1 : tokenTimes.get(0) - sentNanos,
+              gaps,
+              end - sentNanos,
+              usageTokens >= 0 ? usageTokens : tokenTimes.size());
       record(this, record);
     }
 

@@ -10,10 +10,10 @@ import java.util.Objects;
  * What a load run sends, where, and for how long. Immutable; build with {@link #builder()}.
  *
  * <p>{@link Mode#OPEN_LOOP} sends Poisson arrivals at {@code rate} requests per second in total,
- * split between tenants by share, whatever the server does. {@link Mode#CLOSED_LOOP} keeps
- * {@code concurrency} requests in flight, each new one's tenant drawn by share. Either way the run
- * stops sending after {@code maxRequests} requests or {@code duration}, whichever comes first, and
- * then waits up to {@code drainTimeout} for requests in flight before cancelling them.
+ * split between tenants by share, whatever the server does. {@link Mode#CLOSED_LOOP} keeps {@code
+ * concurrency} requests in flight, each new one's tenant drawn by share. Either way the run stops
+ * sending after {@code maxRequests} requests or {@code duration}, whichever comes first, and then
+ * waits up to {@code drainTimeout} for requests in flight before cancelling them.
  *
  * @param target base URL of the server, e.g. {@code http://127.0.0.1:8001}
  * @param path request path, {@code /v1/chat/completions} or {@code /v1/completions}
@@ -29,28 +29,50 @@ import java.util.Objects;
  * @param seed seeds arrivals and tenant choice
  * @param allowNonLoopback whether a target other than a loopback address is allowed
  */
-public record LoadSpec(URI target, String path, String model, Mode mode, double rate, int concurrency,
-    int maxRequests, Duration duration, Duration drainTimeout, List<Tenant> tenants, Slo slo,
-    long seed, boolean allowNonLoopback) {
+public record LoadSpec(
+    URI target,
+    String path,
+    String model,
+    Mode mode,
+    double rate,
+    int concurrency,
+    int maxRequests,
+    Duration duration,
+    Duration drainTimeout,
+    List<Tenant> tenants,
+    Slo slo,
+    long seed,
+    boolean allowNonLoopback) {
 
   /** How requests are paced. */
-  public enum Mode { OPEN_LOOP, CLOSED_LOOP }
+  public enum Mode {
+    OPEN_LOOP,
+    CLOSED_LOOP
+  }
 
   /** Checks the fields. */
   public LoadSpec {
     Objects.requireNonNull(target, "target");
-    check("http".equals(target.getScheme()) && target.getHost() != null, "target", target,
+    check(
+        "http".equals(target.getScheme()) && target.getHost() != null,
+        "target",
+        target,
         "an http:// URL with a host");
     check(path != null && path.startsWith("/"), "path", path, "a path starting with /");
     check(model != null && !model.isBlank(), "model", model, "non-blank");
     Objects.requireNonNull(mode, "mode");
     if (mode == Mode.OPEN_LOOP) {
-      check(rate > 0 && Double.isFinite(rate), "rate", rate, "> 0 requests per second for open loop");
+      check(
+          rate > 0 && Double.isFinite(rate), "rate", rate, "> 0 requests per second for open loop");
     } else {
       check(concurrency >= 1, "concurrency", concurrency, ">= 1 for closed loop");
     }
     check(maxRequests >= 1, "maxRequests", maxRequests, ">= 1");
-    check(duration != null && !duration.isNegative() && !duration.isZero(), "duration", duration, "> 0");
+    check(
+        duration != null && !duration.isNegative() && !duration.isZero(),
+        "duration",
+        duration,
+        "> 0");
     check(drainTimeout != null && !drainTimeout.isNegative(), "drainTimeout", drainTimeout, ">= 0");
     check(tenants != null && !tenants.isEmpty(), "tenants", tenants, "at least one tenant");
     tenants = List.copyOf(tenants);
@@ -90,25 +112,89 @@ public record LoadSpec(URI target, String path, String model, Mode mode, double 
 
     private Builder() {}
 
-    public Builder target(URI value) { this.target = value; return this; }
-    public Builder target(String value) { return target(URI.create(value)); }
-    public Builder path(String value) { this.path = value; return this; }
-    public Builder model(String value) { this.model = value; return this; }
+    public Builder target(URI value) {
+      this.target = value;
+      return this;
+    }
+
+    public Builder target(String value) {
+      return target(URI.create(value));
+    }
+
+    public Builder path(String value) {
+      this.path = value;
+      return this;
+    }
+
+    public Builder model(String value) {
+      this.model = value;
+      return this;
+    }
+
     /** Open loop at {@code requestsPerSecond} in total. */
-    public Builder openLoop(double requestsPerSecond) { this.mode = Mode.OPEN_LOOP; this.rate = requestsPerSecond; return this; }
+    public Builder openLoop(double requestsPerSecond) {
+      this.mode = Mode.OPEN_LOOP;
+      this.rate = requestsPerSecond;
+      return this;
+    }
+
     /** Closed loop with {@code inFlight} requests outstanding. */
-    public Builder closedLoop(int inFlight) { this.mode = Mode.CLOSED_LOOP; this.concurrency = inFlight; return this; }
-    public Builder maxRequests(int value) { this.maxRequests = value; return this; }
-    public Builder duration(Duration value) { this.duration = value; return this; }
-    public Builder drainTimeout(Duration value) { this.drainTimeout = value; return this; }
-    public Builder tenant(Tenant value) { this.tenants.add(Objects.requireNonNull(value, "tenant")); return this; }
-    public Builder slo(Slo value) { this.slo = value; return this; }
-    public Builder seed(long value) { this.seed = value; return this; }
-    public Builder allowNonLoopback(boolean value) { this.allowNonLoopback = value; return this; }
+    public Builder closedLoop(int inFlight) {
+      this.mode = Mode.CLOSED_LOOP;
+      this.concurrency = inFlight;
+      return this;
+    }
+
+    public Builder maxRequests(int value) {
+      this.maxRequests = value;
+      return this;
+    }
+
+    public Builder duration(Duration value) {
+      this.duration = value;
+      return this;
+    }
+
+    public Builder drainTimeout(Duration value) {
+      this.drainTimeout = value;
+      return this;
+    }
+
+    public Builder tenant(Tenant value) {
+      this.tenants.add(Objects.requireNonNull(value, "tenant"));
+      return this;
+    }
+
+    public Builder slo(Slo value) {
+      this.slo = value;
+      return this;
+    }
+
+    public Builder seed(long value) {
+      this.seed = value;
+      return this;
+    }
+
+    public Builder allowNonLoopback(boolean value) {
+      this.allowNonLoopback = value;
+      return this;
+    }
 
     public LoadSpec build() {
-      return new LoadSpec(target, path, model, mode, rate, concurrency, maxRequests, duration,
-          drainTimeout, tenants, slo, seed, allowNonLoopback);
+      return new LoadSpec(
+          target,
+          path,
+          model,
+          mode,
+          rate,
+          concurrency,
+          maxRequests,
+          duration,
+          drainTimeout,
+          tenants,
+          slo,
+          seed,
+          allowNonLoopback);
     }
   }
 }

@@ -22,10 +22,32 @@ public final class LoadSpecYaml {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|us|s|m|h)");
-  private static final Set<String> TOP = Set.of("target", "path", "model", "mode", "rate", "concurrency",
-      "maxRequests", "duration", "drainTimeout", "seed", "allowNonLoopback", "slo", "tenants");
-  private static final Set<String> TENANT = Set.of("name", "fairnessId", "objective", "priority", "share",
-      "promptTokens", "outputTokens", "slo", "headers");
+  private static final Set<String> TOP =
+      Set.of(
+          "target",
+          "path",
+          "model",
+          "mode",
+          "rate",
+          "concurrency",
+          "maxRequests",
+          "duration",
+          "drainTimeout",
+          "seed",
+          "allowNonLoopback",
+          "slo",
+          "tenants");
+  private static final Set<String> TENANT =
+      Set.of(
+          "name",
+          "fairnessId",
+          "objective",
+          "priority",
+          "share",
+          "promptTokens",
+          "outputTokens",
+          "slo",
+          "headers");
   private static final Set<String> SLO = Set.of("ttft", "tpot", "itl", "ntpot", "e2e");
 
   private LoadSpecYaml() {}
@@ -80,11 +102,13 @@ public final class LoadSpecYaml {
     JsonNode headerNode = node.get("headers");
     if (headerNode != null) {
       if (!headerNode.isObject()) {
-        throw new IllegalArgumentException(where + "headers: expected a mapping of header names to values");
+        throw new IllegalArgumentException(
+            where + "headers: expected a mapping of header names to values");
       }
       headerNode.properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
     }
-    return new Tenant(name,
+    return new Tenant(
+        name,
         node.has("fairnessId") ? text(node, "fairnessId", where) : name,
         node.has("objective") ? text(node, "objective", where) : null,
         node.has("priority") ? (int) integer(node, "priority", where) : 0,
@@ -100,8 +124,11 @@ public final class LoadSpecYaml {
       throw new IllegalArgumentException(where + ": expected a mapping");
     }
     checkKeys(node, SLO, where);
-    return new Slo(optionalDuration(node, "ttft", where), optionalDuration(node, "tpot", where),
-        optionalDuration(node, "itl", where), optionalDuration(node, "ntpot", where),
+    return new Slo(
+        optionalDuration(node, "ttft", where),
+        optionalDuration(node, "tpot", where),
+        optionalDuration(node, "itl", where),
+        optionalDuration(node, "ntpot", where),
         optionalDuration(node, "e2e", where));
   }
 
@@ -109,8 +136,12 @@ public final class LoadSpecYaml {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!allowed.contains(key)) {
-        throw new IllegalArgumentException(where + key + ": unknown key (expected one of "
-            + new java.util.TreeSet<>(allowed) + ")");
+        throw new IllegalArgumentException(
+            where
+                + key
+                + ": unknown key (expected one of "
+                + new java.util.TreeSet<>(allowed)
+                + ")");
       }
     }
   }
@@ -155,7 +186,8 @@ public final class LoadSpecYaml {
   private static Duration duration(JsonNode node, String key, String where) {
     JsonNode value = node.get(key);
     if (value == null || !value.isTextual()) {
-      throw new IllegalArgumentException(where + key + ": expected a duration such as 500ms, 30s or 2m, got " + value);
+      throw new IllegalArgumentException(
+          where + key + ": expected a duration such as 500ms, 30s or 2m, got " + value);
     }
     try {
       return parseDuration(value.asText());
@@ -164,25 +196,38 @@ public final class LoadSpecYaml {
     }
   }
 
-  /** Parses {@code 250us}, {@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 1h} or an ISO-8601 duration. */
+  /**
+   * Parses {@code 250us}, {@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 1h} or an ISO-8601
+   * duration.
+   */
   public static Duration parseDuration(String text) {
     Matcher matcher = DURATION.matcher(text.trim());
     if (matcher.matches()) {
       double amount = Double.parseDouble(matcher.group(1));
       double nanosPerUnit;
       switch (matcher.group(2)) {
-        case "ms": nanosPerUnit = 1e6; break;
-        case "us": nanosPerUnit = 1e3; break;
-        case "s": nanosPerUnit = 1e9; break;
-        case "m": nanosPerUnit = 60e9; break;
-        default: nanosPerUnit = 3600e9;
+        case "ms":
+          nanosPerUnit = 1e6;
+          break;
+        case "us":
+          nanosPerUnit = 1e3;
+          break;
+        case "s":
+          nanosPerUnit = 1e9;
+          break;
+        case "m":
+          nanosPerUnit = 60e9;
+          break;
+        default:
+          nanosPerUnit = 3600e9;
       }
       return Duration.ofNanos(Math.round(amount * nanosPerUnit));
     }
     try {
       return Duration.parse(text.trim());
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration (expected e.g. 500ms, 30s, 2m)");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration (expected e.g. 500ms, 30s, 2m)");
     }
   }
 }

@@ -12,8 +12,24 @@ import org.jspecify.annotations.Nullable;
 public final class ReportTable {
 
   private static final String[] HEADERS = {
-    "group", "reqs", "ok", "429", "503", "err", "ok/s", "tok/s",
-    "TTFT p50", "p90", "p99", "E2E p50", "p90", "p99", "good", "good/s", "good%"};
+    "group",
+    "reqs",
+    "ok",
+    "429",
+    "503",
+    "err",
+    "ok/s",
+    "tok/s",
+    "TTFT p50",
+    "p90",
+    "p99",
+    "E2E p50",
+    "p90",
+    "p99",
+    "good",
+    "good/s",
+    "good%"
+  };
 
   private ReportTable() {}
 
@@ -40,13 +56,20 @@ public final class ReportTable {
     }
     out.append(rule).append('\n');
     rows.forEach(row -> line(out, row, widths));
-    out.append(String.format(Locale.ROOT, "elapsed %.2f s; latencies in ms over successful requests%n",
-        report.elapsedSeconds()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "elapsed %.2f s; latencies in ms over successful requests%n",
+            report.elapsedSeconds()));
     return out.toString();
   }
 
-  /** Two reports next to each other, each under its title, for comparisons such as with and without a gateway. */
-  public static String sideBySide(String leftTitle, LoadReport left, String rightTitle, LoadReport right) {
+  /**
+   * Two reports next to each other, each under its title, for comparisons such as with and without
+   * a gateway.
+   */
+  public static String sideBySide(
+      String leftTitle, LoadReport left, String rightTitle, LoadReport right) {
     List<String> a = new ArrayList<>(List.of(leftTitle));
     a.addAll(List.of(render(left).split("\n")));
     List<String> b = new ArrayList<>(List.of(rightTitle));
@@ -63,14 +86,24 @@ public final class ReportTable {
 
   private static String[] row(GroupStats stats) {
     return new String[] {
-      stats.group(), Integer.toString(stats.requests()), Integer.toString(stats.succeeded()),
-      Integer.toString(stats.rejected429()), Integer.toString(stats.rejected503()),
-      Integer.toString(stats.otherFailures()), fixed(stats.requestsPerSecond(), 2),
+      stats.group(),
+      Integer.toString(stats.requests()),
+      Integer.toString(stats.succeeded()),
+      Integer.toString(stats.rejected429()),
+      Integer.toString(stats.rejected503()),
+      Integer.toString(stats.otherFailures()),
+      fixed(stats.requestsPerSecond(), 2),
       fixed(stats.outputTokensPerSecond(), 1),
-      ms(stats.ttftMs().p50()), ms(stats.ttftMs().p90()), ms(stats.ttftMs().p99()),
-      ms(stats.e2eMs().p50()), ms(stats.e2eMs().p90()), ms(stats.e2eMs().p99()),
-      Integer.toString(stats.good()), fixed(stats.goodputPerSecond(), 2),
-      fixed(stats.goodputPercent(), 1)};
+      ms(stats.ttftMs().p50()),
+      ms(stats.ttftMs().p90()),
+      ms(stats.ttftMs().p99()),
+      ms(stats.e2eMs().p50()),
+      ms(stats.e2eMs().p90()),
+      ms(stats.e2eMs().p99()),
+      Integer.toString(stats.good()),
+      fixed(stats.goodputPerSecond(), 2),
+      fixed(stats.goodputPercent(), 1)
+    };
   }
 
   private static void line(StringBuilder out, String[] cells, int[] widths) {

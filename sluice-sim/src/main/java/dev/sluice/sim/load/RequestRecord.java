@@ -18,8 +18,16 @@ import org.jspecify.annotations.Nullable;
  * @param e2eNanos time to the end of the response
  * @param outputTokens tokens received (from the usage chunk when present, else counted)
  */
-public record RequestRecord(String tenant, int priority, int status, @Nullable String reason,
-    boolean completed, long ttftNanos, long[] interTokenNanos, long e2eNanos, int outputTokens) {
+public record RequestRecord(
+    String tenant,
+    int priority,
+    int status,
+    @Nullable String reason,
+    boolean completed,
+    long ttftNanos,
+    long[] interTokenNanos,
+    long e2eNanos,
+    int outputTokens) {
 
   /** Copies the gaps. */
   public RequestRecord {

@@ -13,8 +13,12 @@ import org.jspecify.annotations.Nullable;
  * @param ntpot normalised time per output token, {@code e2e/outputTokens}
  * @param e2e end-to-end request latency
  */
-public record Slo(@Nullable Duration ttft, @Nullable Duration tpot, @Nullable Duration itl,
-    @Nullable Duration ntpot, @Nullable Duration e2e) {
+public record Slo(
+    @Nullable Duration ttft,
+    @Nullable Duration tpot,
+    @Nullable Duration itl,
+    @Nullable Duration ntpot,
+    @Nullable Duration e2e) {
 
   /** No objectives: every successful request is good. */
   public static final Slo NONE = new Slo(null, null, null, null, null);

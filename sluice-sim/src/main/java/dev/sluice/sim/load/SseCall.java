@@ -13,8 +13,8 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.stream.SubscriptionOption;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
-import org.reactivestreams.Subscriber;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
 /**
@@ -50,12 +50,17 @@ public final class SseCall {
   private SseCall() {}
 
   /** Sends {@code jsonBody} to {@code path} with extra {@code headers} and starts reading. */
-  public static SseCall start(WebClient client, String path, Map<String, String> headers,
-      String jsonBody, Listener listener) {
-    RequestHeadersBuilder builder = RequestHeaders.builder(HttpMethod.POST, path)
-        .contentType(MediaType.JSON_UTF_8);
+  public static SseCall start(
+      WebClient client,
+      String path,
+      Map<String, String> headers,
+      String jsonBody,
+      Listener listener) {
+    RequestHeadersBuilder builder =
+        RequestHeaders.builder(HttpMethod.POST, path).contentType(MediaType.JSON_UTF_8);
     headers.forEach(builder::add);
-    HttpResponse response = client.execute(HttpRequest.of(builder.build(), HttpData.ofUtf8(jsonBody)));
+    HttpResponse response =
+        client.execute(HttpRequest.of(builder.build(), HttpData.ofUtf8(jsonBody)));
     SseCall call = new SseCall();
     response.subscribe(call.new Reader(listener), SubscriptionOption.NOTIFY_CANCELLATION);
     return call;

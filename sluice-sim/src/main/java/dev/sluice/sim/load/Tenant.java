@@ -10,22 +10,30 @@ import org.jspecify.annotations.Nullable;
  * @param name label in reports
  * @param fairnessId sent as {@code x-gateway-inference-fairness-id}; {@code null} sends none
  * @param objective sent as {@code x-gateway-inference-objective}; {@code null} sends none
- * @param priority the priority this tenant's objective maps to, used to group the report; it is
- *     not sent (GIE derives priority from the objective)
+ * @param priority the priority this tenant's objective maps to, used to group the report; it is not
+ *     sent (GIE derives priority from the objective)
  * @param share relative share of the traffic, &gt; 0
  * @param promptTokens prompt length in tokens (words), &gt;= 1
  * @param outputTokens {@code max_tokens} asked for, &gt;= 1
  * @param slo objectives for this tenant's goodput; {@code null} uses the run's
  * @param headers extra request headers
  */
-public record Tenant(String name, @Nullable String fairnessId, @Nullable String objective,
-    int priority, double share, int promptTokens, int outputTokens, @Nullable Slo slo,
+public record Tenant(
+    String name,
+    @Nullable String fairnessId,
+    @Nullable String objective,
+    int priority,
+    double share,
+    int promptTokens,
+    int outputTokens,
+    @Nullable Slo slo,
     Map<String, String> headers) {
 
   /** Checks the fields. */
   public Tenant {
     Objects.requireNonNull(name, "name");
-    LoadSpec.check(share > 0 && Double.isFinite(share), "tenants[" + name + "].share", share, "> 0");
+    LoadSpec.check(
+        share > 0 && Double.isFinite(share), "tenants[" + name + "].share", share, "> 0");
     LoadSpec.check(promptTokens >= 1, "tenants[" + name + "].promptTokens", promptTokens, ">= 1");
     LoadSpec.check(outputTokens >= 1, "tenants[" + name + "].outputTokens", outputTokens, ">= 1");
     headers = headers == null ? Map.of() : Map.copyOf(headers);

@@ -1,5 +1,4 @@
 /**
- * The simulator's metrics: histograms and gauges exposed in vLLM's (or SGLang's) Prometheus
- * format.
+ * The simulator's metrics: histograms and gauges exposed in vLLM's (or SGLang's) Prometheus format.
  */
 package dev.sluice.sim.metrics;

@@ -9,12 +9,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * A parsed {@code /v1/chat/completions} or {@code /v1/completions} body. Only the fields the
  * simulator acts on are kept; others are accepted and ignored, as vLLM does. {@code maxTokens} is
- * {@code null} when the body sets no {@code max_tokens} (nor, for chat,
- * {@code max_completion_tokens}). {@code priority} is vLLM's extra parameter (an integer, 0 when
- * absent; lower runs first under the {@code priority} scheduling policy).
+ * {@code null} when the body sets no {@code max_tokens} (nor, for chat, {@code
+ * max_completion_tokens}). {@code priority} is vLLM's extra parameter (an integer, 0 when absent;
+ * lower runs first under the {@code priority} scheduling policy).
  */
-record CompletionRequest(boolean chat, String model, int promptTokens, @Nullable Integer maxTokens,
-    boolean stream, boolean includeUsage, int priority) {
+record CompletionRequest(
+    boolean chat,
+    String model,
+    int promptTokens,
+    @Nullable Integer maxTokens,
+    boolean stream,
+    boolean includeUsage,
+    int priority) {
 
   /** Thrown with the OpenAI error to send when the body is wrong. */
   static final class Invalid extends Exception {
@@ -42,26 +48,27 @@ record CompletionRequest(boolean chat, String model, int promptTokens, @Nullable
     JsonNode options = body.get("stream_options");
     if (options != null && !options.isNull()) {
       if (!options.isObject()) {
-        throw new Invalid("'stream_options' must be an object, got " + kind(options) + ".",
-            "stream_options");
+        throw new Invalid(
+            "'stream_options' must be an object, got " + kind(options) + ".", "stream_options");
       }
       if (!stream) {
-        throw new Invalid("'stream_options' is only allowed when 'stream' is true.",
-            "stream_options");
+        throw new Invalid(
+            "'stream_options' is only allowed when 'stream' is true.", "stream_options");
       }
-      includeUsage = optionalBoolean(options, "include_usage", false, "stream_options.include_usage");
+      includeUsage =
+          optionalBoolean(options, "include_usage", false, "stream_options.include_usage");
     }
     JsonNode priorityNode = body.get("priority");
     int priority = 0;
     if (priorityNode != null && !priorityNode.isNull()) {
       if (!priorityNode.isIntegralNumber() || !priorityNode.canConvertToInt()) {
-        throw new Invalid("'priority' must be an integer, got " + kind(priorityNode) + ".",
-            "priority");
+        throw new Invalid(
+            "'priority' must be an integer, got " + kind(priorityNode) + ".", "priority");
       }
       priority = priorityNode.intValue();
     }
-    return new CompletionRequest(chat, model, Math.max(1, promptTokens), maxTokens, stream,
-        includeUsage, priority);
+    return new CompletionRequest(
+        chat, model, Math.max(1, promptTokens), maxTokens, stream, includeUsage, priority);
   }
 
   private static int messageTokens(JsonNode body) throws Invalid {
@@ -84,7 +91,8 @@ record CompletionRequest(boolean chat, String model, int promptTokens, @Nullable
       }
       JsonNode role = message.get("role");
       if (role == null || !role.isTextual()) {
-        throw new Invalid("'" + param + ".role' is required and must be a string.", param + ".role");
+        throw new Invalid(
+            "'" + param + ".role' is required and must be a string.", param + ".role");
       }
       JsonNode content = message.get("content");
       if (content == null || content.isNull()) {
@@ -97,14 +105,20 @@ record CompletionRequest(boolean chat, String model, int promptTokens, @Nullable
           JsonNode part = content.get(j);
           JsonNode text = part.get("text");
           if (!part.isObject() || text == null || !text.isTextual()) {
-            throw new Invalid("'" + param + ".content[" + j + "]' must be an object with a "
-                + "string 'text'.", param + ".content");
+            throw new Invalid(
+                "'" + param + ".content[" + j + "]' must be an object with a " + "string 'text'.",
+                param + ".content");
           }
           tokens += TokenEstimator.count(text.asText());
         }
       } else {
-        throw new Invalid("'" + param + ".content' must be a string or an array of parts, got "
-            + kind(content) + ".", param + ".content");
+        throw new Invalid(
+            "'"
+                + param
+                + ".content' must be a string or an array of parts, got "
+                + kind(content)
+                + ".",
+            param + ".content");
       }
     }
     return tokens;
@@ -130,10 +144,13 @@ record CompletionRequest(boolean chat, String model, int promptTokens, @Nullable
       if (prompt.size() == 1 && first.isArray() && allIntegers(first)) {
         return first.size();
       }
-      throw new Invalid("'prompt' must be a string, a list of token ids, or a list holding one "
-          + "of those; batched prompts are not supported.", "prompt");
+      throw new Invalid(
+          "'prompt' must be a string, a list of token ids, or a list holding one "
+              + "of those; batched prompts are not supported.",
+          "prompt");
     }
-    throw new Invalid("'prompt' must be a non-empty string or array, got " + kind(prompt) + ".", "prompt");
+    throw new Invalid(
+        "'prompt' must be a non-empty string or array, got " + kind(prompt) + ".", "prompt");
   }
 
   private static boolean allIntegers(JsonNode array) {
@@ -156,8 +173,7 @@ record CompletionRequest(boolean chat, String model, int promptTokens, @Nullable
     return node.asText();
   }
 
-  private static @Nullable Integer optionalPositiveInt(JsonNode body, String field)
-      throws Invalid {
+  private static @Nullable Integer optionalPositiveInt(JsonNode body, String field) throws Invalid {
     JsonNode node = body.get(field);
     if (node == null || node.isNull()) {
       return null;
@@ -171,7 +187,8 @@ record CompletionRequest(boolean chat, String model, int promptTokens, @Nullable
     return node.asInt();
   }
 
-  private static boolean optionalBoolean(JsonNode body, String field, boolean absent) throws Invalid {
+  private static boolean optionalBoolean(JsonNode body, String field, boolean absent)
+      throws Invalid {
     return optionalBoolean(body, field, absent, field);
   }
 
@@ -187,17 +204,29 @@ record CompletionRequest(boolean chat, String model, int promptTokens, @Nullable
     return node.asBoolean();
   }
 
-  private static final Map<String, String> ARTICLES = Map.of("array", "an", "object", "an", "integer", "an");
+  private static final Map<String, String> ARTICLES =
+      Map.of("array", "an", "object", "an", "integer", "an");
 
   private static String kind(JsonNode node) {
     String kind;
     switch (node.getNodeType()) {
-      case ARRAY: kind = "array"; break;
-      case OBJECT: kind = "object"; break;
-      case STRING: kind = "string"; break;
-      case BOOLEAN: kind = "boolean"; break;
-      case NUMBER: kind = node.isIntegralNumber() ? "integer" : "number"; break;
-      default: kind = node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+      case ARRAY:
+        kind = "array";
+        break;
+      case OBJECT:
+        kind = "object";
+        break;
+      case STRING:
+        kind = "string";
+        break;
+      case BOOLEAN:
+        kind = "boolean";
+        break;
+      case NUMBER:
+        kind = node.isIntegralNumber() ? "integer" : "number";
+        break;
+      default:
+        kind = node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
     return ARTICLES.getOrDefault(kind, "a") + " " + kind;
   }

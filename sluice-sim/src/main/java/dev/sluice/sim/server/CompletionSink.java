@@ -56,11 +56,15 @@ final class CompletionSink implements TokenSink {
   CompletableFuture<Void> whenAborted() {
     CompletableFuture<Void> aborted = new CompletableFuture<>();
     if (stream != null) {
-      CompletableFuture<Void> unused = stream.whenComplete().whenComplete((ignored, cause) -> {
-        if (cause != null) {
-          aborted.complete(null);
-        }
-      });
+      CompletableFuture<Void> unused =
+          stream
+              .whenComplete()
+              .whenComplete(
+                  (ignored, cause) -> {
+                    if (cause != null) {
+                      aborted.complete(null);
+                    }
+                  });
     }
     return aborted;
   }
@@ -70,10 +74,11 @@ final class CompletionSink implements TokenSink {
   synchronized void accepted() {
     if (stream != null && !headersSent) {
       headersSent = true;
-      stream.tryWrite(ResponseHeaders.builder(HttpStatus.OK)
-          .contentType(MediaType.EVENT_STREAM)
-          .add("cache-control", "no-cache")
-          .build());
+      stream.tryWrite(
+          ResponseHeaders.builder(HttpStatus.OK)
+              .contentType(MediaType.EVENT_STREAM)
+              .add("cache-control", "no-cache")
+              .build());
     }
   }
 
@@ -89,20 +94,29 @@ final class CompletionSink implements TokenSink {
       ObjectNode delta = mapper.createObjectNode().put("role", "assistant").put("content", "");
       send(stream, chunk(delta, null));
     }
-    send(stream, request.chat()
-        ? chunk(mapper.createObjectNode().put("content", token), null)
-        : textChunk(token, null));
+    send(
+        stream,
+        request.chat()
+            ? chunk(mapper.createObjectNode().put("content", token), null)
+            : textChunk(token, null));
   }
 
   @Override
   public synchronized void onFinished(String finishReason, int promptTokens, int completionTokens) {
     if (stream == null) {
-      whole().complete(HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
-          body(finishReason, promptTokens, completionTokens).toString()));
+      whole()
+          .complete(
+              HttpResponse.of(
+                  HttpStatus.OK,
+                  MediaType.JSON_UTF_8,
+                  body(finishReason, promptTokens, completionTokens).toString()));
       return;
     }
-    send(stream, request.chat()
-        ? chunk(mapper.createObjectNode(), finishReason) : textChunk("", finishReason));
+    send(
+        stream,
+        request.chat()
+            ? chunk(mapper.createObjectNode(), finishReason)
+            : textChunk("", finishReason));
     if (request.includeUsage()) {
       ObjectNode usage = envelope();
       usage.putArray("choices");

@@ -33,22 +33,27 @@ final class FailureInjection {
 
   FailureInjection(double ratePercent, List<String> types) {
     if (!(ratePercent >= 0 && ratePercent <= 100)) {
-      throw new IllegalArgumentException("failureRate: " + ratePercent + " (expected: 0..100 percent)");
+      throw new IllegalArgumentException(
+          "failureRate: " + ratePercent + " (expected: 0..100 percent)");
     }
     for (String type : types) {
       if (!TYPES.containsKey(type)) {
-        throw new IllegalArgumentException("failureTypes: " + type + " (expected one of "
-            + TYPES.keySet() + ")");
+        throw new IllegalArgumentException(
+            "failureTypes: " + type + " (expected one of " + TYPES.keySet() + ")");
       }
     }
     if (ratePercent > 0 && types.isEmpty()) {
-      throw new IllegalArgumentException("failureTypes: [] (expected at least one type when failureRate > 0)");
+      throw new IllegalArgumentException(
+          "failureTypes: [] (expected at least one type when failureRate > 0)");
     }
     this.ratePercent = ratePercent;
     this.types = List.copyOf(types);
   }
 
-  /** The injected error for this request, or {@code null}; draws from {@code random} only if the rate is not 0. */
+  /**
+   * The injected error for this request, or {@code null}; draws from {@code random} only if the
+   * rate is not 0.
+   */
   @Nullable OpenAiError pick(SplittableRandom random) {
     if (ratePercent == 0 || random.nextDouble() * 100 >= ratePercent) {
       return null;

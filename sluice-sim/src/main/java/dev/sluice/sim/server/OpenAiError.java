@@ -8,11 +8,11 @@ import com.linecorp.armeria.common.MediaType;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An error in OpenAI's shape: {@code {"error": {"message", "type", "param", "code"}}}; a
- * {@code null} {@code param} or {@code code} is sent as JSON {@code null}, as OpenAI does.
+ * An error in OpenAI's shape: {@code {"error": {"message", "type", "param", "code"}}}; a {@code
+ * null} {@code param} or {@code code} is sent as JSON {@code null}, as OpenAI does.
  */
-record OpenAiError(HttpStatus status, String type, String message, @Nullable String param,
-    @Nullable String code) {
+record OpenAiError(
+    HttpStatus status, String type, String message, @Nullable String param, @Nullable String code) {
 
   /** A 400 about the request parameter {@code param}, or about the whole body when {@code null}. */
   static OpenAiError badRequest(String message, @Nullable String param) {
@@ -25,11 +25,25 @@ record OpenAiError(HttpStatus status, String type, String message, @Nullable Str
     String type;
     String code;
     switch (status) {
-      case 400: type = "invalid_request_error"; code = "invalid_request"; break;
-      case 401: type = "authentication_error"; code = "invalid_api_key"; break;
-      case 404: type = "invalid_request_error"; code = "model_not_found"; break;
-      case 429: type = "rate_limit_error"; code = "rate_limit_exceeded"; break;
-      default: type = status >= 500 ? "server_error" : "invalid_request_error"; code = null;
+      case 400:
+        type = "invalid_request_error";
+        code = "invalid_request";
+        break;
+      case 401:
+        type = "authentication_error";
+        code = "invalid_api_key";
+        break;
+      case 404:
+        type = "invalid_request_error";
+        code = "model_not_found";
+        break;
+      case 429:
+        type = "rate_limit_error";
+        code = "rate_limit_exceeded";
+        break;
+      default:
+        type = status >= 500 ? "server_error" : "invalid_request_error";
+        code = null;
     }
     return new OpenAiError(httpStatus, type, message, null, code);
   }

@@ -41,8 +41,8 @@ import org.jspecify.annotations.Nullable;
  * OpenAI's {@code {"error": {...}}} shape. When the client disconnects, the request leaves the
  * queue or stops generating at once.
  *
- * <p>Thread-safe. {@link #close()} stops the server and, if the builder created the scheduler,
- * the scheduler too.
+ * <p>Thread-safe. {@link #close()} stops the server and, if the builder created the scheduler, the
+ * scheduler too.
  */
 public final class SimulatorServer implements AutoCloseable {
 
@@ -69,25 +69,35 @@ public final class SimulatorServer implements AutoCloseable {
     this.scheduler = given != null ? given : SimScheduler.realTime(builder.timeScale);
     this.engine = new Engine(builder.engine, scheduler, builder.observer);
     this.seeds = new SplittableRandom(builder.engine.seed());
-    this.server = Server.builder()
-        .http(new InetSocketAddress(builder.host, builder.port))
-        .requestTimeoutMillis(0)
-        // A simulator has nothing to drain; stop at once.
-        .gracefulShutdownTimeoutMillis(0, 0)
-        .connectionDrainDurationMicros(0)
-        .service(Route.builder().path("/v1/chat/completions").methods(HttpMethod.POST).build(),
-            (ctx, req) -> HttpResponse.of(req.aggregate().thenApply(agg -> complete(ctx, agg, true))))
-        .service(Route.builder().path("/v1/completions").methods(HttpMethod.POST).build(),
-            (ctx, req) -> HttpResponse.of(req.aggregate().thenApply(agg -> complete(ctx, agg, false))))
-        .service(Route.builder().path("/v1/models").methods(HttpMethod.GET).build(),
-            (ctx, req) -> models())
-        .service(Route.builder().path("/health").methods(HttpMethod.GET, HttpMethod.HEAD).build(),
-            (ctx, req) -> HttpResponse.of(HttpStatus.OK))
-        .service(Route.builder().path("/metrics").methods(HttpMethod.GET).build(),
-            (ctx, req) -> HttpResponse.of(HttpStatus.OK,
-                MediaType.parse(PrometheusExposition.CONTENT_TYPE),
-                PrometheusExposition.render(flavor, modelName, engine.metrics())))
-        .build();
+    this.server =
+        Server.builder()
+            .http(new InetSocketAddress(builder.host, builder.port))
+            .requestTimeoutMillis(0)
+            // A simulator has nothing to drain; stop at once.
+            .gracefulShutdownTimeoutMillis(0, 0)
+            .connectionDrainDurationMicros(0)
+            .service(
+                Route.builder().path("/v1/chat/completions").methods(HttpMethod.POST).build(),
+                (ctx, req) ->
+                    HttpResponse.of(req.aggregate().thenApply(agg -> complete(ctx, agg, true))))
+            .service(
+                Route.builder().path("/v1/completions").methods(HttpMethod.POST).build(),
+                (ctx, req) ->
+                    HttpResponse.of(req.aggregate().thenApply(agg -> complete(ctx, agg, false))))
+            .service(
+                Route.builder().path("/v1/models").methods(HttpMethod.GET).build(),
+                (ctx, req) -> models())
+            .service(
+                Route.builder().path("/health").methods(HttpMethod.GET, HttpMethod.HEAD).build(),
+                (ctx, req) -> HttpResponse.of(HttpStatus.OK))
+            .service(
+                Route.builder().path("/metrics").methods(HttpMethod.GET).build(),
+                (ctx, req) ->
+                    HttpResponse.of(
+                        HttpStatus.OK,
+                        MediaType.parse(PrometheusExposition.CONTENT_TYPE),
+                        PrometheusExposition.render(flavor, modelName, engine.metrics())))
+            .build();
   }
 
   public static Builder builder() {
@@ -128,14 +138,18 @@ public final class SimulatorServer implements AutoCloseable {
 
   /** Stops the server; the port is closed before the returned future completes. */
   public CompletableFuture<Void> closeAsync() {
-    return server.stop().whenComplete((ignored, cause) -> {
-      if (ownsScheduler) {
-        scheduler.close();
-      }
-    });
+    return server
+        .stop()
+        .whenComplete(
+            (ignored, cause) -> {
+              if (ownsScheduler) {
+                scheduler.close();
+              }
+            });
   }
 
-  private HttpResponse complete(ServiceRequestContext ctx, AggregatedHttpRequest req, boolean chat) {
+  private HttpResponse complete(
+      ServiceRequestContext ctx, AggregatedHttpRequest req, boolean chat) {
     SplittableRandom random;
     synchronized (seeds) {
       random = seeds.split();
@@ -151,16 +165,21 @@ public final class SimulatorServer implements AutoCloseable {
       request = CompletionRequest.parse(body, chat);
     } catch (JsonProcessingException e) {
       engine.recordRejection("bad_request");
-      return OpenAiError.badRequest("The request body is not valid JSON: "
-          + e.getOriginalMessage(), null).toResponse(mapper);
+      return OpenAiError.badRequest(
+              "The request body is not valid JSON: " + e.getOriginalMessage(), null)
+          .toResponse(mapper);
     } catch (CompletionRequest.Invalid e) {
       engine.recordRejection("bad_request");
       return e.error.toResponse(mapper);
     }
     if (!modelName.equals(request.model())) {
       engine.recordRejection("model_not_found");
-      return new OpenAiError(HttpStatus.NOT_FOUND, "invalid_request_error",
-          "The model `" + request.model() + "` does not exist.", "model", "model_not_found")
+      return new OpenAiError(
+              HttpStatus.NOT_FOUND,
+              "invalid_request_error",
+              "The model `" + request.model() + "` does not exist.",
+              "model",
+              "model_not_found")
           .toResponse(mapper);
     }
     OpenAiError injected = failures.pick(random);
@@ -168,17 +187,29 @@ public final class SimulatorServer implements AutoCloseable {
       engine.recordRejection("injected");
       return injected.toResponse(mapper);
     }
-    Generation generation = Generation.of(engine.config(), request.promptTokens(),
-        request.maxTokens(), random, request.priority());
-    String id = (chat ? "chatcmpl-" : "cmpl-") + Long.toHexString(engine.config().seed()) + '-' + number;
-    CompletionSink sink = new CompletionSink(mapper, request, id, scheduler.currentTimeMillis() / 1000);
+    Generation generation =
+        Generation.of(
+            engine.config(),
+            request.promptTokens(),
+            request.maxTokens(),
+            random,
+            request.priority());
+    String id =
+        (chat ? "chatcmpl-" : "cmpl-") + Long.toHexString(engine.config().seed()) + '-' + number;
+    CompletionSink sink =
+        new CompletionSink(mapper, request, id, scheduler.currentTimeMillis() / 1000);
     Ticket ticket;
     try {
       ticket = engine.submit(generation, sink);
     } catch (EngineRejectedException e) {
-      HttpStatus status = e.reason() == EngineRejectedException.Reason.QUEUE_FULL
-          ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.BAD_REQUEST;
-      String type = status.equals(HttpStatus.TOO_MANY_REQUESTS) ? "rate_limit_error" : "invalid_request_error";
+      HttpStatus status =
+          e.reason() == EngineRejectedException.Reason.QUEUE_FULL
+              ? HttpStatus.TOO_MANY_REQUESTS
+              : HttpStatus.BAD_REQUEST;
+      String type =
+          status.equals(HttpStatus.TOO_MANY_REQUESTS)
+              ? "rate_limit_error"
+              : "invalid_request_error";
       String code = e.reason().name().toLowerCase(java.util.Locale.ROOT);
       String message = Objects.requireNonNull(e.getMessage(), "the engine always says why");
       return new OpenAiError(status, type, message, null, code).toResponse(mapper);
@@ -198,8 +229,15 @@ public final class SimulatorServer implements AutoCloseable {
       status = -1;
     }
     if (status < 400 || status > 599) {
-      return OpenAiError.badRequest("'" + RETURN_ERROR_HEADER + "' must be an HTTP error status "
-          + "between 400 and 599, got '" + value + "'.", RETURN_ERROR_HEADER).toResponse(mapper);
+      return OpenAiError.badRequest(
+              "'"
+                  + RETURN_ERROR_HEADER
+                  + "' must be an HTTP error status "
+                  + "between 400 and 599, got '"
+                  + value
+                  + "'.",
+              RETURN_ERROR_HEADER)
+          .toResponse(mapper);
     }
     engine.recordRejection("forced");
     return OpenAiError.forStatus(status, "Error forced by the " + RETURN_ERROR_HEADER + " header.")
@@ -271,7 +309,10 @@ public final class SimulatorServer implements AutoCloseable {
       return this;
     }
 
-    /** Failure types to draw from: {@code rate_limit, invalid_api_key, context_length, server_error, invalid_request, model_not_found}. */
+    /**
+     * Failure types to draw from: {@code rate_limit, invalid_api_key, context_length, server_error,
+     * invalid_request, model_not_found}.
+     */
     public Builder failureTypes(List<String> value) {
       this.failureTypes = List.copyOf(value);
       return this;

@@ -20,11 +20,14 @@ final class RealTimeScheduler implements SimScheduler {
       throw new IllegalArgumentException("timeScale: " + timeScale + " (expected: > 0)");
     }
     this.timeScale = timeScale;
-    this.executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "sluice-sim-scheduler");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread thread = new Thread(runnable, "sluice-sim-scheduler");
+              thread.setDaemon(true);
+              return thread;
+            });
     executor.setRemoveOnCancelPolicy(true);
   }
 

@@ -1,8 +1,8 @@
 package dev.sluice.sim.time;
 
 /**
- * The one source of time for the simulator and the load client: a monotonic clock, a wall clock
- * and a way to run a task after a delay.
+ * The one source of time for the simulator and the load client: a monotonic clock, a wall clock and
+ * a way to run a task after a delay.
  *
  * <p>All durations are in this scheduler's own nanoseconds. A {@linkplain #realTime(double)
  * real-time} scheduler with a time scale of 60 reports a minute of simulated time for every real
@@ -22,8 +22,8 @@ public interface SimScheduler extends AutoCloseable {
   long currentTimeMillis();
 
   /**
-   * Runs {@code task} once, {@code delayNanos} from now. A non-positive delay runs it as soon
-   * as possible, never on the calling thread.
+   * Runs {@code task} once, {@code delayNanos} from now. A non-positive delay runs it as soon as
+   * possible, never on the calling thread.
    *
    * @return a handle that cancels the task if it has not started yet
    */
@@ -36,8 +36,8 @@ public interface SimScheduler extends AutoCloseable {
   /**
    * Returns a scheduler backed by the system clock and one daemon thread.
    *
-   * @param timeScale simulated seconds per real second; 1 for real time, 60 to run a minute in
-   *     a second
+   * @param timeScale simulated seconds per real second; 1 for real time, 60 to run a minute in a
+   *     second
    */
   static SimScheduler realTime(double timeScale) {
     return new RealTimeScheduler(timeScale);

@@ -14,10 +14,14 @@ import org.junit.jupiter.api.Test;
 
 class EngineTest {
 
-  private static final TokenSink DISCARD = new TokenSink() {
-    @Override public void onToken(String text) {}
-    @Override public void onFinished(String finishReason, int promptTokens, int completionTokens) {}
-  };
+  private static final TokenSink DISCARD =
+      new TokenSink() {
+        @Override
+        public void onToken(String text) {}
+
+        @Override
+        public void onFinished(String finishReason, int promptTokens, int completionTokens) {}
+      };
 
   private static EngineConfig config(double timeFactorUnderLoad) {
     return EngineConfig.builder()
@@ -58,12 +62,19 @@ class EngineTest {
     ManualScheduler clock = new ManualScheduler();
     Engine engine = new Engine(config(1.0), clock, EngineObserver.NONE);
     List<String> calls = new ArrayList<>();
-    engine.submit(new Generation(4, 3, false, new SplittableRandom(3)), new TokenSink() {
-      @Override public void onToken(String text) { calls.add("token"); }
-      @Override public void onFinished(String reason, int prompt, int completion) {
-        calls.add(reason + ":" + prompt + ":" + completion);
-      }
-    });
+    engine.submit(
+        new Generation(4, 3, false, new SplittableRandom(3)),
+        new TokenSink() {
+          @Override
+          public void onToken(String text) {
+            calls.add("token");
+          }
+
+          @Override
+          public void onFinished(String reason, int prompt, int completion) {
+            calls.add(reason + ":" + prompt + ":" + completion);
+          }
+        });
     clock.advance(Duration.ofMillis(19));
     assertThat(calls).containsExactly("token", "token");
     clock.advance(Duration.ofMillis(1));
@@ -75,8 +86,13 @@ class EngineTest {
   /** A sink that records its tokens and finish under a label. */
   private static TokenSink recording(String label, List<String> events) {
     return new TokenSink() {
-      @Override public void onToken(String text) { events.add(label + ":token"); }
-      @Override public void onFinished(String reason, int prompt, int completion) {
+      @Override
+      public void onToken(String text) {
+        events.add(label + ":token");
+      }
+
+      @Override
+      public void onFinished(String reason, int prompt, int completion) {
         events.add(label + ":done:" + completion);
       }
     };
@@ -95,18 +111,33 @@ class EngineTest {
   @Test
   void priorityPolicyOrdersTheWaitingQueueByPriorityThenArrival() throws Exception {
     ManualScheduler clock = new ManualScheduler();
-    Engine engine = new Engine(oneSlot(EngineConfig.SchedulingPolicy.FCFS).toBuilder()
-        .schedulingPolicy(EngineConfig.SchedulingPolicy.PRIORITY).build(), clock,
-        EngineObserver.NONE);
+    Engine engine =
+        new Engine(
+            oneSlot(EngineConfig.SchedulingPolicy.FCFS).toBuilder()
+                .schedulingPolicy(EngineConfig.SchedulingPolicy.PRIORITY)
+                .build(),
+            clock,
+            EngineObserver.NONE);
     List<String> events = new ArrayList<>();
     // Equal priorities: nobody is preempted; the queue orders the rest.
-    engine.submit(new Generation(1, 1, true, new SplittableRandom(1), 0), recording("first", events));
-    engine.submit(new Generation(1, 1, true, new SplittableRandom(2), 0), recording("late", events));
-    engine.submit(new Generation(1, 1, true, new SplittableRandom(3), -1), recording("urgent", events));
-    assertThat(engine.metrics().preemptions()).as("the running one has priority 0 > -1").isEqualTo(1);
+    engine.submit(
+        new Generation(1, 1, true, new SplittableRandom(1), 0), recording("first", events));
+    engine.submit(
+        new Generation(1, 1, true, new SplittableRandom(2), 0), recording("late", events));
+    engine.submit(
+        new Generation(1, 1, true, new SplittableRandom(3), -1), recording("urgent", events));
+    assertThat(engine.metrics().preemptions())
+        .as("the running one has priority 0 > -1")
+        .isEqualTo(1);
     clock.advance(Duration.ofSeconds(1));
-    assertThat(events).containsExactly("urgent:token", "urgent:done:1", "first:token",
-        "first:done:1", "late:token", "late:done:1");
+    assertThat(events)
+        .containsExactly(
+            "urgent:token",
+            "urgent:done:1",
+            "first:token",
+            "first:done:1",
+            "late:token",
+            "late:done:1");
   }
 
   @Test
@@ -114,22 +145,36 @@ class EngineTest {
       throws Exception {
     ManualScheduler clock = new ManualScheduler();
     List<Long> preempted = new ArrayList<>();
-    Engine engine = new Engine(oneSlot(EngineConfig.SchedulingPolicy.PRIORITY), clock,
-        new EngineObserver() {
-          @Override public void onPreempted(long id) { preempted.add(id); }
-        });
+    Engine engine =
+        new Engine(
+            oneSlot(EngineConfig.SchedulingPolicy.PRIORITY),
+            clock,
+            new EngineObserver() {
+              @Override
+              public void onPreempted(long id) {
+                preempted.add(id);
+              }
+            });
     List<String> events = new ArrayList<>();
-    engine.submit(new Generation(1, 3, true, new SplittableRandom(1), 5), recording("batch", events));
+    engine.submit(
+        new Generation(1, 3, true, new SplittableRandom(1), 5), recording("batch", events));
     clock.advance(Duration.ofMillis(15)); // batch: prefill 5 ms, then a token at 5 and 15 ms
     assertThat(events).containsExactly("batch:token", "batch:token");
 
-    engine.submit(new Generation(1, 1, true, new SplittableRandom(2), 0), recording("premium", events));
+    engine.submit(
+        new Generation(1, 1, true, new SplittableRandom(2), 0), recording("premium", events));
     assertThat(preempted).containsExactly(0L);
     assertThat(engine.metrics().waiting()).isEqualTo(1);
     clock.advance(Duration.ofSeconds(1));
 
-    assertThat(events).containsExactly("batch:token", "batch:token", "premium:token",
-        "premium:done:1", "batch:token", "batch:done:3");
+    assertThat(events)
+        .containsExactly(
+            "batch:token",
+            "batch:token",
+            "premium:token",
+            "premium:done:1",
+            "batch:token",
+            "batch:done:3");
     assertThat(engine.metrics().preemptions()).isEqualTo(1);
     assertThat(engine.metrics().running()).isZero();
     assertThat(engine.metrics().usedBlocks()).isZero();
@@ -138,14 +183,17 @@ class EngineTest {
   @Test
   void fcfsNeverPreempts() throws Exception {
     ManualScheduler clock = new ManualScheduler();
-    Engine engine = new Engine(oneSlot(EngineConfig.SchedulingPolicy.FCFS), clock,
-        EngineObserver.NONE);
+    Engine engine =
+        new Engine(oneSlot(EngineConfig.SchedulingPolicy.FCFS), clock, EngineObserver.NONE);
     List<String> events = new ArrayList<>();
-    engine.submit(new Generation(1, 2, true, new SplittableRandom(1), 5), recording("batch", events));
-    engine.submit(new Generation(1, 1, true, new SplittableRandom(2), 0), recording("premium", events));
+    engine.submit(
+        new Generation(1, 2, true, new SplittableRandom(1), 5), recording("batch", events));
+    engine.submit(
+        new Generation(1, 1, true, new SplittableRandom(2), 0), recording("premium", events));
     clock.advance(Duration.ofSeconds(1));
-    assertThat(events).containsExactly("batch:token", "batch:token", "batch:done:2",
-        "premium:token", "premium:done:1");
+    assertThat(events)
+        .containsExactly(
+            "batch:token", "batch:token", "batch:done:2", "premium:token", "premium:done:1");
     assertThat(engine.metrics().preemptions()).isZero();
   }
 
@@ -155,7 +203,8 @@ class EngineTest {
         .hasMessage("kvBlocks: 0 (expected: >= 1)");
     assertThatThrownBy(() -> EngineConfig.builder().timeFactorUnderLoad(0.5).build())
         .hasMessage("timeFactorUnderLoad: 0.5 (expected: >= 1)");
-    assertThatThrownBy(() -> EngineConfig.builder().interTokenLatency(Duration.ofMillis(-1)).build())
+    assertThatThrownBy(
+            () -> EngineConfig.builder().interTokenLatency(Duration.ofMillis(-1)).build())
         .hasMessageContaining("interTokenLatency");
   }
 

@@ -29,12 +29,13 @@ class LoadRunTest {
   private static SimulatorServer knownLatencySim() {
     return SimulatorServer.builder()
         .port(0)
-        .engine(EngineConfig.builder()
-            .maxNumSeqs(16)
-            .prefillOverhead(PREFILL)
-            .prefillPerToken(Duration.ZERO)
-            .interTokenLatency(ITL)
-            .build())
+        .engine(
+            EngineConfig.builder()
+                .maxNumSeqs(16)
+                .prefillOverhead(PREFILL)
+                .prefillPerToken(Duration.ZERO)
+                .interTokenLatency(ITL)
+                .build())
         .build()
         .start();
   }
@@ -45,17 +46,29 @@ class LoadRunTest {
     try {
       Tenant alice = new Tenant("alice", "alice", "premium", 10, 1, 12, 5, null, Map.of());
       Tenant bob = new Tenant("bob", "bob", null, -1, 1, 7, 3, null, Map.of());
-      Tenant broken = new Tenant("broken", "broken", null, -1, 1, 7, 3, null,
-          Map.of(SimulatorServer.RETURN_ERROR_HEADER, "429"));
-      LoadSpec spec = LoadSpec.builder()
-          .target("http://127.0.0.1:" + sim.port())
-          .closedLoop(3)
-          .maxRequests(12)
-          .duration(Duration.ofSeconds(30))
-          .tenant(alice).tenant(bob).tenant(broken)
-          // Nothing can beat the prefill time, so no request meets this TTFT objective.
-          .slo(new Slo(PREFILL.minusMillis(1), null, null, null, null))
-          .build();
+      Tenant broken =
+          new Tenant(
+              "broken",
+              "broken",
+              null,
+              -1,
+              1,
+              7,
+              3,
+              null,
+              Map.of(SimulatorServer.RETURN_ERROR_HEADER, "429"));
+      LoadSpec spec =
+          LoadSpec.builder()
+              .target("http://127.0.0.1:" + sim.port())
+              .closedLoop(3)
+              .maxRequests(12)
+              .duration(Duration.ofSeconds(30))
+              .tenant(alice)
+              .tenant(bob)
+              .tenant(broken)
+              // Nothing can beat the prefill time, so no request meets this TTFT objective.
+              .slo(new Slo(PREFILL.minusMillis(1), null, null, null, null))
+              .build();
 
       LoadReport report = LoadRun.run(spec);
 
@@ -84,7 +97,8 @@ class LoadRunTest {
       int aliceCount = report.byTenant().get(0).requests();
       int bobCount = report.byTenant().get(1).requests();
       assertThat(aliceCount + bobCount + broken429.requests()).isEqualTo(12);
-      assertThat(report.byPriority()).extracting(GroupStats::group)
+      assertThat(report.byPriority())
+          .extracting(GroupStats::group)
           .containsExactly("priority=10", "priority=-1");
       assertThat(report.byPriority().get(0).requests()).isEqualTo(aliceCount);
       assertThat(report.total().succeeded()).isEqualTo(aliceCount + bobCount);
@@ -93,7 +107,8 @@ class LoadRunTest {
       assertThat(report.total().ttftMs().p50()).isGreaterThanOrEqualTo(PREFILL.toMillis());
       assertThat(report.total().outputTokensPerSecond()).isPositive();
       assertThat(report.toJson()).contains("\"byTenant\"").doesNotContain("\"records\"");
-      assertThat(ReportTable.render(report)).contains("alice", "bob", "broken", "priority=10", "all");
+      assertThat(ReportTable.render(report))
+          .contains("alice", "bob", "broken", "priority=10", "all");
     } finally {
       sim.closeAsync();
     }
@@ -103,15 +118,21 @@ class LoadRunTest {
   void generousObjectivesMakeEverySuccessGood() {
     SimulatorServer sim = knownLatencySim();
     try {
-      LoadSpec spec = LoadSpec.builder()
-          .target("http://127.0.0.1:" + sim.port())
-          .path("/v1/completions")
-          .openLoop(200)
-          .maxRequests(8)
-          .tenant(Tenant.of("t", 1, 5, 2))
-          .slo(new Slo(Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1),
-              Duration.ofHours(1), Duration.ofHours(1)))
-          .build();
+      LoadSpec spec =
+          LoadSpec.builder()
+              .target("http://127.0.0.1:" + sim.port())
+              .path("/v1/completions")
+              .openLoop(200)
+              .maxRequests(8)
+              .tenant(Tenant.of("t", 1, 5, 2))
+              .slo(
+                  new Slo(
+                      Duration.ofHours(1),
+                      Duration.ofHours(1),
+                      Duration.ofHours(1),
+                      Duration.ofHours(1),
+                      Duration.ofHours(1)))
+              .build();
       LoadReport report = LoadRun.run(spec);
       assertThat(report.total().requests()).isEqualTo(8);
       assertThat(report.total().succeeded()).isEqualTo(8);
@@ -127,25 +148,35 @@ class LoadRunTest {
   void fullQueueRejectionsAreCountedAs429WithTheirReason() throws Exception {
     ManualScheduler simClock = new ManualScheduler();
     CountDownLatch admittedAndTwoRejected = new CountDownLatch(3);
-    SimulatorServer sim = SimulatorServer.builder()
-        .port(0)
-        .engine(EngineConfig.builder().maxNumSeqs(1).maxWaitingQueueLength(0).build())
-        .scheduler(simClock)
-        .observer(new EngineObserver() {
-          @Override public void onAdmitted(long id) { admittedAndTwoRejected.countDown(); }
-          @Override public void onRejected(String reason) { admittedAndTwoRejected.countDown(); }
-        })
-        .build()
-        .start();
+    SimulatorServer sim =
+        SimulatorServer.builder()
+            .port(0)
+            .engine(EngineConfig.builder().maxNumSeqs(1).maxWaitingQueueLength(0).build())
+            .scheduler(simClock)
+            .observer(
+                new EngineObserver() {
+                  @Override
+                  public void onAdmitted(long id) {
+                    admittedAndTwoRejected.countDown();
+                  }
+
+                  @Override
+                  public void onRejected(String reason) {
+                    admittedAndTwoRejected.countDown();
+                  }
+                })
+            .build()
+            .start();
     try {
       // Three at once against one slot and no queue: the simulator's clock stands still, so
       // the first holds the slot until the test moves time, and the other two must get 429.
-      LoadSpec spec = LoadSpec.builder()
-          .target("http://127.0.0.1:" + sim.port())
-          .closedLoop(3)
-          .maxRequests(3)
-          .tenant(Tenant.of("t", 1, 4, 2))
-          .build();
+      LoadSpec spec =
+          LoadSpec.builder()
+              .target("http://127.0.0.1:" + sim.port())
+              .closedLoop(3)
+              .maxRequests(3)
+              .tenant(Tenant.of("t", 1, 4, 2))
+              .build();
       CompletableFuture<LoadReport> run = CompletableFuture.supplyAsync(() -> LoadRun.run(spec));
       assertThat(admittedAndTwoRejected.await(10, TimeUnit.SECONDS)).isTrue();
       simClock.advance(Duration.ofSeconds(5));
@@ -160,26 +191,33 @@ class LoadRunTest {
 
   @Test
   void outcomeHeaderNamesTheRejectionReason() {
-    Server gateway = Server.builder()
-        .http(new java.net.InetSocketAddress("127.0.0.1", 0))
-        .service("/v1/chat/completions", (ctx, req) -> HttpResponse.of(
-            ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
-                .contentType(MediaType.JSON_UTF_8)
-                .add(LoadRun.OUTCOME_HEADER, "rejected-saturated")
-                .build(),
-            com.linecorp.armeria.common.HttpData.ofUtf8("{\"error\":{\"message\":\"busy\",\"type\":\"server_error\"}}")))
-        .build();
+    Server gateway =
+        Server.builder()
+            .http(new java.net.InetSocketAddress("127.0.0.1", 0))
+            .service(
+                "/v1/chat/completions",
+                (ctx, req) ->
+                    HttpResponse.of(
+                        ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
+                            .contentType(MediaType.JSON_UTF_8)
+                            .add(LoadRun.OUTCOME_HEADER, "rejected-saturated")
+                            .build(),
+                        com.linecorp.armeria.common.HttpData.ofUtf8(
+                            "{\"error\":{\"message\":\"busy\",\"type\":\"server_error\"}}")))
+            .build();
     gateway.start().join();
     try {
-      LoadSpec spec = LoadSpec.builder()
-          .target("http://127.0.0.1:" + gateway.activeLocalPort())
-          .closedLoop(1)
-          .maxRequests(2)
-          .tenant(Tenant.of("t", 1, 4, 2))
-          .build();
+      LoadSpec spec =
+          LoadSpec.builder()
+              .target("http://127.0.0.1:" + gateway.activeLocalPort())
+              .closedLoop(1)
+              .maxRequests(2)
+              .tenant(Tenant.of("t", 1, 4, 2))
+              .build();
       LoadReport report = LoadRun.run(spec);
       assertThat(report.total().rejected503()).isEqualTo(2);
-      assertThat(report.total().failureReasons()).containsExactly(Map.entry("rejected-saturated", 2));
+      assertThat(report.total().failureReasons())
+          .containsExactly(Map.entry("rejected-saturated", 2));
     } finally {
       gateway.stop();
     }
@@ -187,11 +225,13 @@ class LoadRunTest {
 
   @Test
   void refusesNonLoopbackTargetsUnlessAllowed() {
-    LoadSpec remote = LoadSpec.builder().target("http://192.0.2.1:8001").tenant(Tenant.of("t", 1, 1, 1)).build();
+    LoadSpec remote =
+        LoadSpec.builder().target("http://192.0.2.1:8001").tenant(Tenant.of("t", 1, 1, 1)).build();
     assertThatThrownBy(() -> LoadRun.run(remote))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("loopback");
-    LoadSpec local = LoadSpec.builder().target("http://localhost:8001").tenant(Tenant.of("t", 1, 1, 1)).build();
+    LoadSpec local =
+        LoadSpec.builder().target("http://localhost:8001").tenant(Tenant.of("t", 1, 1, 1)).build();
     LoadRun.checkTarget(local); // does not throw
   }
 
@@ -215,12 +255,28 @@ class LoadRunTest {
   void sloChecksEveryObjectiveOnSuccessfulRequestsOnly() {
     // TTFT 100 ms, then 4 tokens 50 ms apart: e2e 250 ms, TPOT 50 ms, NTPOT 50 ms.
     long ms = 1_000_000L;
-    RequestRecord ok = new RequestRecord("t", 0, 200, null, true, 100 * ms,
-        new long[] {50 * ms, 50 * ms, 50 * ms, 50 * ms}, 300 * ms, 5);
+    RequestRecord ok =
+        new RequestRecord(
+            "t",
+            0,
+            200,
+            null,
+            true,
+            100 * ms,
+            new long[] {50 * ms, 50 * ms, 50 * ms, 50 * ms},
+            300 * ms,
+            5);
     assertThat(ok.tpotNanos()).isEqualTo(50 * ms);
     assertThat(ok.ntpotNanos()).isEqualTo(60 * ms);
-    assertThat(new Slo(Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(50),
-        Duration.ofMillis(60), Duration.ofMillis(300)).isMetBy(ok)).isTrue();
+    assertThat(
+            new Slo(
+                    Duration.ofMillis(100),
+                    Duration.ofMillis(50),
+                    Duration.ofMillis(50),
+                    Duration.ofMillis(60),
+                    Duration.ofMillis(300))
+                .isMetBy(ok))
+        .isTrue();
     assertThat(new Slo(Duration.ofMillis(99), null, null, null, null).isMetBy(ok)).isFalse();
     assertThat(new Slo(null, Duration.ofMillis(49), null, null, null).isMetBy(ok)).isFalse();
     assertThat(new Slo(null, null, Duration.ofMillis(49), null, null).isMetBy(ok)).isFalse();

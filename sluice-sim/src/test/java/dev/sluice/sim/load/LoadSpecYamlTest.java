@@ -10,29 +10,32 @@ class LoadSpecYamlTest {
 
   @Test
   void readsEveryField() {
-    LoadSpec spec = LoadSpecYaml.parse(String.join("\n",
-        "target: http://127.0.0.1:9000",
-        "path: /v1/completions",
-        "model: m",
-        "mode: closed-loop",
-        "concurrency: 4",
-        "maxRequests: 50",
-        "duration: 30s",
-        "drainTimeout: 500ms",
-        "seed: 9",
-        "slo: {ttft: 200ms, e2e: 2s}",
-        "tenants:",
-        "  - name: alice",
-        "    objective: premium",
-        "    priority: 10",
-        "    share: 3",
-        "    promptTokens: 100",
-        "    outputTokens: 20",
-        "    slo: {tpot: 40ms}",
-        "    headers: {x-extra: hello}",
-        "  - name: bob",
-        "    fairnessId: team-b",
-        ""));
+    LoadSpec spec =
+        LoadSpecYaml.parse(
+            String.join(
+                "\n",
+                "target: http://127.0.0.1:9000",
+                "path: /v1/completions",
+                "model: m",
+                "mode: closed-loop",
+                "concurrency: 4",
+                "maxRequests: 50",
+                "duration: 30s",
+                "drainTimeout: 500ms",
+                "seed: 9",
+                "slo: {ttft: 200ms, e2e: 2s}",
+                "tenants:",
+                "  - name: alice",
+                "    objective: premium",
+                "    priority: 10",
+                "    share: 3",
+                "    promptTokens: 100",
+                "    outputTokens: 20",
+                "    slo: {tpot: 40ms}",
+                "    headers: {x-extra: hello}",
+                "  - name: bob",
+                "    fairnessId: team-b",
+                ""));
     assertThat(spec.mode()).isEqualTo(LoadSpec.Mode.CLOSED_LOOP);
     assertThat(spec.concurrency()).isEqualTo(4);
     assertThat(spec.path()).isEqualTo("/v1/completions");

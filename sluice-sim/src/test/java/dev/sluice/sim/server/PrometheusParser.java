@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 final class PrometheusParser {
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-  private static final Pattern SAMPLE = Pattern.compile(
-      "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})? (\\S+)");
-  private static final Pattern LABEL = Pattern.compile(
-      "([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"(,|$)");
+  private static final Pattern SAMPLE =
+      Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})? (\\S+)");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"(,|$)");
 
   record Sample(String name, Map<String, String> labels, double value) {}
 
@@ -55,7 +55,8 @@ final class PrometheusParser {
         }
       }
       String value = matcher.group(4);
-      double parsedValue = value.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(value);
+      double parsedValue =
+          value.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(value);
       String family = matcher.group(1).replaceAll("_(bucket|sum|count)$", "");
       if (!parsed.types.containsKey(matcher.group(1)) && !parsed.types.containsKey(family)) {
         throw new IllegalArgumentException("sample without TYPE: " + line);
@@ -78,6 +79,8 @@ final class PrometheusParser {
   double value(String name, String key, String value) {
     return samples.stream()
         .filter(s -> s.name().equals(name) && value.equals(s.labels().get(key)))
-        .mapToDouble(Sample::value).findFirst().orElse(0);
+        .mapToDouble(Sample::value)
+        .findFirst()
+        .orElse(0);
   }
 }

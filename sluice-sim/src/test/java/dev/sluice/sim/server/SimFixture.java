@@ -26,7 +26,11 @@ import java.util.concurrent.TimeUnit;
 final class SimFixture implements AutoCloseable {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  /** Bound on every wait for a network event; a failing test fails after this, a passing one never waits it out. */
+
+  /**
+   * Bound on every wait for a network event; a failing test fails after this, a passing one never
+   * waits it out.
+   */
   static final long WAIT_SECONDS = 10;
 
   final ManualScheduler clock = new ManualScheduler();
@@ -40,26 +44,31 @@ final class SimFixture implements AutoCloseable {
   }
 
   SimFixture(EngineConfig config, MetricsFlavor flavor, double failureRatePercent) {
-    server = SimulatorServer.builder()
-        .port(0)
-        .engine(config)
-        .metricsFlavor(flavor)
-        .failureRatePercent(failureRatePercent)
-        .failureTypes(java.util.List.of("server_error"))
-        .scheduler(clock)
-        .observer(events)
-        .build()
-        .start();
-    client = WebClient.builder("http://127.0.0.1:" + server.port())
-        .factory(clients)
-        .responseTimeoutMillis(0)
-        .build();
+    server =
+        SimulatorServer.builder()
+            .port(0)
+            .engine(config)
+            .metricsFlavor(flavor)
+            .failureRatePercent(failureRatePercent)
+            .failureTypes(java.util.List.of("server_error"))
+            .scheduler(clock)
+            .observer(events)
+            .build()
+            .start();
+    client =
+        WebClient.builder("http://127.0.0.1:" + server.port())
+            .factory(clients)
+            .responseTimeoutMillis(0)
+            .build();
   }
 
   AggregatedHttpResponse post(String path, String body, Map<String, String> headers) {
     var builder = RequestHeaders.builder(HttpMethod.POST, path).contentType(MediaType.JSON_UTF_8);
     headers.forEach(builder::add);
-    return client.execute(HttpRequest.of(builder.build(), HttpData.ofUtf8(body))).aggregate().join();
+    return client
+        .execute(HttpRequest.of(builder.build(), HttpData.ofUtf8(body)))
+        .aggregate()
+        .join();
   }
 
   AggregatedHttpResponse get(String path) {
@@ -77,9 +86,14 @@ final class SimFixture implements AutoCloseable {
   }
 
   static String chat(int promptWords, int maxTokens, boolean stream) {
-    return "{\"model\":\"sluice-sim\",\"stream\":" + stream + ",\"max_tokens\":" + maxTokens
+    return "{\"model\":\"sluice-sim\",\"stream\":"
+        + stream
+        + ",\"max_tokens\":"
+        + maxTokens
         + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "")
-        + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + words(promptWords) + "\"}]}";
+        + ",\"messages\":[{\"role\":\"user\",\"content\":\""
+        + words(promptWords)
+        + "\"}]}";
   }
 
   static String words(int count) {
@@ -137,10 +151,25 @@ final class SimFixture implements AutoCloseable {
   static final class RecordingObserver implements EngineObserver {
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
-    @Override public void onQueued(long id) { events.add("queued:" + id); }
-    @Override public void onAdmitted(long id) { events.add("admitted:" + id); }
-    @Override public void onFinished(long id, String reason) { events.add("finished:" + id); }
-    @Override public void onAborted(long id) { events.add("aborted:" + id); }
+    @Override
+    public void onQueued(long id) {
+      events.add("queued:" + id);
+    }
+
+    @Override
+    public void onAdmitted(long id) {
+      events.add("admitted:" + id);
+    }
+
+    @Override
+    public void onFinished(long id, String reason) {
+      events.add("finished:" + id);
+    }
+
+    @Override
+    public void onAborted(long id) {
+      events.add("aborted:" + id);
+    }
 
     /** Waits for the next engine event and returns it. */
     String next() throws InterruptedException {

@@ -25,11 +25,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class SimulatorServerTest {
 
-  private static final EngineConfig KNOWN_LATENCIES = EngineConfig.builder()
-      .prefillOverhead(Duration.ofMillis(100))
-      .prefillPerToken(Duration.ofMillis(1))
-      .interTokenLatency(Duration.ofMillis(10))
-      .build();
+  private static final EngineConfig KNOWN_LATENCIES =
+      EngineConfig.builder()
+          .prefillOverhead(Duration.ofMillis(100))
+          .prefillPerToken(Duration.ofMillis(1))
+          .interTokenLatency(Duration.ofMillis(10))
+          .build();
 
   @Test
   void chatStreamIsOpenAiChunksEndingWithUsageAndDone() throws Exception {
@@ -71,19 +72,27 @@ class SimulatorServerTest {
 
       // The manual clock makes the latencies exact: 100 ms + 20 × 1 ms, then 4 × 10 ms.
       PrometheusParser metrics = sim.metrics();
-      assertThat(metrics.value("vllm:time_to_first_token_seconds_sum")).isCloseTo(0.120, within(1e-9));
-      assertThat(metrics.value("vllm:inter_token_latency_seconds_sum")).isCloseTo(0.040, within(1e-9));
+      assertThat(metrics.value("vllm:time_to_first_token_seconds_sum"))
+          .isCloseTo(0.120, within(1e-9));
+      assertThat(metrics.value("vllm:inter_token_latency_seconds_sum"))
+          .isCloseTo(0.040, within(1e-9));
       assertThat(metrics.value("vllm:inter_token_latency_seconds_count")).isEqualTo(4);
-      assertThat(metrics.value("vllm:e2e_request_latency_seconds_sum")).isCloseTo(0.160, within(1e-9));
-      assertThat(metrics.value("vllm:request_success_total", "finished_reason", "length")).isEqualTo(1);
+      assertThat(metrics.value("vllm:e2e_request_latency_seconds_sum"))
+          .isCloseTo(0.160, within(1e-9));
+      assertThat(metrics.value("vllm:request_success_total", "finished_reason", "length"))
+          .isEqualTo(1);
     }
   }
 
   @Test
   void completionsStreamAndNonStreamingBodies() throws Exception {
     try (SimFixture sim = new SimFixture(KNOWN_LATENCIES)) {
-      SimFixture.Stream stream = sim.stream("/v1/completions",
-          "{\"model\":\"sluice-sim\",\"prompt\":\"" + words(8) + "\",\"max_tokens\":3,\"stream\":true}");
+      SimFixture.Stream stream =
+          sim.stream(
+              "/v1/completions",
+              "{\"model\":\"sluice-sim\",\"prompt\":\""
+                  + words(8)
+                  + "\",\"max_tokens\":3,\"stream\":true}");
       assertThat(sim.events.next()).isEqualTo("admitted:0");
       sim.clock.advance(Duration.ofSeconds(1));
       for (int i = 0; i < 3; i++) {
@@ -95,8 +104,9 @@ class SimulatorServerTest {
       assertThat(json(stream.next()).at("/choices/0/finish_reason").asText()).isEqualTo("length");
       assertThat(stream.next()).isEqualTo("[DONE]");
 
-      var pending = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> sim.post("/v1/chat/completions", chat(4, 6, false), Map.of()));
+      var pending =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> sim.post("/v1/chat/completions", chat(4, 6, false), Map.of()));
       assertThat(sim.events.next()).isEqualTo("finished:0");
       assertThat(sim.events.next()).isEqualTo("admitted:1");
       sim.clock.advance(Duration.ofSeconds(1));
@@ -113,7 +123,8 @@ class SimulatorServerTest {
 
   @Test
   void requestsQueueOnceSlotsAreFullAndGet429WhenTheQueueIsFull() throws Exception {
-    EngineConfig config = KNOWN_LATENCIES.toBuilder().maxNumSeqs(2).maxWaitingQueueLength(2).build();
+    EngineConfig config =
+        KNOWN_LATENCIES.toBuilder().maxNumSeqs(2).maxWaitingQueueLength(2).build();
     try (SimFixture sim = new SimFixture(config)) {
       List<SimFixture.Stream> streams = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
@@ -128,7 +139,8 @@ class SimulatorServerTest {
       assertThat(metrics.value("vllm:num_requests_running")).isEqualTo(2);
       assertThat(metrics.value("vllm:num_requests_waiting")).isEqualTo(2);
 
-      AggregatedHttpResponse rejected = sim.post("/v1/chat/completions", chat(10, 3, false), Map.of());
+      AggregatedHttpResponse rejected =
+          sim.post("/v1/chat/completions", chat(10, 3, false), Map.of());
       assertThat(rejected.status().code()).isEqualTo(429);
       assertThat(json(rejected.contentUtf8()).at("/error/message").asText())
           .isEqualTo("Failed to enqueue request, waiting requests queue is full");
@@ -143,8 +155,10 @@ class SimulatorServerTest {
       metrics = sim.metrics();
       assertThat(metrics.value("vllm:num_requests_running")).isEqualTo(2);
       assertThat(metrics.value("vllm:num_requests_waiting")).isZero();
-      assertThat(metrics.value("sluice_sim:requests_rejected_total", "reason", "queue_full")).isEqualTo(1);
-      assertThat(metrics.value("vllm:request_queue_time_seconds_sum")).isCloseTo(0.260, within(1e-9));
+      assertThat(metrics.value("sluice_sim:requests_rejected_total", "reason", "queue_full"))
+          .isEqualTo(1);
+      assertThat(metrics.value("vllm:request_queue_time_seconds_sum"))
+          .isCloseTo(0.260, within(1e-9));
 
       sim.clock.advance(Duration.ofSeconds(1));
       for (SimFixture.Stream stream : streams) {
@@ -156,7 +170,8 @@ class SimulatorServerTest {
   @Test
   void kvCacheSaturationHoldsRequestsAndShowsInMetrics() throws Exception {
     // 8 blocks of 16 tokens; each request needs 50 + 14 = 64 tokens = 4 blocks.
-    EngineConfig config = KNOWN_LATENCIES.toBuilder().maxNumSeqs(10).kvBlocks(8).blockSize(16).build();
+    EngineConfig config =
+        KNOWN_LATENCIES.toBuilder().maxNumSeqs(10).kvBlocks(8).blockSize(16).build();
     try (SimFixture sim = new SimFixture(config)) {
       sim.stream("/v1/chat/completions", chat(50, 14, true));
       assertThat(sim.events.next()).isEqualTo("admitted:0");
@@ -171,14 +186,20 @@ class SimulatorServerTest {
       assertThat(metrics.value("vllm:gpu_cache_usage_perc")).isEqualTo(1.0);
       assertThat(metrics.value("vllm:num_requests_running")).isEqualTo(2);
       assertThat(metrics.value("vllm:num_requests_waiting")).isEqualTo(1);
-      assertThat(metrics.samples).anySatisfy(sample -> {
-        assertThat(sample.name()).isEqualTo("vllm:cache_config_info");
-        assertThat(sample.labels()).containsEntry("block_size", "16").containsEntry("num_gpu_blocks", "8");
-      });
+      assertThat(metrics.samples)
+          .anySatisfy(
+              sample -> {
+                assertThat(sample.name()).isEqualTo("vllm:cache_config_info");
+                assertThat(sample.labels())
+                    .containsEntry("block_size", "16")
+                    .containsEntry("num_gpu_blocks", "8");
+              });
 
-      AggregatedHttpResponse tooBig = sim.post("/v1/chat/completions", chat(100, 100, false), Map.of());
+      AggregatedHttpResponse tooBig =
+          sim.post("/v1/chat/completions", chat(100, 100, false), Map.of());
       assertThat(tooBig.status().code()).isEqualTo(400);
-      assertThat(json(tooBig.contentUtf8()).at("/error/code").asText()).isEqualTo("cache_too_small");
+      assertThat(json(tooBig.contentUtf8()).at("/error/code").asText())
+          .isEqualTo("cache_too_small");
     }
   }
 
@@ -201,7 +222,8 @@ class SimulatorServerTest {
       PrometheusParser metrics = sim.metrics();
       assertThat(metrics.value("vllm:num_requests_running")).isEqualTo(1);
       assertThat(metrics.value("vllm:num_requests_waiting")).isZero();
-      assertThat(metrics.value("vllm:request_success_total", "finished_reason", "abort")).isEqualTo(1);
+      assertThat(metrics.value("vllm:request_success_total", "finished_reason", "abort"))
+          .isEqualTo(1);
       assertThat(metrics.value("vllm:generation_tokens_total")).isEqualTo(1);
       // Only the second request's prefill is scheduled; the aborted one generates nothing more.
       assertThat(sim.clock.pendingTasks()).isEqualTo(1);
@@ -229,7 +251,8 @@ class SimulatorServerTest {
       assertThat(sim.events.next()).isEqualTo("admitted:1");
       PrometheusParser metrics = sim.metrics();
       assertThat(metrics.value("vllm:num_requests_running")).isEqualTo(1);
-      assertThat(metrics.value("vllm:request_success_total", "finished_reason", "abort")).isEqualTo(1);
+      assertThat(metrics.value("vllm:request_success_total", "finished_reason", "abort"))
+          .isEqualTo(1);
     }
   }
 
@@ -245,19 +268,28 @@ class SimulatorServerTest {
       PrometheusParser done = sim.metrics();
 
       String prefix = flavor == MetricsFlavor.VLLM ? "vllm:" : "sglang:";
-      String runningName = flavor == MetricsFlavor.VLLM ? "vllm:num_requests_running" : "sglang:num_running_reqs";
-      String waitingName = flavor == MetricsFlavor.VLLM ? "vllm:num_requests_waiting" : "sglang:num_queue_reqs";
-      String kvName = flavor == MetricsFlavor.VLLM ? "vllm:kv_cache_usage_perc" : "sglang:token_usage";
-      assertThat(running.types).containsEntry(runningName, "gauge").containsEntry(waitingName, "gauge")
+      String runningName =
+          flavor == MetricsFlavor.VLLM ? "vllm:num_requests_running" : "sglang:num_running_reqs";
+      String waitingName =
+          flavor == MetricsFlavor.VLLM ? "vllm:num_requests_waiting" : "sglang:num_queue_reqs";
+      String kvName =
+          flavor == MetricsFlavor.VLLM ? "vllm:kv_cache_usage_perc" : "sglang:token_usage";
+      assertThat(running.types)
+          .containsEntry(runningName, "gauge")
+          .containsEntry(waitingName, "gauge")
           .containsEntry(kvName, "gauge");
       assertThat(running.value(runningName)).isEqualTo(1);
       assertThat(running.value(kvName)).isEqualTo(1.0 / 1024);
       assertThat(done.value(runningName)).isZero();
       assertThat(done.value(waitingName)).isZero();
-      assertThat(done.samples).allSatisfy(sample ->
-          assertThat(sample.labels()).containsEntry("model_name", "sluice-sim"));
-      assertThat(done.samples).noneSatisfy(sample ->
-          assertThat(sample.name()).startsWith(flavor == MetricsFlavor.VLLM ? "sglang:" : "vllm:"));
+      assertThat(done.samples)
+          .allSatisfy(
+              sample -> assertThat(sample.labels()).containsEntry("model_name", "sluice-sim"));
+      assertThat(done.samples)
+          .noneSatisfy(
+              sample ->
+                  assertThat(sample.name())
+                      .startsWith(flavor == MetricsFlavor.VLLM ? "sglang:" : "vllm:"));
       String ttft = prefix + "time_to_first_token_seconds";
       assertThat(done.types).containsEntry(ttft, "histogram");
       assertThat(done.value(ttft + "_count")).isEqualTo(1);
@@ -273,16 +305,18 @@ class SimulatorServerTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-    "malformed JSON | {\"model\": | | not valid JSON",
-    "missing messages | {\"model\":\"sluice-sim\"} | messages | 'messages'",
-    "messages not an array | {\"model\":\"sluice-sim\",\"messages\":\"hi\"} | messages | must be an array, got a string",
-    "message without role | {\"model\":\"sluice-sim\",\"messages\":[{\"content\":\"hi\"}]} | messages[0].role | role",
-    "max_tokens a string | {\"model\":\"sluice-sim\",\"max_tokens\":\"5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | max_tokens | must be an integer, got a string",
-    "stream not a boolean | {\"model\":\"sluice-sim\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | stream | must be a boolean",
-    "missing model | {\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | model | 'model'",
-    "too long for the model | {\"model\":\"sluice-sim\",\"max_tokens\":2000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | | maximum context length is 1024 tokens",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "malformed JSON | {\"model\": | | not valid JSON",
+        "missing messages | {\"model\":\"sluice-sim\"} | messages | 'messages'",
+        "messages not an array | {\"model\":\"sluice-sim\",\"messages\":\"hi\"} | messages | must be an array, got a string",
+        "message without role | {\"model\":\"sluice-sim\",\"messages\":[{\"content\":\"hi\"}]} | messages[0].role | role",
+        "max_tokens a string | {\"model\":\"sluice-sim\",\"max_tokens\":\"5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | max_tokens | must be an integer, got a string",
+        "stream not a boolean | {\"model\":\"sluice-sim\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | stream | must be a boolean",
+        "missing model | {\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | model | 'model'",
+        "too long for the model | {\"model\":\"sluice-sim\",\"max_tokens\":2000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | | maximum context length is 1024 tokens",
+      })
   void badChatRequestsGetOpenAi400s(String name, String body, String param, String message) {
     try (SimFixture sim = new SimFixture(KNOWN_LATENCIES)) {
       AggregatedHttpResponse response = sim.post("/v1/chat/completions", body, Map.of());
@@ -301,21 +335,30 @@ class SimulatorServerTest {
   @Test
   void completionsWithoutPromptUnknownModelsAndForcedErrors() {
     try (SimFixture sim = new SimFixture(KNOWN_LATENCIES)) {
-      AggregatedHttpResponse noPrompt = sim.post("/v1/completions", "{\"model\":\"sluice-sim\"}", Map.of());
+      AggregatedHttpResponse noPrompt =
+          sim.post("/v1/completions", "{\"model\":\"sluice-sim\"}", Map.of());
       assertThat(noPrompt.status().code()).isEqualTo(400);
       assertThat(json(noPrompt.contentUtf8()).at("/error/param").asText()).isEqualTo("prompt");
 
-      AggregatedHttpResponse unknown = sim.post("/v1/completions", "{\"model\":\"gpt-9\",\"prompt\":\"hi\"}", Map.of());
+      AggregatedHttpResponse unknown =
+          sim.post("/v1/completions", "{\"model\":\"gpt-9\",\"prompt\":\"hi\"}", Map.of());
       assertThat(unknown.status().code()).isEqualTo(404);
-      assertThat(json(unknown.contentUtf8()).at("/error/code").asText()).isEqualTo("model_not_found");
+      assertThat(json(unknown.contentUtf8()).at("/error/code").asText())
+          .isEqualTo("model_not_found");
 
-      AggregatedHttpResponse forced = sim.post("/v1/chat/completions", chat(3, 3, true),
-          Map.of(SimulatorServer.RETURN_ERROR_HEADER, "503"));
+      AggregatedHttpResponse forced =
+          sim.post(
+              "/v1/chat/completions",
+              chat(3, 3, true),
+              Map.of(SimulatorServer.RETURN_ERROR_HEADER, "503"));
       assertThat(forced.status().code()).isEqualTo(503);
       assertThat(json(forced.contentUtf8()).at("/error/type").asText()).isEqualTo("server_error");
 
-      AggregatedHttpResponse badHeader = sim.post("/v1/chat/completions", chat(3, 3, true),
-          Map.of(SimulatorServer.RETURN_ERROR_HEADER, "teapot"));
+      AggregatedHttpResponse badHeader =
+          sim.post(
+              "/v1/chat/completions",
+              chat(3, 3, true),
+              Map.of(SimulatorServer.RETURN_ERROR_HEADER, "teapot"));
       assertThat(badHeader.status().code()).isEqualTo(400);
     }
   }
@@ -324,10 +367,12 @@ class SimulatorServerTest {
   void failureInjectionAtFullRateFailsEveryRequest() {
     try (SimFixture sim = new SimFixture(KNOWN_LATENCIES, MetricsFlavor.VLLM, 100)) {
       for (int i = 0; i < 3; i++) {
-        AggregatedHttpResponse response = sim.post("/v1/chat/completions", chat(3, 3, false), Map.of());
+        AggregatedHttpResponse response =
+            sim.post("/v1/chat/completions", chat(3, 3, false), Map.of());
         assertThat(response.status().code()).isEqualTo(503);
       }
-      assertThat(sim.metrics().value("sluice_sim:requests_rejected_total", "reason", "injected")).isEqualTo(3);
+      assertThat(sim.metrics().value("sluice_sim:requests_rejected_total", "reason", "injected"))
+          .isEqualTo(3);
     }
   }
 
@@ -340,13 +385,17 @@ class SimulatorServerTest {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < 2; i++) {
           // No max_tokens: the length comes from the seeded distribution.
-          var pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> sim.post(
-              "/v1/chat/completions",
-              "{\"model\":\"sluice-sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-              Map.of()));
+          var pending =
+              java.util.concurrent.CompletableFuture.supplyAsync(
+                  () ->
+                      sim.post(
+                          "/v1/chat/completions",
+                          "{\"model\":\"sluice-sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                          Map.of()));
           sim.events.next();
           sim.clock.advance(Duration.ofSeconds(10));
-          JsonNode body = json(pending.get(SimFixture.WAIT_SECONDS, TimeUnit.SECONDS).contentUtf8());
+          JsonNode body =
+              json(pending.get(SimFixture.WAIT_SECONDS, TimeUnit.SECONDS).contentUtf8());
           assertThat(body.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
           out.append(body.at("/choices/0/message/content").asText()).append('|');
           sim.events.next();
