@@ -1,5 +1,7 @@
 package dev.sluice.pipeline;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where one item is. Immutable.
  *
@@ -8,4 +10,4 @@ package dev.sluice.pipeline;
  * @param attempts how many times it was leased
  * @param lastError the reason of its last failure, or null if it never failed
  */
-public record ItemStatus(String id, ItemState state, int attempts, String lastError) {}
+public record ItemStatus(String id, ItemState state, int attempts, @Nullable String lastError) {}

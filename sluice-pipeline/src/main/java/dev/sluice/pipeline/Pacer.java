@@ -2,6 +2,7 @@ package dev.sluice.pipeline;
 
 import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps at most one timer armed, for the earliest deadline asked for (Caffeine's {@code Pacer}):
@@ -18,7 +19,7 @@ final class Pacer {
 
   // Guarded by this.
   private long armedAt = Long.MAX_VALUE;
-  private Scheduler.Cancellable armed;
+  private Scheduler.@Nullable Cancellable armed;
   private boolean stopped;
 
   Pacer(Scheduler scheduler, Ticker ticker, Runnable task) {

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pipeline's control plane, in memory: work items wait in <em>pending</em>, producers (workers)
@@ -638,7 +639,7 @@ public final class Pipeline implements AutoCloseable {
     return lease;
   }
 
-  private static PipelineException ended(String kind, String leaseId, Retired retired) {
+  private static PipelineException ended(String kind, String leaseId, @Nullable Retired retired) {
     if (retired == null) {
       return new PipelineException(Reason.UNKNOWN_LEASE, "no " + kind + " " + leaseId);
     }
@@ -1000,7 +1001,7 @@ public final class Pipeline implements AutoCloseable {
     final String payload;
     int attempts;
     ItemState state = ItemState.PENDING;
-    String lastError;
+    @Nullable String lastError;
 
     Item(String id, String payload) {
       this.id = id;
@@ -1069,8 +1070,8 @@ public final class Pipeline implements AutoCloseable {
   }
 
   private abstract static class Waiter {
-    volatile Scheduler.Cancellable timeout;
-    CompletableFuture<Void> resume; // guarded by the pipeline's lock; producers only
+    volatile Scheduler.@Nullable Cancellable timeout;
+    @Nullable CompletableFuture<Void> resume; // guarded by the pipeline's lock; producers only
     boolean done; // guarded by the pipeline's lock: served, timed out or refused
 
     void cancelTimeout() {

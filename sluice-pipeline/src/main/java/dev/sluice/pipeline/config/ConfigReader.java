@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns YAML into a {@link PipelineFileConfig}, collecting every error with its path instead of
@@ -120,11 +122,12 @@ final class ConfigReader {
       throw new ConfigException(errors);
     }
     return new PipelineFileConfig(
-        pipeline, new HttpSettings(host, port, adminHost, adminPort, maxRequestBytes, maxWait));
+        Objects.requireNonNull(pipeline, "null only with errors, thrown above"),
+        new HttpSettings(host, port, adminHost, adminPort, maxRequestBytes, maxWait));
   }
 
   /** Parses {@code 500ms}, {@code 2s}, {@code 1.5m}, {@code 1h}, or ISO-8601 {@code PT2S}. */
-  static Duration parseDuration(String text) {
+  static @Nullable Duration parseDuration(String text) {
     Matcher m = DURATION.matcher(text.trim());
     if (m.matches()) {
       double amount = Double.parseDouble(m.group(1));

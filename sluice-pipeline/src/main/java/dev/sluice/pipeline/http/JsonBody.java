@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request body being read: typed fields, each problem collected with its field name, so one 400
@@ -50,11 +51,15 @@ final class JsonBody {
     errors.add(message);
   }
 
+  /**
+   * The non-blank string at {@code field}; if there is none, an error is recorded and "" returned
+   * (callers check {@link #errors()} before using any value).
+   */
   String id(String field) {
     JsonNode value = node.path(field);
     if (!value.isTextual() || value.asText().isBlank()) {
       errors.add(field + ": " + render(value) + " (expected a non-blank string)");
-      return null;
+      return "";
     }
     return value.asText();
   }
@@ -71,7 +76,7 @@ final class JsonBody {
     return value.asText();
   }
 
-  long integer(String field, Long defaultValue, long min, long max) {
+  long integer(String field, @Nullable Long defaultValue, long min, long max) {
     JsonNode value = node.path(field);
     if (value.isMissingNode() || value.isNull()) {
       if (defaultValue == null) {

@@ -333,10 +333,10 @@ final class PipelineApi {
       return error(
           HttpStatus.valueOf(refused.reason().httpStatus()),
           refused.reason().reason(),
-          refused.getMessage());
+          String.valueOf(refused.getMessage()));
     }
     if (e instanceof IllegalArgumentException) {
-      return error(HttpStatus.BAD_REQUEST, "invalid", e.getMessage());
+      return error(HttpStatus.BAD_REQUEST, "invalid", String.valueOf(e.getMessage()));
     }
     throw e instanceof RuntimeException runtime ? runtime : new CompletionException(e);
   }

@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pipeline behind an HTTP JSON API, for producers and consumers in any language, and {@code
@@ -35,7 +36,7 @@ import java.util.function.BiFunction;
 public final class PipelineServer implements AutoCloseable {
 
   private final Server server;
-  private final Server admin;
+  private final @Nullable Server admin;
   private final PrometheusMeterRegistry registry;
 
   private PipelineServer(Pipeline pipeline, HttpSettings settings) {
@@ -148,7 +149,7 @@ public final class PipelineServer implements AutoCloseable {
   /** Armeria's own errors (404, 405, 413) as JSON, in the API's error shape. */
   private static final class JsonErrorHandler implements ServerErrorHandler {
     @Override
-    public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+    public @Nullable HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
       return null;
     }
 
