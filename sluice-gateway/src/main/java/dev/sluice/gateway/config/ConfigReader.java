@@ -468,7 +468,7 @@ final class ConfigReader {
     if (maxConcurrency == 0 && maxTokens == 0) {
       errors.add(s.path("maxConcurrency") + ": 0 (expected > 0 unless maxTokenConcurrency is set)");
     }
-    Duration slotHold = s.duration("slotHold", Duration.ofMillis(20), true);
+    Duration slotHold = s.duration("slotHold", Duration.ofMillis(50), true);
     return new Saturation(
         detector,
         interval,

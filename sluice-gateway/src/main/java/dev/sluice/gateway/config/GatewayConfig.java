@@ -241,7 +241,7 @@ public record GatewayConfig(
    * @param maxTokenConcurrency {@code concurrency}: in-flight cost (tokens) at saturation; 0 = no
    *     token limit (the default)
    * @param slotHold {@code slots}: the longest a slot is held for a flow that comes straight back
-   *     (see the README); 0 holds none. Default 20 ms
+   *     (see the README); 0 holds none. Default 50 ms
    */
   public record Saturation(
       DetectorKind detector,

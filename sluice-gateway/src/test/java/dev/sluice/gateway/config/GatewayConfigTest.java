@@ -33,7 +33,7 @@ class GatewayConfigTest {
     assertThat(config.identity().defaultFairnessId()).isEqualTo("default-flow");
     assertThat(config.identity().priorityHeader()).isNull();
     assertThat(config.saturation().detector()).isEqualTo(GatewayConfig.DetectorKind.SLOTS);
-    assertThat(config.saturation().slotHold()).isEqualTo(Duration.ofMillis(20));
+    assertThat(config.saturation().slotHold()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.saturation().scrapeInterval()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.saturation().staleness()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.flowControl().defaultTtl()).isEqualTo(Duration.ofSeconds(60));
