@@ -17,6 +17,7 @@ public final class SendStream {
   long limit;
   long granted;
   long staleUpdates;
+  int waiting; // requests of this stream in the connection's queue
   @Nullable Throwable closedBy; // null while open
 
   SendStream(SendWindow connection, long initialLimit) {

@@ -151,7 +151,9 @@ public final class SendWindow {
   }
 
   long tryAcquireLocked(SendStream stream, long wanted) {
-    if (closedBy != null || stream.closedBy != null || !waiters.isEmpty()) {
+    // Behind the stream's own waiters; anyone else still waiting is blocked by its own stream's
+    // window (serveLocked would have served it otherwise) or the connection has no credit.
+    if (closedBy != null || stream.closedBy != null || stream.waiting > 0) {
       return 0;
     }
     long grant = Math.min(wanted, Math.min(limit - granted, stream.limit - stream.granted));
@@ -177,6 +179,7 @@ public final class SendWindow {
         }
         blockedAcquires++;
         waiters.addLast(new Waiter(stream, wanted, future));
+        stream.waiting++;
         return future;
       }
     }
@@ -189,7 +192,14 @@ public final class SendWindow {
   void withdraw(CreditFuture future) {
     List<Grant> grants;
     synchronized (lock) {
-      waiters.removeIf(w -> w.future == future);
+      for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+        Waiter waiter = it.next();
+        if (waiter.future == future) {
+          it.remove();
+          waiter.stream.waiting--;
+          break;
+        }
+      }
       grants = serveLocked();
     }
     complete(grants);
@@ -218,6 +228,7 @@ public final class SendWindow {
         if (waiter.stream == stream) {
           failed.add(waiter);
           it.remove();
+          waiter.stream.waiting--;
         }
       }
       grants = serveLocked();
@@ -229,29 +240,33 @@ public final class SendWindow {
   }
 
   /**
-   * Grants the waiters at the head of the queue while both windows allow. A head whose stream has
-   * no credit holds up the rest: connection credit goes out in arrival order.
+   * Grants waiters in arrival order while the connection has credit. A waiter whose own stream has
+   * no credit is passed over, so one stalled stream holds up nobody else (the head-of-line blocking
+   * this package exists to prevent); one waiting for connection credit holds up everyone behind it,
+   * so connection credit goes out in arrival order.
    */
   private List<Grant> serveLocked() {
     List<Grant> grants = null;
-    while (!waiters.isEmpty()) {
-      Waiter head = waiters.peekFirst();
-      if (head.future.isDone()) { // cancelled: its cleanup may not have run yet
-        waiters.pollFirst();
+    for (Iterator<Waiter> it = waiters.iterator(); it.hasNext() && limit - granted > 0; ) {
+      Waiter waiter = it.next();
+      if (waiter.future.isDone()) { // cancelled: its cleanup may not have run yet
+        it.remove();
+        waiter.stream.waiting--;
         continue;
       }
-      long grant =
-          Math.min(head.wanted, Math.min(limit - granted, head.stream.limit - head.stream.granted));
-      if (grant <= 0) {
-        break;
+      long streamCredit = waiter.stream.limit - waiter.stream.granted;
+      if (streamCredit <= 0) {
+        continue;
       }
-      waiters.pollFirst();
+      long grant = Math.min(waiter.wanted, Math.min(limit - granted, streamCredit));
+      it.remove();
+      waiter.stream.waiting--;
       granted += grant;
-      head.stream.granted += grant;
+      waiter.stream.granted += grant;
       if (grants == null) {
         grants = new ArrayList<>();
       }
-      grants.add(new Grant(head, grant));
+      grants.add(new Grant(waiter, grant));
     }
     return grants == null ? List.of() : grants;
   }

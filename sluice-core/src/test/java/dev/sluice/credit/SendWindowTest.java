@@ -57,6 +57,24 @@ class SendWindowTest {
   }
 
   @Test
+  void aStreamOutOfItsOwnCreditHoldsUpNobodyElse() {
+    SendWindow connection = SendWindow.create(1_000);
+    SendStream stalled = connection.newStream(10);
+    SendStream healthy = connection.newStream(100);
+    assertThat(stalled.acquire(10).join()).isEqualTo(10);
+    CompletableFuture<Long> blocked = stalled.acquire(10); // its own window is empty
+
+    assertThat(healthy.tryAcquire(40)).isEqualTo(40);
+    assertThat(healthy.acquire(60).join()).isEqualTo(60);
+    CompletableFuture<Long> healthyWaits = healthy.acquire(5); // its own window is empty too
+    assertThat(blocked).isNotDone();
+    stalled.updateLimit(15);
+    assertThat(blocked).isCompletedWithValue(5L);
+    assertThat(healthyWaits).isNotDone();
+    assertThat(stalled.tryAcquire(1)).isZero(); // nothing left on its own window
+  }
+
+  @Test
   void staleUpdatesChangeNothingAndAreCounted() {
     SendWindow connection = SendWindow.create(100);
     SendStream stream = connection.newStream(50);
