@@ -1,12 +1,12 @@
 package dev.sluice.tunnel;
 
 import dev.sluice.credit.ReceiveWindow;
-import dev.sluice.credit.SendWindow;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.tunnel.proto.Packet;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * <p><b>Credit.</b> Bytes a connection receives are counted by a {@link ReceiveWindow} whose stream
  * window is this end's advertised window; its stream credit returns when the writer wrote the bytes
  * to the socket, and goes back to the peer as WINDOW_UPDATE. Bytes a connection sends take credit
- * from its stream of {@link #sendWindow}. The tunnel-wide window is not negotiated: the HTTP/2
+ * from the connection's own {@code SendWindow} (see {@link Pipe}). The tunnel-wide window is not negotiated: the HTTP/2
  * stream under the tunnel bounds it.
  *
  * <p>Thread-safe. Outgoing packets are serialized by one lock around the stream observer.
@@ -36,18 +36,19 @@ abstract class Link implements AutoCloseable {
 
   private static final Logger logger = Logger.getLogger(Link.class.getName());
   /** The tunnel-wide limits, not negotiated: effectively none. */
-  private static final long UNLIMITED = Long.MAX_VALUE / 4;
+  static final long UNLIMITED = Long.MAX_VALUE / 4;
 
   final Executor executor;
   final long window;
   final int maxQueuedPackets;
-  final SendWindow sendWindow = SendWindow.create(UNLIMITED);
   final ReceiveWindow receiveWindow;
   final ConcurrentMap<Long, Pipe> pipes = new ConcurrentHashMap<>();
   private final Object sendLock = new Object();
   private volatile StreamObserver<Packet> out;
   private volatile IntConsumer requester = n -> {};
   private volatile boolean closed;
+  /** Completes the first time a credit-less connection's full queue stops the receive loop. */
+  final CompletableFuture<Void> stalled = new CompletableFuture<>();
 
   /**
    * @param window this end's receive window per connection in bytes; 0 turns the extension off
@@ -113,6 +114,8 @@ abstract class Link implements AutoCloseable {
     }
     if (more) {
       requestNext();
+    } else {
+      stalled.complete(null);
     }
   }
 
@@ -138,7 +141,6 @@ abstract class Link implements AutoCloseable {
     for (Pipe pipe : all) {
       pipe.abort("tunnel closed");
     }
-    sendWindow.close(new IllegalStateException("tunnel closed"));
     receiveWindow.close();
     onClosed();
   }

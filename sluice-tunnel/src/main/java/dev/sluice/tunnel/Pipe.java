@@ -3,6 +3,7 @@ package dev.sluice.tunnel;
 import com.google.protobuf.ByteString;
 import dev.sluice.credit.ReceiveStream;
 import dev.sluice.credit.SendStream;
+import dev.sluice.credit.SendWindow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,7 +67,10 @@ final class Pipe {
     this.socket = socket;
     this.events = events;
     if (link.creditFor(peerWindow)) {
-      this.sendCredit = link.sendWindow.newStream(peerWindow);
+      // A send window of its own, not a stream of one shared SendWindow: SendWindow serves its
+      // waiters strictly in arrival order, so a waiter blocked on its own stream's credit (this
+      // stalled connection) would hold up every other connection's waiters behind it.
+      this.sendCredit = SendWindow.create(Link.UNLIMITED).newStream(peerWindow);
       this.receiveCredit = link.receiveWindow.newStream(
           limit -> link.send(Packets.windowUpdate(connectId, limit)));
     } else {

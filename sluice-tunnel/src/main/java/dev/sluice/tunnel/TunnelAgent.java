@@ -84,6 +84,13 @@ public final class TunnelAgent implements AutoCloseable {
     }
   }
 
+  /** The tunnel open now, if any; for tests. */
+  AgentLink currentLink() {
+    synchronized (lock) {
+      return current;
+    }
+  }
+
   private void connect() {
     AgentLink link = new AgentLink(executor, scheduler, window, maxQueuedPackets, dialTimeout);
     synchronized (lock) {

@@ -54,6 +54,8 @@ public final class TunnelServer implements AutoCloseable {
         // An agent stream lives as long as the agent: no request timeout, no length limit.
         .requestTimeout(Duration.ZERO)
         .maxRequestLength(0)
+        // Tunnels are ended by close(), not drained: no graceful-shutdown wait.
+        .gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO)
         .build();
     server.start().join();
     try {
