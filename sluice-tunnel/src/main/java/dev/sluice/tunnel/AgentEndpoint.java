@@ -6,6 +6,7 @@ import dev.sluice.tunnel.proto.Packet;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -17,11 +18,17 @@ final class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
 
   private final String serverId;
   private final Function<String, ServerLink> newLink;
+  private final Consumer<ServerLink> register;
 
-  /** @param newLink makes and registers the link of a newly connected agent */
-  AgentEndpoint(String serverId, Function<String, ServerLink> newLink) {
+  /**
+   * @param newLink makes the link of a newly connected agent
+   * @param register makes it available to the frontends, once it can send
+   */
+  AgentEndpoint(String serverId, Function<String, ServerLink> newLink,
+      Consumer<ServerLink> register) {
     this.serverId = serverId;
     this.newLink = newLink;
+    this.register = register;
   }
 
   @Override
@@ -40,6 +47,7 @@ final class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
     ServerLink link = newLink.apply(agentId);
     link.attach(call, call::request);
     call.setOnCancelHandler(link::close);
+    register.accept(link); // only now: a frontend may dial through it at once
     call.request(1);
     return new StreamObserver<>() {
       @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,8 +28,8 @@ import java.util.logging.Logger;
  * <p><b>Credit.</b> Bytes a connection receives are counted by a {@link ReceiveWindow} whose stream
  * window is this end's advertised window; its stream credit returns when the writer wrote the bytes
  * to the socket, and goes back to the peer as WINDOW_UPDATE. Bytes a connection sends take credit
- * from the connection's own {@code SendWindow} (see {@link Pipe}). The tunnel-wide window is not negotiated: the HTTP/2
- * stream under the tunnel bounds it.
+ * from the connection's own {@code SendWindow} (see {@link Pipe}). The tunnel-wide window is not
+ * negotiated: the HTTP/2 stream under the tunnel bounds it.
  *
  * <p>Thread-safe. Outgoing packets are serialized by one lock around the stream observer.
  */
@@ -47,6 +48,7 @@ abstract class Link implements AutoCloseable {
   private volatile StreamObserver<Packet> out;
   private volatile IntConsumer requester = n -> {};
   private volatile boolean closed;
+  private final AtomicBoolean shutDown = new AtomicBoolean();
   /** Completes the first time a credit-less connection's full queue stops the receive loop. */
   final CompletableFuture<Void> stalled = new CompletableFuture<>();
 
@@ -128,12 +130,15 @@ abstract class Link implements AutoCloseable {
   }
 
   final boolean isClosed() {
-    return closed;
+    return closed || shutDown.get();
   }
 
   /** The stream ended or failed: every connection on it ends at once. Idempotent. */
   @Override
   public void close() {
+    if (!shutDown.compareAndSet(false, true)) {
+      return;
+    }
     synchronized (sendLock) {
       closed = true;
     }

@@ -27,7 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TunnelServer implements AutoCloseable {
 
-  private final Builder config;
+  private final String host;
+  private final int agentPortConfig;
+  private final int connectPortConfig;
+  private final long window;
+  private final int maxQueuedPackets;
+  private final Duration dialTimeout;
+  private final Scheduler scheduler;
   private final String serverId = UUID.randomUUID().toString();
   private final List<ServerLink> agents = new CopyOnWriteArrayList<>();
   private final AtomicInteger next = new AtomicInteger();
@@ -36,8 +42,14 @@ public final class TunnelServer implements AutoCloseable {
   private Server server;
   private ConnectFrontend frontend;
 
-  private TunnelServer(Builder config) {
-    this.config = config;
+  private TunnelServer(Builder builder) {
+    this.host = builder.host;
+    this.agentPortConfig = builder.agentPort;
+    this.connectPortConfig = builder.connectPort;
+    this.window = builder.window;
+    this.maxQueuedPackets = builder.maxQueuedPackets;
+    this.dialTimeout = builder.dialTimeout;
+    this.scheduler = builder.scheduler;
   }
 
   /** Starts a configuration: 127.0.0.1, ephemeral ports, 256 KiB windows, 5 s dial timeout. */
@@ -47,9 +59,9 @@ public final class TunnelServer implements AutoCloseable {
 
   /** Binds both ports and starts serving. */
   public TunnelServer start() {
-    AgentEndpoint endpoint = new AgentEndpoint(serverId, this::register);
+    AgentEndpoint endpoint = new AgentEndpoint(serverId, this::newLink, this::register);
     server = Server.builder()
-        .http(new InetSocketAddress(config.host, config.agentPort))
+        .http(new InetSocketAddress(host, agentPortConfig))
         .service(GrpcService.builder().addService(endpoint).build())
         // An agent stream lives as long as the agent: no request timeout, no length limit.
         .requestTimeout(Duration.ZERO)
@@ -59,11 +71,11 @@ public final class TunnelServer implements AutoCloseable {
         .build();
     server.start().join();
     try {
-      frontend = new ConnectFrontend(new InetSocketAddress(config.host, config.connectPort),
-          executor, this::pickAgent, config.dialTimeout);
+      frontend = new ConnectFrontend(new InetSocketAddress(host, connectPortConfig),
+          executor, this::pickAgent, dialTimeout);
     } catch (IOException e) {
       server.stop().join();
-      throw new UncheckedIOException("binding the CONNECT port " + config.connectPort, e);
+      throw new UncheckedIOException("binding the CONNECT port " + connectPortConfig, e);
     }
     return this;
   }
@@ -102,12 +114,20 @@ public final class TunnelServer implements AutoCloseable {
     }
   }
 
-  private ServerLink register(String agentId) {
-    ServerLink link = new ServerLink(agentId, executor, config.scheduler, config.window,
-        config.maxQueuedPackets, this::unregister);
+  private ServerLink newLink(String agentId) {
+    return new ServerLink(agentId, executor, scheduler, window, maxQueuedPackets,
+        this::unregister);
+  }
+
+  private void register(ServerLink link) {
+    if (link.isClosed()) {
+      return; // cancelled before it was registered
+    }
     agents.add(link);
     changed();
-    return link;
+    if (link.isClosed()) { // closed meanwhile: unregister may have run before the add
+      unregister(link);
+    }
   }
 
   private void unregister(ServerLink link) {
