@@ -80,7 +80,7 @@ final class AgentLink extends Link {
         return;
       }
       long id = connectIds.incrementAndGet();
-      Pipe pipe = new Pipe(this, id, socket, request.getWindow(), events);
+      Pipe pipe = new Pipe(this, id, Endpoint.of(socket), request.getWindow(), events);
       pipes.put(id, pipe);
       send(Packets.dialResponse(random, id, window));
       pipe.start();

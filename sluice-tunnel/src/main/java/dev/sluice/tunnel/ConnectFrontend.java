@@ -94,7 +94,7 @@ final class ConnectFrontend implements AutoCloseable {
         respond(client, 503, "Service Unavailable", "no agent connected");
         return;
       }
-      ServerLink.Dial dial = agent.dial(target, client);
+      ServerLink.Dial dial = agent.dial(target, Endpoint.of(client));
       Pipe pipe;
       try {
         pipe = dial.result().get(dialTimeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -5,9 +5,6 @@ import dev.sluice.credit.ReceiveStream;
 import dev.sluice.credit.SendStream;
 import dev.sluice.credit.SendWindow;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
@@ -46,7 +43,7 @@ final class Pipe {
 
   final long connectId;
   private final Link link;
-  private final Socket socket;
+  private final Endpoint local;
   private final Events events;
   private final SendStream sendCredit; // null: the peer gave no window
   private final ReceiveStream receiveCredit; // null: no credit kept for the peer
@@ -61,10 +58,10 @@ final class Pipe {
    * @param peerWindow the window the peer advertised at dial; credit is used only when both ends
    *     advertised one
    */
-  Pipe(Link link, long connectId, Socket socket, long peerWindow, Events events) {
+  Pipe(Link link, long connectId, Endpoint local, long peerWindow, Events events) {
     this.link = link;
     this.connectId = connectId;
-    this.socket = socket;
+    this.local = local;
     this.events = events;
     if (link.creditFor(peerWindow)) {
       // A send window of its own, not a stream of one shared SendWindow: SendWindow serves its
@@ -153,11 +150,7 @@ final class Pipe {
     if (receiveCredit != null) {
       receiveCredit.close();
     }
-    try {
-      socket.close();
-    } catch (IOException e) {
-      logger.log(Level.FINE, "close failed", e);
-    }
+    local.close();
     if (resume) {
       link.requestNext();
     }
@@ -172,9 +165,8 @@ final class Pipe {
   private void readLoop() {
     byte[] buffer = new byte[CHUNK];
     try {
-      InputStream in = socket.getInputStream();
       while (true) {
-        int n = in.read(buffer);
+        int n = local.read(buffer);
         if (n < 0) {
           break;
         }
@@ -198,7 +190,6 @@ final class Pipe {
 
   private void writeLoop() {
     try {
-      OutputStream out = socket.getOutputStream();
       while (true) {
         ByteString bytes;
         synchronized (lock) {
@@ -213,7 +204,7 @@ final class Pipe {
             break;
           }
         }
-        bytes.writeTo(out);
+        local.write(bytes);
         if (receiveCredit != null) {
           receiveCredit.consumed(bytes.size());
         }
@@ -228,7 +219,6 @@ final class Pipe {
           link.requestNext();
         }
       }
-      out.flush();
     } catch (IOException e) {
       logger.log(Level.FINE, "connection " + connectId + ": write failed", e);
       if (!isClosed()) {

@@ -3,7 +3,6 @@ package dev.sluice.tunnel;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.tunnel.proto.DialResponse;
 import dev.sluice.tunnel.proto.Packet;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +27,7 @@ final class ServerLink extends Link {
     }
   }
 
-  private record PendingDial(Socket client, CompletableFuture<Pipe> result) {}
+  private record PendingDial(Endpoint client, CompletableFuture<Pipe> result) {}
 
   final String agentId;
   private final ConcurrentMap<Long, PendingDial> pending = new ConcurrentHashMap<>();
@@ -57,7 +56,7 @@ final class ServerLink extends Link {
    * Sends DIAL_REQ for {@code address}; the future completes with the (not yet started) connection
    * relaying {@code client}, or fails with {@link DialFailedException} or when the tunnel closes.
    */
-  Dial dial(String address, Socket client) {
+  Dial dial(String address, Endpoint client) {
     long random;
     CompletableFuture<Pipe> result = new CompletableFuture<>();
     do {

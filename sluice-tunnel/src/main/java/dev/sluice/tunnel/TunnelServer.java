@@ -62,7 +62,10 @@ public final class TunnelServer implements AutoCloseable {
     AgentEndpoint endpoint = new AgentEndpoint(serverId, this::newLink, this::register);
     server = Server.builder()
         .http(new InetSocketAddress(host, agentPortConfig))
-        .service(GrpcService.builder().addService(endpoint).build())
+        .service(GrpcService.builder()
+            .addService(endpoint)
+            .addService(new ProxyEndpoint(executor, this::pickAgent, dialTimeout))
+            .build())
         // An agent stream lives as long as the agent: no request timeout, no length limit.
         .requestTimeout(Duration.ZERO)
         .maxRequestLength(0)

@@ -25,11 +25,9 @@ class ReconnectTest {
         assertThat(connect.status()).isEqualTo(200);
         loopback.echo(connect.socket(), 1024);
       }
-      long before = agent.connects();
       // The stream ended with the server: the agent keeps dialing until the next one is up.
       try (TunnelServer again = TunnelServer.builder().agentPort(port).build().start()) {
         assertThat(again.awaitAgents(1, Duration.ofSeconds(20))).isTrue();
-        assertThat(agent.connects()).isGreaterThanOrEqualTo(before);
         int echo = loopback.echoServer();
         Loopback.Connect connect = loopback.connect(again.connectPort(), "127.0.0.1:" + echo);
         assertThat(connect.status()).isEqualTo(200);
