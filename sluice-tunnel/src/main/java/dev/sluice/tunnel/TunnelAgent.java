@@ -9,6 +9,7 @@ import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,6 +44,8 @@ public final class TunnelAgent implements AutoCloseable {
   private Duration backoff;
   private boolean closed;
   private long connects;
+  /** Completes when a tunnel first ends (a failed dial-in included); for tests. */
+  final CompletableFuture<Void> firstEnd = new CompletableFuture<>();
 
   private TunnelAgent(Builder builder) {
     this.agentId = builder.agentId;
@@ -137,6 +140,7 @@ public final class TunnelAgent implements AutoCloseable {
   }
 
   private void ended(AgentLink link) {
+    firstEnd.complete(null);
     link.close();
     link.completeOutbound();
     Duration delay;

@@ -17,9 +17,10 @@ class ReconnectTest {
     try (Loopback loopback = new Loopback();
         TunnelAgent agent = TunnelAgent.builder("127.0.0.1", port)
             .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).build().start()) {
+      agent.firstEnd.get(10, TimeUnit.SECONDS); // the first dial-in found nobody
       try (TunnelServer server = TunnelServer.builder().agentPort(port).build().start()) {
         assertThat(server.awaitAgents(1, Duration.ofSeconds(20))).isTrue();
-        assertThat(agent.connects()).isGreaterThan(1); // the first attempts found nobody
+        assertThat(agent.connects()).isGreaterThan(1);
         int echo = loopback.echoServer();
         Loopback.Connect connect = loopback.connect(server.connectPort(), "127.0.0.1:" + echo);
         assertThat(connect.status()).isEqualTo(200);
