@@ -75,8 +75,11 @@ class IsolationTest {
         // Not completed within the bound: it hangs (TimeoutException), or, seen once in about
         // ten runs and not yet explained, its connection ends early.
         assertThat(transfer).failsWithin(WEDGE_BOUND);
+        System.out.printf("wedge: healthy CONNECT 200, transfer %s%n",
+            transfer.isDone() ? "ended early: " + transfer.handle((v, e) -> e).join() : "hung");
       } else {
         // The dial itself is stuck behind the stalled data: 504 after the dial timeout.
+        System.out.printf("wedge: healthy CONNECT %d%n", healthy.status());
         assertThat(healthy.status()).isEqualTo(504);
       }
     }
