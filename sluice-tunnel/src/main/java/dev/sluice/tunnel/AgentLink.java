@@ -1,0 +1,119 @@
+package dev.sluice.tunnel;
+
+import dev.sluice.flow.Scheduler;
+import dev.sluice.tunnel.proto.DialRequest;
+import dev.sluice.tunnel.proto.Packet;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The agent's end of its tunnel to one server: dials destinations (off the receive loop, with a
+ * timeout) and relays their connections. Thread-safe.
+ */
+final class AgentLink extends Link {
+
+  private final Duration dialTimeout;
+  private final AtomicLong connectIds = new AtomicLong();
+  /** Dials in progress by random; true once the server cancelled it (DIAL_CLS). */
+  private final ConcurrentMap<Long, Boolean> dialing = new ConcurrentHashMap<>();
+  private final Pipe.Events events = new Pipe.Events() {
+    @Override
+    public void localEnd(Pipe pipe) {
+      pipe.abort("destination closed");
+      send(Packets.closeResponse(pipe.connectId, ""));
+    }
+
+    @Override
+    public void drained(Pipe pipe) {
+      send(Packets.closeResponse(pipe.connectId, ""));
+    }
+  };
+
+  AgentLink(Executor executor, Scheduler scheduler, long window, int maxQueuedPackets,
+      Duration dialTimeout) {
+    super(executor, scheduler, window, maxQueuedPackets);
+    this.dialTimeout = dialTimeout;
+  }
+
+  @Override
+  void handle(Packet packet) {
+    switch (packet.getType()) {
+      case DIAL_REQ -> dial(packet.getDialRequest());
+      case DIAL_CLS -> dialing.replace(packet.getCloseDial().getRandom(), true);
+      case CLOSE_REQ -> {
+        long id = packet.getCloseRequest().getConnectID();
+        Pipe pipe = pipes.get(id);
+        if (pipe != null) {
+          pipe.deliverEnd();
+        } else {
+          send(Packets.closeResponse(id, "unknown connectID"));
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private void dial(DialRequest request) {
+    long random = request.getRandom();
+    dialing.put(random, false);
+    executor.execute(() -> {
+      String address = request.getAddress();
+      Socket socket = new Socket();
+      try {
+        socket.connect(parse(address), Math.toIntExact(dialTimeout.toMillis()));
+        socket.setTcpNoDelay(true);
+      } catch (IOException | IllegalArgumentException e) {
+        closeQuietly(socket);
+        dialing.remove(random);
+        send(Packets.dialFailed(random, "dial " + request.getProtocol() + " " + address + ": "
+            + e.getMessage()));
+        return;
+      }
+      if (Boolean.TRUE.equals(dialing.remove(random)) || isClosed()) {
+        closeQuietly(socket);
+        return;
+      }
+      long id = connectIds.incrementAndGet();
+      Pipe pipe = new Pipe(this, id, Endpoint.of(socket), request.getWindow(), events);
+      pipes.put(id, pipe);
+      send(Packets.dialResponse(random, id, window));
+      pipe.start();
+    });
+  }
+
+  /** {@code host:port} or {@code [v6]:port}. */
+  static InetSocketAddress parse(String address) {
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0 || colon == address.length() - 1) {
+      throw new IllegalArgumentException("address: " + address + " (expected: host:port)");
+    }
+    String host = address.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("address: " + address + " (expected: a numeric port)", e);
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("address: " + address + " (expected: port in 1..65535)");
+    }
+    return new InetSocketAddress(host, port);
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // nothing to do
+    }
+  }
+}

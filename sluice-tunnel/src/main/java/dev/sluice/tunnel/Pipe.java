@@ -1,0 +1,237 @@
+package dev.sluice.tunnel;
+
+import com.google.protobuf.ByteString;
+import dev.sluice.credit.ReceiveStream;
+import dev.sluice.credit.SendStream;
+import dev.sluice.credit.SendWindow;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One proxied TCP connection on a {@link Link}: the local socket (the CONNECT client on the server,
+ * the destination on the agent) and its two directions.
+ *
+ * <ul>
+ *   <li><b>Socket to tunnel</b>: a reader reads up to {@link #CHUNK} bytes, then sends them as
+ *       DATA, each packet only with credit from the peer ({@link SendStream}; partial grants split
+ *       it). Without credit it sends at once.
+ *   <li><b>Tunnel to socket</b>: {@link #deliver} queues DATA without blocking; one writer per
+ *       connection writes the queue to the socket and then returns the bytes' stream credit
+ *       ({@link ReceiveStream#consumed}). A peer that sends past its credit loses the connection.
+ * </ul>
+ *
+ * <p>Ends: {@link #deliverEnd} lets the writer drain the queue and then closes; {@link #abort}
+ * closes at once. Both are idempotent; closing fails a reader waiting for credit at once.
+ */
+final class Pipe {
+
+  private static final Logger logger = Logger.getLogger(Pipe.class.getName());
+  /** Bytes read from the socket per DATA packet, as konnectivity's HTTP CONNECT frontend reads. */
+  static final int CHUNK = 32 * 1024;
+
+  /** What the two ends do differently. */
+  interface Events {
+    /** The local socket reached end of stream (or failed): tell the peer. */
+    void localEnd(Pipe pipe);
+
+    /** The writer wrote everything and closed the socket after {@link #deliverEnd}. */
+    void drained(Pipe pipe);
+  }
+
+  final long connectId;
+  private final Link link;
+  private final Endpoint local;
+  private final Events events;
+  private final SendStream sendCredit; // null: the peer gave no window
+  private final ReceiveStream receiveCredit; // null: no credit kept for the peer
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private final ArrayDeque<ByteString> queue = new ArrayDeque<>();
+  private boolean endQueued;
+  private boolean closed;
+  private boolean waitingForRoom;
+
+  /**
+   * @param peerWindow the window the peer advertised at dial; credit is used only when both ends
+   *     advertised one
+   */
+  Pipe(Link link, long connectId, Endpoint local, long peerWindow, Events events) {
+    this.link = link;
+    this.connectId = connectId;
+    this.local = local;
+    this.events = events;
+    if (link.creditFor(peerWindow)) {
+      // A send window of its own, not a stream of one shared SendWindow: SendWindow serves its
+      // waiters strictly in arrival order, so a waiter blocked on its own stream's credit (this
+      // stalled connection) would hold up every other connection's waiters behind it.
+      this.sendCredit = SendWindow.create(Link.UNLIMITED).newStream(peerWindow);
+      this.receiveCredit = link.receiveWindow.newStream(
+          limit -> link.send(Packets.windowUpdate(connectId, limit)));
+    } else {
+      this.sendCredit = null;
+      this.receiveCredit = null;
+    }
+  }
+
+  /** Whether this connection's directions are under byte credit. */
+  boolean hasCredit() {
+    return sendCredit != null;
+  }
+
+  /** Starts the reader and the writer. */
+  void start() {
+    link.executor.execute(this::readLoop);
+    link.executor.execute(this::writeLoop);
+  }
+
+  /**
+   * Queues bytes from the peer for the socket. Never blocks.
+   *
+   * @return false if the connection has no credit and its queue is full: the caller requests the
+   *     next packet only when the writer made room
+   */
+  boolean deliver(ByteString bytes) {
+    if (receiveCredit != null && !receiveCredit.onData(bytes.size())) {
+      logger.warning(() -> "connection " + connectId + ": the peer sent past its credit; closing");
+      abort("credit violation");
+      events.localEnd(this);
+      return true;
+    }
+    synchronized (lock) {
+      if (closed || endQueued) {
+        return true;
+      }
+      queue.addLast(bytes);
+      lock.notifyAll();
+      if (receiveCredit == null && queue.size() >= link.maxQueuedPackets) {
+        waitingForRoom = true;
+        return false;
+      }
+      return true;
+    }
+  }
+
+  /** The peer closed: write what is queued, then close. */
+  void deliverEnd() {
+    synchronized (lock) {
+      endQueued = true;
+      lock.notifyAll();
+    }
+  }
+
+  /** A WINDOW_UPDATE from the peer. */
+  void peerRaisedLimit(long limit) {
+    if (sendCredit != null) {
+      sendCredit.updateLimit(limit);
+    }
+  }
+
+  /** Closes the socket and both directions now; queued bytes are dropped. Idempotent. */
+  void abort(String why) {
+    boolean resume;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.clear();
+      resume = waitingForRoom;
+      waitingForRoom = false;
+      lock.notifyAll();
+    }
+    link.pipes.remove(connectId, this);
+    IllegalStateException cause = new IllegalStateException("connection " + connectId + ": " + why);
+    if (sendCredit != null) {
+      sendCredit.close(cause);
+    }
+    if (receiveCredit != null) {
+      receiveCredit.close();
+    }
+    local.close();
+    if (resume) {
+      link.requestNext();
+    }
+  }
+
+  boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  private void readLoop() {
+    byte[] buffer = new byte[CHUNK];
+    try {
+      while (true) {
+        int n = local.read(buffer);
+        if (n < 0) {
+          break;
+        }
+        int sent = 0;
+        while (sent < n) {
+          int grant = sendCredit == null ? n - sent
+              : Math.toIntExact(sendCredit.acquire(n - sent).get());
+          link.send(Packets.data(connectId, ByteString.copyFrom(buffer, sent, grant)));
+          sent += grant;
+        }
+      }
+    } catch (IOException | ExecutionException e) {
+      logger.log(Level.FINE, "connection " + connectId + ": read ended", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!isClosed()) {
+      events.localEnd(this);
+    }
+  }
+
+  private void writeLoop() {
+    try {
+      while (true) {
+        ByteString bytes;
+        synchronized (lock) {
+          while (queue.isEmpty() && !endQueued && !closed) {
+            lock.wait();
+          }
+          if (closed) {
+            return;
+          }
+          bytes = queue.pollFirst();
+          if (bytes == null) { // end queued and everything written
+            break;
+          }
+        }
+        local.write(bytes);
+        if (receiveCredit != null) {
+          receiveCredit.consumed(bytes.size());
+        }
+        boolean resume;
+        synchronized (lock) {
+          resume = waitingForRoom && queue.size() < link.maxQueuedPackets;
+          if (resume) {
+            waitingForRoom = false;
+          }
+        }
+        if (resume) {
+          link.requestNext();
+        }
+      }
+    } catch (IOException e) {
+      logger.log(Level.FINE, "connection " + connectId + ": write failed", e);
+      if (!isClosed()) {
+        abort("write failed: " + e.getMessage());
+        events.localEnd(this);
+      }
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abort("interrupted");
+      return;
+    }
+    abort("closed by the peer");
+    events.drained(this);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.sluice.tunnel;
+
+import dev.sluice.flow.Scheduler;
+import dev.sluice.tunnel.proto.DialResponse;
+import dev.sluice.tunnel.proto.Packet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * The server's end of one agent's tunnel: sends dials, matches their responses, and relays the
+ * connections of the frontend clients. Thread-safe.
+ */
+final class ServerLink extends Link {
+
+  /** A dial the agent answered with an error. */
+  static final class DialFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    DialFailedException(String message) {
+      super(message);
+    }
+  }
+
+  private record PendingDial(Endpoint client, CompletableFuture<Pipe> result) {}
+
+  final String agentId;
+  private final ConcurrentMap<Long, PendingDial> pending = new ConcurrentHashMap<>();
+  private final Consumer<ServerLink> onClosed;
+  private final Pipe.Events events = new Pipe.Events() {
+    @Override
+    public void localEnd(Pipe pipe) {
+      send(Packets.closeRequest(pipe.connectId));
+    }
+
+    @Override
+    public void drained(Pipe pipe) {}
+  };
+
+  ServerLink(String agentId, Executor executor, Scheduler scheduler, long window,
+      int maxQueuedPackets, Consumer<ServerLink> onClosed) {
+    super(executor, scheduler, window, maxQueuedPackets);
+    this.agentId = agentId;
+    this.onClosed = onClosed;
+  }
+
+  /** A dial in flight: its id and the future of its connection. */
+  record Dial(long random, CompletableFuture<Pipe> result) {}
+
+  /**
+   * Sends DIAL_REQ for {@code address}; the future completes with the (not yet started) connection
+   * relaying {@code client}, or fails with {@link DialFailedException} or when the tunnel closes.
+   */
+  Dial dial(String address, Endpoint client) {
+    long random;
+    CompletableFuture<Pipe> result = new CompletableFuture<>();
+    do {
+      random = ThreadLocalRandom.current().nextLong();
+    } while (pending.putIfAbsent(random, new PendingDial(client, result)) != null);
+    if (isClosed()) {
+      pending.remove(random);
+      result.completeExceptionally(new DialFailedException("agent " + agentId + " disconnected"));
+    } else {
+      send(Packets.dialRequest(address, random, window));
+    }
+    return new Dial(random, result);
+  }
+
+  /**
+   * Gives up a dial that took too long.
+   *
+   * @return false if its response already arrived: use the result
+   */
+  boolean cancelDial(long random) {
+    if (pending.remove(random) == null) {
+      return false;
+    }
+    send(Packets.closeDial(random));
+    return true;
+  }
+
+  @Override
+  void handle(Packet packet) {
+    switch (packet.getType()) {
+      case DIAL_RSP -> onDialResponse(packet.getDialResponse());
+      case CLOSE_RSP -> {
+        Pipe pipe = pipes.get(packet.getCloseResponse().getConnectID());
+        if (pipe != null) {
+          pipe.deliverEnd();
+        }
+      }
+      default -> { } // DRAIN and anything newer: nothing to do yet
+    }
+  }
+
+  private void onDialResponse(DialResponse response) {
+    PendingDial dial = pending.remove(response.getRandom());
+    if (dial == null) { // timed out here meanwhile
+      if (response.getError().isEmpty()) {
+        send(Packets.closeRequest(response.getConnectID()));
+      }
+      return;
+    }
+    if (!response.getError().isEmpty()) {
+      dial.result.completeExceptionally(new DialFailedException(response.getError()));
+      return;
+    }
+    // Registered here, on the receive loop, so that DATA right behind the response finds it.
+    Pipe pipe = new Pipe(this, response.getConnectID(), dial.client, response.getWindow(), events);
+    pipes.put(pipe.connectId, pipe);
+    dial.result.complete(pipe);
+  }
+
+  @Override
+  void onClosed() {
+    List<PendingDial> failed = new ArrayList<>(pending.values());
+    pending.clear();
+    for (PendingDial dial : failed) {
+      dial.result.completeExceptionally(
+          new DialFailedException("agent " + agentId + " disconnected"));
+    }
+    onClosed.accept(this);
+  }
+}

@@ -1,0 +1,266 @@
+package dev.sluice.tunnel;
+
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import dev.sluice.flow.Scheduler;
+import dev.sluice.tunnel.proto.AgentServiceGrpc;
+import dev.sluice.tunnel.proto.Packet;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The tunnel agent: dials in to a {@link TunnelServer} ({@code AgentService.Connect} with the
+ * {@code agentID} metadata) and keeps dialing back with exponential backoff whenever the stream
+ * ends. On DIAL_REQ it dials the destination off the receive loop, with a timeout, and answers
+ * DIAL_RSP (the error text on failure). Each destination connection has its own bounded queue and
+ * writer, so the shared receive loop never waits on one destination; with byte credit the queue is
+ * bounded by the window the agent advertised.
+ *
+ * <p>Thread-safe. {@link #close} cancels the stream and ends every connection.
+ */
+public final class TunnelAgent implements AutoCloseable {
+
+  private static final Logger logger = Logger.getLogger(TunnelAgent.class.getName());
+
+  private final String agentId;
+  private final long window;
+  private final int maxQueuedPackets;
+  private final Duration dialTimeout;
+  private final Duration minBackoff;
+  private final Duration maxBackoff;
+  private final Scheduler scheduler;
+  private final AgentServiceGrpc.AgentServiceStub stub;
+  private final ExecutorService executor = TunnelThreads.newPool("sluice-tunnel-agent");
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private AgentLink current;
+  private ClientCallStreamObserver<Packet> call;
+  private Duration backoff;
+  private boolean closed;
+  private long connects;
+  /** Completes when a tunnel first ends (a failed dial-in included); for tests. */
+  final CompletableFuture<Void> firstEnd = new CompletableFuture<>();
+
+  private TunnelAgent(Builder builder) {
+    this.agentId = builder.agentId;
+    this.window = builder.window;
+    this.maxQueuedPackets = builder.maxQueuedPackets;
+    this.dialTimeout = builder.dialTimeout;
+    this.minBackoff = builder.minBackoff;
+    this.maxBackoff = builder.maxBackoff;
+    this.scheduler = builder.scheduler;
+    this.backoff = minBackoff;
+    this.stub = GrpcClients.builder("http://" + builder.serverHost + ":" + builder.serverPort)
+        .addHeader("agentID", agentId)
+        // The tunnel lives as long as the agent: no response timeout, no length limit.
+        .responseTimeout(Duration.ZERO)
+        .maxResponseLength(0)
+        .build(AgentServiceGrpc.AgentServiceStub.class);
+  }
+
+  /** Starts a configuration for the server at {@code host:port}. */
+  public static Builder builder(String serverHost, int serverPort) {
+    return new Builder(serverHost, serverPort);
+  }
+
+  /** Dials in; returns at once (the stream opens in the background). */
+  public TunnelAgent start() {
+    connect();
+    return this;
+  }
+
+  /** This agent's id, sent as the {@code agentID} metadata. */
+  public String agentId() {
+    return agentId;
+  }
+
+  /** Streams opened so far, the first included. */
+  public long connects() {
+    synchronized (lock) {
+      return connects;
+    }
+  }
+
+  /** The tunnel open now, if any; for tests. */
+  AgentLink currentLink() {
+    synchronized (lock) {
+      return current;
+    }
+  }
+
+  private void connect() {
+    AgentLink link = new AgentLink(executor, scheduler, window, maxQueuedPackets, dialTimeout);
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      current = link;
+      connects++;
+    }
+    stub.connect(new ClientResponseObserver<Packet, Packet>() {
+      private boolean heardFromServer;
+
+      @Override
+      public void beforeStart(ClientCallStreamObserver<Packet> requestStream) {
+        requestStream.disableAutoRequestWithInitial(1);
+        link.attach(requestStream, requestStream::request);
+        synchronized (lock) {
+          call = requestStream;
+        }
+      }
+
+      @Override
+      public void onNext(Packet packet) {
+        if (!heardFromServer) {
+          heardFromServer = true;
+          synchronized (lock) {
+            backoff = minBackoff;
+          }
+        }
+        link.onPacket(packet);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        logger.log(Level.FINE, "agent " + agentId + ": tunnel failed", t);
+        ended(link);
+      }
+
+      @Override
+      public void onCompleted() {
+        ended(link);
+      }
+    });
+  }
+
+  private void ended(AgentLink link) {
+    firstEnd.complete(null);
+    link.close();
+    link.completeOutbound();
+    Duration delay;
+    synchronized (lock) {
+      if (closed || current != link) {
+        return;
+      }
+      delay = backoff;
+      Duration doubled = backoff.multipliedBy(2);
+      backoff = doubled.compareTo(maxBackoff) > 0 ? maxBackoff : doubled;
+    }
+    logger.info(() -> "agent " + agentId + ": tunnel ended; dialing again in "
+        + delay.toMillis() + " ms");
+    scheduler.schedule(this::connect, delay.toNanos());
+  }
+
+  /** Cancels the tunnel, ends every connection, and stops dialing back. Idempotent. */
+  @Override
+  public void close() {
+    AgentLink link;
+    ClientCallStreamObserver<Packet> stream;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      link = current;
+      stream = call;
+    }
+    if (stream != null) {
+      stream.cancel("agent closed", null);
+    }
+    if (link != null) {
+      link.close();
+    }
+    executor.shutdownNow();
+  }
+
+  /** Configures a {@link TunnelAgent}. Not thread-safe. */
+  public static final class Builder {
+    private final String serverHost;
+    private final int serverPort;
+    private String agentId = UUID.randomUUID().toString();
+    private long window = 256 * 1024;
+    private int maxQueuedPackets = 150;
+    private Duration dialTimeout = Duration.ofSeconds(5);
+    private Duration minBackoff = Duration.ofMillis(100);
+    private Duration maxBackoff = Duration.ofSeconds(5);
+    private Scheduler scheduler = Scheduler.system();
+
+    private Builder(String serverHost, int serverPort) {
+      this.serverHost = Objects.requireNonNull(serverHost, "serverHost");
+      if (serverPort < 1 || serverPort > 65535) {
+        throw new IllegalArgumentException("serverPort: " + serverPort + " (expected: 1..65535)");
+      }
+      this.serverPort = serverPort;
+    }
+
+    /** The {@code agentID} metadata. Default a random UUID. */
+    public Builder agentId(String id) {
+      if (id == null || id.isEmpty()) {
+        throw new IllegalArgumentException("agentId: '" + id + "' (expected: non-empty)");
+      }
+      this.agentId = id;
+      return this;
+    }
+
+    /**
+     * Bytes the server may send on one connection before the destination took them (advertised in
+     * DIAL_RSP); 0 turns byte credit off. Default 256 KiB.
+     */
+    public Builder window(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("window: " + bytes + " (expected: >= 0)");
+      }
+      this.window = bytes;
+      return this;
+    }
+
+    /**
+     * Packets queued for a destination of a connection without credit before the tunnel stops
+     * being read (upstream's agent {@code --xfr-channel-size}). Default 150.
+     */
+    public Builder maxQueuedPackets(int packets) {
+      if (packets < 1) {
+        throw new IllegalArgumentException("maxQueuedPackets: " + packets + " (expected: >= 1)");
+      }
+      this.maxQueuedPackets = packets;
+      return this;
+    }
+
+    /** The destination dial timeout. Default 5 s. */
+    public Builder dialTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("dialTimeout: " + timeout + " (expected: > 0)");
+      }
+      this.dialTimeout = timeout;
+      return this;
+    }
+
+    /** The first and the largest wait before dialing the server again. Default 100 ms and 5 s. */
+    public Builder backoff(Duration min, Duration max) {
+      if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
+        throw new IllegalArgumentException("backoff: " + min + ".." + max
+            + " (expected: 0 < min <= max)");
+      }
+      this.minBackoff = min;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    /** Runs reconnect delays and the delayed flush of window updates. Default the system one. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Builds the agent; {@link TunnelAgent#start} dials in. */
+    public TunnelAgent build() {
+      return new TunnelAgent(this);
+    }
+  }
+}

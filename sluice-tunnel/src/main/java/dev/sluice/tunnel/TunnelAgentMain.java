@@ -1,0 +1,57 @@
+package dev.sluice.tunnel;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code sluice tunnel-agent [flags]}: runs a {@link TunnelAgent} until interrupted. Exit status 2
+ * for bad flags.
+ */
+public final class TunnelAgentMain {
+
+  private static final String USAGE = """
+      usage: sluice tunnel-agent [--server HOST:PORT] [--agent-id ID] [--window BYTES]
+                                 [--dial-timeout-ms MS]
+
+        --server           the tunnel server's agent port (default 127.0.0.1:8091)
+        --agent-id         sent as the agentID metadata (default a random UUID)
+        --window           per-connection receive window in bytes; 0 = no byte credit
+                           (default 262144)
+        --dial-timeout-ms  destination dial timeout (default 5000)""";
+
+  private TunnelAgentMain() {}
+
+  /** Runs the agent. */
+  public static void main(String[] args) throws InterruptedException {
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.println(USAGE);
+      return;
+    }
+    TunnelAgent agent;
+    try {
+      Flags flags = new Flags(args, Set.of("server", "agent-id", "window", "dial-timeout-ms"));
+      var server = AgentLink.parse(flags.string("server", "127.0.0.1:8091"));
+      TunnelAgent.Builder builder = TunnelAgent.builder(server.getHostString(), server.getPort())
+          .window(flags.number("window", 256 * 1024))
+          .dialTimeout(flags.millis("dial-timeout-ms", Duration.ofSeconds(5)));
+      String id = flags.string("agent-id", null);
+      if (id != null) {
+        builder.agentId(id);
+      }
+      agent = builder.build();
+    } catch (IllegalArgumentException e) {
+      System.err.println("sluice tunnel-agent: " + e.getMessage() + "\n" + USAGE);
+      System.exit(2);
+      return;
+    }
+    agent.start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agent.close();
+      stopped.countDown();
+    }, "sluice-tunnel-agent-shutdown"));
+    System.out.println("sluice tunnel-agent " + agent.agentId() + ": dialing in  (Ctrl-C stops)");
+    stopped.await();
+  }
+}

@@ -1,0 +1,251 @@
+package dev.sluice.tunnel;
+
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import dev.sluice.flow.Scheduler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The tunnel server: agents connect to its gRPC port ({@code AgentService.Connect}, h2c), clients
+ * to its HTTP CONNECT port. Each CONNECT goes to the next connected agent in turn.
+ *
+ * <p>Per connection, both directions run under byte credit when the agent advertises a window in
+ * its DIAL_RSP (Sluice's extension, field 100); with an agent that does not, the connection runs
+ * without credit, as upstream konnectivity does.
+ *
+ * <p>Thread-safe. {@link #close} stops both ports and ends every tunnel and connection.
+ */
+public final class TunnelServer implements AutoCloseable {
+
+  private final String host;
+  private final int agentPortConfig;
+  private final int connectPortConfig;
+  private final long window;
+  private final int maxQueuedPackets;
+  private final Duration dialTimeout;
+  private final Scheduler scheduler;
+  private final String serverId = UUID.randomUUID().toString();
+  private final List<ServerLink> agents = new CopyOnWriteArrayList<>();
+  private final AtomicInteger next = new AtomicInteger();
+  private final Object agentsChanged = new Object();
+  private final ExecutorService executor = TunnelThreads.newPool("sluice-tunnel-server");
+  private Server server;
+  private ConnectFrontend frontend;
+
+  private TunnelServer(Builder builder) {
+    this.host = builder.host;
+    this.agentPortConfig = builder.agentPort;
+    this.connectPortConfig = builder.connectPort;
+    this.window = builder.window;
+    this.maxQueuedPackets = builder.maxQueuedPackets;
+    this.dialTimeout = builder.dialTimeout;
+    this.scheduler = builder.scheduler;
+  }
+
+  /** Starts a configuration: 127.0.0.1, ephemeral ports, 256 KiB windows, 5 s dial timeout. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Binds both ports and starts serving. */
+  public TunnelServer start() {
+    AgentEndpoint endpoint = new AgentEndpoint(serverId, this::newLink, this::register);
+    server = Server.builder()
+        .http(new InetSocketAddress(host, agentPortConfig))
+        .service(GrpcService.builder()
+            .addService(endpoint)
+            .addService(new ProxyEndpoint(executor, this::pickAgent, dialTimeout))
+            .build())
+        // An agent stream lives as long as the agent: no request timeout, no length limit.
+        .requestTimeout(Duration.ZERO)
+        .maxRequestLength(0)
+        // Tunnels are ended by close(), not drained: no graceful-shutdown wait.
+        .gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO)
+        .build();
+    server.start().join();
+    try {
+      frontend = new ConnectFrontend(new InetSocketAddress(host, connectPortConfig),
+          executor, this::pickAgent, dialTimeout);
+    } catch (IOException e) {
+      server.stop().join();
+      throw new UncheckedIOException("binding the CONNECT port " + connectPortConfig, e);
+    }
+    return this;
+  }
+
+  /** The port agents connect to. */
+  public int agentPort() {
+    return server.activeLocalPort();
+  }
+
+  /** The HTTP CONNECT port. */
+  public int connectPort() {
+    return frontend.port();
+  }
+
+  /** Agent tunnels connected now. */
+  public int agentCount() {
+    return agents.size();
+  }
+
+  /**
+   * Waits until at least {@code count} agent tunnels are connected.
+   *
+   * @return false if the timeout passed first
+   */
+  public boolean awaitAgents(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (agentsChanged) {
+      while (agents.size() < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(agentsChanged, left);
+      }
+      return true;
+    }
+  }
+
+  private ServerLink newLink(String agentId) {
+    return new ServerLink(agentId, executor, scheduler, window, maxQueuedPackets,
+        this::unregister);
+  }
+
+  private void register(ServerLink link) {
+    if (link.isClosed()) {
+      return; // cancelled before it was registered
+    }
+    agents.add(link);
+    changed();
+    if (link.isClosed()) { // closed meanwhile: unregister may have run before the add
+      unregister(link);
+    }
+  }
+
+  private void unregister(ServerLink link) {
+    agents.remove(link);
+    changed();
+  }
+
+  private void changed() {
+    synchronized (agentsChanged) {
+      agentsChanged.notifyAll();
+    }
+  }
+
+  private ServerLink pickAgent() {
+    List<ServerLink> snapshot = List.copyOf(agents);
+    if (snapshot.isEmpty()) {
+      return null;
+    }
+    return snapshot.get(Math.floorMod(next.getAndIncrement(), snapshot.size()));
+  }
+
+  @Override
+  public void close() {
+    if (frontend != null) {
+      frontend.close();
+    }
+    for (ServerLink link : List.copyOf(agents)) {
+      link.close();
+      link.completeOutbound();
+    }
+    if (server != null) {
+      server.stop().join();
+    }
+    executor.shutdownNow();
+  }
+
+  /** Configures a {@link TunnelServer}. Not thread-safe. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int agentPort;
+    private int connectPort;
+    private long window = 256 * 1024;
+    private int maxQueuedPackets = 10;
+    private Duration dialTimeout = Duration.ofSeconds(5);
+    private Scheduler scheduler = Scheduler.system();
+
+    private Builder() {}
+
+    /** The address both ports bind to. Default 127.0.0.1. */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The agents' gRPC port; 0 picks a free one. Default 0. */
+    public Builder agentPort(int port) {
+      this.agentPort = checkPort("agentPort", port);
+      return this;
+    }
+
+    /** The HTTP CONNECT port; 0 picks a free one. Default 0. */
+    public Builder connectPort(int port) {
+      this.connectPort = checkPort("connectPort", port);
+      return this;
+    }
+
+    /**
+     * Bytes an agent may send on one connection before the client read them (the window advertised
+     * in DIAL_REQ); 0 turns byte credit off. Default 256 KiB.
+     */
+    public Builder window(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("window: " + bytes + " (expected: >= 0)");
+      }
+      this.window = bytes;
+      return this;
+    }
+
+    /**
+     * Packets queued for a client of a connection without credit before the agent's tunnel stops
+     * being read (upstream's server {@code --xfr-channel-size}). Default 10.
+     */
+    public Builder maxQueuedPackets(int packets) {
+      if (packets < 1) {
+        throw new IllegalArgumentException("maxQueuedPackets: " + packets + " (expected: >= 1)");
+      }
+      this.maxQueuedPackets = packets;
+      return this;
+    }
+
+    /** How long a CONNECT waits for the agent's DIAL_RSP before 504. Default 5 s. */
+    public Builder dialTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("dialTimeout: " + timeout + " (expected: > 0)");
+      }
+      this.dialTimeout = timeout;
+      return this;
+    }
+
+    /** Runs the delayed flush of small window updates. Default {@link Scheduler#system()}. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Builds the server; {@link TunnelServer#start} binds it. */
+    public TunnelServer build() {
+      return new TunnelServer(this);
+    }
+
+    static int checkPort(String name, int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(name + ": " + port + " (expected: 0..65535)");
+      }
+      return port;
+    }
+  }
+}

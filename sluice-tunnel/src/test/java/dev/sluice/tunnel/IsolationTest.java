@@ -1,0 +1,114 @@
+package dev.sluice.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The head-of-line wedge of konnectivity (reference B.3), over real loopback sockets: one
+ * destination never reads (4 KiB receive buffer) while another connection through the same agent
+ * echoes a few MiB. With byte credit the healthy transfer completes at most of its solo speed;
+ * with credit off (window 0 on both ends, the upstream behaviour) it does not complete at all, which
+ * shows the test can fail.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class IsolationTest {
+
+  private static final int TRANSFER = 4 * 1024 * 1024;
+  /** Far beyond the solo transfer time on any machine this runs on. */
+  private static final Duration WEDGE_BOUND = Duration.ofSeconds(15);
+
+  @Test
+  void healthyConnectionKeepsFlowingBesideAStalledDestination() throws Exception {
+    try (Loopback loopback = new Loopback();
+        TunnelServer server = TunnelServer.builder().window(256 * 1024).build().start();
+        TunnelAgent agent = TunnelAgent.builder("127.0.0.1", server.agentPort())
+            .window(256 * 1024).maxQueuedPackets(4).build().start()) {
+      assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
+      int echo = loopback.echoServer();
+
+      long solo = soloNanos(loopback, server, echo);
+
+      // The stalled client has written more than the connection's window: its sender waits for
+      // credit, and the destination's buffers are full.
+      Stall stall = stall(loopback, server, 512 * 1024);
+      stall.passedMark.get(10, TimeUnit.SECONDS);
+
+      Loopback.Connect healthy = loopback.connect(server.connectPort(), "127.0.0.1:" + echo);
+      assertThat(healthy.status()).isEqualTo(200);
+      long beside = loopback.echo(healthy.socket(), TRANSFER);
+
+      System.out.printf("isolation: %d MiB echo solo %d ms, beside a stalled destination %d ms%n",
+          TRANSFER >> 20, solo / 1_000_000, beside / 1_000_000);
+      // Most of the solo throughput: at least half, with 1 s of slack for a shared 2-core machine.
+      assertThat(beside).isLessThanOrEqualTo(Math.max(2 * solo, solo + 1_000_000_000L));
+      assertThat(agent.currentLink().stalled).isNotDone();
+      assertThat(stall.flooding).isNotDone(); // still stalled, not failed
+    }
+  }
+
+  @Test
+  void withoutCreditTheStalledDestinationWedgesTheTunnel() throws Exception {
+    try (Loopback loopback = new Loopback();
+        TunnelServer server = TunnelServer.builder().window(0).build().start();
+        TunnelAgent agent = TunnelAgent.builder("127.0.0.1", server.agentPort())
+            .window(0).maxQueuedPackets(4).build().start()) {
+      assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
+      int echo = loopback.echoServer();
+
+      soloNanos(loopback, server, echo); // works while nothing is stalled
+
+      stall(loopback, server, 0);
+      // The agent's one receive loop stops on the stalled connection's full queue.
+      agent.currentLink().stalled.get(WEDGE_BOUND.toSeconds(), TimeUnit.SECONDS);
+
+      Loopback.Connect healthy = loopback.connect(server.connectPort(), "127.0.0.1:" + echo);
+      if (healthy.status() == 200) {
+        CompletableFuture<Long> transfer = loopback.run(() -> loopback.echo(healthy.socket(),
+            TRANSFER)).thenApply(unused -> 0L);
+        // Not completed within the bound: it hangs (TimeoutException), or, seen once in about
+        // ten runs and not yet explained, its connection ends early.
+        assertThat(transfer).failsWithin(WEDGE_BOUND);
+        System.out.printf("wedge: healthy CONNECT 200, transfer %s%n",
+            transfer.isDone() ? "ended early: " + transfer.handle((v, e) -> e).join() : "hung");
+      } else {
+        // The dial itself is stuck behind the stalled data: 504 after the dial timeout.
+        System.out.printf("wedge: healthy CONNECT %d%n", healthy.status());
+        assertThat(healthy.status()).isEqualTo(504);
+      }
+    }
+  }
+
+  private static long soloNanos(Loopback loopback, TunnelServer server, int echo)
+      throws Exception {
+    Loopback.Connect warmup = loopback.connect(server.connectPort(), "127.0.0.1:" + echo);
+    assertThat(warmup.status()).isEqualTo(200);
+    loopback.echo(warmup.socket(), TRANSFER); // JIT warm-up
+    long solo = loopback.echo(warmup.socket(), TRANSFER);
+    warmup.socket().close();
+    return solo;
+  }
+
+  private record Stall(Socket client, AtomicLong written, CompletableFuture<Void> flooding,
+      CompletableFuture<Void> passedMark) {}
+
+  /** A connection to a destination that never reads, its client writing without end. */
+  private static Stall stall(Loopback loopback, TunnelServer server, long mark)
+      throws Exception {
+    CompletableFuture<Socket> accepted = new CompletableFuture<>();
+    int stuck = loopback.stuckServer(accepted);
+    Loopback.Connect connect = loopback.connect(server.connectPort(), "127.0.0.1:" + stuck);
+    assertThat(connect.status()).isEqualTo(200);
+    accepted.get(10, TimeUnit.SECONDS);
+    AtomicLong written = new AtomicLong();
+    CompletableFuture<Void> passedMark = new CompletableFuture<>();
+    return new Stall(connect.socket(), written,
+        loopback.flood(connect.socket(), written, mark, passedMark), passedMark);
+  }
+}
