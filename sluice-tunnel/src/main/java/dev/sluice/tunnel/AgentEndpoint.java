@@ -11,8 +11,8 @@ import java.util.function.Function;
 
 /**
  * {@code AgentService.Connect}: one long-lived stream per agent, identified by the {@code agentID}
- * metadata; a stream without it is refused with UNAUTHENTICATED. The server answers with the
- * {@code serverID} and {@code serverCount} headers, as konnectivity servers do.
+ * metadata; a stream without it is refused with UNAUTHENTICATED. The server answers with the {@code
+ * serverID} and {@code serverCount} headers, as konnectivity servers do.
  */
 final class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
 
@@ -24,8 +24,8 @@ final class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
    * @param newLink makes the link of a newly connected agent
    * @param register makes it available to the frontends, once it can send
    */
-  AgentEndpoint(String serverId, Function<String, ServerLink> newLink,
-      Consumer<ServerLink> register) {
+  AgentEndpoint(
+      String serverId, Function<String, ServerLink> newLink, Consumer<ServerLink> register) {
     this.serverId = serverId;
     this.newLink = newLink;
     this.register = register;
@@ -36,8 +36,8 @@ final class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
     ServiceRequestContext ctx = ServiceRequestContext.current();
     String agentId = ctx.request().headers().get("agentid");
     if (agentId == null || agentId.isEmpty()) {
-      responseObserver.onError(Status.UNAUTHENTICATED
-          .withDescription("missing agentID metadata").asRuntimeException());
+      responseObserver.onError(
+          Status.UNAUTHENTICATED.withDescription("missing agentID metadata").asRuntimeException());
       return new Discard();
     }
     ctx.addAdditionalResponseHeader("serverid", serverId);

@@ -20,22 +20,29 @@ final class AgentLink extends Link {
 
   private final Duration dialTimeout;
   private final AtomicLong connectIds = new AtomicLong();
+
   /** Dials in progress by random; true once the server cancelled it (DIAL_CLS). */
   private final ConcurrentMap<Long, Boolean> dialing = new ConcurrentHashMap<>();
-  private final Pipe.Events events = new Pipe.Events() {
-    @Override
-    public void localEnd(Pipe pipe) {
-      pipe.abort("destination closed");
-      send(Packets.closeResponse(pipe.connectId, ""));
-    }
 
-    @Override
-    public void drained(Pipe pipe) {
-      send(Packets.closeResponse(pipe.connectId, ""));
-    }
-  };
+  private final Pipe.Events events =
+      new Pipe.Events() {
+        @Override
+        public void localEnd(Pipe pipe) {
+          pipe.abort("destination closed");
+          send(Packets.closeResponse(pipe.connectId, ""));
+        }
 
-  AgentLink(Executor executor, Scheduler scheduler, long window, int maxQueuedPackets,
+        @Override
+        public void drained(Pipe pipe) {
+          send(Packets.closeResponse(pipe.connectId, ""));
+        }
+      };
+
+  AgentLink(
+      Executor executor,
+      Scheduler scheduler,
+      long window,
+      int maxQueuedPackets,
       Duration dialTimeout) {
     super(executor, scheduler, window, maxQueuedPackets);
     this.dialTimeout = dialTimeout;
@@ -55,36 +62,39 @@ final class AgentLink extends Link {
           send(Packets.closeResponse(id, "unknown connectID"));
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
   private void dial(DialRequest request) {
     long random = request.getRandom();
     dialing.put(random, false);
-    executor.execute(() -> {
-      String address = request.getAddress();
-      Socket socket = new Socket();
-      try {
-        socket.connect(parse(address), Math.toIntExact(dialTimeout.toMillis()));
-        socket.setTcpNoDelay(true);
-      } catch (IOException | IllegalArgumentException e) {
-        closeQuietly(socket);
-        dialing.remove(random);
-        send(Packets.dialFailed(random, "dial " + request.getProtocol() + " " + address + ": "
-            + e.getMessage()));
-        return;
-      }
-      if (Boolean.TRUE.equals(dialing.remove(random)) || isClosed()) {
-        closeQuietly(socket);
-        return;
-      }
-      long id = connectIds.incrementAndGet();
-      Pipe pipe = new Pipe(this, id, Endpoint.of(socket), request.getWindow(), events);
-      pipes.put(id, pipe);
-      send(Packets.dialResponse(random, id, window));
-      pipe.start();
-    });
+    executor.execute(
+        () -> {
+          String address = request.getAddress();
+          Socket socket = new Socket();
+          try {
+            socket.connect(parse(address), Math.toIntExact(dialTimeout.toMillis()));
+            socket.setTcpNoDelay(true);
+          } catch (IOException | IllegalArgumentException e) {
+            closeQuietly(socket);
+            dialing.remove(random);
+            send(
+                Packets.dialFailed(
+                    random,
+                    "dial " + request.getProtocol() + " " + address + ": " + e.getMessage()));
+            return;
+          }
+          if (Boolean.TRUE.equals(dialing.remove(random)) || isClosed()) {
+            closeQuietly(socket);
+            return;
+          }
+          long id = connectIds.incrementAndGet();
+          Pipe pipe = new Pipe(this, id, Endpoint.of(socket), request.getWindow(), events);
+          pipes.put(id, pipe);
+          send(Packets.dialResponse(random, id, window));
+          pipe.start();
+        });
   }
 
   /** {@code host:port} or {@code [v6]:port}. */

@@ -19,10 +19,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The HTTP CONNECT frontend ({@code curl --proxytunnel --proxy}): for each {@code CONNECT host:port}
- * it picks an agent, dials through it and, once the agent answered, says {@code 200 Connection
- * established} and relays bytes both ways. Failures are one status and one reason each: 405 for
- * another method, 400 for a malformed request, 503 when no agent is connected, 502 with the
+ * The HTTP CONNECT frontend ({@code curl --proxytunnel --proxy}): for each {@code CONNECT
+ * host:port} it picks an agent, dials through it and, once the agent answered, says {@code 200
+ * Connection established} and relays bytes both ways. Failures are one status and one reason each:
+ * 405 for another method, 400 for a malformed request, 503 when no agent is connected, 502 with the
  * agent's error when the dial failed, 504 when the agent did not answer within the dial timeout.
  */
 final class ConnectFrontend implements AutoCloseable {
@@ -36,8 +36,12 @@ final class ConnectFrontend implements AutoCloseable {
   private final Duration dialTimeout;
   private volatile boolean closed;
 
-  ConnectFrontend(InetSocketAddress address, ExecutorService executor,
-      Supplier<ServerLink> agents, Duration dialTimeout) throws IOException {
+  ConnectFrontend(
+      InetSocketAddress address,
+      ExecutorService executor,
+      Supplier<ServerLink> agents,
+      Duration dialTimeout)
+      throws IOException {
     this.listener = new ServerSocket();
     this.listener.bind(address, 128);
     this.executor = executor;
@@ -100,8 +104,17 @@ final class ConnectFrontend implements AutoCloseable {
         pipe = dial.result().get(dialTimeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         if (agent.cancelDial(dial.random())) {
-          respond(client, 504, "Gateway Timeout", "dial " + target + " via agent "
-              + agent.agentId + ": no answer within " + dialTimeout.toMillis() + " ms");
+          respond(
+              client,
+              504,
+              "Gateway Timeout",
+              "dial "
+                  + target
+                  + " via agent "
+                  + agent.agentId
+                  + ": no answer within "
+                  + dialTimeout.toMillis()
+                  + " ms");
           return;
         }
         pipe = dial.result().join(); // answered just now
@@ -150,10 +163,17 @@ final class ConnectFrontend implements AutoCloseable {
 
   static void respond(Socket client, int status, String phrase, String reason) throws IOException {
     byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
-    String head = "HTTP/1.1 " + status + " " + phrase + "\r\n"
-        + "Content-Type: text/plain; charset=utf-8\r\n"
-        + "Content-Length: " + body.length + "\r\n"
-        + "Connection: close\r\n\r\n";
+    String head =
+        "HTTP/1.1 "
+            + status
+            + " "
+            + phrase
+            + "\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Length: "
+            + body.length
+            + "\r\n"
+            + "Connection: close\r\n\r\n";
     try (client) {
       OutputStream out = client.getOutputStream();
       out.write(head.getBytes(StandardCharsets.US_ASCII));

@@ -8,8 +8,8 @@ import java.net.Socket;
 
 /**
  * The local end of a proxied connection, as its {@link Pipe} reads and writes it with blocking
- * calls on its own reader and writer threads: a TCP socket (CONNECT client, destination) or a
- * gRPC frontend stream.
+ * calls on its own reader and writer threads: a TCP socket (CONNECT client, destination) or a gRPC
+ * frontend stream.
  */
 interface Endpoint {
 

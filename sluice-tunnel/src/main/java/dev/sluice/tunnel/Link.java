@@ -16,8 +16,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One agent tunnel seen from either end: the gRPC stream on which every proxied connection
- * ({@link Pipe}) is multiplexed, identified by its {@code connectID}.
+ * One agent tunnel seen from either end: the gRPC stream on which every proxied connection ({@link
+ * Pipe}) is multiplexed, identified by its {@code connectID}.
  *
  * <p><b>The receive loop never blocks.</b> gRPC delivers packets one at a time ({@link #onPacket});
  * each is handled without blocking and the next is requested. DATA goes into its connection's
@@ -36,6 +36,7 @@ import java.util.logging.Logger;
 abstract class Link implements AutoCloseable {
 
   private static final Logger logger = Logger.getLogger(Link.class.getName());
+
   /** The tunnel-wide limits, not negotiated: effectively none. */
   static final long UNLIMITED = Long.MAX_VALUE / 4;
 
@@ -49,6 +50,7 @@ abstract class Link implements AutoCloseable {
   private volatile IntConsumer requester = n -> {};
   private volatile boolean closed;
   private final AtomicBoolean shutDown = new AtomicBoolean();
+
   /** Completes the first time a credit-less connection's full queue stops the receive loop. */
   final CompletableFuture<Void> stalled = new CompletableFuture<>();
 
@@ -60,10 +62,11 @@ abstract class Link implements AutoCloseable {
     this.executor = executor;
     this.window = window;
     this.maxQueuedPackets = maxQueuedPackets;
-    this.receiveWindow = ReceiveWindow.builder(scheduler, limit -> {})
-        .connectionWindow(UNLIMITED)
-        .streamWindow(Math.max(1, window))
-        .build();
+    this.receiveWindow =
+        ReceiveWindow.builder(scheduler, limit -> {})
+            .connectionWindow(UNLIMITED)
+            .streamWindow(Math.max(1, window))
+            .build();
   }
 
   /** Attaches the outgoing stream and the inbound demand of the gRPC call. */

@@ -17,51 +17,63 @@ final class Packets {
   private Packets() {}
 
   static Packet dialRequest(String address, long random, long window) {
-    return Packet.newBuilder().setType(PacketType.DIAL_REQ)
-        .setDialRequest(DialRequest.newBuilder()
-            .setProtocol("tcp").setAddress(address).setRandom(random).setWindow(window))
+    return Packet.newBuilder()
+        .setType(PacketType.DIAL_REQ)
+        .setDialRequest(
+            DialRequest.newBuilder()
+                .setProtocol("tcp")
+                .setAddress(address)
+                .setRandom(random)
+                .setWindow(window))
         .build();
   }
 
   static Packet dialResponse(long random, long connectId, long window) {
-    return Packet.newBuilder().setType(PacketType.DIAL_RSP)
-        .setDialResponse(DialResponse.newBuilder()
-            .setRandom(random).setConnectID(connectId).setWindow(window))
+    return Packet.newBuilder()
+        .setType(PacketType.DIAL_RSP)
+        .setDialResponse(
+            DialResponse.newBuilder().setRandom(random).setConnectID(connectId).setWindow(window))
         .build();
   }
 
   static Packet dialFailed(long random, String error) {
-    return Packet.newBuilder().setType(PacketType.DIAL_RSP)
+    return Packet.newBuilder()
+        .setType(PacketType.DIAL_RSP)
         .setDialResponse(DialResponse.newBuilder().setRandom(random).setError(error))
         .build();
   }
 
   static Packet closeDial(long random) {
-    return Packet.newBuilder().setType(PacketType.DIAL_CLS)
+    return Packet.newBuilder()
+        .setType(PacketType.DIAL_CLS)
         .setCloseDial(CloseDial.newBuilder().setRandom(random))
         .build();
   }
 
   static Packet data(long connectId, ByteString bytes) {
-    return Packet.newBuilder().setType(PacketType.DATA)
+    return Packet.newBuilder()
+        .setType(PacketType.DATA)
         .setData(Data.newBuilder().setConnectID(connectId).setData(bytes))
         .build();
   }
 
   static Packet closeRequest(long connectId) {
-    return Packet.newBuilder().setType(PacketType.CLOSE_REQ)
+    return Packet.newBuilder()
+        .setType(PacketType.CLOSE_REQ)
         .setCloseRequest(CloseRequest.newBuilder().setConnectID(connectId))
         .build();
   }
 
   static Packet closeResponse(long connectId, String error) {
-    return Packet.newBuilder().setType(PacketType.CLOSE_RSP)
+    return Packet.newBuilder()
+        .setType(PacketType.CLOSE_RSP)
         .setCloseResponse(CloseResponse.newBuilder().setConnectID(connectId).setError(error))
         .build();
   }
 
   static Packet windowUpdate(long connectId, long limit) {
-    return Packet.newBuilder().setType(PacketType.WINDOW_UPDATE)
+    return Packet.newBuilder()
+        .setType(PacketType.WINDOW_UPDATE)
         .setWindowUpdate(WindowUpdate.newBuilder().setConnectID(connectId).setLimit(limit))
         .build();
   }

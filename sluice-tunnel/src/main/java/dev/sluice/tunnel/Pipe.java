@@ -19,8 +19,8 @@ import java.util.logging.Logger;
  *       DATA, each packet only with credit from the peer ({@link SendStream}; partial grants split
  *       it). Without credit it sends at once.
  *   <li><b>Tunnel to socket</b>: {@link #deliver} queues DATA without blocking; one writer per
- *       connection writes the queue to the socket and then returns the bytes' stream credit
- *       ({@link ReceiveStream#consumed}). A peer that sends past its credit loses the connection.
+ *       connection writes the queue to the socket and then returns the bytes' stream credit ({@link
+ *       ReceiveStream#consumed}). A peer that sends past its credit loses the connection.
  * </ul>
  *
  * <p>Ends: {@link #deliverEnd} lets the writer drain the queue and then closes; {@link #abort}
@@ -29,6 +29,7 @@ import java.util.logging.Logger;
 final class Pipe {
 
   private static final Logger logger = Logger.getLogger(Pipe.class.getName());
+
   /** Bytes read from the socket per DATA packet, as konnectivity's HTTP CONNECT frontend reads. */
   static final int CHUNK = 32 * 1024;
 
@@ -68,8 +69,8 @@ final class Pipe {
       // waiters strictly in arrival order, so a waiter blocked on its own stream's credit (this
       // stalled connection) would hold up every other connection's waiters behind it.
       this.sendCredit = SendWindow.create(Link.UNLIMITED).newStream(peerWindow);
-      this.receiveCredit = link.receiveWindow.newStream(
-          limit -> link.send(Packets.windowUpdate(connectId, limit)));
+      this.receiveCredit =
+          link.receiveWindow.newStream(limit -> link.send(Packets.windowUpdate(connectId, limit)));
     } else {
       this.sendCredit = null;
       this.receiveCredit = null;
@@ -172,8 +173,8 @@ final class Pipe {
         }
         int sent = 0;
         while (sent < n) {
-          int grant = sendCredit == null ? n - sent
-              : Math.toIntExact(sendCredit.acquire(n - sent).get());
+          int grant =
+              sendCredit == null ? n - sent : Math.toIntExact(sendCredit.acquire(n - sent).get());
           link.send(Packets.data(connectId, ByteString.copyFrom(buffer, sent, grant)));
           sent += grant;
         }

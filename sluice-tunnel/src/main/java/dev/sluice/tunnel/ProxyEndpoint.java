@@ -96,7 +96,7 @@ final class ProxyEndpoint extends ProxyServiceGrpc.ProxyServiceImplBase {
             lock.notifyAll();
           }
         }
-        default -> { }
+        default -> {}
       }
       call.request(1);
     }
@@ -133,8 +133,11 @@ final class ProxyEndpoint extends ProxyServiceGrpc.ProxyServiceImplBase {
     }
 
     private void answer(DialResponse.Builder failure) {
-      send(Packet.newBuilder().setType(dev.sluice.tunnel.proto.PacketType.DIAL_RSP)
-          .setDialResponse(failure).build());
+      send(
+          Packet.newBuilder()
+              .setType(dev.sluice.tunnel.proto.PacketType.DIAL_RSP)
+              .setDialResponse(failure)
+              .build());
       end();
     }
 

@@ -32,18 +32,24 @@ final class ServerLink extends Link {
   final String agentId;
   private final ConcurrentMap<Long, PendingDial> pending = new ConcurrentHashMap<>();
   private final Consumer<ServerLink> onClosed;
-  private final Pipe.Events events = new Pipe.Events() {
-    @Override
-    public void localEnd(Pipe pipe) {
-      send(Packets.closeRequest(pipe.connectId));
-    }
+  private final Pipe.Events events =
+      new Pipe.Events() {
+        @Override
+        public void localEnd(Pipe pipe) {
+          send(Packets.closeRequest(pipe.connectId));
+        }
 
-    @Override
-    public void drained(Pipe pipe) {}
-  };
+        @Override
+        public void drained(Pipe pipe) {}
+      };
 
-  ServerLink(String agentId, Executor executor, Scheduler scheduler, long window,
-      int maxQueuedPackets, Consumer<ServerLink> onClosed) {
+  ServerLink(
+      String agentId,
+      Executor executor,
+      Scheduler scheduler,
+      long window,
+      int maxQueuedPackets,
+      Consumer<ServerLink> onClosed) {
     super(executor, scheduler, window, maxQueuedPackets);
     this.agentId = agentId;
     this.onClosed = onClosed;
@@ -94,7 +100,7 @@ final class ServerLink extends Link {
           pipe.deliverEnd();
         }
       }
-      default -> { } // DRAIN and anything newer: nothing to do yet
+      default -> {} // DRAIN and anything newer: nothing to do yet
     }
   }
 

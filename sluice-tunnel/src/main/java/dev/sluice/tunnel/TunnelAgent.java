@@ -44,6 +44,7 @@ public final class TunnelAgent implements AutoCloseable {
   private Duration backoff;
   private boolean closed;
   private long connects;
+
   /** Completes when a tunnel first ends (a failed dial-in included); for tests. */
   final CompletableFuture<Void> firstEnd = new CompletableFuture<>();
 
@@ -56,12 +57,13 @@ public final class TunnelAgent implements AutoCloseable {
     this.maxBackoff = builder.maxBackoff;
     this.scheduler = builder.scheduler;
     this.backoff = minBackoff;
-    this.stub = GrpcClients.builder("http://" + builder.serverHost + ":" + builder.serverPort)
-        .addHeader("agentID", agentId)
-        // The tunnel lives as long as the agent: no response timeout, no length limit.
-        .responseTimeout(Duration.ZERO)
-        .maxResponseLength(0)
-        .build(AgentServiceGrpc.AgentServiceStub.class);
+    this.stub =
+        GrpcClients.builder("http://" + builder.serverHost + ":" + builder.serverPort)
+            .addHeader("agentID", agentId)
+            // The tunnel lives as long as the agent: no response timeout, no length limit.
+            .responseTimeout(Duration.ZERO)
+            .maxResponseLength(0)
+            .build(AgentServiceGrpc.AgentServiceStub.class);
   }
 
   /** Starts a configuration for the server at {@code host:port}. */
@@ -103,40 +105,41 @@ public final class TunnelAgent implements AutoCloseable {
       current = link;
       connects++;
     }
-    stub.connect(new ClientResponseObserver<Packet, Packet>() {
-      private boolean heardFromServer;
+    stub.connect(
+        new ClientResponseObserver<Packet, Packet>() {
+          private boolean heardFromServer;
 
-      @Override
-      public void beforeStart(ClientCallStreamObserver<Packet> requestStream) {
-        requestStream.disableAutoRequestWithInitial(1);
-        link.attach(requestStream, requestStream::request);
-        synchronized (lock) {
-          call = requestStream;
-        }
-      }
-
-      @Override
-      public void onNext(Packet packet) {
-        if (!heardFromServer) {
-          heardFromServer = true;
-          synchronized (lock) {
-            backoff = minBackoff;
+          @Override
+          public void beforeStart(ClientCallStreamObserver<Packet> requestStream) {
+            requestStream.disableAutoRequestWithInitial(1);
+            link.attach(requestStream, requestStream::request);
+            synchronized (lock) {
+              call = requestStream;
+            }
           }
-        }
-        link.onPacket(packet);
-      }
 
-      @Override
-      public void onError(Throwable t) {
-        logger.log(Level.FINE, "agent " + agentId + ": tunnel failed", t);
-        ended(link);
-      }
+          @Override
+          public void onNext(Packet packet) {
+            if (!heardFromServer) {
+              heardFromServer = true;
+              synchronized (lock) {
+                backoff = minBackoff;
+              }
+            }
+            link.onPacket(packet);
+          }
 
-      @Override
-      public void onCompleted() {
-        ended(link);
-      }
-    });
+          @Override
+          public void onError(Throwable t) {
+            logger.log(Level.FINE, "agent " + agentId + ": tunnel failed", t);
+            ended(link);
+          }
+
+          @Override
+          public void onCompleted() {
+            ended(link);
+          }
+        });
   }
 
   private void ended(AgentLink link) {
@@ -152,8 +155,8 @@ public final class TunnelAgent implements AutoCloseable {
       Duration doubled = backoff.multipliedBy(2);
       backoff = doubled.compareTo(maxBackoff) > 0 ? maxBackoff : doubled;
     }
-    logger.info(() -> "agent " + agentId + ": tunnel ended; dialing again in "
-        + delay.toMillis() + " ms");
+    logger.info(
+        () -> "agent " + agentId + ": tunnel ended; dialing again in " + delay.toMillis() + " ms");
     scheduler.schedule(this::connect, delay.toNanos());
   }
 
@@ -221,8 +224,8 @@ public final class TunnelAgent implements AutoCloseable {
     }
 
     /**
-     * Packets queued for a destination of a connection without credit before the tunnel stops
-     * being read (upstream's agent {@code --xfr-channel-size}). Default 150.
+     * Packets queued for a destination of a connection without credit before the tunnel stops being
+     * read (upstream's agent {@code --xfr-channel-size}). Default 150.
      */
     public Builder maxQueuedPackets(int packets) {
       if (packets < 1) {
@@ -244,8 +247,8 @@ public final class TunnelAgent implements AutoCloseable {
     /** The first and the largest wait before dialing the server again. Default 100 ms and 5 s. */
     public Builder backoff(Duration min, Duration max) {
       if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("backoff: " + min + ".." + max
-            + " (expected: 0 < min <= max)");
+        throw new IllegalArgumentException(
+            "backoff: " + min + ".." + max + " (expected: 0 < min <= max)");
       }
       this.minBackoff = min;
       this.maxBackoff = max;

@@ -10,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class TunnelAgentMain {
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: sluice tunnel-agent [--server HOST:PORT] [--agent-id ID] [--window BYTES]
                                  [--dial-timeout-ms MS]
 
@@ -32,9 +33,10 @@ public final class TunnelAgentMain {
     try {
       Flags flags = new Flags(args, Set.of("server", "agent-id", "window", "dial-timeout-ms"));
       var server = AgentLink.parse(flags.string("server", "127.0.0.1:8091"));
-      TunnelAgent.Builder builder = TunnelAgent.builder(server.getHostString(), server.getPort())
-          .window(flags.number("window", 256 * 1024))
-          .dialTimeout(flags.millis("dial-timeout-ms", Duration.ofSeconds(5)));
+      TunnelAgent.Builder builder =
+          TunnelAgent.builder(server.getHostString(), server.getPort())
+              .window(flags.number("window", 256 * 1024))
+              .dialTimeout(flags.millis("dial-timeout-ms", Duration.ofSeconds(5)));
       String id = flags.string("agent-id", null);
       if (id != null) {
         builder.agentId(id);
@@ -47,10 +49,14 @@ public final class TunnelAgentMain {
     }
     agent.start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      agent.close();
-      stopped.countDown();
-    }, "sluice-tunnel-agent-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  agent.close();
+                  stopped.countDown();
+                },
+                "sluice-tunnel-agent-shutdown"));
     System.out.println("sluice tunnel-agent " + agent.agentId() + ": dialing in  (Ctrl-C stops)");
     stopped.await();
   }

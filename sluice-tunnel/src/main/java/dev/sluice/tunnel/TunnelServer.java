@@ -60,22 +60,28 @@ public final class TunnelServer implements AutoCloseable {
   /** Binds both ports and starts serving. */
   public TunnelServer start() {
     AgentEndpoint endpoint = new AgentEndpoint(serverId, this::newLink, this::register);
-    server = Server.builder()
-        .http(new InetSocketAddress(host, agentPortConfig))
-        .service(GrpcService.builder()
-            .addService(endpoint)
-            .addService(new ProxyEndpoint(executor, this::pickAgent, dialTimeout))
-            .build())
-        // An agent stream lives as long as the agent: no request timeout, no length limit.
-        .requestTimeout(Duration.ZERO)
-        .maxRequestLength(0)
-        // Tunnels are ended by close(), not drained: no graceful-shutdown wait.
-        .gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO)
-        .build();
+    server =
+        Server.builder()
+            .http(new InetSocketAddress(host, agentPortConfig))
+            .service(
+                GrpcService.builder()
+                    .addService(endpoint)
+                    .addService(new ProxyEndpoint(executor, this::pickAgent, dialTimeout))
+                    .build())
+            // An agent stream lives as long as the agent: no request timeout, no length limit.
+            .requestTimeout(Duration.ZERO)
+            .maxRequestLength(0)
+            // Tunnels are ended by close(), not drained: no graceful-shutdown wait.
+            .gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO)
+            .build();
     server.start().join();
     try {
-      frontend = new ConnectFrontend(new InetSocketAddress(host, connectPortConfig),
-          executor, this::pickAgent, dialTimeout);
+      frontend =
+          new ConnectFrontend(
+              new InetSocketAddress(host, connectPortConfig),
+              executor,
+              this::pickAgent,
+              dialTimeout);
     } catch (IOException e) {
       server.stop().join();
       throw new UncheckedIOException("binding the CONNECT port " + connectPortConfig, e);
@@ -118,8 +124,7 @@ public final class TunnelServer implements AutoCloseable {
   }
 
   private ServerLink newLink(String agentId) {
-    return new ServerLink(agentId, executor, scheduler, window, maxQueuedPackets,
-        this::unregister);
+    return new ServerLink(agentId, executor, scheduler, window, maxQueuedPackets, this::unregister);
   }
 
   private void register(ServerLink link) {

@@ -10,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class TunnelServerMain {
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: sluice tunnel-server [--host H] [--agent-port P] [--connect-port P]
                                   [--window BYTES] [--dial-timeout-ms MS]
 
@@ -31,15 +32,17 @@ public final class TunnelServerMain {
     }
     TunnelServer server;
     try {
-      Flags flags = new Flags(args,
-          Set.of("host", "agent-port", "connect-port", "window", "dial-timeout-ms"));
-      server = TunnelServer.builder()
-          .host(flags.string("host", "127.0.0.1"))
-          .agentPort(Math.toIntExact(flags.number("agent-port", 8091)))
-          .connectPort(Math.toIntExact(flags.number("connect-port", 8090)))
-          .window(flags.number("window", 256 * 1024))
-          .dialTimeout(flags.millis("dial-timeout-ms", Duration.ofSeconds(5)))
-          .build();
+      Flags flags =
+          new Flags(
+              args, Set.of("host", "agent-port", "connect-port", "window", "dial-timeout-ms"));
+      server =
+          TunnelServer.builder()
+              .host(flags.string("host", "127.0.0.1"))
+              .agentPort(Math.toIntExact(flags.number("agent-port", 8091)))
+              .connectPort(Math.toIntExact(flags.number("connect-port", 8090)))
+              .window(flags.number("window", 256 * 1024))
+              .dialTimeout(flags.millis("dial-timeout-ms", Duration.ofSeconds(5)))
+              .build();
     } catch (IllegalArgumentException | ArithmeticException e) {
       System.err.println("sluice tunnel-server: " + e.getMessage() + "\n" + USAGE);
       System.exit(2);
@@ -47,12 +50,20 @@ public final class TunnelServerMain {
     }
     server.start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "sluice-tunnel-server-shutdown"));
-    System.out.println("sluice tunnel-server: agents -> :" + server.agentPort()
-        + "  CONNECT -> :" + server.connectPort() + "  (Ctrl-C stops)");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "sluice-tunnel-server-shutdown"));
+    System.out.println(
+        "sluice tunnel-server: agents -> :"
+            + server.agentPort()
+            + "  CONNECT -> :"
+            + server.connectPort()
+            + "  (Ctrl-C stops)");
     stopped.await();
   }
 }

@@ -14,10 +14,11 @@ final class TunnelThreads {
 
   static ExecutorService newPool(String prefix) {
     AtomicInteger count = new AtomicInteger();
-    return Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    return Executors.newCachedThreadPool(
+        task -> {
+          Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 }

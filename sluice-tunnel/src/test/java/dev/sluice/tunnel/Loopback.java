@@ -19,34 +19,38 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Destinations and CONNECT clients on 127.0.0.1 for the tunnel tests. Closes all it opened. */
 final class Loopback implements AutoCloseable {
 
-  private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
-    Thread thread = new Thread(task, "loopback-test");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "loopback-test");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final List<java.io.Closeable> opened = new ArrayList<>();
 
   /** A server that echoes every byte back. Returns its port. */
   synchronized int echoServer() throws IOException {
     ServerSocket listener = listen(0);
-    threads.execute(() -> {
-      while (true) {
-        Socket socket;
-        try {
-          socket = listener.accept();
-        } catch (IOException e) {
-          return;
-        }
-        remember(socket);
-        threads.execute(() -> {
-          try (socket) {
-            socket.getInputStream().transferTo(socket.getOutputStream());
-          } catch (IOException e) {
-            // the test ended it
+    threads.execute(
+        () -> {
+          while (true) {
+            Socket socket;
+            try {
+              socket = listener.accept();
+            } catch (IOException e) {
+              return;
+            }
+            remember(socket);
+            threads.execute(
+                () -> {
+                  try (socket) {
+                    socket.getInputStream().transferTo(socket.getOutputStream());
+                  } catch (IOException e) {
+                    // the test ended it
+                  }
+                });
           }
         });
-      }
-    });
     return listener.getLocalPort();
   }
 
@@ -59,17 +63,18 @@ final class Loopback implements AutoCloseable {
     listener.setReceiveBufferSize(4096);
     listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     opened.add(listener);
-    threads.execute(() -> {
-      while (true) {
-        try {
-          Socket socket = listener.accept();
-          remember(socket);
-          accepted.complete(socket);
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    threads.execute(
+        () -> {
+          while (true) {
+            try {
+              Socket socket = listener.accept();
+              remember(socket);
+              accepted.complete(socket);
+            } catch (IOException e) {
+              return;
+            }
+          }
+        });
     return listener.getLocalPort();
   }
 
@@ -86,8 +91,9 @@ final class Loopback implements AutoCloseable {
     remember(socket);
     socket.setTcpNoDelay(true);
     OutputStream out = socket.getOutputStream();
-    out.write(("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     InputStream in = socket.getInputStream();
     ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -107,31 +113,34 @@ final class Loopback implements AutoCloseable {
 
   /** Runs {@code task} on a test thread. */
   CompletableFuture<Void> run(ThrowingRunnable task) {
-    return CompletableFuture.runAsync(() -> {
-      try {
-        task.run();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, threads);
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            task.run();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        threads);
   }
 
   /**
    * Writes bytes forever (until the socket fails), counting them; {@code passedMark} completes once
    * {@code mark} bytes were written.
    */
-  CompletableFuture<Void> flood(Socket socket, AtomicLong written, long mark,
-      CompletableFuture<Void> passedMark) {
-    return run(() -> {
-      byte[] chunk = new byte[16 * 1024];
-      OutputStream out = socket.getOutputStream();
-      while (true) {
-        out.write(chunk);
-        if (written.addAndGet(chunk.length) >= mark) {
-          passedMark.complete(null);
-        }
-      }
-    });
+  CompletableFuture<Void> flood(
+      Socket socket, AtomicLong written, long mark, CompletableFuture<Void> passedMark) {
+    return run(
+        () -> {
+          byte[] chunk = new byte[16 * 1024];
+          OutputStream out = socket.getOutputStream();
+          while (true) {
+            out.write(chunk);
+            if (written.addAndGet(chunk.length) >= mark) {
+              passedMark.complete(null);
+            }
+          }
+        });
   }
 
   /** Sends {@code bytes} through an echo and reads them back; returns the nanoseconds it took. */
@@ -141,13 +150,15 @@ final class Loopback implements AutoCloseable {
       data[i] = (byte) (i * 31 + 7);
     }
     long start = System.nanoTime();
-    CompletableFuture<Void> writing = run(() -> {
-      OutputStream out = socket.getOutputStream();
-      for (int off = 0; off < bytes; off += 64 * 1024) {
-        out.write(data, off, Math.min(64 * 1024, bytes - off));
-      }
-      out.flush();
-    });
+    CompletableFuture<Void> writing =
+        run(
+            () -> {
+              OutputStream out = socket.getOutputStream();
+              for (int off = 0; off < bytes; off += 64 * 1024) {
+                out.write(data, off, Math.min(64 * 1024, bytes - off));
+              }
+              out.flush();
+            });
     byte[] back = socket.getInputStream().readNBytes(bytes);
     writing.join();
     long took = System.nanoTime() - start;

@@ -22,8 +22,11 @@ class MixedWindowsTest {
   void transfersCompleteWhateverTheWindows(long serverWindow, long agentWindow) throws Exception {
     try (Loopback loopback = new Loopback();
         TunnelServer server = TunnelServer.builder().window(serverWindow).build().start();
-        TunnelAgent agent = TunnelAgent.builder("127.0.0.1", server.agentPort())
-            .window(agentWindow).build().start()) {
+        TunnelAgent agent =
+            TunnelAgent.builder("127.0.0.1", server.agentPort())
+                .window(agentWindow)
+                .build()
+                .start()) {
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       int echo = loopback.echoServer();
       Loopback.Connect connect = loopback.connect(server.connectPort(), "127.0.0.1:" + echo);
@@ -37,15 +40,16 @@ class MixedWindowsTest {
   void creditIsUsedOnlyWhenBothEndsAdvertise() throws Exception {
     try (Loopback loopback = new Loopback();
         TunnelServer server = TunnelServer.builder().window(0).build().start();
-        TunnelAgent agent = TunnelAgent.builder("127.0.0.1", server.agentPort())
-            .window(65536).build().start()) {
+        TunnelAgent agent =
+            TunnelAgent.builder("127.0.0.1", server.agentPort()).window(65536).build().start()) {
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       int echo = loopback.echoServer();
       Loopback.Connect connect = loopback.connect(server.connectPort(), "127.0.0.1:" + echo);
       assertThat(connect.status()).isEqualTo(200);
       loopback.echo(connect.socket(), 1024);
       assertThat(agent.currentLink().pipes.values())
-          .singleElement().satisfies(pipe -> assertThat(pipe.hasCredit()).isFalse());
+          .singleElement()
+          .satisfies(pipe -> assertThat(pipe.hasCredit()).isFalse());
     }
   }
 }

@@ -71,17 +71,19 @@ class ProxyServiceTest {
 
   private Client open() {
     Client client = new Client();
-    client.out = GrpcClients.builder("http://127.0.0.1:" + server.agentPort())
-        .responseTimeout(Duration.ZERO)
-        .build(ProxyServiceGrpc.ProxyServiceStub.class)
-        .proxy(client);
+    client.out =
+        GrpcClients.builder("http://127.0.0.1:" + server.agentPort())
+            .responseTimeout(Duration.ZERO)
+            .build(ProxyServiceGrpc.ProxyServiceStub.class)
+            .proxy(client);
     return client;
   }
 
   private static Packet dial(String address, long random) {
-    return Packet.newBuilder().setType(PacketType.DIAL_REQ)
-        .setDialRequest(DialRequest.newBuilder()
-            .setProtocol("tcp").setAddress(address).setRandom(random))
+    return Packet.newBuilder()
+        .setType(PacketType.DIAL_REQ)
+        .setDialRequest(
+            DialRequest.newBuilder().setProtocol("tcp").setAddress(address).setRandom(random))
         .build();
   }
 

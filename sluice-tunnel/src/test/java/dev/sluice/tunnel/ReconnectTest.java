@@ -15,8 +15,11 @@ class ReconnectTest {
   void agentDialsBackUntilTheServerIsUpAndAfterItRestarts() throws Exception {
     int port = Loopback.closedPort();
     try (Loopback loopback = new Loopback();
-        TunnelAgent agent = TunnelAgent.builder("127.0.0.1", port)
-            .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).build().start()) {
+        TunnelAgent agent =
+            TunnelAgent.builder("127.0.0.1", port)
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .build()
+                .start()) {
       agent.firstEnd.get(10, TimeUnit.SECONDS); // the first dial-in found nobody
       try (TunnelServer server = TunnelServer.builder().agentPort(port).build().start()) {
         assertThat(server.awaitAgents(1, Duration.ofSeconds(20))).isTrue();

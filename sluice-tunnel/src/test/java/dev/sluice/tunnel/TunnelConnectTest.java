@@ -81,8 +81,8 @@ class TunnelConnectTest {
     loopback.echo(second.socket(), 64 * 1024);
 
     java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
-    var flooding = loopback.flood(first.socket(), written, 0,
-        new java.util.concurrent.CompletableFuture<>());
+    var flooding =
+        loopback.flood(first.socket(), written, 0, new java.util.concurrent.CompletableFuture<>());
     agent.close();
 
     assertThat(endOfStream(first.socket().getInputStream())).isTrue();

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Timeout;
 class WireTest {
 
   private final Loopback loopback = new Loopback();
-  private final TunnelServer server = TunnelServer.builder()
-      .window(65536).dialTimeout(Duration.ofMillis(300)).build().start();
+  private final TunnelServer server =
+      TunnelServer.builder().window(65536).dialTimeout(Duration.ofMillis(300)).build().start();
 
   @AfterEach
   void stop() throws Exception {
@@ -61,8 +61,9 @@ class WireTest {
   }
 
   private FakeAgent fakeAgent(String agentId) {
-    var builder = GrpcClients.builder("http://127.0.0.1:" + server.agentPort())
-        .responseTimeout(Duration.ZERO);
+    var builder =
+        GrpcClients.builder("http://127.0.0.1:" + server.agentPort())
+            .responseTimeout(Duration.ZERO);
     if (agentId != null) {
       builder.addHeader("agentID", agentId);
     }
@@ -77,13 +78,14 @@ class WireTest {
     assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
 
     CompletableFuture<Loopback.Connect> connect =
-        CompletableFuture.supplyAsync(() -> {
-          try {
-            return loopback.connect(server.connectPort(), "10.255.255.1:443");
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return loopback.connect(server.connectPort(), "10.255.255.1:443");
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     Packet dial = agent.next();
     assertThat(dial.getType()).isEqualTo(PacketType.DIAL_REQ);
     assertThat(dial.getDialRequest().getProtocol()).isEqualTo("tcp");
@@ -108,13 +110,15 @@ class WireTest {
   void creditIsEnforcedAndReturnedAsWindowUpdates() throws Exception {
     FakeAgent agent = fakeAgent("fake");
     assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
-    CompletableFuture<Loopback.Connect> connect = CompletableFuture.supplyAsync(() -> {
-      try {
-        return loopback.connect(server.connectPort(), "127.0.0.1:9");
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Loopback.Connect> connect =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return loopback.connect(server.connectPort(), "127.0.0.1:9");
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     Packet dial = agent.next();
     // The agent advertises a window of 8 bytes for the server's sends.
     agent.out.onNext(Packets.dialResponse(dial.getDialRequest().getRandom(), 1, 8));
@@ -125,7 +129,9 @@ class WireTest {
     client.socket().getOutputStream().write(new byte[20]);
     Packet first = agent.next();
     assertThat(first.getData().getData().size()).isEqualTo(8);
-    assertThat(agent.received.poll(200, TimeUnit.MILLISECONDS)).as("nothing past the limit").isNull();
+    assertThat(agent.received.poll(200, TimeUnit.MILLISECONDS))
+        .as("nothing past the limit")
+        .isNull();
     agent.out.onNext(Packets.windowUpdate(1, 20));
     int more = 0;
     while (more < 12) {
