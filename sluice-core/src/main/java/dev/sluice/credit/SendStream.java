@@ -27,8 +27,9 @@ public final class SendStream {
 
   /**
    * Asks for up to {@code bytes} bytes of credit. The future completes with a grant between 1 and
-   * {@code bytes} once both windows have credit and every older request on the connection has been
-   * served; it fails with {@link WindowClosedException} if the stream or the connection closes
+   * {@code bytes} once both windows have credit and every older request on the connection that
+   * waits for connection credit has been served (requests blocked by their own stream's window do
+   * not count); it fails with {@link WindowClosedException} if the stream or the connection closes
    * first. Cancelling it withdraws the request; credit granted to a request cancelled in the same
    * instant is given back.
    *

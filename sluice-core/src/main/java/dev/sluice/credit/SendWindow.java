@@ -21,10 +21,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Acquiring.</b> {@link SendStream#acquire} returns a future that completes with a grant of
  * between 1 and the bytes asked for, as soon as both windows have credit: partial grants let a
- * large write go out as credit allows. Waiters are served in arrival order across the connection,
- * so one stream cannot overtake another's older request for connection credit. Cancelling the
- * future withdraws the request; a closed stream or connection fails its waiters at once with a
- * {@link WindowClosedException}.
+ * large write go out as credit allows. Connection credit goes out in arrival order, so one stream
+ * cannot overtake another's older request for it; a request blocked by its own stream's window
+ * holds up nobody else (one stalled stream must not stop the connection). Cancelling the future
+ * withdraws the request; a closed stream or connection fails its waiters at once with a {@link
+ * WindowClosedException}.
  *
  * <p>Thread-safe: one lock per connection guards its windows; futures are completed after it is
  * released.
