@@ -37,7 +37,7 @@ final class ConcurrencyGate extends PoolGate {
   }
 
   @Override
-  long ended(FlowRequest request) {
+  long ended(FlowRequest request, @Nullable Endpoint endpoint) {
     delegate.onFinished(request);
     return -1;
   }

@@ -35,7 +35,7 @@ abstract class PoolGate implements SaturationDetector {
    *
    * @return the delay after which the controller must be woken (a held slot expires), or -1
    */
-  long ended(FlowRequest request) {
+  long ended(FlowRequest request, @Nullable Endpoint endpoint) {
     return -1;
   }
 
@@ -72,7 +72,7 @@ abstract class PoolGate implements SaturationDetector {
         endpoint.release();
         placement.endpoint(null);
       }
-      wakeAfter = ended(request);
+      wakeAfter = ended(request, endpoint);
     }
     if (wakeAfter >= 0) {
       pool.scheduler().schedule(pool::wakeUp, wakeAfter);

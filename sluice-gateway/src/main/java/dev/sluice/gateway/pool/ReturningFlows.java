@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Slots held for flows that come straight back: anticipatory scheduling.
@@ -91,31 +92,40 @@ final class ReturningFlows {
     }
   }
 
-  /** A request of {@code key} was dispatched; it takes the flow's held slot if there is one. */
-  void dispatched(FlowKey key) {
+  /**
+   * A request of {@code key} was dispatched; it takes the flow's held slot if there is one.
+   *
+   * @return the endpoint whose slot was held for it, or {@code null} if none was
+   */
+  @Nullable Endpoint dispatched(FlowKey key) {
     State state = flows.computeIfAbsent(key, State::new);
     boolean had = state.hasWork();
     state.inFlight++;
+    Endpoint where = null;
     if (state.held > 0) {
       state.held--;
       for (Iterator<Hold> it = holds.iterator(); it.hasNext(); ) {
-        if (it.next().state == state) {
+        Hold hold = it.next();
+        if (hold.state == state) {
           it.remove(); // the oldest of the flow's holds
+          where = hold.where;
           break;
         }
       }
     }
     changed(state, had);
+    return where;
   }
 
   /**
    * A dispatched request of {@code key} ended.
    *
    * @param slots the slots of the pool, for the fair share
+   * @param where the endpoint whose slot the request freed (where a held slot is), if known
    * @return when the slot held for the flow expires, or {@link Long#MIN_VALUE} if none is held for
    *     this request
    */
-  long finished(FlowKey key, int slots, long nowNanos) {
+  long finished(FlowKey key, int slots, long nowNanos, @Nullable Endpoint where) {
     State state = flows.get(key);
     if (state == null || state.inFlight == 0) {
       return NONE;
@@ -130,7 +140,7 @@ final class ReturningFlows {
           && (long) (state.inFlight + state.held + 1) * sharers <= slots) {
         state.held++;
         long until = nowNanos + holdNanos;
-        holds.addLast(new Hold(state, until));
+        holds.addLast(new Hold(state, until, where));
         changed(state, had);
         return until;
       }
@@ -208,6 +218,6 @@ final class ReturningFlows {
     }
   }
 
-  /** A slot held for {@code state}'s flow until {@code until}. */
-  private record Hold(State state, long until) {}
+  /** A slot held on {@code where} for {@code state}'s flow until {@code until}. */
+  private record Hold(State state, long until, @Nullable Endpoint where) {}
 }

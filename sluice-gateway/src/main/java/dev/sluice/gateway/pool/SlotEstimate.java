@@ -11,9 +11,10 @@ package dev.sluice.gateway.pool;
  * for more: the estimate doubles until the first queue is seen (slow start, so a 256-slot server is
  * found in eight scrapes), then grows by one at most once per probe interval. The interval doubles
  * each time a probe finds a queue again, from {@value #MIN_PROBE_MILLIS} ms up to {@value
- * #MAX_PROBE_MILLIS} ms, so a server at its true size sees one extra queued request every few
- * seconds at most. No probe is made while KV-cache utilization is at or above its threshold. A
- * server seen running more than the estimate raises it at once.
+ * #MAX_PROBE_MILLIS} ms, so a server at its true size soon sees one extra queued request a minute
+ * at most: a probe's request waits in the server's FIFO queue, where it takes the next slot that
+ * frees, whoever was meant to have it. No probe is made while KV-cache utilization is at or above
+ * its threshold. A server seen running more than the estimate raises it at once.
  *
  * <p><b>Other clients.</b> Requests the server reports (running plus waiting) beyond this gateway's
  * own in flight there belong to someone else and use slots too.
@@ -23,7 +24,7 @@ package dev.sluice.gateway.pool;
 final class SlotEstimate {
 
   static final long MIN_PROBE_MILLIS = 500;
-  static final long MAX_PROBE_MILLIS = 8_000;
+  static final long MAX_PROBE_MILLIS = 60_000;
 
   private int slots = 1;
   private boolean queueSeen;

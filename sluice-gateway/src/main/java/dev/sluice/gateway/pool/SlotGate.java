@@ -12,6 +12,9 @@ final class SlotGate extends PoolGate {
 
   private final ReturningFlows returning;
 
+  /** The endpoint of the held slot the request being admitted takes; under the pool's lock. */
+  private @Nullable Endpoint heldEndpoint;
+
   SlotGate(EndpointPool pool, ReturningFlows returning) {
     super(pool);
     this.returning = returning;
@@ -67,7 +70,7 @@ final class SlotGate extends PoolGate {
     int used = usedSlots();
     int heldForOthers = returning.held() - (returning.isHeld(request.flowKey()) ? 1 : 0);
     if (usable > 0 && (double) (used + heldForOthers) / usable < ceiling) {
-      returning.dispatched(request.flowKey());
+      heldEndpoint = returning.dispatched(request.flowKey());
       return true;
     }
     for (Endpoint endpoint : pool.endpoints()) {
@@ -79,11 +82,18 @@ final class SlotGate extends PoolGate {
   @Override
   void unadmit(FlowRequest request) {
     // Not reached (admitted means some endpoint is fresh); keeps the counts right all the same.
-    returning.finished(request.flowKey(), 0, pool.ticker().read());
+    returning.finished(request.flowKey(), 0, pool.ticker().read(), null);
   }
 
   @Override
   @Nullable Endpoint choose(boolean anyFresh) {
+    // A held slot is a real slot on the endpoint that freed it: the returning request goes there,
+    // not to an endpoint whose spare slot is only a probe of its capacity.
+    Endpoint held = heldEndpoint;
+    heldEndpoint = null;
+    if (held != null && pool.isFresh(held)) {
+      return held;
+    }
     Endpoint best = null;
     int bestFree = Integer.MIN_VALUE;
     for (Endpoint endpoint : pool.endpoints()) {
@@ -102,9 +112,9 @@ final class SlotGate extends PoolGate {
   }
 
   @Override
-  long ended(FlowRequest request) {
+  long ended(FlowRequest request, @Nullable Endpoint endpoint) {
     long now = pool.ticker().read();
-    long holdUntil = returning.finished(request.flowKey(), usableSlots(), now);
+    long holdUntil = returning.finished(request.flowKey(), usableSlots(), now, endpoint);
     return holdUntil == Long.MIN_VALUE ? -1 : holdUntil - now;
   }
 
