@@ -35,11 +35,11 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The admission fast path, unsaturated: take permission and give it back, never running out. Every
- * limiter is shared by the benchmark threads (run with {@code -t 1} and {@code -t 2}), as in {@code
- * shared/reference/anchors_measured.md}. For Sluice one operation is submit → dispatch on arrival →
- * {@link Admission#close()}, through the public API with the default {@link ConcurrencyDetector} (a
- * limit never reached) and the system ticker; the scheduler never runs the idle-flow collector, so
- * no background thread competes for the two cores.
+ * limiter is shared by the benchmark threads (run with {@code -t 1} and {@code -t 2}) and permits
+ * never run out, as in the incumbents' measurements in {@code docs/benchmarks.md}. For Sluice one
+ * operation is submit → dispatch on arrival → {@link Admission#close()}, through the public API
+ * with the default {@link ConcurrencyDetector} (a limit never reached) and the system ticker; the
+ * scheduler never runs the idle-flow collector, so no background thread competes for the two cores.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
