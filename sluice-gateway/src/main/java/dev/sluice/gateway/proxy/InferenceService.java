@@ -214,22 +214,15 @@ public final class InferenceService implements HttpService {
         }
       }
     }
-    FlowRequest.Builder request =
-        FlowRequest.builder(FlowKey.of(id, priority))
-            .byteSize(bytes)
-            .cost(parsed.cost())
-            .receivedNanos(receivedNanos)
-            .id(ctx.id().text())
-            .payload(new Placement(parsed.model()));
-    Duration ttl = millisHeader(headers, identity.ttlHeaders());
-    if (ttl != null) {
-      request.ttl(ttl);
-    }
-    Duration slo = millisHeader(headers, identity.sloTtftHeaders());
-    if (slo != null) {
-      request.slo(slo);
-    }
-    return request.build();
+    return FlowRequest.builder(FlowKey.of(id, priority))
+        .byteSize(bytes)
+        .cost(parsed.cost())
+        .ttl(millisHeader(headers, identity.ttlHeaders()))
+        .slo(millisHeader(headers, identity.sloTtftHeaders()))
+        .receivedNanos(receivedNanos)
+        .id(ctx.id().text())
+        .payload(new Placement(parsed.model()))
+        .build();
   }
 
   private static @Nullable Duration millisHeader(RequestHeaders headers, List<String> names)
