@@ -46,8 +46,8 @@ final class RedisLink implements AutoCloseable {
     this.uri = uri;
     this.resources =
         DefaultClientResources.builder()
-            .ioThreadPoolSize(1)
-            .computationThreadPoolSize(1)
+            .ioThreadPoolSize(2) // Lettuce's minimum
+            .computationThreadPoolSize(2)
             .reconnectDelay(
                 Delay.equalJitter(Duration.ofMillis(10), maxReconnect, 2, TimeUnit.MILLISECONDS))
             .build();
@@ -60,6 +60,11 @@ final class RedisLink implements AutoCloseable {
             .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
             .build());
     this.sha = sha1Hex(SCRIPT);
+  }
+
+  /** The sync script's source. */
+  static String script() {
+    return SCRIPT;
   }
 
   /** How many times the script was sent in full (the first time, and after each NOSCRIPT). */
