@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * successful sync turns it {@link Mode#GLOBAL} again (logged at INFO), asking for no more than the
  * current shares for one sync interval so that every replica re-publishes before any grows. Time
  * used in Redis is Redis's own ({@code TIME}); the injected {@link Ticker} serves only local
- * intervals. Thread-safe.
+ * intervals. Shares and mode change only when a round completes, and rounds run one at a time.
+ * Thread-safe.
  */
 public final class RedisCoordinator implements ClusterCoordinator {
   private static final System.Logger LOG = System.getLogger(RedisCoordinator.class.getName());
@@ -164,10 +165,7 @@ public final class RedisCoordinator implements ClusterCoordinator {
     if (closed) {
       return;
     }
-    if (mode == Mode.DEGRADED) {
-      applyDegradedShares();
-    }
-    requestRound(0);
+    requestRound(0); // while degraded, its failure moves the shares along the decay
     tick = scheduler.schedule(this::tick, syncNanos);
   }
 
@@ -262,13 +260,13 @@ public final class RedisCoordinator implements ClusterCoordinator {
   private void onReply(List<CreditLimit> batch, List<Object> reply) {
     consecutiveFailures = 0;
     liveReplicas = (int) Math.max(1, (Long) reply.get(0));
-    if (mode == Mode.DEGRADED) {
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).update((Long) reply.get(1 + 2 * i), (Long) reply.get(2 + 2 * i));
+    }
+    if (mode == Mode.DEGRADED) { // the shares first, so that whoever sees the mode sees them
       noGrowthUntil = ticker.read() + syncNanos;
       mode = Mode.GLOBAL;
       LOG.log(Level.INFO, "cluster coordinator for {0}: mode global (Redis reachable)", replica);
-    }
-    for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).update((Long) reply.get(1 + 2 * i), (Long) reply.get(2 + 2 * i));
     }
   }
 
@@ -277,11 +275,14 @@ public final class RedisCoordinator implements ClusterCoordinator {
     for (CreditLimit limit : batch) {
       limit.restoreDemand();
     }
-    if (mode == Mode.GLOBAL && ++consecutiveFailures >= config.failureThreshold) {
+    if (mode == Mode.DEGRADED) {
+      applyDegradedShares();
+    } else if (++consecutiveFailures >= config.failureThreshold) {
       degradedSince = ticker.read();
       for (CreditLimit limit : limits.values()) {
         limit.markFailure();
       }
+      applyDegradedShares();
       mode = Mode.DEGRADED;
       LOG.log(
           Level.WARNING,
@@ -289,9 +290,6 @@ public final class RedisCoordinator implements ClusterCoordinator {
           replica,
           consecutiveFailures,
           error.toString());
-    }
-    if (mode == Mode.DEGRADED) {
-      applyDegradedShares();
     }
   }
 

@@ -66,6 +66,14 @@ final class RedisServer implements AutoCloseable {
     process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
   }
 
+  /** Sends {@code kill -<signal>} (STOP hangs the server with its sockets open, CONT resumes). */
+  void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + signal + " failed");
+    }
+  }
+
   /** Starts again on the same port (after {@link #kill}). */
   void restart() {
     process = launch();
