@@ -53,11 +53,13 @@ class RedisCoordinatorTest {
     String pool = "bound-" + strict;
     int limit = 6;
     int admissionsPerThread = 150;
+    List<RedisCoordinator> coordinators = new ArrayList<>();
     List<GlobalLimit> limits = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      limits.add(
-          replicas.start(pool, "r" + i, strict).limit("pool", limit, FailurePolicy.FAIL_OPEN));
+      coordinators.add(replicas.start(pool, "r" + i, strict));
+      limits.add(coordinators.get(i).limit("pool", limit, FailurePolicy.FAIL_OPEN));
     }
+    long startedAt = System.nanoTime();
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger maxInFlight = new AtomicInteger();
     AtomicIntegerArray admitted = new AtomicIntegerArray(3);
@@ -92,6 +94,17 @@ class RedisCoordinatorTest {
       thread.join();
     }
 
+    long rounds = coordinators.stream().mapToLong(RedisCoordinator::rounds).sum();
+    System.out.printf(
+        "strict=%s: %d admissions in %d ms, max in flight %d of %d, %d sync calls (%.2f per"
+            + " admission, periodic ones included)%n",
+        strict,
+        6 * admissionsPerThread,
+        Duration.ofNanos(System.nanoTime() - startedAt).toMillis(),
+        maxInFlight.get(),
+        limit,
+        rounds,
+        (double) rounds / (6 * admissionsPerThread));
     assertThat(maxInFlight.get()).isLessThanOrEqualTo(limit).isGreaterThan(1);
     for (int i = 0; i < 3; i++) {
       assertThat(admitted.get(i)).as("replica %s", i).isEqualTo(2 * admissionsPerThread);
