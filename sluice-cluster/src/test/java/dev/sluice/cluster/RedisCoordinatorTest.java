@@ -165,6 +165,30 @@ class RedisCoordinatorTest {
   }
 
   @Test
+  void oneRoundSyncsSeveralLimitsIndependently() {
+    RedisCoordinator a = replicas.start("several", "a", true);
+    RedisCoordinator b = replicas.start("several", "b", true);
+    GlobalLimit flowA = a.limit("flow:tenant", 2, FailurePolicy.FAIL_OPEN);
+    GlobalLimit flowB = b.limit("flow:tenant", 2, FailurePolicy.FAIL_OPEN);
+    GlobalLimit poolB = b.limit("pool", 3, FailurePolicy.FAIL_CLOSED);
+    int[] held = {0, 0};
+    Await.until(
+        "a holds the flow's limit, b the pool's",
+        () -> {
+          held[0] += flowA.tryAcquire() ? 1 : 0;
+          held[1] += poolB.tryAcquire() ? 1 : 0;
+          return held[0] == 2 && held[1] == 3;
+        });
+    // b's share of the flow limit is synced once b wants some: none is left.
+    Await.until(
+        "b sees a's flow reservation", () -> !flowB.tryAcquire() && flowB.othersReserved() == 2);
+    assertThat(flowB.inUse()).isZero();
+    assertThat(replicas.reservations("several", "flow:tenant"))
+        .containsEntry("r:" + a.replica(), "2");
+    assertThat(replicas.reservations("several", "pool")).containsEntry("r:" + b.replica(), "3");
+  }
+
+  @Test
   void aReplayedOrLateWriteChangesNothing() {
     String hb = "sluice:{replay}:hb";
     String key = "sluice:{replay}:limit:pool";
