@@ -71,6 +71,7 @@ public final class RedisCoordinator implements ClusterCoordinator {
     this.heartbeatTtlMillis = 3 * config.heartbeatInterval.toMillis();
     this.liveReplicas = config.expectedReplicas;
     this.lastRoundStart = ticker.read() - syncNanos;
+    this.noGrowthUntil = ticker.read(); // a ticker may start anywhere, negative values included
   }
 
   /** A builder for the pool {@code pool} on the Redis at {@code uri}. */

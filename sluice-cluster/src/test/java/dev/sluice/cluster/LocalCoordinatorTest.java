@@ -3,6 +3,7 @@ package dev.sluice.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,21 @@ class LocalCoordinatorTest {
         .hasMessage("name: 'a{b}' (expected: not empty, no '{' or '}')");
     assertThatThrownBy(() -> local.limit("", 1, FailurePolicy.FAIL_OPEN))
         .hasMessage("name: '' (expected: not empty, no '{' or '}')");
+  }
+
+  @Test
+  void metricsShowTheModeAndEachLimit() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    GlobalLimit limit = local.limit("pool", 4, FailurePolicy.FAIL_OPEN);
+    ClusterMetrics.bind(local, registry);
+    ClusterMetrics.bind(limit, registry);
+    assertThat(limit.tryAcquire()).isTrue();
+    assertThat(registry.get("sluice.cluster.mode").tag("mode", "local").gauge().value()).isOne();
+    assertThat(registry.get("sluice.cluster.mode").tag("mode", "global").gauge().value()).isZero();
+    assertThat(registry.get("sluice.cluster.limit.in_use").tag("limit", "pool").gauge().value())
+        .isOne();
+    assertThat(registry.get("sluice.cluster.limit.allowed").gauge().value()).isEqualTo(4);
+    assertThat(registry.get("sluice.cluster.limit.others_reserved").gauge().value()).isZero();
   }
 
   @Test
