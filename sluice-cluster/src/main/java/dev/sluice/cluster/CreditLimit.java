@@ -144,10 +144,18 @@ final class CreditLimit implements GlobalLimit {
     return shareAtFailure;
   }
 
-  /** Sets the share and what the others hold; runs the listeners if the share grew. */
+  /**
+   * Sets the share and what the others hold; runs the listeners if the share grew. A refusal the
+   * last sync carried stays pending while the share leaves no room, so that every later sync asks
+   * again: the controller retries a queued request only when woken, and only a growing share wakes
+   * it.
+   */
   void update(long newAllowed, long newOthersReserved) {
     long before;
     synchronized (this) {
+      if (demandSent && newAllowed <= inUse) {
+        demand = true;
+      }
       othersReserved = newOthersReserved;
       before = allowed;
       allowed = newAllowed;

@@ -165,6 +165,32 @@ class RedisCoordinatorTest {
   }
 
   @Test
+  void aRefusedReplicaGetsCapacityOnceAnotherFreesItWithoutAskingAgain() {
+    RedisCoordinator holder = replicas.start("waiting", "a", false);
+    RedisCoordinator waiter = replicas.start("waiting", "b", false);
+    GlobalLimit held = holder.limit("pool", 3, FailurePolicy.FAIL_OPEN);
+    GlobalLimit wanted = waiter.limit("pool", 3, FailurePolicy.FAIL_OPEN);
+    int[] taken = {0};
+    Await.until(
+        "the holder has the whole limit",
+        () -> {
+          taken[0] += held.tryAcquire() ? 1 : 0;
+          return taken[0] == 3;
+        });
+    AtomicInteger woken = new AtomicInteger();
+    wanted.addListener(woken::incrementAndGet);
+    // One refusal, seen by a sync that finds nothing left; the waiter never asks again itself.
+    Await.until("a refused sync", () -> !wanted.tryAcquire() && wanted.othersReserved() == 3);
+    for (int i = 0; i < 3; i++) {
+      held.release();
+    }
+    Await.until("the waiter's share grows", () -> wanted.allowed() > 0);
+    assertThat(woken.get()).isPositive();
+    assertThat(wanted.tryAcquire()).isTrue();
+    wanted.release();
+  }
+
+  @Test
   void oneRoundSyncsSeveralLimitsIndependently() {
     RedisCoordinator a = replicas.start("several", "a", true);
     RedisCoordinator b = replicas.start("several", "b", true);
