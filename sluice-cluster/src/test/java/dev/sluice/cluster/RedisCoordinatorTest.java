@@ -2,6 +2,7 @@ package dev.sluice.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.flow.testing.FakeClock;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -212,6 +213,30 @@ class RedisCoordinatorTest {
     assertThat(replicas.reservations("several", "flow:tenant"))
         .containsEntry("r:" + a.replica(), "2");
     assertThat(replicas.reservations("several", "pool")).containsEntry("r:" + b.replica(), "3");
+  }
+
+  @Test
+  void theReplicasOwnClocksDoNotMatter() {
+    // Heartbeats and expiry run on Redis's clock; a replica's ticker only paces its own rounds.
+    FakeClock early = new FakeClock();
+    FakeClock late = new FakeClock();
+    late.advance(Duration.ofDays(10));
+    RedisCoordinator a =
+        replicas.start(
+            replicas.builder("skew", "a").ticker(early).heartbeatInterval(Duration.ofMillis(100)));
+    RedisCoordinator b =
+        replicas.start(
+            replicas.builder("skew", "b").ticker(late).heartbeatInterval(Duration.ofMillis(100)));
+    GlobalLimit limitA = a.limit("pool", 2, FailurePolicy.FAIL_OPEN);
+    GlobalLimit limitB = b.limit("pool", 2, FailurePolicy.FAIL_OPEN);
+    Await.until(
+        "a holds both units",
+        () -> limitA.tryAcquire() && limitA.inUse() == 2 || limitA.inUse() == 2);
+    Await.until("b sees them", () -> !limitB.tryAcquire() && limitB.othersReserved() == 2);
+    a.crash();
+    Await.until(
+        "b gets them back",
+        () -> limitB.tryAcquire() && limitB.inUse() == 2 || limitB.inUse() == 2);
   }
 
   @Test
