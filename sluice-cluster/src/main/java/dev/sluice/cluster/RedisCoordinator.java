@@ -171,9 +171,16 @@ public final class RedisCoordinator implements ClusterCoordinator {
   }
 
   private void onExhausted() {
-    // Strict: a round per refusal. Batched: at most five rounds per sync interval on demand.
-    long wait = config.strict ? 0 : lastRoundStart + syncNanos / 5 - ticker.read();
-    requestRound(wait);
+    requestRound(demandDelay());
+  }
+
+  /**
+   * How long a round on demand waits: strict, not at all (a round per refusal and release);
+   * batched, until a fifth of the sync interval after the last round began, so that demand adds at
+   * most five rounds per interval to the periodic one, whatever the request rate.
+   */
+  private long demandDelay() {
+    return config.strict ? 0 : lastRoundStart + syncNanos / 5 - ticker.read();
   }
 
   private void onRelease() {
@@ -220,7 +227,7 @@ public final class RedisCoordinator implements ClusterCoordinator {
               } finally {
                 roundPending.set(false);
                 if (roundAgain.getAndSet(false)) {
-                  requestRound(0);
+                  requestRound(demandDelay());
                 }
               }
             });
