@@ -195,7 +195,12 @@ public final class RedisCoordinator implements ClusterCoordinator {
       return;
     }
     if (roundPending.compareAndSet(false, true)) {
-      scheduler.schedule(this::runRound, delayNanos);
+      try {
+        scheduler.schedule(this::runRound, delayNanos);
+      } catch (RuntimeException e) { // a scheduler shut down: the next tick or refusal retries
+        roundPending.set(false);
+        LOG.log(Level.WARNING, "cluster coordinator: the scheduler refused a sync round", e);
+      }
     } else {
       roundAgain.set(true);
     }
@@ -214,23 +219,28 @@ public final class RedisCoordinator implements ClusterCoordinator {
         batch.add(limit);
       }
     }
-    send("sync", batch, noGrowth)
-        .whenComplete(
-            (reply, error) -> {
-              try {
-                rounds.incrementAndGet();
-                if (error == null) {
-                  onReply(batch, reply);
-                } else {
-                  onFailure(batch, error);
-                }
-              } finally {
-                roundPending.set(false);
-                if (roundAgain.getAndSet(false)) {
-                  requestRound(demandDelay());
-                }
-              }
-            });
+    CompletionStage<List<Object>> sent;
+    try {
+      sent = send("sync", batch, noGrowth);
+    } catch (RuntimeException e) { // a bug, not Redis: never leave the coordinator stuck
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete(
+        (reply, error) -> {
+          try {
+            rounds.incrementAndGet();
+            if (error == null) {
+              onReply(batch, reply);
+            } else {
+              onFailure(batch, error);
+            }
+          } finally {
+            roundPending.set(false);
+            if (roundAgain.getAndSet(false)) {
+              requestRound(demandDelay());
+            }
+          }
+        });
   }
 
   private CompletionStage<List<Object>> send(String op, List<CreditLimit> batch, boolean noGrowth) {
