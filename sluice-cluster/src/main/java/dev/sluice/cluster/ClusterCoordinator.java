@@ -25,6 +25,14 @@ public interface ClusterCoordinator extends AutoCloseable {
    */
   GlobalLimit limit(String name, long limit, FailurePolicy failurePolicy);
 
+  /**
+   * The weighted service of flows shared under {@code name} (one per band, say), registered on
+   * first use: what {@link GlobalFairness} orders a band by.
+   *
+   * @throws IllegalArgumentException if {@code name} is empty or contains a curly brace
+   */
+  SharedService service(String name);
+
   /** Stops coordinating and gives this replica's shares back where it can. Idempotent. */
   @Override
   void close();

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** {@link ClusterCoordinator#local()}: each limit is this replica's alone, allowed in full. */
 final class LocalCoordinator implements ClusterCoordinator {
   private final ConcurrentHashMap<String, CreditLimit> limits = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ServiceLedger> services = new ConcurrentHashMap<>();
 
   @Override
   public Mode mode() {
@@ -19,6 +20,11 @@ final class LocalCoordinator implements ClusterCoordinator {
         limit,
         failurePolicy,
         () -> new CreditLimit(name, limit, failurePolicy, limit, () -> {}, () -> {}));
+  }
+
+  @Override
+  public SharedService service(String name) {
+    return services.computeIfAbsent(Checks.checkName("name", name), ServiceLedger::new);
   }
 
   @Override

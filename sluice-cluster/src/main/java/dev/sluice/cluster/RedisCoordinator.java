@@ -46,6 +46,7 @@ public final class RedisCoordinator implements ClusterCoordinator {
   private final long syncNanos;
   private final long heartbeatTtlMillis;
   private final ConcurrentHashMap<String, CreditLimit> limits = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ServiceLedger> services = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicBoolean roundPending = new AtomicBoolean();
   private final AtomicBoolean roundAgain = new AtomicBoolean();
@@ -126,6 +127,17 @@ public final class RedisCoordinator implements ClusterCoordinator {
                 new CreditLimit(name, limit, failurePolicy, 0, this::onExhausted, this::onRelease));
     requestRound(0);
     return registered;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Published with every round, in a second script call: this replica's cumulative service per
+   * flow (absolute, sequence-guarded), and back the others' sum, including replicas that died.
+   */
+  @Override
+  public SharedService service(String name) {
+    return services.computeIfAbsent(Checks.checkName("name", name), ServiceLedger::new);
   }
 
   /** Stops syncing and deletes this replica's heartbeat and reservations (waits up to 1 s). */
@@ -219,6 +231,9 @@ public final class RedisCoordinator implements ClusterCoordinator {
         batch.add(limit);
       }
     }
+    for (ServiceLedger ledger : services.values()) {
+      publish(ledger);
+    }
     CompletionStage<List<Object>> sent;
     try {
       sent = send("sync", batch, noGrowth);
@@ -263,6 +278,35 @@ public final class RedisCoordinator implements ClusterCoordinator {
       return link.sync(keys, args);
     } catch (RuntimeException e) { // a rejected command may also throw at once
       return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Publishes {@code ledger}; a failure leaves the others' service as it was (stale, not lost). */
+  private void publish(ServiceLedger ledger) {
+    List<ServiceLedger.Entry> entries = ledger.entries();
+    if (entries.isEmpty()) {
+      return;
+    }
+    String[] keys = new String[entries.size() + 1];
+    String[] args = new String[3 + entries.size()];
+    keys[0] = keyPrefix + "hb";
+    args[0] = replica;
+    args[1] = Long.toString(sequence.incrementAndGet());
+    args[2] = Long.toString(heartbeatTtlMillis);
+    for (int i = 0; i < entries.size(); i++) {
+      keys[i + 1] = keyPrefix + "svc:" + ledger.name() + ":" + entries.get(i).flow;
+      args[3 + i] = Double.toString(entries.get(i).own.sum());
+    }
+    try {
+      link.run(RedisLink.SERVICE, keys, args)
+          .thenAccept(
+              reply -> {
+                for (int i = 0; i < entries.size(); i++) {
+                  entries.get(i).others = Double.parseDouble((String) reply.get(i));
+                }
+              });
+    } catch (RuntimeException e) { // rejected at once: stale until the next round
+      LOG.log(Level.DEBUG, "publishing service failed", e);
     }
   }
 

@@ -33,12 +33,23 @@ import org.jspecify.annotations.Nullable;
  * never in the caller's thread for longer than the connect timeout.
  */
 final class RedisLink implements AutoCloseable {
-  private static final String SCRIPT = loadScript();
+  /** A Lua script and its SHA-1, the name Redis caches it under. */
+  record Script(String source, String sha) {
+    static Script load(String resource) {
+      String source = loadScript(resource);
+      return new Script(source, sha1Hex(source));
+    }
+  }
+
+  /** Heartbeat and reservations: {@code sync.lua}. */
+  static final Script SYNC = Script.load("sync.lua");
+
+  /** Per-flow service: {@code service.lua}. */
+  static final Script SERVICE = Script.load("service.lua");
 
   private final ClientResources resources;
   private final RedisClient client;
   private final RedisURI uri;
-  private final String sha;
   private final AtomicLong scriptLoads = new AtomicLong();
   private volatile @Nullable CompletableFuture<StatefulRedisConnection<String, String>> connection;
 
@@ -59,12 +70,11 @@ final class RedisLink implements AutoCloseable {
             .requestQueueSize(requestQueueSize)
             .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
             .build());
-    this.sha = sha1Hex(SCRIPT);
   }
 
   /** The sync script's source. */
   static String script() {
-    return SCRIPT;
+    return SYNC.source();
   }
 
   /** How many times the script was sent in full (the first time, and after each NOSCRIPT). */
@@ -74,12 +84,17 @@ final class RedisLink implements AutoCloseable {
 
   /** Runs the sync script; the reply is a list of longs. Fails if not connected. */
   CompletionStage<List<Object>> sync(String[] keys, String[] args) {
+    return run(SYNC, keys, args);
+  }
+
+  /** Runs {@code script} by SHA, sending it in full on NOSCRIPT. Fails if not connected. */
+  CompletionStage<List<Object>> run(Script script, String[] keys, String[] args) {
     return connected()
         .thenCompose(
             connection ->
                 connection
                     .async()
-                    .<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args)
+                    .<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args)
                     .exceptionallyCompose(
                         error -> {
                           if (!(unwrap(error) instanceof RedisNoScriptException)) {
@@ -88,7 +103,7 @@ final class RedisLink implements AutoCloseable {
                           scriptLoads.incrementAndGet();
                           return connection
                               .async()
-                              .eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
+                              .eval(script.source(), ScriptOutputType.MULTI, keys, args);
                         }));
   }
 
@@ -121,10 +136,10 @@ final class RedisLink implements AutoCloseable {
     boolean unused = resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3000);
   }
 
-  private static String loadScript() {
-    try (InputStream in = RedisLink.class.getResourceAsStream("sync.lua")) {
+  private static String loadScript(String resource) {
+    try (InputStream in = RedisLink.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("sync.lua missing from the classpath");
+        throw new IllegalStateException(resource + " missing from the classpath");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
