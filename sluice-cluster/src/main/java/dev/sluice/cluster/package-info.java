@@ -4,6 +4,7 @@
  * {@link dev.sluice.cluster.ClusterCoordinator#local() locally} (one replica, no coordination) or
  * through Redis ({@link dev.sluice.cluster.RedisCoordinator}), and {@link
  * dev.sluice.cluster.GlobalLimitDetector} puts the pool's share in front of the flow controller's
- * saturation gate.
+ * saturation gate. {@link dev.sluice.cluster.GlobalFairness} orders a band by the service flows
+ * received on all replicas.
  */
 package dev.sluice.cluster;
