@@ -551,6 +551,24 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
+   * Extends a result lease by {@link PipelineConfig#visibilityTimeout()} from now: a consumer whose
+   * batch takes longer than the timeout heartbeats to keep it invisible to others.
+   *
+   * @param consumer the consumer that holds the lease
+   * @param leaseId the lease
+   * @throws PipelineException as {@link #ack}
+   */
+  public void heartbeatResult(String consumer, String leaseId) {
+    checkId("consumer", consumer);
+    synchronized (lock) {
+      checkOpenLocked();
+      Held lease = ownedHeldLocked(consumer, leaseId);
+      lease.deadline = ticker.read() + visibilityNanos;
+      deadlines.add(new Deadline(lease.deadline, ++sequence, lease));
+    }
+  }
+
+  /**
    * Gives a leased result back: it is visible again (at the back of the line) for another delivery.
    *
    * @param consumer the consumer that holds the lease
@@ -878,7 +896,9 @@ public final class Pipeline implements AutoCloseable {
             retryOrFailLocked(lease.item, "lease expired");
             producers = true;
           }
-        } else if (due.target instanceof Held lease && held.get(lease.id) == lease) {
+        } else if (due.target instanceof Held lease
+            && held.get(lease.id) == lease
+            && lease.deadline <= now) {
           endHeldLocked(lease, End.EXPIRED);
           expiredHeld++;
           visible.addLast(lease.result);

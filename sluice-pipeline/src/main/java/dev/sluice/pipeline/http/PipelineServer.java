@@ -60,6 +60,7 @@ public final class PipelineServer implements AutoCloseable {
     post(sb, blocking, "/v1/leases/{id}/fail", api::fail);
     post(sb, blocking, "/v1/results/leases", api::leaseResults);
     post(sb, blocking, "/v1/results/{id}/ack", api::ack);
+    post(sb, blocking, "/v1/results/{id}/heartbeat", api::heartbeatResult);
     post(sb, blocking, "/v1/results/{id}/fail", api::failResult);
     sb.service(
         Route.builder().path("/v1/items/{id}").methods(HttpMethod.GET).build(),
