@@ -3,6 +3,9 @@ package dev.sluice.pipeline.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.MediaType;
 import dev.sluice.flow.testing.FakeClock;
 import dev.sluice.pipeline.ItemLease;
 import dev.sluice.pipeline.ItemState;
@@ -15,6 +18,8 @@ import dev.sluice.pipeline.PipelineStoreException;
 import dev.sluice.pipeline.ResultLease;
 import dev.sluice.pipeline.ResultRef;
 import dev.sluice.pipeline.WorkItem;
+import dev.sluice.pipeline.http.HttpSettings;
+import dev.sluice.pipeline.http.PipelineServer;
 import dev.sluice.pipeline.store.SqliteStore.Synchronous;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -167,5 +172,53 @@ class SqliteStoreTest {
     try (Pipeline p = Pipeline.create(config, SqliteStore.open(file, Synchronous.NORMAL))) {
       assertThat(p.status().pending()).isEqualTo(2);
     }
+  }
+
+  @Test
+  void theHttpApiServesADurablePipelineOffTheEventLoop(@TempDir Path dir) {
+    Path file = dir.resolve("http.db");
+    try (Pipeline pipeline = open(file);
+        PipelineServer server = PipelineServer.start(pipeline, HttpSettings.loopback())) {
+      WebClient client = WebClient.of("http://127.0.0.1:" + server.port());
+      AggregatedHttpResponse added =
+          client
+              .prepare()
+              .post("/v1/items")
+              .content(MediaType.JSON_UTF_8, "{\"items\":[{\"id\":\"a\",\"payload\":\"x\"}]}")
+              .execute()
+              .aggregate()
+              .join();
+      assertThat(added.status().code()).isEqualTo(200);
+      AggregatedHttpResponse leased =
+          client
+              .prepare()
+              .post("/v1/leases")
+              .content(MediaType.JSON_UTF_8, "{\"worker\":\"w\"}")
+              .execute()
+              .aggregate()
+              .join();
+      assertThat(leased.contentUtf8()).contains("\"leaseId\":\"p-1-1\"");
+    }
+    try (Pipeline after = open(file)) {
+      assertThat(after.item("a").orElseThrow().state()).isEqualTo(ItemState.PENDING);
+    }
+  }
+
+  /** The README's durable example, with a fake clock. */
+  @Test
+  void readmeDurableExample(@TempDir Path dir) {
+    PipelineConfig config = PipelineConfig.builder().ticker(clock).scheduler(clock).build();
+    Pipeline pipeline =
+        Pipeline.create(
+            config, SqliteStore.open(dir.resolve("pipeline.db"), SqliteStore.Synchronous.FULL));
+    pipeline.add(items("p1"));
+    pipeline.close();
+    assertThat(
+            Pipeline.create(
+                    config,
+                    SqliteStore.open(dir.resolve("pipeline.db"), SqliteStore.Synchronous.FULL))
+                .status()
+                .pending())
+        .isEqualTo(1);
   }
 }
