@@ -22,10 +22,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The pipeline's control plane, in memory: work items wait in <em>pending</em>, producers (workers)
- * lease them, heartbeat, and commit a result or fail; results wait until a consumer leases and acks
- * them. Results are references with a byte size; the pipeline never holds data. Create with {@link
- * #create}.
+ * The pipeline's control plane: work items wait in <em>pending</em>, producers (workers) lease
+ * them, heartbeat, and commit a result or fail; results wait until a consumer leases and acks them.
+ * Results are references with a byte size; the pipeline never holds data. Create with {@link
+ * #create(PipelineConfig)} (in memory) or {@link #create(PipelineConfig, PipelineStore)} (durable:
+ * every call that moves items writes their new state through the store, in one batch, before it
+ * returns; a restart reconciles as {@link PipelineStore} describes; a failed write stops the
+ * pipeline with {@link Reason#STORE_FAILED}).
  *
  * <h2>Backpressure</h2>
  *
