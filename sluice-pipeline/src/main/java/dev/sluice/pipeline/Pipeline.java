@@ -22,10 +22,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The pipeline's control plane, in memory: work items wait in <em>pending</em>, producers (workers)
- * lease them, heartbeat, and commit a result or fail; results wait until a consumer leases and acks
- * them. Results are references with a byte size; the pipeline never holds data. Create with {@link
- * #create}.
+ * The pipeline's control plane: work items wait in <em>pending</em>, producers (workers) lease
+ * them, heartbeat, and commit a result or fail; results wait until a consumer leases and acks them.
+ * Results are references with a byte size; the pipeline never holds data. Create with {@link
+ * #create(PipelineConfig)} (in memory) or {@link #create(PipelineConfig, PipelineStore)} (durable:
+ * every call that moves items writes their new state through the store, in one batch, before it
+ * returns; a restart reconciles as {@link PipelineStore} describes; a failed write stops the
+ * pipeline with {@link Reason#STORE_FAILED}).
  *
  * <h2>Backpressure</h2>
  *
@@ -82,6 +85,8 @@ public final class Pipeline implements AutoCloseable {
   private final long reservePerItem;
   private final long hardCap;
   private final Pacer pacer;
+  private final PipelineStore store;
+  private final String leaseTag;
   private final ConcurrentLinkedQueue<ProducerWaiter> resumed = new ConcurrentLinkedQueue<>();
 
   private final Object lock = new Object();
@@ -98,6 +103,8 @@ public final class Pipeline implements AutoCloseable {
   private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
   private final List<ProducerWaiter> parkedProducers = new ArrayList<>();
   private final List<ConsumerWaiter> parkedConsumers = new ArrayList<>();
+  private final List<Item> dirty = new ArrayList<>();
+  private long itemSeq;
   private long sequence;
   private long leaseIds;
   private long residentBytes;
@@ -115,8 +122,9 @@ public final class Pipeline implements AutoCloseable {
   private long expiredHeld;
   private long rejectedOverCapacity;
   private boolean closed;
+  private boolean storeClosed;
 
-  private Pipeline(PipelineConfig config) {
+  private Pipeline(PipelineConfig config, PipelineStore store) {
     this.config = config;
     this.ticker = config.ticker();
     this.scheduler = config.scheduler();
@@ -139,6 +147,57 @@ public final class Pipeline implements AutoCloseable {
     this.reservePerItem = config.reservedBytesPerItem();
     this.hardCap = config.maxResidentBytes();
     this.pacer = new Pacer(scheduler, ticker, this::expire);
+    this.store = store;
+    PipelineStore.Recovered recovered = store.recover();
+    this.leaseTag = recovered.epoch() == 0 ? "" : recovered.epoch() + "-";
+    recover(recovered.items());
+  }
+
+  /** Reconciles what the store held at start; see {@link PipelineStore}. */
+  private void recover(List<StoredItem> stored) {
+    long now = ticker.read();
+    for (StoredItem row : stored) {
+      Item item = new Item(row.seq(), row.id(), row.payload());
+      item.attempts = row.attempts();
+      item.lastError = row.lastError();
+      item.state = row.state();
+      itemSeq = Math.max(itemSeq, row.seq());
+      items.put(item.id, item);
+      added++;
+      switch (row.state()) {
+        case PENDING -> pending.addLast(item);
+        case LEASED -> {
+          item.attempts = Math.max(0, item.attempts - 1);
+          item.state = ItemState.PENDING;
+          pending.addLast(item);
+          touchLocked(item);
+        }
+        case COMMITTED -> {
+          item.result = new ResultRef(Objects.requireNonNull(row.ref(), "ref"), row.bytes());
+          Result result = new Result(item, item.result, now);
+          unacked.put(item.id, result);
+          visible.addLast(result);
+          residentBytes += row.bytes();
+          committed++;
+        }
+        case ACKED -> {
+          item.result = new ResultRef(Objects.requireNonNull(row.ref(), "ref"), row.bytes());
+          committed++;
+          acked++;
+        }
+        case FAILED -> failed++;
+      }
+    }
+    levelsChangedLocked();
+    List<StoredItem> reconciled = new ArrayList<>(dirty.size());
+    for (Item item : dirty) {
+      item.dirty = false;
+      reconciled.add(item.stored());
+    }
+    dirty.clear();
+    if (!reconciled.isEmpty()) {
+      store.write(reconciled);
+    }
   }
 
   /**
@@ -148,7 +207,33 @@ public final class Pipeline implements AutoCloseable {
    * @return a new pipeline, open
    */
   public static Pipeline create(PipelineConfig config) {
-    return new Pipeline(Objects.requireNonNull(config, "config"));
+    return create(config, PipelineStore.memory());
+  }
+
+  /**
+   * Creates a pipeline that writes its item metadata through {@code store} and starts from what the
+   * store holds (see {@link PipelineStore} for how a restart is reconciled). The pipeline owns the
+   * store and closes it on {@link #close()}.
+   *
+   * @param config the configuration
+   * @param store the store, open
+   * @return a new pipeline, open
+   * @throws PipelineStoreException if the store cannot be read or written
+   */
+  public static Pipeline create(PipelineConfig config, PipelineStore store) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(store, "store");
+    try {
+      return new Pipeline(config, store);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** Whether the pipeline's store persists its state (calls then block on disk writes). */
+  public boolean durable() {
+    return store.durable();
   }
 
   /** The configuration. */
@@ -177,12 +262,14 @@ public final class Pipeline implements AutoCloseable {
           duplicates++;
           continue;
         }
-        Item item = new Item(work.id(), work.payload());
+        Item item = new Item(++itemSeq, work.id(), work.payload());
         items.put(item.id, item);
         pending.addLast(item);
+        touchLocked(item);
         fresh++;
       }
       added += fresh;
+      flushLocked();
     }
     if (fresh > 0) {
       dispatch(true, false);
@@ -209,6 +296,7 @@ public final class Pipeline implements AutoCloseable {
     synchronized (lock) {
       checkOpenLocked();
       batch = leaseLocked(worker, max);
+      flushLocked();
       next = nextDeadlineLocked();
     }
     pacer.runBy(next);
@@ -327,12 +415,15 @@ public final class Pipeline implements AutoCloseable {
         endLeaseLocked(lease, End.COMMITTED);
         Result stored = new Result(lease.item, result, ticker.read());
         lease.item.state = ItemState.COMMITTED;
+        lease.item.result = result;
+        touchLocked(lease.item);
         unacked.put(lease.item.id, stored);
         visible.addLast(stored);
         residentBytes += bytes;
         committed++;
       }
       levelsChangedLocked();
+      flushLocked();
     }
     dispatch(true, refused == null);
     if (refused != null) {
@@ -367,6 +458,7 @@ public final class Pipeline implements AutoCloseable {
         outcome = FailOutcome.FAILED;
       }
       levelsChangedLocked();
+      flushLocked();
     }
     dispatch(true, false);
     return outcome;
@@ -452,11 +544,31 @@ public final class Pipeline implements AutoCloseable {
       unacked.remove(result.item.id);
       residentBytes -= result.ref.bytes();
       result.item.state = ItemState.ACKED;
+      touchLocked(result.item);
       acked++;
       levelsChangedLocked();
+      flushLocked();
     }
     dispatch(true, false);
     return AckOutcome.ACKED;
+  }
+
+  /**
+   * Extends a result lease by {@link PipelineConfig#visibilityTimeout()} from now: a consumer whose
+   * batch takes longer than the timeout heartbeats to keep it invisible to others.
+   *
+   * @param consumer the consumer that holds the lease
+   * @param leaseId the lease
+   * @throws PipelineException as {@link #ack}
+   */
+  public void heartbeatResult(String consumer, String leaseId) {
+    checkId("consumer", consumer);
+    synchronized (lock) {
+      checkOpenLocked();
+      Held lease = ownedHeldLocked(consumer, leaseId);
+      lease.deadline = ticker.read() + visibilityNanos;
+      deadlines.add(new Deadline(lease.deadline, ++sequence, lease));
+    }
   }
 
   /**
@@ -545,9 +657,58 @@ public final class Pipeline implements AutoCloseable {
       }
       closed = true;
     }
+    release();
+  }
+
+  /** After {@link #closed} was set: stops the timers, refuses the waiters, closes the store. */
+  private void release() {
     pacer.stop();
     backpressure.close();
     dispatch(true, true);
+    synchronized (lock) {
+      if (!storeClosed) {
+        storeClosed = true;
+        store.close();
+      }
+    }
+  }
+
+  /** Marks an item changed, to be written by the next {@link #flushLocked()}. */
+  private void touchLocked(Item item) {
+    if (!item.dirty) {
+      item.dirty = true;
+      dirty.add(item);
+    }
+  }
+
+  /**
+   * Writes the items this call changed to the store, in one batch. If the store fails the pipeline
+   * stops (fail-stop): what is on disk stays the last consistent state, and a restart reconciles.
+   */
+  private void flushLocked() {
+    if (dirty.isEmpty()) {
+      return;
+    }
+    List<StoredItem> batch = new ArrayList<>(dirty.size());
+    for (Item item : dirty) {
+      item.dirty = false;
+      batch.add(item.stored());
+    }
+    dirty.clear();
+    if (storeClosed) {
+      return; // closed: nothing more is recorded, a restart reconciles
+    }
+    try {
+      store.write(batch);
+    } catch (PipelineStoreException e) {
+      if (!closed) {
+        closed = true;
+        // The scheduler only queues the task here; release() runs without this lock held.
+        Scheduler.Cancellable unused = scheduler.schedule(this::release, 0);
+      }
+      throw new PipelineException(
+          Reason.STORE_FAILED, e.getMessage() + "; the pipeline stopped, restart it");
+    }
   }
 
   // ---------------------------------------------------------------- internals
@@ -573,6 +734,7 @@ public final class Pipeline implements AutoCloseable {
       Item item = pending.pollFirst();
       item.attempts++;
       item.state = ItemState.LEASED;
+      touchLocked(item);
       Lease lease = new Lease(nextId("p-"), item, worker, deadline);
       leases.put(lease.id, lease);
       workerLeases.merge(worker, 1L, Long::sum);
@@ -679,6 +841,7 @@ public final class Pipeline implements AutoCloseable {
     item.state = ItemState.PENDING;
     item.lastError = reason;
     pending.addLast(item);
+    touchLocked(item);
     retries++;
     return FailOutcome.RETRYING;
   }
@@ -686,6 +849,7 @@ public final class Pipeline implements AutoCloseable {
   private void failLocked(Item item, String reason) {
     item.state = ItemState.FAILED;
     item.lastError = reason;
+    touchLocked(item);
     failed++;
   }
 
@@ -707,7 +871,7 @@ public final class Pipeline implements AutoCloseable {
   }
 
   private String nextId(String prefix) {
-    return prefix + ++leaseIds;
+    return prefix + leaseTag + ++leaseIds;
   }
 
   private long nextDeadlineLocked() {
@@ -735,7 +899,9 @@ public final class Pipeline implements AutoCloseable {
             retryOrFailLocked(lease.item, "lease expired");
             producers = true;
           }
-        } else if (due.target instanceof Held lease && held.get(lease.id) == lease) {
+        } else if (due.target instanceof Held lease
+            && held.get(lease.id) == lease
+            && lease.deadline <= now) {
           endHeldLocked(lease, End.EXPIRED);
           expiredHeld++;
           visible.addLast(lease.result);
@@ -744,6 +910,11 @@ public final class Pipeline implements AutoCloseable {
       }
       if (producers) {
         levelsChangedLocked();
+        try {
+          flushLocked();
+        } catch (PipelineException e) {
+          return; // the pipeline stopped; nobody called, nobody to tell
+        }
       }
       next = nextDeadlineLocked();
     }
@@ -791,6 +962,7 @@ public final class Pipeline implements AutoCloseable {
   private void tryProducer(ProducerWaiter waiter) {
     LeaseBatch batch = null;
     boolean refused = false;
+    PipelineException failure = null;
     long next = Long.MAX_VALUE;
     synchronized (lock) {
       if (waiter.done) {
@@ -800,8 +972,18 @@ public final class Pipeline implements AutoCloseable {
         waiter.done = true;
         refused = true;
       } else {
-        LeaseBatch got = leaseLocked(waiter.worker, waiter.max);
-        if (!got.isEmpty()) {
+        LeaseBatch got;
+        try {
+          got = leaseLocked(waiter.worker, waiter.max);
+          flushLocked();
+        } catch (PipelineException e) {
+          waiter.done = true;
+          failure = e;
+          got = new LeaseBatch(List.of(), false);
+        }
+        if (failure != null) {
+          // refused below
+        } else if (!got.isEmpty()) {
           waiter.done = true;
           batch = got;
           next = nextDeadlineLocked();
@@ -816,9 +998,9 @@ public final class Pipeline implements AutoCloseable {
         }
       }
     }
-    if (refused) {
+    if (refused || failure != null) {
       waiter.cancelTimeout();
-      waiter.future.refuse(closedException());
+      waiter.future.refuse(failure != null ? failure : closedException());
     } else if (batch != null) {
       pacer.runBy(next);
       waiter.cancelTimeout();
@@ -909,9 +1091,15 @@ public final class Pipeline implements AutoCloseable {
           lease.item.attempts--;
           lease.item.state = ItemState.PENDING;
           pending.addFirst(lease.item);
+          touchLocked(lease.item);
         }
       }
       levelsChangedLocked();
+      try {
+        flushLocked();
+      } catch (PipelineException e) {
+        return; // the pipeline stopped
+      }
     }
     dispatch(true, false);
   }
@@ -997,15 +1185,32 @@ public final class Pipeline implements AutoCloseable {
   }
 
   private static final class Item {
+    final long seq;
     final String id;
     final String payload;
     int attempts;
     ItemState state = ItemState.PENDING;
     @Nullable String lastError;
+    @Nullable ResultRef result; // once committed
+    boolean dirty; // changed since the last write to the store
 
-    Item(String id, String payload) {
+    Item(long seq, String id, String payload) {
+      this.seq = seq;
       this.id = id;
       this.payload = payload;
+    }
+
+    StoredItem stored() {
+      ResultRef r = result;
+      return new StoredItem(
+          seq,
+          id,
+          payload,
+          state,
+          attempts,
+          lastError,
+          r == null ? null : r.ref(),
+          r == null ? 0 : r.bytes());
     }
   }
 

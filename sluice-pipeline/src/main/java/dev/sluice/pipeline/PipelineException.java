@@ -35,7 +35,12 @@ public final class PipelineException extends RuntimeException {
     /** An argument was invalid. HTTP 400. */
     INVALID("invalid", 400),
     /** The pipeline is closed. HTTP 503. */
-    CLOSED("closed", 503);
+    CLOSED("closed", 503),
+    /**
+     * The {@link PipelineStore} could not record the call: the pipeline stopped (it is closed now;
+     * a restart reconciles from what was stored). HTTP 503.
+     */
+    STORE_FAILED("store-failed", 503);
 
     private final String reason;
     private final int httpStatus;

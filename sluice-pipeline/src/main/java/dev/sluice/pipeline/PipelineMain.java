@@ -19,7 +19,8 @@ public final class PipelineMain {
              sluice pipeline --check FILE     validate a configuration and exit
 
       Runs the pipeline control plane's HTTP JSON API described by FILE (see
-      sluice-pipeline/README.md and sluice-pipeline/examples/pipeline.yaml). State is in memory only.""";
+      sluice-pipeline/README.md and sluice-pipeline/examples/pipeline.yaml). State is in memory unless
+      the file sets store.path (an SQLite file).""";
 
   private PipelineMain() {}
 
@@ -55,7 +56,13 @@ public final class PipelineMain {
       out.println(args[1] + ": OK");
       return 0;
     }
-    Pipeline pipeline = Pipeline.create(config.pipeline());
+    Pipeline pipeline;
+    try {
+      pipeline = Pipeline.create(config.pipeline(), config.store().open());
+    } catch (PipelineStoreException e) {
+      err.println(args[1] + ": " + e.getMessage());
+      return 2;
+    }
     PipelineServer server = PipelineServer.start(pipeline, config.http());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -80,7 +87,9 @@ public final class PipelineMain {
                     + ":"
                     + server.adminPort()
                     + "/metrics")
-            + "  (in memory; Ctrl-C stops)");
+            + "  ("
+            + config.store().describe()
+            + "; Ctrl-C stops)");
     stopped.await();
     return -1;
   }

@@ -37,4 +37,13 @@ class PipelineMainTest {
     assertThat(run("--nope")).isEqualTo(2);
     assertThat(run("--help")).isZero();
   }
+
+  @Test
+  void anUnopenableStoreExitsTwoNamingTheFile(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("p.yaml");
+    Path db = dir.resolve("missing-dir").resolve("p.db");
+    Files.writeString(config, "store:\n  path: " + db + "\n");
+    assertThat(run("--config", config.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("store " + db + ": cannot open");
+  }
 }

@@ -202,6 +202,38 @@ class PipelineTest {
   }
 
   @Test
+  void consumerHeartbeatsKeepAResultInvisible() {
+    Pipeline p = create(PipelineConfig.builder().visibilityTimeout(Duration.ofSeconds(30)));
+    p.add(items(1));
+    produce(p, "w0", 100);
+    ResultLease held = p.leaseResults("t0", 1).get(0);
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(20));
+      p.heartbeatResult("t0", held.leaseId());
+    }
+    assertThat(p.leaseResults("t1", 1)).isEmpty(); // 60 s later, still held by t0
+    assertThatThrownBy(() -> p.heartbeatResult("t1", held.leaseId()))
+        .extracting(e -> ((PipelineException) e).reason())
+        .isEqualTo(Reason.NOT_OWNER);
+    clock.advance(Duration.ofSeconds(31)); // t0 stops heartbeating
+    assertThat(p.leaseResults("t1", 1)).hasSize(1);
+    assertThat(p.status().expiredResultLeases()).isEqualTo(1);
+  }
+
+  @Test
+  void consumerStarvationIsCountedInTime() {
+    Pipeline p = create(PipelineConfig.builder());
+    p.add(items(1));
+    assertThat(p.leaseResults("t0", 4)).isEmpty();
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(p.leaseResults("t0", 4)).isEmpty(); // the same interval, not a second one
+    produce(p, "w0", 10);
+    assertThat(p.leaseResults("t0", 4)).hasSize(1);
+    assertThat(p.status().backpressure().consumerStarvations()).isEqualTo(1);
+    assertThat(p.status().backpressure().consumerStarvedTime()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
   void failedResultIsVisibleAgain() {
     Pipeline p = create(PipelineConfig.builder());
     p.add(items(1));

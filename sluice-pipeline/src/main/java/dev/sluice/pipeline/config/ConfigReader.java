@@ -8,10 +8,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sluice.flow.FlowConfigException;
 import dev.sluice.pipeline.PipelineConfig;
 import dev.sluice.pipeline.http.HttpSettings;
+import dev.sluice.pipeline.store.SqliteStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -60,7 +63,7 @@ final class ConfigReader {
     if (!root.isObject()) {
       throw new ConfigException(List.of("document: " + root + " (expected a mapping)"));
     }
-    top.keys("server", "admin", "backpressure", "leases");
+    top.keys("server", "admin", "backpressure", "leases", "store");
     Section server = top.section("server").keys("host", "port", "maxRequestBytes", "maxWait");
     Section admin = top.section("admin").keys("host", "port");
     Section bp =
@@ -74,6 +77,7 @@ final class ConfigReader {
                 "maxResultsPerLease",
                 "consumerQuantum");
     Section leases = top.section("leases").keys("timeout", "visibilityTimeout", "maxAttempts");
+    StoreSettings store = store(top.section("store").keys("path", "synchronous"));
 
     String host = server.string("host", "127.0.0.1");
     int port = (int) server.integer("port", 8080, 0, 65535);
@@ -123,7 +127,20 @@ final class ConfigReader {
     }
     return new PipelineFileConfig(
         Objects.requireNonNull(pipeline, "null only with errors, thrown above"),
-        new HttpSettings(host, port, adminHost, adminPort, maxRequestBytes, maxWait));
+        new HttpSettings(host, port, adminHost, adminPort, maxRequestBytes, maxWait),
+        store);
+  }
+
+  private StoreSettings store(Section section) {
+    String path = section.string("path", "");
+    String sync = section.string("synchronous", SqliteStore.Synchronous.FULL.name());
+    SqliteStore.Synchronous synchronous = SqliteStore.Synchronous.FULL;
+    try {
+      synchronous = SqliteStore.Synchronous.valueOf(sync.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      errors.add(section.path("synchronous") + ": '" + sync + "' (expected: FULL or NORMAL)");
+    }
+    return new StoreSettings(path.isEmpty() ? null : Path.of(path), synchronous);
   }
 
   /** Parses {@code 500ms}, {@code 2s}, {@code 1.5m}, {@code 1h}, or ISO-8601 {@code PT2S}. */

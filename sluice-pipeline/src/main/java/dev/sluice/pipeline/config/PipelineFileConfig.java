@@ -14,8 +14,9 @@ import java.util.List;
  *
  * @param pipeline the pipeline's configuration, on the system clock and scheduler
  * @param http the listeners
+ * @param store where the pipeline keeps its state
  */
-public record PipelineFileConfig(PipelineConfig pipeline, HttpSettings http) {
+public record PipelineFileConfig(PipelineConfig pipeline, HttpSettings http, StoreSettings store) {
 
   /**
    * Reads and validates a YAML file.

@@ -225,6 +225,20 @@ final class PipelineApi {
         });
   }
 
+  HttpResponse heartbeatResult(ServiceRequestContext ctx, AggregatedHttpRequest req) {
+    String leaseId = ctx.pathParam("id");
+    return handle(
+        req,
+        body -> {
+          String consumer = body.id("consumer");
+          if (!body.errors().isEmpty()) {
+            return invalid(body);
+          }
+          pipeline.heartbeatResult(consumer, leaseId);
+          return done(status(leaseId, "extended"));
+        });
+  }
+
   HttpResponse failResult(ServiceRequestContext ctx, AggregatedHttpRequest req) {
     String leaseId = ctx.pathParam("id");
     return handle(

@@ -51,14 +51,17 @@ public final class PipelineServer implements AutoCloseable {
             .gracefulShutdownTimeoutMillis(0, 0)
             .meterRegistry(registry)
             .errorHandler(new JsonErrorHandler());
-    post(sb, "/v1/items", api::addItems);
-    post(sb, "/v1/leases", api::lease);
-    post(sb, "/v1/leases/{id}/heartbeat", api::heartbeat);
-    post(sb, "/v1/leases/{id}/commit", api::commit);
-    post(sb, "/v1/leases/{id}/fail", api::fail);
-    post(sb, "/v1/results/leases", api::leaseResults);
-    post(sb, "/v1/results/{id}/ack", api::ack);
-    post(sb, "/v1/results/{id}/fail", api::failResult);
+    // A durable pipeline's calls write to disk: run them off the event loops.
+    boolean blocking = pipeline.durable();
+    post(sb, blocking, "/v1/items", api::addItems);
+    post(sb, blocking, "/v1/leases", api::lease);
+    post(sb, blocking, "/v1/leases/{id}/heartbeat", api::heartbeat);
+    post(sb, blocking, "/v1/leases/{id}/commit", api::commit);
+    post(sb, blocking, "/v1/leases/{id}/fail", api::fail);
+    post(sb, blocking, "/v1/results/leases", api::leaseResults);
+    post(sb, blocking, "/v1/results/{id}/ack", api::ack);
+    post(sb, blocking, "/v1/results/{id}/heartbeat", api::heartbeatResult);
+    post(sb, blocking, "/v1/results/{id}/fail", api::failResult);
     sb.service(
         Route.builder().path("/v1/items/{id}").methods(HttpMethod.GET).build(),
         (ctx, req) -> api.item(ctx));
@@ -137,12 +140,18 @@ public final class PipelineServer implements AutoCloseable {
 
   private static void post(
       ServerBuilder sb,
+      boolean blocking,
       String path,
       BiFunction<ServiceRequestContext, AggregatedHttpRequest, HttpResponse> handler) {
     HttpService service =
         (ServiceRequestContext ctx, HttpRequest req) ->
             HttpResponse.of(
-                req.aggregate().thenApply(aggregated -> handler.apply(ctx, aggregated)));
+                blocking
+                    ? req.aggregate()
+                        .thenApplyAsync(
+                            aggregated -> handler.apply(ctx, aggregated),
+                            ctx.blockingTaskExecutor())
+                    : req.aggregate().thenApply(aggregated -> handler.apply(ctx, aggregated)));
     sb.service(Route.builder().path(path).methods(HttpMethod.POST).build(), service);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.pipeline.PipelineConfig;
+import dev.sluice.pipeline.store.SqliteStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,24 @@ class PipelineFileConfigTest {
     assertThat(config.pipeline().lowWatermarkBytes()).isEqualTo(8L << 30);
     assertThat(config.pipeline().reservedBytesPerItem()).isEqualTo(64L << 20);
     assertThat(config.pipeline().maxInFlightPerWorker()).isEqualTo(8);
+  }
+
+  @Test
+  void theStoreIsMemoryUnlessAPathIsSet() {
+    assertThat(PipelineFileConfig.parse("").store()).isEqualTo(StoreSettings.memory());
+    assertThat(PipelineFileConfig.parse("").store().describe()).isEqualTo("in memory");
+    StoreSettings store =
+        PipelineFileConfig.parse("store:\n  path: /var/lib/sluice/p.db\n  synchronous: normal\n")
+            .store();
+    assertThat(store.path()).isEqualTo(Path.of("/var/lib/sluice/p.db"));
+    assertThat(store.synchronous()).isEqualTo(SqliteStore.Synchronous.NORMAL);
+    assertThat(store.describe()).isEqualTo("sqlite /var/lib/sluice/p.db (synchronous=NORMAL)");
+    assertThatThrownBy(() -> PipelineFileConfig.parse("store:\n  synchronous: sometimes\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("store.synchronous: 'sometimes' (expected: FULL or NORMAL)");
+    assertThatThrownBy(() -> PipelineFileConfig.parse("store:\n  file: x.db\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("store.file: unknown key");
   }
 
   @Test

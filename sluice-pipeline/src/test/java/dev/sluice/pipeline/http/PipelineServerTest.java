@@ -117,6 +117,16 @@ class PipelineServerTest {
     assertThat(result.get("bytes").asLong()).isEqualTo(1000);
     String resultLease = result.get("leaseId").asText();
     assertThat(
+            json(post("/v1/results/" + resultLease + "/heartbeat", "{\"consumer\":\"t0\"}"))
+                .get("status")
+                .asText())
+        .isEqualTo("extended");
+    assertThat(
+            post("/v1/results/" + resultLease + "/heartbeat", "{\"consumer\":\"t9\"}")
+                .status()
+                .code())
+        .isEqualTo(403);
+    assertThat(
             json(post("/v1/results/" + resultLease + "/ack", "{\"consumer\":\"t0\"}"))
                 .get("status")
                 .asText())
