@@ -128,8 +128,11 @@
       var row = document.createElement('tr');
       row.dataset.endpoint = e.name;
       cell(row, 'endpoint', null, e.name);
-      var fresh = cell(row, 'fresh', e.fresh ? 1 : 0, e.fresh ? 'fresh' : 'stale');
-      fresh.classList.add(e.fresh ? 'fresh-text' : 'stale-text');
+      var state = cell(row, 'metrics', e.fresh ? 1 : 0, '');
+      var badge = document.createElement('span');
+      badge.className = 'badge ' + (e.fresh ? 'fresh' : 'stale');
+      badge.textContent = e.fresh ? 'fresh' : 'stale';
+      state.appendChild(badge);
       cell(row, 'waiting', e.waitingRequests);
       var kv = e.kvCacheUtilization;
       bar(row, 'kv-cache', kv, '#8a4fc7', kv === undefined ? '-' : fmt(100 * kv) + '%');
@@ -175,7 +178,7 @@
       });
       g.stroke();
       g.fillStyle = g.strokeStyle;
-      g.fillText('priority ' + b.priority, w - 90, 14 + 14 * i);
+      g.fillText('priority ' + b.priority, 70 + 90 * i, 12);
     });
   }
 
