@@ -25,9 +25,11 @@ import dev.sluice.gateway.pool.EndpointPool;
 import dev.sluice.gateway.proxy.Errors;
 import dev.sluice.gateway.proxy.InferenceService;
 import dev.sluice.gateway.proxy.RequestBodyGuard;
+import dev.sluice.gateway.tracing.RequestTracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,6 +86,10 @@ public final class Gateway implements AutoCloseable {
     if (builder.listener != null) {
       listeners.add(builder.listener);
     }
+    RequestTracing tracing = RequestTracing.of(config.tracing().enabled(), builder.openTelemetry);
+    if (tracing != null) {
+      listeners.add(tracing.listener());
+    }
     FlowControlListener listener = FlowControlListener.of(listeners);
     this.controller =
         FlowController.create(
@@ -115,7 +121,8 @@ public final class Gateway implements AutoCloseable {
             .gracefulShutdownTimeout(Duration.ZERO, grace)
             .meterRegistry(metrics.registry())
             .errorHandler(new OpenAiErrorHandler(responses))
-            .serviceUnder("/v1/", inference.decorate(bodyGuard.decorator()))
+            .serviceUnder(
+                "/v1/", RequestTracing.wrap(tracing, inference.decorate(bodyGuard.decorator())))
             // Every routed answer, including Armeria's 404, once it has been sent; protocol
             // violations
             // (431 ...) never reach a service and are counted by the error handler.
@@ -274,6 +281,7 @@ public final class Gateway implements AutoCloseable {
     private Ticker ticker = Ticker.system();
     private Scheduler scheduler = Scheduler.system();
     private @Nullable FlowControlListener listener;
+    private @Nullable OpenTelemetry openTelemetry;
 
     private Builder(GatewayConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -294,6 +302,15 @@ public final class Gateway implements AutoCloseable {
     /** Another listener of flow-control events, besides the metrics. Default none. */
     public Builder listener(FlowControlListener value) {
       this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /**
+     * Makes OpenTelemetry spans through {@code value} (whatever {@code tracing.enabled} says).
+     * Default: none, or {@code GlobalOpenTelemetry} where {@code tracing.enabled} is true.
+     */
+    public Builder openTelemetry(OpenTelemetry value) {
+      this.openTelemetry = Objects.requireNonNull(value, "openTelemetry");
       return this;
     }
 
