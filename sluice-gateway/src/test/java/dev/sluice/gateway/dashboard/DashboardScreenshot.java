@@ -22,8 +22,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@value #SNAPSHOTS} snapshots. Run once by hand, from the repository root:
  *
  * <pre>{@code
- * java -cp sluice-gateway/target/test-classes:sluice-gateway/target/classes:$(cat cp.txt) \
+ * ./mvnw -o -q -pl sluice-gateway -am test-compile \
+ *     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+ *     -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -cp sluice-gateway/target/test-classes:sluice-gateway/target/classes:$(cat /tmp/cp.txt) \
  *     dev.sluice.gateway.dashboard.DashboardScreenshot docs/img/dashboard.png
+ * }</pre>
+ *
  * }</pre>
  */
 public final class DashboardScreenshot {
@@ -70,6 +75,9 @@ public final class DashboardScreenshot {
     } finally {
       browser.quit();
       ClosedLoop.stop(backends);
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
     }
   }
 }
