@@ -121,28 +121,31 @@ public final class Demo {
         phase.toSeconds());
     out.println("The gateway runs with its default settings; the proxy is plain round-robin.");
     QueueWaits waits = new QueueWaits();
-    progress.println("[1/2] through the Sluice gateway ...");
-    Map<String, LoadReport> gated =
-        withBackends(
-            backends -> {
-              GatewayConfig config =
-                  GatewayConfig.parse(GATEWAY_YAML)
-                      .withBackends(
-                          ClosedLoop.urls(backends).stream()
-                              .map(uri -> new Backend(uri, "/metrics"))
-                              .toList());
-              try (Gateway gateway = Gateway.builder(config).listener(waits).build().start()) {
-                return ClosedLoop.run(gateway.port(), phase, 1, tenants);
-              }
-            });
-    progress.println("[2/2] through a plain round-robin proxy ...");
-    Map<String, LoadReport> plain =
-        withBackends(
-            backends -> {
-              try (RoundRobinProxy proxy = new RoundRobinProxy(ClosedLoop.urls(backends)).start()) {
-                return ClosedLoop.run(proxy.port(), phase, 1, tenants);
-              }
-            });
+    // The gateway stays up (idle in the second run) until the table is printed, so its dashboard
+    // can be watched throughout; its backends are not the proxy's.
+    List<SimulatorServer> gatewayBackends = ClosedLoop.startBackends(3, 1);
+    Map<String, LoadReport> gated;
+    Map<String, LoadReport> plain;
+    try (Gateway gateway =
+        Gateway.builder(gatewayConfig(gatewayBackends)).listener(waits).build().start()) {
+      out.printf(
+          Locale.ROOT,
+          "Dashboard: http://127.0.0.1:%d/ (live while the demo runs)%n",
+          gateway.adminPort());
+      progress.println("[1/2] through the Sluice gateway ...");
+      gated = ClosedLoop.run(gateway.port(), phase, 1, tenants);
+      progress.println("[2/2] through a plain round-robin proxy ...");
+      plain =
+          withBackends(
+              backends -> {
+                try (RoundRobinProxy proxy =
+                    new RoundRobinProxy(ClosedLoop.urls(backends)).start()) {
+                  return ClosedLoop.run(proxy.port(), phase, 1, tenants);
+                }
+              });
+    } finally {
+      ClosedLoop.stop(gatewayBackends);
+    }
     out.println();
     out.print(table(tenants, gated, plain, objective, waits));
     out.println();
@@ -157,6 +160,13 @@ public final class Demo {
             + "Running requests are not");
     out.println("preempted: batch gets what the higher priorities leave.");
     return new Result(gated, plain);
+  }
+
+  /** The gateway's configuration in front of {@code backends}. */
+  static GatewayConfig gatewayConfig(List<SimulatorServer> backends) {
+    return GatewayConfig.parse(GATEWAY_YAML)
+        .withBackends(
+            ClosedLoop.urls(backends).stream().map(uri -> new Backend(uri, "/metrics")).toList());
   }
 
   /** The comparison, one row per tenant; at most 120 columns. */

@@ -8,6 +8,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
@@ -17,15 +18,18 @@ import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
 import dev.sluice.gateway.config.GatewayConfig;
+import dev.sluice.gateway.dashboard.Dashboard;
 import dev.sluice.gateway.metrics.FlowMetrics;
 import dev.sluice.gateway.metrics.ResponseMetrics;
 import dev.sluice.gateway.pool.EndpointPool;
 import dev.sluice.gateway.proxy.Errors;
 import dev.sluice.gateway.proxy.InferenceService;
 import dev.sluice.gateway.proxy.RequestBodyGuard;
+import dev.sluice.gateway.tracing.RequestTracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The flow-controlled inference gateway: an OpenAI-compatible reverse proxy on one port, and {@code
- * /metrics}, {@code /admin/flows}, {@code /health} on an admin port.
+ * /metrics}, {@code /admin/flows}, {@code /health} and the live {@link Dashboard} at {@code /} on
+ * an admin port.
  *
  * <p>Build with {@link #builder(GatewayConfig)}, {@link #start()} it, and {@link #close()} it to
  * shut down gracefully: the health check turns 503, the flow controller closes (queued requests are
@@ -60,6 +65,7 @@ public final class Gateway implements AutoCloseable {
   private final RequestBodyGuard bodyGuard;
   private final Server server;
   private final @Nullable Server admin;
+  private final Dashboard dashboard;
   private final Object drainSignal = new Object();
   private volatile boolean draining;
   private boolean closed;
@@ -74,10 +80,15 @@ public final class Gateway implements AutoCloseable {
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             config.metrics().fairnessIdLabelLimit(),
             config.metrics().fairnessIdLabelMaxLength());
+    this.dashboard = new Dashboard(pool, builder.ticker, builder.scheduler);
     List<FlowControlListener> listeners =
-        new ArrayList<>(List.of(pool.listener(), metrics, new DrainWatch()));
+        new ArrayList<>(List.of(pool.listener(), metrics, dashboard.listener(), new DrainWatch()));
     if (builder.listener != null) {
       listeners.add(builder.listener);
+    }
+    RequestTracing tracing = RequestTracing.of(config.tracing().enabled(), builder.openTelemetry);
+    if (tracing != null) {
+      listeners.add(tracing.listener());
     }
     FlowControlListener listener = FlowControlListener.of(listeners);
     this.controller =
@@ -110,7 +121,8 @@ public final class Gateway implements AutoCloseable {
             .gracefulShutdownTimeout(Duration.ZERO, grace)
             .meterRegistry(metrics.registry())
             .errorHandler(new OpenAiErrorHandler(responses))
-            .serviceUnder("/v1/", inference.decorate(bodyGuard.decorator()))
+            .serviceUnder(
+                "/v1/", RequestTracing.wrap(tracing, inference.decorate(bodyGuard.decorator())))
             // Every routed answer, including Armeria's 404, once it has been sent; protocol
             // violations
             // (431 ...) never reach a service and are counted by the error handler.
@@ -126,7 +138,7 @@ public final class Gateway implements AutoCloseable {
     AdminService adminService = new AdminService(controller, pool, metrics, () -> draining);
     if (config.admin().port() >= 0) {
       Route get = Route.builder().path("/metrics").methods(HttpMethod.GET).build();
-      this.admin =
+      ServerBuilder adminServer =
           Server.builder()
               .http(new InetSocketAddress(config.admin().host(), config.admin().port()))
               .gracefulShutdownTimeoutMillis(0, 0)
@@ -142,8 +154,9 @@ public final class Gateway implements AutoCloseable {
                       .path("/health/ready")
                       .methods(HttpMethod.GET, HttpMethod.HEAD)
                       .build(),
-                  (ctx, req) -> adminService.ready())
-              .build();
+                  (ctx, req) -> adminService.ready());
+      dashboard.addTo(adminServer, controller);
+      this.admin = adminServer.build();
     } else {
       this.admin = null;
     }
@@ -218,6 +231,7 @@ public final class Gateway implements AutoCloseable {
     closed = true;
     draining = true;
     controller.close();
+    dashboard.close();
     awaitDrained(config.server().gracefulShutdown());
     try {
       CompletableFuture.allOf(
@@ -267,6 +281,7 @@ public final class Gateway implements AutoCloseable {
     private Ticker ticker = Ticker.system();
     private Scheduler scheduler = Scheduler.system();
     private @Nullable FlowControlListener listener;
+    private @Nullable OpenTelemetry openTelemetry;
 
     private Builder(GatewayConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -287,6 +302,15 @@ public final class Gateway implements AutoCloseable {
     /** Another listener of flow-control events, besides the metrics. Default none. */
     public Builder listener(FlowControlListener value) {
       this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /**
+     * Makes OpenTelemetry spans through {@code value} (whatever {@code tracing.enabled} says).
+     * Default: none, or {@code GlobalOpenTelemetry} where {@code tracing.enabled} is true.
+     */
+    public Builder openTelemetry(OpenTelemetry value) {
+      this.openTelemetry = Objects.requireNonNull(value, "openTelemetry");
       return this;
     }
 

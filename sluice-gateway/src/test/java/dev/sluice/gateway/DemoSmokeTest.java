@@ -28,6 +28,7 @@ class DemoSmokeTest {
 
     String text = out.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("goodput/s", "Sluice", "proxy", "TTFT objective 300 ms");
+    assertThat(text).containsPattern("Dashboard: http://127\\.0\\.0\\.1:\\d+/ ");
     assertThat(text.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(120));
     for (String tenant : new String[] {"premium", "standard-a", "standard-b", "batch"}) {
       assertThat(text).contains(tenant);

@@ -19,6 +19,7 @@ import dev.sluice.gateway.config.GatewayConfig.Identity;
 import dev.sluice.gateway.config.GatewayConfig.Metrics;
 import dev.sluice.gateway.config.GatewayConfig.Saturation;
 import dev.sluice.gateway.config.GatewayConfig.Server;
+import dev.sluice.gateway.config.GatewayConfig.Tracing;
 import dev.sluice.gateway.config.GatewayConfig.Upstream;
 import dev.sluice.gateway.metrics.FairnessLabels;
 import java.net.URI;
@@ -71,7 +72,8 @@ final class ConfigReader {
         "objectives",
         "flowControl",
         "saturation",
-        "metrics");
+        "metrics",
+        "tracing");
     Server server = server(top.section("server"));
     Admin admin = admin(top.section("admin"));
     List<Backend> backends = backends(top);
@@ -89,6 +91,7 @@ final class ConfigReader {
             metricsSection.integer("fairnessIdLabelLimit", 1000, 1, Integer.MAX_VALUE),
             metricsSection.integer(
                 "fairnessIdLabelMaxLength", 64, FairnessLabels.MIN_MAX_LENGTH, Integer.MAX_VALUE));
+    Tracing tracing = new Tracing(top.section("tracing").keys("enabled").bool("enabled", false));
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
@@ -102,7 +105,8 @@ final class ConfigReader {
         Objects.requireNonNull(flowControl, "null only with errors, thrown above"),
         noEndpointTtl,
         saturation,
-        metrics);
+        metrics,
+        tracing);
   }
 
   private static String locationOf(JsonProcessingException e) {

@@ -33,6 +33,7 @@ import org.jspecify.annotations.Nullable;
  * @param noEndpointTtl how long a request waits while no backend has fresh metrics, before 503
  * @param saturation the dispatch gate and the metrics scraping that feeds it
  * @param metrics metric-label settings
+ * @param tracing OpenTelemetry spans per request
  */
 public record GatewayConfig(
     Server server,
@@ -44,7 +45,8 @@ public record GatewayConfig(
     FlowControllerConfig flowControl,
     Duration noEndpointTtl,
     Saturation saturation,
-    Metrics metrics) {
+    Metrics metrics,
+    Tracing tracing) {
 
   /** Copies the collections and checks for nulls. */
   public GatewayConfig {
@@ -58,6 +60,7 @@ public record GatewayConfig(
     Objects.requireNonNull(noEndpointTtl, "noEndpointTtl");
     Objects.requireNonNull(saturation, "saturation");
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(tracing, "tracing");
   }
 
   /**
@@ -96,7 +99,8 @@ public record GatewayConfig(
         flowControl,
         noEndpointTtl,
         saturation,
-        metrics);
+        metrics,
+        tracing);
   }
 
   /** The priority of {@code objective}: its configured value, else 0. */
@@ -106,6 +110,15 @@ public record GatewayConfig(
     }
     return objectives.getOrDefault(objective, 0);
   }
+
+  /**
+   * OpenTelemetry spans per request ({@code tracing.enabled}, default false): through {@code
+   * GlobalOpenTelemetry} (an agent or the application registers the SDK), unless the gateway's
+   * builder is given an instance.
+   *
+   * @param enabled whether the gateway makes spans
+   */
+  public record Tracing(boolean enabled) {}
 
   /**
    * The inference listener.

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,14 @@ public final class FlowMetrics implements FlowControlListener {
     Duration.ofSeconds(30),
     Duration.ofSeconds(60)
   };
+
+  /**
+   * The upper bounds of the queue-duration histogram's buckets (GIE's), shortest first; the
+   * dashboard's percentiles use the same ones, so they agree with {@code histogram_quantile}.
+   */
+  public static List<Duration> queueBuckets() {
+    return List.of(QUEUE_BUCKETS);
+  }
 
   private final PrometheusMeterRegistry registry;
   private final FairnessLabels labels;

@@ -26,6 +26,7 @@ import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.pool.Endpoint;
 import dev.sluice.gateway.pool.EndpointPool;
 import dev.sluice.gateway.pool.Placement;
+import dev.sluice.gateway.tracing.RequestTracing;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -330,7 +331,11 @@ public final class InferenceService implements HttpService {
         endpoint.enginePriority()
             ? EnginePriority.inject(request.content(), flowRequest.flowKey().priority())
             : request.content();
-    HttpResponse upstream = endpoint.client().execute(HttpRequest.of(headers.build(), body));
+    HttpResponse upstream =
+        RequestTracing.traced(
+            endpoint
+                .client()
+                .execute(HttpRequest.of(RequestTracing.upstream(headers, endpoint.name()), body)));
     return upstream
         .recover(
             cause -> {

@@ -1,0 +1,203 @@
+package dev.sluice.gateway.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.linecorp.armeria.client.WebClient;
+import dev.sluice.gateway.ClosedLoop;
+import dev.sluice.gateway.ClosedLoop.Streams;
+import dev.sluice.gateway.Gateway;
+import dev.sluice.gateway.config.GatewayConfig;
+import dev.sluice.sim.server.SimulatorServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser (Debian's headless {@code chromium} through {@code
+ * chromium-driver}; skipped when either is missing): the page loads without console errors, its
+ * numbers move under load and agree with {@code /metrics}, a tenant that starts sending appears,
+ * and the page reconnects by itself when the gateway restarts on the same port. One browser, two
+ * simulated backends and one gateway for the class; the tests run in order (the last restarts the
+ * gateway).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Pattern DISPATCHED =
+      Pattern.compile(
+          "sluice_flow_control_requests_total\\{fairness_id=\"alpha\",outcome=\"dispatched\","
+              + "priority=\"0\"} (\\S+)");
+
+  private List<SimulatorServer> backends = List.of();
+  private Gateway gateway;
+  private ChromeDriver browser;
+
+  @BeforeAll
+  void start(@TempDir Path profile) {
+    HeadlessChromium.assumeInstalled();
+    backends = ClosedLoop.startBackends(2, 4);
+    gateway = startGateway(0);
+    browser = HeadlessChromium.start(profile, 1280, 900);
+  }
+
+  @AfterAll
+  void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+    ClosedLoop.stop(backends);
+  }
+
+  private Gateway startGateway(int adminPort) {
+    String urls =
+        String.join(", ", ClosedLoop.urls(backends).stream().map(Object::toString).toList());
+    GatewayConfig config =
+        GatewayConfig.parse(
+            "server: {port: 0, gracefulShutdown: 1s}\n"
+                + "admin: {port: "
+                + adminPort
+                + "}\n"
+                + "backends: ["
+                + urls
+                + "]\n");
+    return Gateway.builder(config).build().start();
+  }
+
+  @Test
+  @Order(1)
+  void loadsWithoutConsoleErrors() {
+    browser.get("http://127.0.0.1:" + gateway.adminPort() + "/");
+    awaitSnapshots(1);
+    assertThat(browser.getTitle()).isEqualTo("Sluice gateway");
+    assertThat(browser.findElement(By.id("connection")).getText()).isEqualTo("live");
+    assertThat(browser.findElement(By.id("gate")).getText()).startsWith("gate open");
+    assertThat(browser.findElements(By.cssSelector("#endpoints tbody tr"))).hasSize(2);
+    assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
+  }
+
+  @Test
+  @Order(2)
+  void numbersMoveUnderLoadAndAgreeWithMetrics() {
+    CompletableFuture<?> load = load("alpha", 6, Duration.ofSeconds(8));
+    long first = awaitValue("tr[data-flow='alpha/0'] td.dispatched", 1);
+    long later = awaitValue("tr[data-flow='alpha/0'] td.dispatched", first + 1);
+    assertThat(later).isGreaterThan(first);
+    assertThat(value("tr[data-flow='alpha/0'] td.rate")).isPositive();
+    assertThat(value("tr[data-priority='0'] td.rate")).isPositive();
+
+    // The page shows a snapshot at most one interval old: take a fresh one, then scrape.
+    long seq = value("#updated", "data-seq");
+    awaitSnapshots(seq + 1);
+    double onPage = value("tr[data-flow='alpha/0'] td.dispatched");
+    double rate = value("tr[data-flow='alpha/0'] td.rate");
+    double scraped = scrapeDispatched();
+    assertThat(scraped).isGreaterThanOrEqualTo(onPage);
+    // What alpha can have dispatched in the two intervals since the snapshot was taken, and then
+    // some for a rate that is smoothed.
+    assertThat(scraped - onPage).isLessThanOrEqualTo(Math.max(10, 4 * rate));
+    assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
+    load.join();
+  }
+
+  @Test
+  @Order(3)
+  void aTenantThatStartsSendingAppears() {
+    assertThat(browser.findElements(By.cssSelector("tr[data-flow='gamma/0']"))).isEmpty();
+    CompletableFuture<?> load = load("gamma", 2, Duration.ofSeconds(3));
+    awaitValue("tr[data-flow='gamma/0'] td.dispatched", 1);
+    assertThat(browser.findElement(By.cssSelector("tr[data-flow='gamma/0'] td.tenant")).getText())
+        .isEqualTo("gamma");
+    load.join();
+  }
+
+  @Test
+  @Order(4)
+  void reconnectsWhenTheGatewayRestartsOnTheSamePort() {
+    int adminPort = gateway.adminPort();
+    long before = value("#updated", "data-seq");
+    gateway.close();
+    new WebDriverWait(browser, WAIT)
+        .until(d -> d.findElement(By.id("connection")).getText().equals("reconnecting"));
+    gateway = startGateway(adminPort);
+    new WebDriverWait(browser, WAIT)
+        .until(d -> d.findElement(By.id("connection")).getText().equals("live"));
+    awaitSnapshots(before + 1);
+    // A fresh gateway: tenants from before the restart are gone; a new one shows up again.
+    CompletableFuture<?> load = load("delta", 2, Duration.ofSeconds(3));
+    awaitValue("tr[data-flow='delta/0'] td.dispatched", 1);
+    load.join();
+  }
+
+  private CompletableFuture<?> load(String tenant, int streams, Duration duration) {
+    int port = gateway.port();
+    return CompletableFuture.runAsync(
+        () ->
+            ClosedLoop.run(
+                port,
+                duration,
+                4,
+                List.of(new Streams(ClosedLoop.tenant(tenant, null, 0, 32, 24), streams))));
+  }
+
+  private double scrapeDispatched() {
+    String metrics =
+        WebClient.of("http://127.0.0.1:" + gateway.adminPort())
+            .blocking()
+            .get("/metrics")
+            .contentUtf8();
+    Matcher matcher = DISPATCHED.matcher(metrics);
+    assertThat(matcher.find()).as("alpha's dispatched counter in /metrics").isTrue();
+    return Double.parseDouble(matcher.group(1));
+  }
+
+  private void awaitSnapshots(long seq) {
+    awaitValue("#updated", "data-seq", seq);
+  }
+
+  private long awaitValue(String css, long atLeast) {
+    return awaitValue(css, "data-value", atLeast);
+  }
+
+  private long awaitValue(String css, String attribute, long atLeast) {
+    return new WebDriverWait(browser, WAIT)
+        .until(
+            d -> {
+              List<WebElement> found = d.findElements(By.cssSelector(css));
+              if (found.isEmpty()) {
+                return null;
+              }
+              String text = found.get(0).getDomAttribute(attribute);
+              long value = text == null ? -1 : (long) Double.parseDouble(text);
+              return value >= atLeast ? value : null;
+            });
+  }
+
+  private double value(String css) {
+    return Double.parseDouble(
+        browser.findElement(By.cssSelector(css)).getDomAttribute("data-value"));
+  }
+
+  private long value(String css, String attribute) {
+    return Long.parseLong(browser.findElement(By.cssSelector(css)).getDomAttribute(attribute));
+  }
+}
