@@ -5,6 +5,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -29,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * abandoned ones after reconnecting: here commands are rejected while disconnected, the request
  * queue is bounded, every command times out, and reconnects back off with jitter to at most {@code
  * maxReconnectDelay}. The script runs by SHA and is sent again on {@code NOSCRIPT} (after a restart
- * or {@code SCRIPT FLUSH}). A connection that could not be opened is retried on the next call,
- * never in the caller's thread for longer than the connect timeout.
+ * or {@code SCRIPT FLUSH}). Connecting is asynchronous and times out after the larger of 1 s and
+ * the reconnect cap; a connection that could not be opened is opened again at the next call.
  */
 final class RedisLink implements AutoCloseable {
   /** A Lua script and its SHA-1, the name Redis caches it under. */
@@ -69,7 +70,15 @@ final class RedisLink implements AutoCloseable {
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .requestQueueSize(requestQueueSize)
             .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+            .socketOptions(
+                SocketOptions.builder()
+                    .connectTimeout(max(Duration.ofSeconds(1), maxReconnect))
+                    .build())
             .build());
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** The sync script's source. */
