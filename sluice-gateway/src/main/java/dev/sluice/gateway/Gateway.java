@@ -22,7 +22,9 @@ import dev.sluice.gateway.metrics.ResponseMetrics;
 import dev.sluice.gateway.pool.EndpointPool;
 import dev.sluice.gateway.proxy.Errors;
 import dev.sluice.gateway.proxy.InferenceService;
+import dev.sluice.gateway.proxy.Preemptions;
 import dev.sluice.gateway.proxy.RequestBodyGuard;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -123,7 +125,15 @@ public final class Gateway implements AutoCloseable {
                   return delegate.serve(ctx, req);
                 })
             .build();
-    AdminService adminService = new AdminService(controller, pool, metrics, () -> draining);
+    Preemptions preemptions = inference.preemptions();
+    for (int priority : preemptions.preemptingPriorities()) {
+      FunctionCounter.builder("sluice.preemptions", preemptions, p -> p.count(priority))
+          .description("Requests taken back before their first byte for a request of this band")
+          .tag("band", Integer.toString(priority))
+          .register(metrics.registry());
+    }
+    AdminService adminService =
+        new AdminService(controller, pool, metrics, () -> draining, preemptions);
     if (config.admin().port() >= 0) {
       Route get = Route.builder().path("/metrics").methods(HttpMethod.GET).build();
       this.admin =
