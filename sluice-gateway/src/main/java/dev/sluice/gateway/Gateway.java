@@ -59,6 +59,7 @@ public final class Gateway implements AutoCloseable {
   private final EndpointPool pool;
   private final FlowMetrics metrics;
   private final FlowController controller;
+  private final Preemptions preemptions;
   private final RequestBodyGuard bodyGuard;
   private final Server server;
   private final @Nullable Server admin;
@@ -125,7 +126,7 @@ public final class Gateway implements AutoCloseable {
                   return delegate.serve(ctx, req);
                 })
             .build();
-    Preemptions preemptions = inference.preemptions();
+    this.preemptions = inference.preemptions();
     for (int priority : preemptions.preemptingPriorities()) {
       FunctionCounter.builder("sluice.preemptions", preemptions, p -> p.count(priority))
           .description("Requests taken back before their first byte for a request of this band")
@@ -189,6 +190,11 @@ public final class Gateway implements AutoCloseable {
   /** The admin port, or -1 if the admin listener is disabled. */
   public int adminPort() {
     return admin == null ? -1 : admin.activeLocalPort();
+  }
+
+  /** Preemption of requests that have not started: its bands and counts. */
+  public Preemptions preemptions() {
+    return preemptions;
   }
 
   /** The flow controller, for statistics. */
