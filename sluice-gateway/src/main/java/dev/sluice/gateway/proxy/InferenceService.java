@@ -52,8 +52,11 @@ import org.jspecify.annotations.Nullable;
  * another fresh endpoint, at most once per endpoint. The admission is closed, which gives the
  * endpoint back, exactly once: when the response has been sent, has failed, or the client has gone
  * away, whichever is first. A client that leaves while queued withdraws its request at once; one
- * that leaves mid-stream cancels the upstream request. Requests without a body (such as {@code GET
- * /v1/models}) are not flow-controlled: they go straight to a fresh endpoint.
+ * that leaves mid-stream cancels the upstream request. A request of a preempting band that queues
+ * on arrival may take back one lower-priority request that has not produced its first byte (see
+ * {@link Preemptions}); that request is cancelled upstream and waits in the queue again. Requests
+ * without a body (such as {@code GET /v1/models}) are not flow-controlled: they go straight to a
+ * fresh endpoint.
  *
  * <p>Thread-safe; one instance serves every request.
  */
