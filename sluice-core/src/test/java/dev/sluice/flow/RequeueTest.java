@@ -90,17 +90,26 @@ class RequeueTest {
   }
 
   @Test
-  void aRequestDispatchedFromTheQueueCanBeRequeuedToo() {
+  void theCapacityGoesBackFirstThenTheRequestWaitsAtTheHeadOfItsFlow() {
     try (FlowController controller = controller(null)) {
       Admission first = controller.submit(request("a1", "a", 0)).join();
       CompletableFuture<Admission> b1 = controller.submit(request("b1", "b", 0));
       CompletableFuture<Admission> b2 = controller.submit(request("b2", "b", 0));
       first.close();
-      Admission queued = b1.join();
-      assertThat(queued.requeue().join().request().id())
-          .as("alone in its band, it is dispatched again at once, ahead of b2")
-          .isEqualTo("b1");
-      assertThat(b2).isNotDone();
+
+      CompletableFuture<Admission> again = b1.join().requeue();
+
+      assertThat(b2).as("queued when the capacity came back").isCompleted();
+      assertThat(again).isNotDone();
+      CompletableFuture<Admission> b3 = controller.submit(request("b3", "b", 0));
+      b2.join().close();
+      assertThat(again).as("ahead of b3").isCompleted();
+      assertThat(b3).isNotDone();
+      again.join().close();
+      b3.join().close();
+      assertThat(outcomes)
+          .containsExactly(
+              "a1:DISPATCHED", "b1:DISPATCHED", "b2:DISPATCHED", "b1:DISPATCHED", "b3:DISPATCHED");
     }
   }
 
