@@ -1,5 +1,6 @@
 package dev.sluice.flow;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -42,6 +43,17 @@ final class ArrivalAdmission implements Admission {
       flow.controller.returnInFlight(request);
       flow.controller.afterAdmission(request, flow);
     }
+  }
+
+  @Override
+  public CompletableFuture<Admission> requeue() {
+    if (closed != 0 || !CLOSED.compareAndSet(this, 0, 1)) {
+      return DefaultFlowController.alreadyClosed(this);
+    }
+    flow.controller.returnInFlight(request); // first: the detector sees the end before a redispatch
+    CompletableFuture<Admission> again = flow.controller.requeue(request);
+    flow.controller.afterAdmission(request, flow);
+    return again;
   }
 
   @Override

@@ -205,7 +205,7 @@ final class DefaultFlowController implements FlowController {
    */
   private CompletableFuture<Admission> queue(FlowRequest request, Flow flow, long maxWaitNanos) {
     long callerDeadline = Durations.callerDeadline(ticker.read(), maxWaitNanos);
-    QueuedRequest item = new QueuedRequest(request, flow, callerDeadline);
+    QueuedRequest item = new QueuedRequest(request, flow, callerDeadline, false);
     placement.admit(item);
     return item.future;
   }
@@ -249,6 +249,27 @@ final class DefaultFlowController implements FlowController {
   /** See {@link Endings#admissionClosed}. */
   void afterAdmission(FlowRequest request, Flow flow) {
     endings.admissionClosed(request, flow);
+  }
+
+  /**
+   * Queues a dispatched request again, ahead of its flow's queue (see {@link Admission#requeue});
+   * its admission is closed by the caller, which returns the in-flight slot after this.
+   */
+  CompletableFuture<Admission> requeue(FlowRequest request) {
+    if (closed.get()) {
+      return endings.rejectUnattributed(
+          request, Outcome.REJECTED_SHUTDOWN, "the flow controller is closed");
+    }
+    QueuedRequest item =
+        new QueuedRequest(request, registry.lease(request.flowKey()), Durations.NEVER, true);
+    placement.admit(item);
+    return item.future;
+  }
+
+  /** The failed future of a requeue of an admission that was already closed. */
+  static CompletableFuture<Admission> alreadyClosed(Admission admission) {
+    return CompletableFuture.failedFuture(
+        new IllegalStateException("requeue: " + admission + " was already closed"));
   }
 
   /** The caller cancelled or failed the future: take the request out if it is still queued. */

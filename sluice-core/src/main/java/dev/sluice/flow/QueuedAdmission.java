@@ -1,5 +1,6 @@
 package dev.sluice.flow;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -55,6 +56,20 @@ final class QueuedAdmission implements Admission {
     if ((previous & COUNTED) != 0) {
       flow.controller.afterAdmission(request, flow);
     }
+  }
+
+  @Override
+  public CompletableFuture<Admission> requeue() {
+    int previous = getAndMark(CLOSED);
+    if ((previous & CLOSED) != 0) {
+      return DefaultFlowController.alreadyClosed(this);
+    }
+    flow.controller.returnInFlight(request); // first: the detector sees the end before a redispatch
+    CompletableFuture<Admission> again = flow.controller.requeue(request);
+    if ((previous & COUNTED) != 0) {
+      flow.controller.afterAdmission(request, flow);
+    }
+    return again;
   }
 
   /** The controller counted the dispatch. */

@@ -26,6 +26,9 @@ final class QueuedRequest implements QueueItem {
   final Flow flow;
   final AdmissionFuture future;
 
+  /** A dispatched request put back ({@link Admission#requeue}): it re-enters at its flow's head. */
+  final boolean requeued;
+
   /** The queue it was admitted to; null while {@link #NEW}. */
   @Nullable FlowShard flowShard;
 
@@ -43,8 +46,13 @@ final class QueuedRequest implements QueueItem {
   @Nullable QueuedRequest arrivalNext; // null at the newest, or when not queued
 
   QueuedRequest(FlowRequest request, Flow flow, long callerDeadlineNanos) {
+    this(request, flow, callerDeadlineNanos, false);
+  }
+
+  QueuedRequest(FlowRequest request, Flow flow, long callerDeadlineNanos, boolean requeued) {
     this.request = request;
     this.flow = flow;
+    this.requeued = requeued;
     this.deadlineNanos = callerDeadlineNanos;
     this.future = new AdmissionFuture(this);
   }

@@ -44,6 +44,10 @@ final class Shard {
   long maxBytes = Long.MAX_VALUE;
   long maxRequests = Long.MAX_VALUE;
   long nextSequence;
+
+  /** The sequence of the next requeued request: below every other, so it sorts first. */
+  long nextHeadSequence = -1;
+
   volatile long queuedRequests;
   volatile long queuedBytes;
   volatile boolean draining;
@@ -82,16 +86,25 @@ final class Shard {
 
   /**
    * Stamps {@code item} for queueing on {@code flowShard} (one of this shard's) at {@code now}: its
-   * sequence, and its deadline, the earliest of the caller's, its TTL and the default TTL.
+   * sequence, and its deadline, the earliest of the caller's, its TTL and the default TTL. A
+   * requeued request takes a sequence below every other and its received time (if given and past)
+   * as its enqueue time.
    */
   void prepareLocked(QueuedRequest item, FlowShard flowShard, long now, long defaultTtlNanos) {
     FlowRequest request = item.request;
     item.flowShard = flowShard;
-    item.enqueueNanos = now;
-    item.sequence = nextSequence++;
+    if (item.requeued) {
+      long received = request.receivedNanos();
+      item.enqueueNanos = received != FlowRequest.NOT_SET && received - now < 0 ? received : now;
+      item.sequence = nextHeadSequence--;
+    } else {
+      item.enqueueNanos = now;
+      item.sequence = nextSequence++;
+    }
     // The caller's deadline until now; then the earliest of it and the TTLs.
     Duration ttl = request.ttl();
-    item.deadlineNanos = Durations.effectiveDeadline(item.deadlineNanos, now, ttl, defaultTtlNanos);
+    item.deadlineNanos =
+        Durations.effectiveDeadline(item.deadlineNanos, item.enqueueNanos, ttl, defaultTtlNanos);
   }
 
   /** The flow or band limit {@code bytes} more would break, or null. */

@@ -13,6 +13,7 @@ import dev.sluice.flow.saturation.UtilizationDetector.EndpointMetrics;
 import dev.sluice.gateway.metrics.FlowMetrics;
 import dev.sluice.gateway.pool.Endpoint;
 import dev.sluice.gateway.pool.EndpointPool;
+import dev.sluice.gateway.proxy.Preemptions;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -33,13 +34,19 @@ final class AdminService {
   private final EndpointPool pool;
   private final FlowMetrics metrics;
   private final BooleanSupplier draining;
+  private final Preemptions preemptions;
 
   AdminService(
-      FlowController controller, EndpointPool pool, FlowMetrics metrics, BooleanSupplier draining) {
+      FlowController controller,
+      EndpointPool pool,
+      FlowMetrics metrics,
+      BooleanSupplier draining,
+      Preemptions preemptions) {
     this.controller = controller;
     this.pool = pool;
     this.metrics = metrics;
     this.draining = draining;
+    this.preemptions = preemptions;
   }
 
   HttpResponse metrics() {
@@ -128,6 +135,9 @@ final class AdminService {
     for (FlowStats.BandStats band : stats.bands()) {
       ObjectNode b = bands.addObject();
       b.put("priority", band.priority());
+      if (preemptions.preemptingPriorities().contains(band.priority())) {
+        b.put("preemptions", preemptions.count(band.priority()));
+      }
       b.put("dynamic", band.dynamic());
       b.put("queuedRequests", band.queuedRequests());
       b.put("queuedBytes", band.queuedBytes());

@@ -64,13 +64,28 @@ public final class ClosedLoop {
    * @param timeScale simulated seconds per real second (1 = real time)
    */
   public static List<SimulatorServer> startBackends(int count, double timeScale) {
+    return startBackends(count, timeScale, EngineConfig.SchedulingPolicy.FCFS);
+  }
+
+  /**
+   * As {@link #startBackends(int, double)}, scheduling by {@code policy} (vLLM's {@code
+   * --scheduling-policy}).
+   */
+  public static List<SimulatorServer> startBackends(
+      int count, double timeScale, EngineConfig.SchedulingPolicy policy) {
     List<SimulatorServer> servers = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       servers.add(
           SimulatorServer.builder()
               .port(0)
               .timeScale(timeScale)
-              .engine(EngineConfig.builder().maxNumSeqs(SLOTS).jitter(0.1).seed(42 + i).build())
+              .engine(
+                  EngineConfig.builder()
+                      .maxNumSeqs(SLOTS)
+                      .jitter(0.1)
+                      .seed(42 + i)
+                      .schedulingPolicy(policy)
+                      .build())
               .build()
               .start());
     }

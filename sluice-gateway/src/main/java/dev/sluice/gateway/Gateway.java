@@ -24,8 +24,10 @@ import dev.sluice.gateway.metrics.ResponseMetrics;
 import dev.sluice.gateway.pool.EndpointPool;
 import dev.sluice.gateway.proxy.Errors;
 import dev.sluice.gateway.proxy.InferenceService;
+import dev.sluice.gateway.proxy.Preemptions;
 import dev.sluice.gateway.proxy.RequestBodyGuard;
 import dev.sluice.gateway.tracing.RequestTracing;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -62,6 +64,7 @@ public final class Gateway implements AutoCloseable {
   private final EndpointPool pool;
   private final FlowMetrics metrics;
   private final FlowController controller;
+  private final Preemptions preemptions;
   private final RequestBodyGuard bodyGuard;
   private final Server server;
   private final @Nullable Server admin;
@@ -135,7 +138,15 @@ public final class Gateway implements AutoCloseable {
                   return delegate.serve(ctx, req);
                 })
             .build();
-    AdminService adminService = new AdminService(controller, pool, metrics, () -> draining);
+    this.preemptions = inference.preemptions();
+    for (int priority : preemptions.preemptingPriorities()) {
+      FunctionCounter.builder("sluice.preemptions", preemptions, p -> p.count(priority))
+          .description("Requests taken back before their first byte for a request of this band")
+          .tag("band", Integer.toString(priority))
+          .register(metrics.registry());
+    }
+    AdminService adminService =
+        new AdminService(controller, pool, metrics, () -> draining, preemptions);
     if (config.admin().port() >= 0) {
       Route get = Route.builder().path("/metrics").methods(HttpMethod.GET).build();
       ServerBuilder adminServer =
@@ -192,6 +203,11 @@ public final class Gateway implements AutoCloseable {
   /** The admin port, or -1 if the admin listener is disabled. */
   public int adminPort() {
     return admin == null ? -1 : admin.activeLocalPort();
+  }
+
+  /** Preemption of requests that have not started: its bands and counts. */
+  public Preemptions preemptions() {
+    return preemptions;
   }
 
   /** The flow controller, for statistics. */

@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A FIFO doubly-linked list: O(1) add, removal by handle, and peek at both ends. The handle is the
  * item's list node, which also records the owning queue, so removal through another queue is
- * refused. Ignores any comparator. Not thread-safe (see {@link FlowQueue}).
+ * refused. Ignores any comparator; an item whose {@link QueueItem#sequence() sequence} is below the
+ * head's (a requeued request) goes to the head. Not thread-safe (see {@link FlowQueue}).
  */
 final class ListQueue implements FlowQueue {
 
@@ -43,13 +44,20 @@ final class ListQueue implements FlowQueue {
   @Override
   public void add(QueueItem item) {
     Node node = new Node(this, item);
-    node.prev = tail;
-    if (tail == null) {
+    Node first = head;
+    if (first != null && item.sequence() < first.item.sequence()) {
+      node.next = first;
+      first.prev = node;
       head = node;
     } else {
-      tail.next = node;
+      node.prev = tail;
+      if (tail == null) {
+        head = node;
+      } else {
+        tail.next = node;
+      }
+      tail = node;
     }
-    tail = node;
     size++;
     byteSize += item.request().byteSize();
     item.queueHandle(node);

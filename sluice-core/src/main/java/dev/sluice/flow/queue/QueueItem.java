@@ -19,7 +19,11 @@ public interface QueueItem {
   /** When the request entered its queue. */
   long enqueueNanos();
 
-  /** The order of arrival in its shard; strictly increasing, breaks every tie. */
+  /**
+   * The order of arrival in its shard; unique, breaks every tie. Increasing with arrival, except
+   * for a requeued request (see {@link dev.sluice.flow.Admission#requeue}), which takes one below
+   * every other in its shard so that it goes first.
+   */
   long sequence();
 
   /**

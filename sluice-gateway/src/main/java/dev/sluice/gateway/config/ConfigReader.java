@@ -27,6 +27,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,6 +52,7 @@ final class ConfigReader {
   private static final long MIB = 1024 * 1024;
 
   private final List<String> errors = new ArrayList<>();
+  private final Set<Integer> preempting = new HashSet<>();
 
   GatewayConfig read(String yaml) {
     JsonNode root;
@@ -365,6 +367,9 @@ final class ConfigReader {
             errors.add(band.path("priority") + ": missing (expected an integer)");
             continue;
           }
+          if (band.bool("preempt", false)) {
+            preempting.add(priority);
+          }
           bands.add(band(band, BandConfig.builder(priority)));
         }
         builder.bands(bands);
@@ -372,11 +377,11 @@ final class ConfigReader {
     }
     Section defaultBand = s.section("defaultBand");
     if (!defaultBand.node.isMissingNode()) {
-      builder.defaultBand(band(defaultBand, BandConfig.template()));
+      builder.defaultBand(template(defaultBand));
     }
     Section sheddable = s.section("defaultSheddableBand");
     if (!sheddable.node.isMissingNode()) {
-      builder.defaultSheddableBand(band(sheddable, BandConfig.template()));
+      builder.defaultSheddableBand(template(sheddable));
     }
     try {
       return builder.build();
@@ -388,9 +393,19 @@ final class ConfigReader {
     }
   }
 
+  private BandConfig template(Section s) {
+    if (s.node.has("preempt")) {
+      errors.add(
+          s.path("preempt")
+              + ": not allowed in a template (expected: in a flowControl.bands[] entry)");
+    }
+    return band(s, BandConfig.template());
+  }
+
   private BandConfig band(Section s, BandConfig.Builder builder) {
     s.keys(
         "priority",
+        "preempt",
         "maxBytes",
         "maxRequests",
         "maxFlowBytes",
@@ -483,7 +498,8 @@ final class ConfigReader {
         headroom,
         maxConcurrency,
         maxTokens,
-        slotHold);
+        slotHold,
+        preempting);
   }
 
   private void error(String path, JsonNode value, String expected) {

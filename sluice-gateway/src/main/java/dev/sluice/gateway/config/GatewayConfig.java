@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -255,6 +256,9 @@ public record GatewayConfig(
    *     token limit (the default)
    * @param slotHold {@code slots}: the longest a slot is held for a flow that comes straight back
    *     (see the README); 0 holds none. Default 50 ms
+   * @param preempt the priorities of the bands whose requests may take back a lower-priority
+   *     request that has not produced its first byte when they find no free slot ({@code
+   *     flowControl.bands[].preempt: true}); empty (the default) turns preemption off
    */
   public record Saturation(
       DetectorKind detector,
@@ -266,7 +270,14 @@ public record GatewayConfig(
       double headroom,
       long maxConcurrency,
       long maxTokenConcurrency,
-      Duration slotHold) {}
+      Duration slotHold,
+      Set<Integer> preempt) {
+
+    /** Copies the set. */
+    public Saturation {
+      preempt = Set.copyOf(preempt);
+    }
+  }
 
   /**
    * Metric settings.

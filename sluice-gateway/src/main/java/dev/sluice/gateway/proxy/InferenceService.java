@@ -53,8 +53,11 @@ import org.jspecify.annotations.Nullable;
  * another fresh endpoint, at most once per endpoint. The admission is closed, which gives the
  * endpoint back, exactly once: when the response has been sent, has failed, or the client has gone
  * away, whichever is first. A client that leaves while queued withdraws its request at once; one
- * that leaves mid-stream cancels the upstream request. Requests without a body (such as {@code GET
- * /v1/models}) are not flow-controlled: they go straight to a fresh endpoint.
+ * that leaves mid-stream cancels the upstream request. A request of a preempting band that queues
+ * on arrival may take back one lower-priority request that has not produced its first byte (see
+ * {@link Preemptions}); that request is cancelled upstream and waits in the queue again. Requests
+ * without a body (such as {@code GET /v1/models}) are not flow-controlled: they go straight to a
+ * fresh endpoint.
  *
  * <p>Thread-safe; one instance serves every request.
  */
@@ -66,6 +69,7 @@ public final class InferenceService implements HttpService {
   private final EndpointPool pool;
   private final Ticker ticker;
   private final Scheduler scheduler;
+  private final Preemptions preemptions;
 
   /** Creates the service; the caller owns the controller and the pool. */
   public InferenceService(
@@ -80,6 +84,12 @@ public final class InferenceService implements HttpService {
     this.pool = pool;
     this.ticker = ticker;
     this.scheduler = scheduler;
+    this.preemptions = new Preemptions(config.saturation().preempt());
+  }
+
+  /** Preemption of requests that have not started: its bands and counts. */
+  public Preemptions preemptions() {
+    return preemptions;
   }
 
   @Override
@@ -149,16 +159,34 @@ public final class InferenceService implements HttpService {
     CompletableFuture<Void> unused = ctx.log().whenComplete().thenRun(exchange::finish);
     if (!admission.isDone()) {
       watchForNoEndpoints(exchange, admission, receivedNanos);
+      // No room: take back at most one lower-priority request that has not started.
+      boolean ignored = preemptions.preemptFor(flowRequest.flowKey().priority());
     }
-    return HttpResponse.of(
+    CompletableFuture<HttpResponse> client = new CompletableFuture<>();
+    await(admission, new Call(ctx, request, exchange, client));
+    return HttpResponse.of(client);
+  }
+
+  /** One client request through its admissions: the first, and any after a preemption. */
+  private record Call(
+      ServiceRequestContext ctx,
+      AggregatedHttpRequest request,
+      Exchange exchange,
+      CompletableFuture<HttpResponse> client) {}
+
+  /** Forwards {@code call} once {@code admission} is granted, or answers why it was not. */
+  private void await(CompletableFuture<Admission> admission, Call call) {
+    CompletableFuture<Void> unused =
         admission.handleAsync(
             (granted, cause) -> {
               if (cause != null) {
-                return refused(unwrap(cause));
+                call.client.complete(refused(unwrap(cause)));
+              } else {
+                forward(granted, call);
               }
-              return forward(request, granted, exchange);
+              return null;
             },
-            ctx.eventLoop()));
+            call.ctx.eventLoop());
   }
 
   /**
@@ -291,26 +319,63 @@ public final class InferenceService implements HttpService {
         null);
   }
 
-  private HttpResponse forward(
-      AggregatedHttpRequest request, Admission admission, Exchange exchange) {
+  private void forward(Admission admission, Call call) {
+    Exchange exchange = call.exchange;
     Endpoint endpoint = exchange.isFinished() ? null : pool.placed(admission.request());
     if (endpoint == null) {
       exchange.finish();
-      return Errors.forOutcome(Outcome.EVICTED_CANCELLED, "The client went away.", null);
+      call.client.complete(
+          Errors.forOutcome(Outcome.EVICTED_CANCELLED, "The client went away.", null));
+      return;
     }
     String queueWaitMillis =
         Long.toString(TimeUnit.NANOSECONDS.toMillis(admission.queueWaitNanos()));
     HttpResponse response =
-        send(request, admission.request(), endpoint, queueWaitMillis, pool.endpoints().size() - 1);
+        send(
+            call.request,
+            admission.request(),
+            endpoint,
+            queueWaitMillis,
+            pool.endpoints().size() - 1);
+    Preemptible candidate =
+        preemptions.track(
+            admission.request().flowKey().priority(), () -> preempted(admission, response, call));
     CompletableFuture<Void> unused =
         response
             .whenComplete()
             .handle(
                 (ignored, cause) -> {
-                  exchange.finish();
+                  if (candidate == null || !candidate.isPreempted()) {
+                    exchange.finish();
+                  }
                   return null;
                 });
-    return response;
+    if (candidate == null) {
+      call.client.complete(response);
+      return;
+    }
+    exchange.untrack = () -> preemptions.started(candidate);
+    unused =
+        FirstByteRelay.relay(response, () -> preemptions.started(candidate), call.ctx.eventLoop())
+            .thenAccept(call.client::complete);
+  }
+
+  /**
+   * The request was taken back before its first byte: cancels it upstream (the backend frees its
+   * slot) and puts it back at the head of its flow's queue, where it waits for its next dispatch.
+   */
+  private void preempted(Admission admission, HttpResponse upstream, Call call) {
+    upstream.abort();
+    FlowRequest request = admission.request();
+    pool.arrived(request); // queued again, as far as the gate is concerned
+    CompletableFuture<Admission> again = admission.requeue();
+    if (again.isCompletedExceptionally() && call.exchange.isFinished()) {
+      // The client left first and its admission was closed: the re-entry never happened.
+      pool.listener().onOutcome(request, Outcome.EVICTED_CANCELLED, 0);
+      return;
+    }
+    call.exchange.requeued(again);
+    await(again, call);
   }
 
   /**
@@ -426,40 +491,6 @@ public final class InferenceService implements HttpService {
 
     NoEndpointsException() {
       super("no endpoints", null, false, false);
-    }
-  }
-
-  /**
-   * One request's claim: its admission, given back exactly once by {@link #finish()} (which also
-   * gives back the endpoint its dispatch reserved). Thread-safe.
-   */
-  private static final class Exchange {
-    private final CompletableFuture<Admission> admission;
-    private final java.util.concurrent.atomic.AtomicBoolean finished =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    volatile Scheduler.@Nullable Cancellable noEndpointTimer;
-
-    Exchange(CompletableFuture<Admission> admission) {
-      this.admission = admission;
-    }
-
-    boolean isFinished() {
-      return finished.get();
-    }
-
-    void finish() {
-      if (!finished.compareAndSet(false, true)) {
-        return;
-      }
-      Scheduler.Cancellable timer = noEndpointTimer;
-      if (timer != null) {
-        timer.cancel();
-      }
-      // Withdraws the request if it is still queued; otherwise closes what it was granted.
-      admission.cancel(false);
-      if (admission.isDone() && !admission.isCompletedExceptionally()) {
-        admission.join().close();
-      }
     }
   }
 }

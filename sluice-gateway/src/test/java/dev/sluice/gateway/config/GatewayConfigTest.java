@@ -68,6 +68,27 @@ class GatewayConfigTest {
   }
 
   @Test
+  void preemptionIsOffByDefaultAndOnForTheBandsThatAskForIt() {
+    assertThat(GatewayConfig.parse("").saturation().preempt()).isEmpty();
+    GatewayConfig config =
+        GatewayConfig.parse(
+            "flowControl: {bands: [{priority: 10, preempt: true}, {priority: 5, preempt: false},"
+                + " {priority: 0}]}");
+    assertThat(config.saturation().preempt()).containsExactly(10);
+
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                GatewayConfig.parse(
+                    "flowControl: {defaultBand: {preempt: true}, bands: [{priority: 1, preempt:"
+                        + " maybe}]}"));
+    assertThat(e.errors())
+        .anySatisfy(error -> assertThat(error).startsWith("flowControl.defaultBand.preempt:"))
+        .anySatisfy(error -> assertThat(error).startsWith("flowControl.bands[0].preempt:"));
+  }
+
+  @Test
   void namesThePathOfEveryBadValueAtOnce() {
     ConfigException e =
         catchThrowableOfType(
