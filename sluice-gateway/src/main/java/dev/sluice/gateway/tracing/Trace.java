@@ -28,6 +28,8 @@ final class Trace {
   private final Context rootContext;
   private @Nullable Span dispatched; // guarded by this
   private @Nullable Context dispatchedContext; // guarded by this
+  private boolean dispatchStarted; // guarded by this
+  private long dispatchedAt; // epoch nanoseconds; guarded by this
   private boolean outcomeSet; // guarded by this
 
   Trace(Tracer tracer, Span root, Context rootContext) {
@@ -36,9 +38,19 @@ final class Trace {
     this.rootContext = rootContext;
   }
 
-  /** The flow-control outcome: records the queue span, and opens the dispatched span. */
+  /**
+   * The flow-control outcome: records the queue span, and opens the dispatched span unless the
+   * upstream call already did (the controller's listener may run after the proxy has moved on).
+   */
   synchronized void outcome(FlowRequest request, Outcome outcome, long queueNanos) {
     long end = epochNanos();
+    if (outcome == Outcome.DISPATCHED) {
+      if (dispatchStarted) {
+        end = Math.min(end, dispatchedAt);
+      } else {
+        startDispatched(end);
+      }
+    }
     String flow = request.flowKey().id();
     int priority = request.flowKey().priority();
     double waitMillis = queueNanos / 1e6;
@@ -58,16 +70,23 @@ final class Trace {
             .setAttribute(RequestTracing.QUEUE_WAIT_MS, waitMillis)
             .startSpan();
     queued.end(end, TimeUnit.NANOSECONDS);
-    if (outcome == Outcome.DISPATCHED) {
-      Span span =
-          tracer
-              .spanBuilder("sluice.dispatched")
-              .setParent(rootContext)
-              .setStartTimestamp(end, TimeUnit.NANOSECONDS)
-              .startSpan();
-      dispatched = span;
-      dispatchedContext = rootContext.with(span);
+  }
+
+  /** Opens the dispatched span at {@code at} (epoch nanoseconds), once. */
+  private void startDispatched(long at) {
+    if (dispatchStarted) {
+      return;
     }
+    dispatchStarted = true;
+    dispatchedAt = at;
+    Span span =
+        tracer
+            .spanBuilder("sluice.dispatched")
+            .setParent(rootContext)
+            .setStartTimestamp(at, TimeUnit.NANOSECONDS)
+            .startSpan();
+    dispatched = span;
+    dispatchedContext = rootContext.with(span);
   }
 
   /** The dispatch was given back (the response ended, failed, or the client left). */
@@ -83,6 +102,7 @@ final class Trace {
    * traceparent} into {@code headers}.
    */
   synchronized Span upstream(RequestHeadersBuilder headers, String endpoint) {
+    startDispatched(epochNanos()); // only ever called for a dispatched request
     Context parent = dispatchedContext != null ? dispatchedContext : rootContext;
     Span span =
         tracer

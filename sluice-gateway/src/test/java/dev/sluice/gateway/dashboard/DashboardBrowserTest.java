@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -105,11 +105,18 @@ class DashboardBrowserTest {
     assertThat(value("tr[data-flow='alpha/0'] td.rate")).isPositive();
     assertThat(value("tr[data-priority='0'] td.rate")).isPositive();
 
-    // The page shows a snapshot at most one interval old: take a fresh one, then scrape.
+    // The page shows a snapshot at most one interval old: take a fresh one, then scrape. The page
+    // replaces its rows on every snapshot, so both numbers are read in one script.
     long seq = value("#updated", "data-seq");
     awaitSnapshots(seq + 1);
-    double onPage = value("tr[data-flow='alpha/0'] td.dispatched");
-    double rate = value("tr[data-flow='alpha/0'] td.rate");
+    List<?> row =
+        (List<?>)
+            browser.executeScript(
+                "var r = document.querySelector(\"tr[data-flow='alpha/0']\");"
+                    + "return [r.querySelector('td.dispatched').dataset.value,"
+                    + " r.querySelector('td.rate').dataset.value];");
+    double onPage = Double.parseDouble(String.valueOf(row.get(0)));
+    double rate = Double.parseDouble(String.valueOf(row.get(1)));
     double scraped = scrapeDispatched();
     assertThat(scraped).isGreaterThanOrEqualTo(onPage);
     // What alpha can have dispatched in the two intervals since the snapshot was taken, and then
@@ -125,7 +132,9 @@ class DashboardBrowserTest {
     assertThat(browser.findElements(By.cssSelector("tr[data-flow='gamma/0']"))).isEmpty();
     CompletableFuture<?> load = load("gamma", 2, Duration.ofSeconds(3));
     awaitValue("tr[data-flow='gamma/0'] td.dispatched", 1);
-    assertThat(browser.findElement(By.cssSelector("tr[data-flow='gamma/0'] td.tenant")).getText())
+    assertThat(
+            browser.executeScript(
+                "return document.querySelector(\"tr[data-flow='gamma/0'] td.tenant\").textContent;"))
         .isEqualTo("gamma");
     load.join();
   }
@@ -182,22 +191,31 @@ class DashboardBrowserTest {
     return new WebDriverWait(browser, WAIT)
         .until(
             d -> {
-              List<WebElement> found = d.findElements(By.cssSelector(css));
-              if (found.isEmpty()) {
-                return null;
-              }
-              String text = found.get(0).getDomAttribute(attribute);
+              String text = attribute(css, attribute);
               long value = text == null ? -1 : (long) Double.parseDouble(text);
               return value >= atLeast ? value : null;
             });
   }
 
   private double value(String css) {
-    return Double.parseDouble(
-        browser.findElement(By.cssSelector(css)).getDomAttribute("data-value"));
+    return Double.parseDouble(String.valueOf(attribute(css, "data-value")));
   }
 
   private long value(String css, String attribute) {
-    return Long.parseLong(browser.findElement(By.cssSelector(css)).getDomAttribute(attribute));
+    return Long.parseLong(String.valueOf(attribute(css, attribute)));
+  }
+
+  /**
+   * {@code attribute} of the element {@code css} selects now, or null: one script, so a row the
+   * page replaces meanwhile cannot go stale between finding it and reading it.
+   */
+  private @Nullable String attribute(String css, String attribute) {
+    Object value =
+        browser.executeScript(
+            "var e = document.querySelector(arguments[0]);"
+                + " return e === null ? null : e.getAttribute(arguments[1]);",
+            css,
+            attribute);
+    return value == null ? null : value.toString();
   }
 }
