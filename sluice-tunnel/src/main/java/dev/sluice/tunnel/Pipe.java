@@ -3,7 +3,7 @@ package dev.sluice.tunnel;
 import com.google.protobuf.ByteString;
 import dev.sluice.credit.ReceiveStream;
 import dev.sluice.credit.SendStream;
-import dev.sluice.credit.SendWindow;
+import dev.sluice.tunnel.proto.Packet;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
@@ -46,6 +46,7 @@ final class Pipe {
   private final Link link;
   private final Endpoint local;
   private final Events events;
+  private final Outbox.Lane lane;
   private final SendStream sendCredit; // null: the peer gave no window
   private final ReceiveStream receiveCredit; // null: no credit kept for the peer
   private final Object lock = new Object();
@@ -64,11 +65,11 @@ final class Pipe {
     this.connectId = connectId;
     this.local = local;
     this.events = events;
+    this.lane = link.outbox.lane();
     if (link.creditFor(peerWindow)) {
-      // A send window of its own, not a stream of one shared SendWindow: SendWindow serves its
-      // waiters strictly in arrival order, so a waiter blocked on its own stream's credit (this
-      // stalled connection) would hold up every other connection's waiters behind it.
-      this.sendCredit = SendWindow.create(Link.UNLIMITED).newStream(peerWindow);
+      // A stream of the tunnel's window: its credit is bounded by both (a waiter blocked by its
+      // own stream's window holds up no other connection).
+      this.sendCredit = link.sendWindow.newStream(peerWindow);
       this.receiveCredit =
           link.receiveWindow.newStream(limit -> link.send(Packets.windowUpdate(connectId, limit)));
     } else {
@@ -106,6 +107,7 @@ final class Pipe {
         return true;
       }
       queue.addLast(bytes);
+      link.buffered(bytes.size());
       lock.notifyAll();
       if (receiveCredit == null && queue.size() >= link.maxQueuedPackets) {
         waitingForRoom = true;
@@ -123,6 +125,16 @@ final class Pipe {
     }
   }
 
+  /** Sends a packet of this connection (its close) behind the data it already sent. */
+  void sendLast(Packet packet) {
+    lane.offer(packet, 0);
+  }
+
+  /** How long, in stream bytes, this connection's packets waited behind others at most. */
+  long maxWaitedBehind() {
+    return lane.maxWaitedBehind();
+  }
+
   /** A WINDOW_UPDATE from the peer. */
   void peerRaisedLimit(long limit) {
     if (sendCredit != null) {
@@ -138,6 +150,11 @@ final class Pipe {
         return;
       }
       closed = true;
+      long dropped = 0;
+      for (ByteString bytes : queue) {
+        dropped += bytes.size();
+      }
+      link.buffered(-dropped);
       queue.clear();
       resume = waitingForRoom;
       waitingForRoom = false;
@@ -151,6 +168,7 @@ final class Pipe {
     if (receiveCredit != null) {
       receiveCredit.close();
     }
+    lane.cancel();
     local.close();
     if (resume) {
       link.requestNext();
@@ -167,6 +185,10 @@ final class Pipe {
     byte[] buffer = new byte[CHUNK];
     try {
       while (true) {
+        // Without credit, at most two packets wait in the outbox (a blocking send, as upstream).
+        if (sendCredit == null && !lane.awaitRoom(CHUNK)) {
+          break;
+        }
         int n = local.read(buffer);
         if (n < 0) {
           break;
@@ -175,7 +197,7 @@ final class Pipe {
         while (sent < n) {
           int grant =
               sendCredit == null ? n - sent : Math.toIntExact(sendCredit.acquire(n - sent).get());
-          link.send(Packets.data(connectId, ByteString.copyFrom(buffer, sent, grant)));
+          lane.offer(Packets.data(connectId, ByteString.copyFrom(buffer, sent, grant)), grant);
           sent += grant;
         }
       }
@@ -205,7 +227,11 @@ final class Pipe {
             break;
           }
         }
-        local.write(bytes);
+        try {
+          local.write(bytes);
+        } finally {
+          link.buffered(-bytes.size());
+        }
         if (receiveCredit != null) {
           receiveCredit.consumed(bytes.size());
         }

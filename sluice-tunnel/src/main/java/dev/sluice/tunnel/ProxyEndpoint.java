@@ -128,7 +128,7 @@ final class ProxyEndpoint extends ProxyServiceGrpc.ProxyServiceImplBase {
       synchronized (lock) {
         connectId = pipe.connectId;
       }
-      send(Packets.dialResponse(random, pipe.connectId, 0));
+      send(Packets.dialResponse(random, pipe.connectId, 0, 0));
       pipe.start();
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.credit.WindowClosedException;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.tunnel.proto.DialResponse;
 import dev.sluice.tunnel.proto.Packet;
@@ -36,7 +37,7 @@ final class ServerLink extends Link {
       new Pipe.Events() {
         @Override
         public void localEnd(Pipe pipe) {
-          send(Packets.closeRequest(pipe.connectId));
+          pipe.sendLast(Packets.closeRequest(pipe.connectId));
         }
 
         @Override
@@ -47,10 +48,9 @@ final class ServerLink extends Link {
       String agentId,
       Executor executor,
       Scheduler scheduler,
-      long window,
-      int maxQueuedPackets,
+      LinkSettings settings,
       Consumer<ServerLink> onClosed) {
-    super(executor, scheduler, window, maxQueuedPackets);
+    super(executor, scheduler, settings);
     this.agentId = agentId;
     this.onClosed = onClosed;
   }
@@ -68,11 +68,22 @@ final class ServerLink extends Link {
     do {
       random = ThreadLocalRandom.current().nextLong();
     } while (pending.putIfAbsent(random, new PendingDial(client, result)) != null);
-    if (isClosed()) {
+    int open = pipes.size() + pending.size() - 1;
+    if (isClosed() || open >= maxConnections) {
       pending.remove(random);
-      result.completeExceptionally(new DialFailedException("agent " + agentId + " disconnected"));
+      result.completeExceptionally(
+          new DialFailedException(
+              isClosed()
+                  ? "agent " + agentId + " disconnected"
+                  : "agent "
+                      + agentId
+                      + ": "
+                      + open
+                      + " connections open (maxConnections: "
+                      + maxConnections
+                      + ")"));
     } else {
-      send(Packets.dialRequest(address, random, window));
+      send(Packets.dialRequest(address, random, window, tunnelWindow));
     }
     return new Dial(random, result);
   }
@@ -112,13 +123,27 @@ final class ServerLink extends Link {
       }
       return;
     }
+    peerTunnelWindow(response.getTunnelWindow());
     if (!response.getError().isEmpty()) {
       dial.result.completeExceptionally(new DialFailedException(response.getError()));
       return;
     }
     // Registered here, on the receive loop, so that DATA right behind the response finds it.
-    Pipe pipe = new Pipe(this, response.getConnectID(), dial.client, response.getWindow(), events);
+    Pipe pipe;
+    try {
+      pipe = new Pipe(this, response.getConnectID(), dial.client, response.getWindow(), events);
+    } catch (WindowClosedException e) { // the tunnel closed meanwhile
+      dial.result.completeExceptionally(
+          new DialFailedException("agent " + agentId + " disconnected"));
+      return;
+    }
     pipes.put(pipe.connectId, pipe);
+    if (isClosed()) { // closed between the check in Pipe and the put: close() may have missed it
+      pipe.abort("tunnel closed");
+      dial.result.completeExceptionally(
+          new DialFailedException("agent " + agentId + " disconnected"));
+      return;
+    }
     dial.result.complete(pipe);
   }
 

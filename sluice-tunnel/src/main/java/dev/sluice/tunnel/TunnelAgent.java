@@ -29,8 +29,7 @@ public final class TunnelAgent implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(TunnelAgent.class.getName());
 
   private final String agentId;
-  private final long window;
-  private final int maxQueuedPackets;
+  private final LinkSettings settings;
   private final Duration dialTimeout;
   private final Duration minBackoff;
   private final Duration maxBackoff;
@@ -50,8 +49,13 @@ public final class TunnelAgent implements AutoCloseable {
 
   private TunnelAgent(Builder builder) {
     this.agentId = builder.agentId;
-    this.window = builder.window;
-    this.maxQueuedPackets = builder.maxQueuedPackets;
+    this.settings =
+        new LinkSettings(
+            builder.window,
+            builder.tunnelWindow,
+            builder.maxQueuedPackets,
+            builder.maxConnections,
+            builder.fair);
     this.dialTimeout = builder.dialTimeout;
     this.minBackoff = builder.minBackoff;
     this.maxBackoff = builder.maxBackoff;
@@ -97,7 +101,7 @@ public final class TunnelAgent implements AutoCloseable {
   }
 
   private void connect() {
-    AgentLink link = new AgentLink(executor, scheduler, window, maxQueuedPackets, dialTimeout);
+    AgentLink link = new AgentLink(executor, scheduler, settings, dialTimeout);
     synchronized (lock) {
       if (closed) {
         return;
@@ -112,7 +116,8 @@ public final class TunnelAgent implements AutoCloseable {
           @Override
           public void beforeStart(ClientCallStreamObserver<Packet> requestStream) {
             requestStream.disableAutoRequestWithInitial(1);
-            link.attach(requestStream, requestStream::request);
+            requestStream.setOnReadyHandler(link.outbox::drain);
+            link.attach(requestStream, requestStream::isReady, requestStream::request);
             synchronized (lock) {
               call = requestStream;
             }
@@ -188,6 +193,9 @@ public final class TunnelAgent implements AutoCloseable {
     private final int serverPort;
     private String agentId = UUID.randomUUID().toString();
     private long window = 256 * 1024;
+    private long tunnelWindow = 4 * 1024 * 1024;
+    private int maxConnections = 1024;
+    private boolean fair = true;
     private int maxQueuedPackets = 150;
     private Duration dialTimeout = Duration.ofSeconds(5);
     private Duration minBackoff = Duration.ofMillis(100);
@@ -220,6 +228,30 @@ public final class TunnelAgent implements AutoCloseable {
         throw new IllegalArgumentException("window: " + bytes + " (expected: >= 0)");
       }
       this.window = bytes;
+      return this;
+    }
+
+    /**
+     * Bytes the server may have in flight on all connections of the tunnel together (advertised in
+     * DIAL_RSP; HTTP/2's connection window); 0 for no tunnel-wide limit. Default 4 MiB.
+     */
+    public Builder tunnelWindow(long bytes) {
+      this.tunnelWindow = LinkLimits.checkWindow("tunnelWindow", bytes);
+      return this;
+    }
+
+    /** Destination connections open at once; a DIAL_REQ beyond it is refused. Default 1024. */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = LinkLimits.checkConnections(connections);
+      return this;
+    }
+
+    /**
+     * Whether destination data shares the stream by deficit round-robin (default) or goes out in
+     * arrival order (for comparisons).
+     */
+    public Builder fair(boolean fair) {
+      this.fair = fair;
       return this;
     }
 

@@ -30,8 +30,7 @@ public final class TunnelServer implements AutoCloseable {
   private final String host;
   private final int agentPortConfig;
   private final int connectPortConfig;
-  private final long window;
-  private final int maxQueuedPackets;
+  private final LinkSettings settings;
   private final Duration dialTimeout;
   private final Scheduler scheduler;
   private final String serverId = UUID.randomUUID().toString();
@@ -46,8 +45,13 @@ public final class TunnelServer implements AutoCloseable {
     this.host = builder.host;
     this.agentPortConfig = builder.agentPort;
     this.connectPortConfig = builder.connectPort;
-    this.window = builder.window;
-    this.maxQueuedPackets = builder.maxQueuedPackets;
+    this.settings =
+        new LinkSettings(
+            builder.window,
+            builder.tunnelWindow,
+            builder.maxQueuedPackets,
+            builder.maxConnections,
+            builder.fair);
     this.dialTimeout = builder.dialTimeout;
     this.scheduler = builder.scheduler;
   }
@@ -124,7 +128,7 @@ public final class TunnelServer implements AutoCloseable {
   }
 
   private ServerLink newLink(String agentId) {
-    return new ServerLink(agentId, executor, scheduler, window, maxQueuedPackets, this::unregister);
+    return new ServerLink(agentId, executor, scheduler, settings, this::unregister);
   }
 
   private void register(ServerLink link) {
@@ -178,6 +182,9 @@ public final class TunnelServer implements AutoCloseable {
     private int agentPort;
     private int connectPort;
     private long window = 256 * 1024;
+    private long tunnelWindow = 4 * 1024 * 1024;
+    private int maxConnections = 1024;
+    private boolean fair = true;
     private int maxQueuedPackets = 10;
     private Duration dialTimeout = Duration.ofSeconds(5);
     private Scheduler scheduler = Scheduler.system();
@@ -211,6 +218,33 @@ public final class TunnelServer implements AutoCloseable {
         throw new IllegalArgumentException("window: " + bytes + " (expected: >= 0)");
       }
       this.window = bytes;
+      return this;
+    }
+
+    /**
+     * Bytes an agent may have in flight on all connections of its tunnel together (advertised in
+     * DIAL_REQ; HTTP/2's connection window); 0 for no tunnel-wide limit. Default 4 MiB.
+     */
+    public Builder tunnelWindow(long bytes) {
+      this.tunnelWindow = LinkLimits.checkWindow("tunnelWindow", bytes);
+      return this;
+    }
+
+    /**
+     * Connections (dials in flight included) one agent's tunnel carries at once; a CONNECT beyond
+     * it gets 502. Default 1024.
+     */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = LinkLimits.checkConnections(connections);
+      return this;
+    }
+
+    /**
+     * Whether client data shares an agent's stream by deficit round-robin (default) or goes out in
+     * arrival order (for comparisons).
+     */
+    public Builder fair(boolean fair) {
+      this.fair = fair;
       return this;
     }
 

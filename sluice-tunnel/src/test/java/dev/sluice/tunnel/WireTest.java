@@ -100,7 +100,7 @@ class WireTest {
     assertThat(cancel.getCloseDial().getRandom()).isEqualTo(dial.getDialRequest().getRandom());
 
     // Answered too late: the server closes the connection it no longer wants.
-    agent.out.onNext(Packets.dialResponse(dial.getDialRequest().getRandom(), 7, 0));
+    agent.out.onNext(Packets.dialResponse(dial.getDialRequest().getRandom(), 7, 0, 0));
     Packet close = agent.next();
     assertThat(close.getType()).isEqualTo(PacketType.CLOSE_REQ);
     assertThat(close.getCloseRequest().getConnectID()).isEqualTo(7);
@@ -121,7 +121,7 @@ class WireTest {
             });
     Packet dial = agent.next();
     // The agent advertises a window of 8 bytes for the server's sends.
-    agent.out.onNext(Packets.dialResponse(dial.getDialRequest().getRandom(), 1, 8));
+    agent.out.onNext(Packets.dialResponse(dial.getDialRequest().getRandom(), 1, 8, 0));
     Loopback.Connect client = connect.get(10, TimeUnit.SECONDS);
     assertThat(client.status()).isEqualTo(200);
 
