@@ -3,14 +3,17 @@ package dev.sluice.tunnel;
 import dev.sluice.credit.ReceiveWindow;
 import dev.sluice.credit.SendWindow;
 import dev.sluice.flow.Scheduler;
+import dev.sluice.flow.Ticker;
 import dev.sluice.tunnel.proto.Packet;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -66,6 +69,11 @@ abstract class Link implements AutoCloseable {
   private volatile IntConsumer requester = n -> {};
   private volatile boolean closed;
   private final AtomicBoolean shutDown = new AtomicBoolean();
+  private final Object creditWaitLock = new Object();
+  // Guarded by creditWaitLock.
+  private long creditWaits;
+  private long creditBlockedNanos;
+  final Ticker ticker;
 
   /** Completes the first time a credit-less connection's full queue stops the receive loop. */
   final CompletableFuture<Void> stalled = new CompletableFuture<>();
@@ -75,6 +83,7 @@ abstract class Link implements AutoCloseable {
    */
   Link(Executor executor, Scheduler scheduler, LinkSettings settings) {
     this.executor = executor;
+    this.ticker = settings.ticker();
     this.window = settings.window();
     this.tunnelWindow = settings.tunnelWindow();
     this.maxQueuedPackets = settings.maxQueuedPackets();
@@ -161,6 +170,54 @@ abstract class Link implements AutoCloseable {
       requestNext();
     } else {
       stalled.complete(null);
+    }
+  }
+
+  /** A sender started waiting for credit. */
+  final void creditWaitStarted() {
+    synchronized (creditWaitLock) {
+      creditWaits++;
+      creditWaitLock.notifyAll();
+    }
+  }
+
+  /** A sender got its credit (or its connection closed) after {@code nanos}. */
+  final void creditWaitEnded(long nanos) {
+    synchronized (creditWaitLock) {
+      creditBlockedNanos += nanos;
+    }
+  }
+
+  /** Times a sender had to wait for credit so far. */
+  final long creditWaits() {
+    synchronized (creditWaitLock) {
+      return creditWaits;
+    }
+  }
+
+  /** Nanoseconds senders spent waiting for credit so far, summed over connections. */
+  final long creditBlockedNanos() {
+    synchronized (creditWaitLock) {
+      return creditBlockedNanos;
+    }
+  }
+
+  /**
+   * Waits until senders waited for credit at least {@code count} times.
+   *
+   * @return false if the timeout passed first
+   */
+  final boolean awaitCreditWaits(long count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (creditWaitLock) {
+      while (creditWaits < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(creditWaitLock, left);
+      }
+      return true;
     }
   }
 

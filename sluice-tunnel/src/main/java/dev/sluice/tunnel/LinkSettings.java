@@ -1,5 +1,7 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.flow.Ticker;
+
 /**
  * One end's per-tunnel settings, as its builder validated them.
  *
@@ -8,6 +10,12 @@ package dev.sluice.tunnel;
  * @param maxQueuedPackets the queue bound of a connection without credit
  * @param maxConnections connections (and dials in flight) a tunnel carries at once
  * @param fair whether connections share the stream by deficit round-robin (else arrival order)
+ * @param ticker measures the time senders wait for credit
  */
 record LinkSettings(
-    long window, long tunnelWindow, int maxQueuedPackets, int maxConnections, boolean fair) {}
+    long window,
+    long tunnelWindow,
+    int maxQueuedPackets,
+    int maxConnections,
+    boolean fair,
+    Ticker ticker) {}

@@ -6,6 +6,7 @@ import dev.sluice.credit.SendStream;
 import dev.sluice.tunnel.proto.Packet;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -195,8 +196,7 @@ final class Pipe {
         }
         int sent = 0;
         while (sent < n) {
-          int grant =
-              sendCredit == null ? n - sent : Math.toIntExact(sendCredit.acquire(n - sent).get());
+          int grant = sendCredit == null ? n - sent : acquire(n - sent);
           lane.offer(Packets.data(connectId, ByteString.copyFrom(buffer, sent, grant)), grant);
           sent += grant;
         }
@@ -208,6 +208,21 @@ final class Pipe {
     }
     if (!isClosed()) {
       events.localEnd(this);
+    }
+  }
+
+  /** Waits for credit for up to {@code wanted} bytes; counts the waits and the time blocked. */
+  private int acquire(int wanted) throws InterruptedException, ExecutionException {
+    CompletableFuture<Long> grant = sendCredit.acquire(wanted);
+    if (grant.isDone()) {
+      return Math.toIntExact(grant.get());
+    }
+    long start = link.ticker.read();
+    link.creditWaitStarted();
+    try {
+      return Math.toIntExact(grant.get());
+    } finally {
+      link.creditWaitEnded(link.ticker.read() - start);
     }
   }
 

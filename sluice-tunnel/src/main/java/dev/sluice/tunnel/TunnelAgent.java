@@ -2,6 +2,7 @@ package dev.sluice.tunnel;
 
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import dev.sluice.flow.Scheduler;
+import dev.sluice.flow.Ticker;
 import dev.sluice.tunnel.proto.AgentServiceGrpc;
 import dev.sluice.tunnel.proto.Packet;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -55,7 +56,8 @@ public final class TunnelAgent implements AutoCloseable {
             builder.tunnelWindow,
             builder.maxQueuedPackets,
             builder.maxConnections,
-            builder.fair);
+            builder.fair,
+            Ticker.system());
     this.dialTimeout = builder.dialTimeout;
     this.minBackoff = builder.minBackoff;
     this.maxBackoff = builder.maxBackoff;

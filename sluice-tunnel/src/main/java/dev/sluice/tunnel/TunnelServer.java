@@ -3,6 +3,7 @@ package dev.sluice.tunnel;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.sluice.flow.Scheduler;
+import dev.sluice.flow.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -51,7 +52,8 @@ public final class TunnelServer implements AutoCloseable {
             builder.tunnelWindow,
             builder.maxQueuedPackets,
             builder.maxConnections,
-            builder.fair);
+            builder.fair,
+            Ticker.system());
     this.dialTimeout = builder.dialTimeout;
     this.scheduler = builder.scheduler;
   }
@@ -106,6 +108,11 @@ public final class TunnelServer implements AutoCloseable {
   /** Agent tunnels connected now. */
   public int agentCount() {
     return agents.size();
+  }
+
+  /** The agent tunnels connected now; for tests and metrics. */
+  List<ServerLink> links() {
+    return List.copyOf(agents);
   }
 
   /**

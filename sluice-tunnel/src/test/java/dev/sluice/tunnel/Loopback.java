@@ -78,6 +78,58 @@ final class Loopback implements AutoCloseable {
     return listener.getLocalPort();
   }
 
+  /**
+   * A server that reads and discards what its connections send, counting it in {@code received},
+   * but only once {@code gate} completes; until then it reads nothing (4 KiB receive buffer).
+   */
+  synchronized int sinkServer(CompletableFuture<Void> gate, AtomicLong received)
+      throws IOException {
+    ServerSocket listener = new ServerSocket();
+    listener.setReceiveBufferSize(4096);
+    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    opened.add(listener);
+    threads.execute(
+        () -> {
+          while (true) {
+            Socket socket;
+            try {
+              socket = listener.accept();
+            } catch (IOException e) {
+              return;
+            }
+            remember(socket);
+            threads.execute(
+                () -> {
+                  byte[] buffer = new byte[64 * 1024];
+                  try (socket) {
+                    gate.join();
+                    InputStream in = socket.getInputStream();
+                    int n;
+                    while ((n = in.read(buffer)) >= 0) {
+                      received.addAndGet(n);
+                    }
+                  } catch (IOException e) {
+                    // the test ended it
+                  }
+                });
+          }
+        });
+    return listener.getLocalPort();
+  }
+
+  /** Writes {@code bytes} zero bytes to {@code socket} on a test thread. */
+  CompletableFuture<Void> send(Socket socket, long bytes) {
+    return run(
+        () -> {
+          byte[] chunk = new byte[16 * 1024];
+          OutputStream out = socket.getOutputStream();
+          for (long left = bytes; left > 0; left -= chunk.length) {
+            out.write(chunk, 0, (int) Math.min(chunk.length, left));
+          }
+          out.flush();
+        });
+  }
+
   /** A port nothing listens on. */
   static int closedPort() throws IOException {
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
