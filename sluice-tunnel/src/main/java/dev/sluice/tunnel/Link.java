@@ -69,7 +69,10 @@ abstract class Link implements AutoCloseable {
   private volatile IntConsumer requester = n -> {};
   private volatile boolean closed;
   private final AtomicBoolean shutDown = new AtomicBoolean();
+
+  /** Guards the credit-wait counters; notified when they or {@link #pipes} change. */
   private final Object creditWaitLock = new Object();
+
   // Guarded by creditWaitLock.
   private long creditWaits;
   private long creditBlockedNanos;
@@ -211,6 +214,34 @@ abstract class Link implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (creditWaitLock) {
       while (creditWaits < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(creditWaitLock, left);
+      }
+      return true;
+    }
+  }
+
+  /** A connection left {@link #pipes}. */
+  final void removed(Pipe pipe) {
+    if (pipes.remove(pipe.connectId, pipe)) {
+      synchronized (creditWaitLock) {
+        creditWaitLock.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Waits until no connection is open on this tunnel.
+   *
+   * @return false if the timeout passed first
+   */
+  final boolean awaitNoConnections(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (creditWaitLock) {
+      while (!pipes.isEmpty()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;

@@ -161,7 +161,7 @@ final class Pipe {
       waitingForRoom = false;
       lock.notifyAll();
     }
-    link.pipes.remove(connectId, this);
+    link.removed(this);
     IllegalStateException cause = new IllegalStateException("connection " + connectId + ": " + why);
     if (sendCredit != null) {
       sendCredit.close(cause);

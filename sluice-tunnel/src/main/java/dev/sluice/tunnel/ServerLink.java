@@ -88,6 +88,11 @@ final class ServerLink extends Link {
     return new Dial(random, result);
   }
 
+  /** Dials sent and not yet answered. */
+  int pendingDials() {
+    return pending.size();
+  }
+
   /**
    * Gives up a dial that took too long.
    *

@@ -9,11 +9,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Destinations and CONNECT clients on 127.0.0.1 for the tunnel tests. Closes all it opened. */
@@ -81,6 +83,7 @@ final class Loopback implements AutoCloseable {
   /**
    * A server that reads and discards what its connections send, counting it in {@code received},
    * but only once {@code gate} completes; until then it reads nothing (4 KiB receive buffer).
+   * Notifies {@code received}'s monitor after each read (see {@link #awaitAtLeast}).
    */
   synchronized int sinkServer(CompletableFuture<Void> gate, AtomicLong received)
       throws IOException {
@@ -106,7 +109,10 @@ final class Loopback implements AutoCloseable {
                     InputStream in = socket.getInputStream();
                     int n;
                     while ((n = in.read(buffer)) >= 0) {
-                      received.addAndGet(n);
+                      synchronized (received) {
+                        received.addAndGet(n);
+                        received.notifyAll();
+                      }
                     }
                   } catch (IOException e) {
                     // the test ended it
@@ -128,6 +134,26 @@ final class Loopback implements AutoCloseable {
           }
           out.flush();
         });
+  }
+
+  /**
+   * Waits until a {@link #sinkServer} counter reaches {@code bytes}.
+   *
+   * @return false if the timeout passed first
+   */
+  static boolean awaitAtLeast(AtomicLong received, long bytes, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (received) {
+      while (received.get() < bytes) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(received, left);
+      }
+      return true;
+    }
   }
 
   /** A port nothing listens on. */

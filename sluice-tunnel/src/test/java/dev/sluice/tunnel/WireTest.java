@@ -3,16 +3,11 @@ package dev.sluice.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import com.linecorp.armeria.client.grpc.GrpcClients;
-import dev.sluice.tunnel.proto.AgentServiceGrpc;
 import dev.sluice.tunnel.proto.Packet;
 import dev.sluice.tunnel.proto.PacketType;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,44 +27,8 @@ class WireTest {
     loopback.close();
   }
 
-  /** An agent stream driven by the test: what arrives is queued. */
-  private static final class FakeAgent implements StreamObserver<Packet> {
-    final BlockingQueue<Packet> received = new LinkedBlockingQueue<>();
-    final CompletableFuture<Throwable> ended = new CompletableFuture<>();
-    StreamObserver<Packet> out;
-
-    Packet next() throws InterruptedException {
-      Packet packet = received.poll(10, TimeUnit.SECONDS);
-      assertThat(packet).as("a packet within 10 s").isNotNull();
-      return packet;
-    }
-
-    @Override
-    public void onNext(Packet packet) {
-      received.add(packet);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      ended.complete(t);
-    }
-
-    @Override
-    public void onCompleted() {
-      ended.complete(null);
-    }
-  }
-
   private FakeAgent fakeAgent(String agentId) {
-    var builder =
-        GrpcClients.builder("http://127.0.0.1:" + server.agentPort())
-            .responseTimeout(Duration.ZERO);
-    if (agentId != null) {
-      builder.addHeader("agentID", agentId);
-    }
-    FakeAgent agent = new FakeAgent();
-    agent.out = builder.build(AgentServiceGrpc.AgentServiceStub.class).connect(agent);
-    return agent;
+    return FakeAgent.connect(server.agentPort(), agentId);
   }
 
   @Test
