@@ -122,9 +122,15 @@ final class ConnectFrontend implements AutoCloseable {
         respond(client, 502, "Bad Gateway", e.getCause().getMessage());
         return;
       }
-      OutputStream out = client.getOutputStream();
-      out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      try {
+        OutputStream out = client.getOutputStream();
+        out.write(
+            "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      } catch (IOException e) { // the client left during the dial: end the connection once
+        agent.abandon(pipe);
+        throw e;
+      }
       pipe.start();
     } catch (IOException | RuntimeException e) {
       logger.log(Level.FINE, "CONNECT failed", e);

@@ -78,6 +78,9 @@ abstract class Link implements AutoCloseable {
   private long creditBlockedNanos;
   final Ticker ticker;
 
+  /** Completes once {@link #close} ended every connection. */
+  final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+
   /** Completes the first time a credit-less connection's full queue stops the receive loop. */
   final CompletableFuture<Void> stalled = new CompletableFuture<>();
 
@@ -283,6 +286,7 @@ abstract class Link implements AutoCloseable {
     }
     receiveWindow.close();
     onClosed();
+    closedFuture.complete(null);
   }
 
   /** Ends the outgoing stream; called once, after {@link #close}. */

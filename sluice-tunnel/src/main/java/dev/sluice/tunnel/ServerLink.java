@@ -88,6 +88,12 @@ final class ServerLink extends Link {
     return new Dial(random, result);
   }
 
+  /** Ends a dialed connection that was never started (its client left): closes it both ways. */
+  void abandon(Pipe pipe) {
+    pipe.abort("client left during the dial");
+    pipe.sendLast(Packets.closeRequest(pipe.connectId));
+  }
+
   /** Dials sent and not yet answered. */
   int pendingDials() {
     return pending.size();

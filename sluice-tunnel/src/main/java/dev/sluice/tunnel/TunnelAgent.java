@@ -102,6 +102,17 @@ public final class TunnelAgent implements AutoCloseable {
     }
   }
 
+  /** Cancels the current stream as a network failure would; the agent dials back. For tests. */
+  void dropTunnel() {
+    ClientCallStreamObserver<Packet> stream;
+    synchronized (lock) {
+      stream = call;
+    }
+    if (stream != null) {
+      stream.cancel("dropped", null);
+    }
+  }
+
   private void connect() {
     AgentLink link = new AgentLink(executor, scheduler, settings, dialTimeout);
     synchronized (lock) {

@@ -134,6 +134,25 @@ public final class TunnelServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until no agent tunnel is connected.
+   *
+   * @return false if the timeout passed first
+   */
+  public boolean awaitNoAgents(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (agentsChanged) {
+      while (!agents.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(agentsChanged, left);
+      }
+      return true;
+    }
+  }
+
   private ServerLink newLink(String agentId) {
     return new ServerLink(agentId, executor, scheduler, settings, this::unregister);
   }
