@@ -150,6 +150,7 @@ abstract class Link implements AutoCloseable {
     try {
       switch (packet.getType()) {
         case DATA -> {
+          dataBytesReceived.addAndGet(packet.getData().getData().size());
           Pipe pipe = pipes.get(packet.getData().getConnectID());
           if (pipe != null) {
             more = pipe.deliver(packet.getData().getData());
@@ -254,6 +255,13 @@ abstract class Link implements AutoCloseable {
       return true;
     }
   }
+
+  /** Bytes of DATA received so far. */
+  final long dataBytesReceived() {
+    return dataBytesReceived.get();
+  }
+
+  private final AtomicLong dataBytesReceived = new AtomicLong();
 
   /** WINDOW_UPDATEs for connections already gone, ignored. */
   final AtomicLong lateUpdates = new AtomicLong();

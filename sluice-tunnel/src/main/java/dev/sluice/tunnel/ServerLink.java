@@ -23,8 +23,11 @@ final class ServerLink extends Link {
   static final class DialFailedException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    DialFailedException(String message) {
+    final transient Dialer.Failure failure;
+
+    DialFailedException(Dialer.Failure failure, String message) {
       super(message);
+      this.failure = failure;
     }
   }
 
@@ -72,10 +75,11 @@ final class ServerLink extends Link {
     if (isClosed() || open >= maxConnections) {
       pending.remove(random);
       result.completeExceptionally(
-          new DialFailedException(
-              isClosed()
-                  ? "agent " + agentId + " disconnected"
-                  : "agent "
+          isClosed()
+              ? disconnected()
+              : new DialFailedException(
+                  Dialer.Failure.TOO_MANY_CONNECTIONS,
+                  "agent "
                       + agentId
                       + ": "
                       + open
@@ -92,6 +96,11 @@ final class ServerLink extends Link {
   void abandon(Pipe pipe) {
     pipe.abort("client left during the dial");
     pipe.sendLast(Packets.closeRequest(pipe.connectId));
+  }
+
+  private DialFailedException disconnected() {
+    return new DialFailedException(
+        Dialer.Failure.BACKEND_CLOSE, "agent " + agentId + " disconnected");
   }
 
   /** Dials sent and not yet answered. */
@@ -136,7 +145,8 @@ final class ServerLink extends Link {
     }
     peerTunnelWindow(response.getTunnelWindow());
     if (!response.getError().isEmpty()) {
-      dial.result.completeExceptionally(new DialFailedException(response.getError()));
+      dial.result.completeExceptionally(
+          new DialFailedException(Dialer.Failure.ERROR_RESPONSE, response.getError()));
       return;
     }
     // Registered here, on the receive loop, so that DATA right behind the response finds it.
@@ -144,15 +154,13 @@ final class ServerLink extends Link {
     try {
       pipe = new Pipe(this, response.getConnectID(), dial.client, response.getWindow(), events);
     } catch (WindowClosedException e) { // the tunnel closed meanwhile
-      dial.result.completeExceptionally(
-          new DialFailedException("agent " + agentId + " disconnected"));
+      dial.result.completeExceptionally(disconnected());
       return;
     }
     pipes.put(pipe.connectId, pipe);
     if (isClosed()) { // closed between the check in Pipe and the put: close() may have missed it
       pipe.abort("tunnel closed");
-      dial.result.completeExceptionally(
-          new DialFailedException("agent " + agentId + " disconnected"));
+      dial.result.completeExceptionally(disconnected());
       return;
     }
     dial.result.complete(pipe);
@@ -163,8 +171,7 @@ final class ServerLink extends Link {
     List<PendingDial> failed = new ArrayList<>(pending.values());
     pending.clear();
     for (PendingDial dial : failed) {
-      dial.result.completeExceptionally(
-          new DialFailedException("agent " + agentId + " disconnected"));
+      dial.result.completeExceptionally(disconnected());
     }
     onClosed.accept(this);
   }

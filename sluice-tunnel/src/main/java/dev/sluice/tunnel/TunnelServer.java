@@ -1,5 +1,10 @@
 package dev.sluice.tunnel;
 
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.sluice.flow.Scheduler;
@@ -11,10 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The tunnel server: agents connect to its gRPC port ({@code AgentService.Connect}, h2c), clients
@@ -35,9 +37,10 @@ public final class TunnelServer implements AutoCloseable {
   private final Duration dialTimeout;
   private final Scheduler scheduler;
   private final String serverId = UUID.randomUUID().toString();
-  private final List<ServerLink> agents = new CopyOnWriteArrayList<>();
-  private final AtomicInteger next = new AtomicInteger();
-  private final Object agentsChanged = new Object();
+  private final Agents agents = new Agents();
+  private final TunnelMetrics metrics;
+  private final int adminPortConfig;
+  private Server admin;
   private final ExecutorService executor = TunnelThreads.newPool("sluice-tunnel-server");
   private Server server;
   private ConnectFrontend frontend;
@@ -56,6 +59,8 @@ public final class TunnelServer implements AutoCloseable {
             Ticker.system());
     this.dialTimeout = builder.dialTimeout;
     this.scheduler = builder.scheduler;
+    this.adminPortConfig = builder.adminPort;
+    this.metrics = new TunnelMetrics(agents, settings);
   }
 
   /** Starts a configuration: 127.0.0.1, ephemeral ports, 256 KiB windows, 5 s dial timeout. */
@@ -65,14 +70,15 @@ public final class TunnelServer implements AutoCloseable {
 
   /** Binds both ports and starts serving. */
   public TunnelServer start() {
-    AgentEndpoint endpoint = new AgentEndpoint(serverId, this::newLink, this::register);
+    Dialer dialer = new Dialer(agents::pick, dialTimeout, metrics, settings.ticker());
+    AgentEndpoint endpoint = new AgentEndpoint(serverId, this::newLink, agents::register);
     server =
         Server.builder()
             .http(new InetSocketAddress(host, agentPortConfig))
             .service(
                 GrpcService.builder()
                     .addService(endpoint)
-                    .addService(new ProxyEndpoint(executor, this::pickAgent, dialTimeout))
+                    .addService(new ProxyEndpoint(executor, dialer))
                     .build())
             // An agent stream lives as long as the agent: no request timeout, no length limit.
             .requestTimeout(Duration.ZERO)
@@ -83,14 +89,25 @@ public final class TunnelServer implements AutoCloseable {
     server.start().join();
     try {
       frontend =
-          new ConnectFrontend(
-              new InetSocketAddress(host, connectPortConfig),
-              executor,
-              this::pickAgent,
-              dialTimeout);
+          new ConnectFrontend(new InetSocketAddress(host, connectPortConfig), executor, dialer);
     } catch (IOException e) {
       server.stop().join();
       throw new UncheckedIOException("binding the CONNECT port " + connectPortConfig, e);
+    }
+    if (adminPortConfig >= 0) {
+      admin =
+          Server.builder()
+              .http(new InetSocketAddress(host, adminPortConfig))
+              .gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO)
+              .service(
+                  Route.builder().path("/metrics").methods(HttpMethod.GET).build(),
+                  (ctx, req) ->
+                      HttpResponse.of(
+                          HttpStatus.OK,
+                          MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
+                          metrics.scrape()))
+              .build();
+      admin.start().join();
     }
     return this;
   }
@@ -107,12 +124,22 @@ public final class TunnelServer implements AutoCloseable {
 
   /** Agent tunnels connected now. */
   public int agentCount() {
-    return agents.size();
+    return agents.agents();
   }
 
-  /** The agent tunnels connected now; for tests and metrics. */
+  /** The agent tunnels connected now; for tests. */
   List<ServerLink> links() {
-    return List.copyOf(agents);
+    return agents.links();
+  }
+
+  /** The admin port serving {@code /metrics}, or -1 if there is none. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.activeLocalPort();
+  }
+
+  /** The metrics in Prometheus text format, as {@code /metrics} serves them. */
+  public String scrape() {
+    return metrics.scrape();
   }
 
   /**
@@ -121,17 +148,7 @@ public final class TunnelServer implements AutoCloseable {
    * @return false if the timeout passed first
    */
   public boolean awaitAgents(int count, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (agentsChanged) {
-      while (agents.size() < count) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(agentsChanged, left);
-      }
-      return true;
-    }
+    return agents.await(n -> n >= count, timeout);
   }
 
   /**
@@ -140,51 +157,11 @@ public final class TunnelServer implements AutoCloseable {
    * @return false if the timeout passed first
    */
   public boolean awaitNoAgents(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (agentsChanged) {
-      while (!agents.isEmpty()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(agentsChanged, left);
-      }
-      return true;
-    }
+    return agents.await(n -> n == 0, timeout);
   }
 
   private ServerLink newLink(String agentId) {
-    return new ServerLink(agentId, executor, scheduler, settings, this::unregister);
-  }
-
-  private void register(ServerLink link) {
-    if (link.isClosed()) {
-      return; // cancelled before it was registered
-    }
-    agents.add(link);
-    changed();
-    if (link.isClosed()) { // closed meanwhile: unregister may have run before the add
-      unregister(link);
-    }
-  }
-
-  private void unregister(ServerLink link) {
-    agents.remove(link);
-    changed();
-  }
-
-  private void changed() {
-    synchronized (agentsChanged) {
-      agentsChanged.notifyAll();
-    }
-  }
-
-  private ServerLink pickAgent() {
-    List<ServerLink> snapshot = List.copyOf(agents);
-    if (snapshot.isEmpty()) {
-      return null;
-    }
-    return snapshot.get(Math.floorMod(next.getAndIncrement(), snapshot.size()));
+    return new ServerLink(agentId, executor, scheduler, settings, agents::unregister);
   }
 
   @Override
@@ -192,9 +169,12 @@ public final class TunnelServer implements AutoCloseable {
     if (frontend != null) {
       frontend.close();
     }
-    for (ServerLink link : List.copyOf(agents)) {
+    for (ServerLink link : agents.links()) {
       link.close();
       link.completeOutbound();
+    }
+    if (admin != null) {
+      admin.stop().join();
     }
     if (server != null) {
       server.stop().join();
@@ -207,6 +187,7 @@ public final class TunnelServer implements AutoCloseable {
     private String host = "127.0.0.1";
     private int agentPort;
     private int connectPort;
+    private int adminPort = -1;
     private long window = 256 * 1024;
     private long tunnelWindow = 4 * 1024 * 1024;
     private int maxConnections = 1024;
@@ -216,6 +197,12 @@ public final class TunnelServer implements AutoCloseable {
     private Scheduler scheduler = Scheduler.system();
 
     private Builder() {}
+
+    /** The port serving {@code /metrics}; 0 picks a free one, -1 (default) serves none. */
+    public Builder adminPort(int port) {
+      this.adminPort = port == -1 ? -1 : checkPort("adminPort", port);
+      return this;
+    }
 
     /** The address both ports bind to. Default 127.0.0.1. */
     public Builder host(String host) {
