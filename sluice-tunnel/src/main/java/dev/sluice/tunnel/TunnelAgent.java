@@ -1,6 +1,8 @@
 package dev.sluice.tunnel;
 
+import com.linecorp.armeria.client.Endpoint;
 import com.linecorp.armeria.client.grpc.GrpcClients;
+import com.linecorp.armeria.common.SessionProtocol;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
 import dev.sluice.tunnel.proto.AgentServiceGrpc;
@@ -64,7 +66,8 @@ public final class TunnelAgent implements AutoCloseable {
     this.scheduler = builder.scheduler;
     this.backoff = minBackoff;
     this.stub =
-        GrpcClients.builder("http://" + builder.serverHost + ":" + builder.serverPort)
+        GrpcClients.builder(
+                SessionProtocol.HTTP, Endpoint.of(builder.serverHost, builder.serverPort))
             .addHeader("agentID", agentId)
             // The tunnel lives as long as the agent: no response timeout, no length limit.
             .responseTimeout(Duration.ZERO)
