@@ -105,6 +105,7 @@ abstract class Link implements AutoCloseable {
                 })
             .connectionWindow(tunnelWindow > 0 ? tunnelWindow : UNLIMITED)
             .streamWindow(Math.max(1, window))
+            .updateRatio(settings.updateRatio())
             .build();
   }
 

@@ -11,6 +11,7 @@ import dev.sluice.flow.Ticker;
  * @param maxConnections connections (and dials in flight) a tunnel carries at once
  * @param fair whether connections share the stream by deficit round-robin (else arrival order)
  * @param ticker measures the time senders wait for credit
+ * @param updateRatio the fraction of a window consumed that triggers a WINDOW_UPDATE
  */
 record LinkSettings(
     long window,
@@ -18,4 +19,5 @@ record LinkSettings(
     int maxQueuedPackets,
     int maxConnections,
     boolean fair,
-    Ticker ticker) {}
+    Ticker ticker,
+    double updateRatio) {}

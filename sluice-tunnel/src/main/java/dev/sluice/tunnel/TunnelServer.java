@@ -56,7 +56,8 @@ public final class TunnelServer implements AutoCloseable {
             builder.maxQueuedPackets,
             builder.maxConnections,
             builder.fair,
-            Ticker.system());
+            Ticker.system(),
+            builder.updateRatio);
     this.dialTimeout = builder.dialTimeout;
     this.scheduler = builder.scheduler;
     this.adminPortConfig = builder.adminPort;
@@ -192,6 +193,7 @@ public final class TunnelServer implements AutoCloseable {
     private long tunnelWindow = 4 * 1024 * 1024;
     private int maxConnections = 1024;
     private boolean fair = true;
+    private double updateRatio = 0.5;
     private int maxQueuedPackets = 10;
     private Duration dialTimeout = Duration.ofSeconds(5);
     private Scheduler scheduler = Scheduler.system();
@@ -258,6 +260,19 @@ public final class TunnelServer implements AutoCloseable {
      */
     public Builder fair(boolean fair) {
       this.fair = fair;
+      return this;
+    }
+
+    /**
+     * The fraction of a connection's window consumed that sends a WINDOW_UPDATE. Default 0.5, as
+     * HTTP/2 implementations; {@code 1.0 / packetsPerWindow} sends one per full packet, as the
+     * packet-per-ACK scheme the benchmarks compare against.
+     */
+    Builder updateRatio(double ratio) {
+      if (!(ratio > 0 && ratio <= 1)) {
+        throw new IllegalArgumentException("updateRatio: " + ratio + " (expected: in (0, 1])");
+      }
+      this.updateRatio = ratio;
       return this;
     }
 
