@@ -1,26 +1,21 @@
 package dev.sluice.tunnel;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import static dev.sluice.tunnel.LoopbackTraffic.awaitStall;
+import static dev.sluice.tunnel.LoopbackTraffic.connect;
+import static dev.sluice.tunnel.LoopbackTraffic.nextId;
+import static dev.sluice.tunnel.LoopbackTraffic.upload;
+import static dev.sluice.tunnel.LoopbackTraffic.write;
+
+import dev.sluice.tunnel.LoopbackTraffic.Sink;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The tunnel's benchmarks, run by {@code sluice-tunnel/bench.sh} (not by {@code mvn verify}), all
@@ -39,10 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TunnelBench {
 
-  private static final int CHUNK = 64 * 1024;
-  private static final ExecutorService THREADS = TunnelThreads.newPool("sluice-tunnel-bench");
-  private static final AtomicLong IDS = new AtomicLong();
-
   private TunnelBench() {}
 
   /** {@code [transfer|stalled|all] [--mib N]}. */
@@ -55,7 +46,6 @@ public final class TunnelBench {
     if (which.equals("stalled") || which.equals("all")) {
       stalled(100, 4L << 20);
     }
-    THREADS.shutdownNow();
   }
 
   private record Mode(String name, long window, long tunnelWindow, double updateRatio) {}
@@ -70,6 +60,7 @@ public final class TunnelBench {
       List<Mode> modes =
           List.of(
               new Mode("sluice credit (256 KiB, 1/2)", 256 << 10, 4 << 20, 0.5),
+              new Mode("sluice credit (4800 KiB, 1/2)", 150L * Pipe.CHUNK, 0, 0.5),
               new Mode("packet-per-ACK (150 x 32 KiB)", 150L * Pipe.CHUNK, 0, 1.0 / 150),
               new Mode("no credit (upstream)", 0, 0, 0.5));
       for (Mode mode : modes) {
@@ -113,7 +104,10 @@ public final class TunnelBench {
               TunnelAgent.builder("127.0.0.1", server.agentPort()).window(window).build().start()) {
         server.awaitAgents(1, Duration.ofSeconds(10));
         Socket stall = connect(server, stuck.port());
-        THREADS.execute(() -> write(stall, IDS.incrementAndGet(), Long.MAX_VALUE));
+        LoopbackTraffic.THREADS.execute(() -> write(stall, nextId(), Long.MAX_VALUE));
+        if (!awaitStall(server, agent, window > 0, Duration.ofSeconds(15))) {
+          System.out.println("  (the stall did not take hold within 15 s)");
+        }
         long start = System.nanoTime();
         List<CompletableFuture<Long>> done = new ArrayList<>();
         for (int i = 0; i < connections - 1; i++) {
@@ -121,12 +115,12 @@ public final class TunnelBench {
           done.add(
               CompletableFuture.supplyAsync(
                   () -> {
-                    long id = IDS.incrementAndGet();
+                    long id = nextId();
                     write(socket, id, bytes);
                     sink.awaitReceived(id, bytes);
                     return System.nanoTime() - start;
                   },
-                  THREADS));
+                  LoopbackTraffic.THREADS));
         }
         long[] times = new long[done.size()];
         int finished = 0;
@@ -155,127 +149,6 @@ public final class TunnelBench {
                     "p50 %.2f s, last %.2f s, %.1f MiB/s together",
                     sorted[finished / 2] / 1e9, seconds, finished * (bytes >> 20) / seconds));
       }
-    }
-  }
-
-  /** A CONNECT through {@code server} to 127.0.0.1:{@code port}; the 200 is read. */
-  private static Socket connect(TunnelServer server, int port) throws IOException {
-    Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.connectPort());
-    socket.setTcpNoDelay(true);
-    socket
-        .getOutputStream()
-        .write(
-            ("CONNECT 127.0.0.1:" + port + " HTTP/1.1\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-    InputStream in = socket.getInputStream();
-    int matched = 0;
-    StringBuilder head = new StringBuilder();
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("proxy closed: " + head);
-      }
-      head.append((char) b);
-      matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    if (!head.toString().startsWith("HTTP/1.1 200")) {
-      throw new IOException("CONNECT failed: " + head);
-    }
-    return socket;
-  }
-
-  /** Uploads {@code bytes} on {@code socket} and waits until the sink has them; MiB/s. */
-  private static double upload(Sink sink, Socket socket, long bytes) throws Exception {
-    long start = System.nanoTime();
-    long id = IDS.incrementAndGet();
-    write(socket, id, bytes);
-    sink.awaitReceived(id, bytes);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    socket.close();
-    return (bytes >> 20) / seconds;
-  }
-
-  /** Writes the upload's id, then {@code bytes} bytes. */
-  private static void write(Socket socket, long id, long bytes) {
-    byte[] chunk = new byte[CHUNK];
-    try {
-      OutputStream out = socket.getOutputStream();
-      new DataOutputStream(out).writeLong(id);
-      for (long left = bytes; left > 0; left -= chunk.length) {
-        out.write(chunk, 0, (int) Math.min(chunk.length, left));
-      }
-      out.flush();
-    } catch (IOException e) {
-      // the bench closed it
-    }
-  }
-
-  /**
-   * Destinations that read and discard (or, {@code stuck}, never read), counting the bytes of each
-   * upload by the id it starts with.
-   */
-  private static final class Sink implements AutoCloseable {
-    private final ServerSocket listener = new ServerSocket();
-    private final Map<Long, Long> received = new HashMap<>(); // guarded by itself
-
-    Sink(boolean stuck) throws IOException {
-      listener.setReceiveBufferSize(stuck ? 4096 : 256 * 1024);
-      listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      THREADS.execute(
-          () -> {
-            while (true) {
-              Socket socket;
-              try {
-                socket = listener.accept();
-              } catch (IOException e) {
-                return;
-              }
-              if (!stuck) {
-                THREADS.execute(() -> drain(socket));
-              }
-            }
-          });
-    }
-
-    int port() {
-      return listener.getLocalPort();
-    }
-
-    private void drain(Socket socket) {
-      byte[] buffer = new byte[CHUNK];
-      try (socket;
-          InputStream in = socket.getInputStream()) {
-        long id = new DataInputStream(in).readLong();
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          synchronized (received) {
-            received.merge(id, (long) n, Long::sum);
-            received.notifyAll();
-          }
-        }
-      } catch (IOException e) {
-        // closed
-      }
-    }
-
-    /** Waits until upload {@code id} delivered {@code bytes}. */
-    void awaitReceived(long id, long bytes) {
-      synchronized (received) {
-        while (received.getOrDefault(id, 0L) < bytes) {
-          try {
-            received.wait();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-        received.remove(id);
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      listener.close();
     }
   }
 }
