@@ -122,9 +122,16 @@ abstract class Link implements AutoCloseable {
     outbox.control(packet);
   }
 
-  /** Asks gRPC for the next packet. */
+  /** Asks gRPC for the next packet, unless the tunnel is closed (its call may be too). */
   final void requestNext() {
-    requester.accept(1);
+    if (isClosed()) {
+      return;
+    }
+    try {
+      requester.accept(1);
+    } catch (RuntimeException e) {
+      logger.log(Level.FINE, "requesting the next packet failed", e);
+    }
   }
 
   /** The peer's tunnel-wide window, from its first dial packet; 0 means none. */
