@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent tunnels connected to a server: registration, the next agent for a dial (round-robin),
@@ -46,7 +47,7 @@ final class Agents implements TunnelMetrics.Tunnels {
   }
 
   /** The next agent in turn, or null if none is connected. */
-  ServerLink pick() {
+  @Nullable ServerLink pick() {
     List<ServerLink> snapshot = List.copyOf(links);
     if (snapshot.isEmpty()) {
       return null;

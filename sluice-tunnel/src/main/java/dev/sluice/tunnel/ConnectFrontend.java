@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP CONNECT frontend ({@code curl --proxytunnel --proxy}): for each {@code CONNECT
@@ -79,19 +80,19 @@ final class ConnectFrontend implements AutoCloseable {
       try {
         AgentLink.parse(target);
       } catch (IllegalArgumentException e) {
-        respond(client, 400, "Bad Request", e.getMessage());
+        respond(client, 400, "Bad Request", String.valueOf(e.getMessage()));
         return;
       }
       Dialer.Result dial = dialer.dial(target, Endpoint.of(client));
-      if (!dial.ok()) {
-        switch (dial.failure()) {
+      Pipe pipe = dial.pipe();
+      if (pipe == null) {
+        switch (dial.reason()) {
           case NO_BACKEND -> respond(client, 503, "Service Unavailable", dial.error());
           case TIMEOUT -> respond(client, 504, "Gateway Timeout", dial.error());
           default -> respond(client, 502, "Bad Gateway", dial.error());
         }
         return;
       }
-      Pipe pipe = dial.pipe();
       try {
         OutputStream out = client.getOutputStream();
         out.write(
@@ -120,7 +121,7 @@ final class ConnectFrontend implements AutoCloseable {
   }
 
   /** Reads up to the blank line byte by byte, so that no tunnelled byte is consumed. */
-  private static String readHead(InputStream in) throws IOException {
+  private static @Nullable String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     while (head.size() < MAX_HEAD) {

@@ -2,10 +2,12 @@ package dev.sluice.tunnel;
 
 import dev.sluice.flow.Ticker;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One dial through the tunnel for a frontend, as both frontends do it: pick the next agent, send
@@ -37,18 +39,24 @@ final class Dialer {
   }
 
   /** A dial's outcome: {@code pipe} (not started) or a failure with its text. */
-  record Result(Pipe pipe, ServerLink agent, Failure failure, String error) {
-    boolean ok() {
-      return pipe != null;
+  record Result(
+      @Nullable Pipe pipe, @Nullable ServerLink agent, @Nullable Failure failure, String error) {
+    /** Why the dial failed; only for a failed one. */
+    Failure reason() {
+      return Objects.requireNonNull(failure, "the dial succeeded");
     }
   }
 
-  private final Supplier<ServerLink> agents;
+  private final Supplier<@Nullable ServerLink> agents;
   private final Duration timeout;
   private final TunnelMetrics metrics;
   private final Ticker ticker;
 
-  Dialer(Supplier<ServerLink> agents, Duration timeout, TunnelMetrics metrics, Ticker ticker) {
+  Dialer(
+      Supplier<@Nullable ServerLink> agents,
+      Duration timeout,
+      TunnelMetrics metrics,
+      Ticker ticker) {
     this.agents = agents;
     this.timeout = timeout;
     this.metrics = metrics;
@@ -81,12 +89,12 @@ final class Dialer {
       }
       pipe = dial.result().join(); // answered just now
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
+      Throwable cause = e.getCause() == null ? e : e.getCause();
       Failure failure =
           cause instanceof ServerLink.DialFailedException failed
               ? failed.failure
               : Failure.BACKEND_CLOSE;
-      return failed(agent, failure, cause.getMessage());
+      return failed(agent, failure, String.valueOf(cause.getMessage()));
     }
     metrics.dialed(ticker.read() - start);
     return new Result(pipe, agent, null, "");
@@ -94,11 +102,15 @@ final class Dialer {
 
   /** The frontend could not be told that the dial succeeded: ends the connection. */
   void frontendGone(Result result) {
-    result.agent().abandon(result.pipe());
+    ServerLink agent = result.agent();
+    Pipe pipe = result.pipe();
+    if (agent != null && pipe != null) {
+      agent.abandon(pipe);
+    }
     metrics.dialFailed(Failure.SEND_RSP);
   }
 
-  private Result failed(ServerLink agent, Failure failure, String error) {
+  private Result failed(@Nullable ServerLink agent, Failure failure, String error) {
     metrics.dialFailed(failure);
     return new Result(null, agent, failure, error);
   }

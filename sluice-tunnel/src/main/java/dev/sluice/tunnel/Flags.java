@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** {@code --name value} command-line flags, checked against the names a command knows. */
 final class Flags {
@@ -33,6 +34,11 @@ final class Flags {
 
   String string(String name, String fallback) {
     return values.getOrDefault(name, fallback);
+  }
+
+  /** The flag's value, or null if it was not given. */
+  @Nullable String optional(String name) {
+    return values.get(name);
   }
 
   long number(String name, long fallback) {

@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One agent tunnel seen from either end: the gRPC stream on which every proxied connection ({@link
@@ -64,7 +65,7 @@ abstract class Link implements AutoCloseable {
   private final AtomicBoolean peerTunnelWindowKnown = new AtomicBoolean();
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicLong maxBuffered = new AtomicLong();
-  private volatile StreamObserver<Packet> out;
+  private volatile @Nullable StreamObserver<Packet> out;
   private volatile BooleanSupplier ready = () -> false;
   private volatile IntConsumer requester = n -> {};
   private volatile boolean closed;

@@ -44,8 +44,12 @@ final class LoopbackTraffic {
     if (credit) {
       return server.links().get(0).awaitCreditWaits(1, timeout);
     }
+    AgentLink link = agent.currentLink();
+    if (link == null) {
+      return false;
+    }
     try {
-      agent.currentLink().stalled.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      link.stalled.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
     } catch (TimeoutException e) {
       return false;

@@ -2,6 +2,7 @@ package dev.sluice.tunnel;
 
 import dev.sluice.tunnel.proto.Packet;
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one end puts on its agent stream, and in which order: control packets (dials, window
@@ -137,7 +138,7 @@ final class Outbox {
   }
 
   /** Deficit round-robin: the head lane spends its quantum, then goes to the back. */
-  private Entry nextFairLocked() {
+  private @Nullable Entry nextFairLocked() {
     while (true) {
       Lane lane = active.peekFirst();
       if (lane == null) {
@@ -147,7 +148,7 @@ final class Outbox {
         lane.inTurn = true;
         lane.deficit += QUANTUM;
       }
-      Entry head = lane.packets.peekFirst();
+      Entry head = lane.packets.getFirst(); // an active lane has packets
       if (head.bytes <= lane.deficit) {
         lane.packets.pollFirst();
         lane.deficit -= head.bytes;

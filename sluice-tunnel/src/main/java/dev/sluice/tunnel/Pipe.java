@@ -6,10 +6,12 @@ import dev.sluice.credit.SendStream;
 import dev.sluice.tunnel.proto.Packet;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One proxied TCP connection on a {@link Link}: the local socket (the CONNECT client on the server,
@@ -48,8 +50,8 @@ final class Pipe {
   private final Endpoint local;
   private final Events events;
   private final Outbox.Lane lane;
-  private final SendStream sendCredit; // null: the peer gave no window
-  private final ReceiveStream receiveCredit; // null: no credit kept for the peer
+  private final @Nullable SendStream sendCredit; // null: the peer gave no window
+  private final @Nullable ReceiveStream receiveCredit; // null: no credit kept for the peer
   private final Object lock = new Object();
   // Guarded by lock.
   private final ArrayDeque<ByteString> queue = new ArrayDeque<>();
@@ -213,7 +215,8 @@ final class Pipe {
 
   /** Waits for credit for up to {@code wanted} bytes; counts the waits and the time blocked. */
   private int acquire(int wanted) throws InterruptedException, ExecutionException {
-    CompletableFuture<Long> grant = sendCredit.acquire(wanted);
+    CompletableFuture<Long> grant =
+        Objects.requireNonNull(sendCredit, "a connection with credit").acquire(wanted);
     if (grant.isDone()) {
       return Math.toIntExact(grant.get());
     }

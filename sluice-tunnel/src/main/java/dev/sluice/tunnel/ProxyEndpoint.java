@@ -103,11 +103,11 @@ final class ProxyEndpoint extends ProxyServiceGrpc.ProxyServiceImplBase {
         Thread.currentThread().interrupt();
         return;
       }
-      if (!dial.ok()) {
+      Pipe pipe = dial.pipe();
+      if (pipe == null) {
         answer(DialResponse.newBuilder().setRandom(random).setError(dial.error()));
         return;
       }
-      Pipe pipe = dial.pipe();
       synchronized (lock) {
         connectId = pipe.connectId;
       }

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tunnel agent: dials in to a {@link TunnelServer} ({@code AgentService.Connect} with the
@@ -41,8 +42,8 @@ public final class TunnelAgent implements AutoCloseable {
   private final ExecutorService executor = TunnelThreads.newPool("sluice-tunnel-agent");
   private final Object lock = new Object();
   // Guarded by lock.
-  private AgentLink current;
-  private ClientCallStreamObserver<Packet> call;
+  private @Nullable AgentLink current;
+  private @Nullable ClientCallStreamObserver<Packet> call;
   private Duration backoff;
   private boolean closed;
   private long connects;
@@ -100,7 +101,7 @@ public final class TunnelAgent implements AutoCloseable {
   }
 
   /** The tunnel open now, if any; for tests. */
-  AgentLink currentLink() {
+  @Nullable AgentLink currentLink() {
     synchronized (lock) {
       return current;
     }

@@ -50,7 +50,7 @@ public final class TunnelAgentMain {
             .tunnelWindow(flags.bytes("tunnel-window", 4 * 1024 * 1024))
             .maxConnections(flags.positive("max-connections", 1024))
             .dialTimeout(flags.positiveMillis("dial-timeout-ms", Duration.ofSeconds(5)));
-    String id = flags.string("agent-id", null);
+    String id = flags.optional("agent-id");
     if (id != null) {
       builder.agentId(id);
     }

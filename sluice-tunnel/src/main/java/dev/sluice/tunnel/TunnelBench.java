@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +84,7 @@ public final class TunnelBench {
                     .start()) {
           server.awaitAgents(1, Duration.ofSeconds(10));
           upload(sink, connect(server, sink.port()), bytes); // warm-up
-          AgentLink link = agent.currentLink();
+          AgentLink link = Objects.requireNonNull(agent.currentLink(), "connected");
           long control = link.outbox.stats().controlPacketsSent();
           double tunnel = upload(sink, connect(server, sink.port()), bytes);
           double perMib =
@@ -94,6 +95,11 @@ public final class TunnelBench {
         }
       }
     }
+  }
+
+  private static boolean stalled(TunnelAgent agent) {
+    AgentLink link = agent.currentLink();
+    return link != null && link.stalled.isDone();
   }
 
   private static void stalled(int connections, long bytes) throws Exception {
@@ -155,7 +161,7 @@ public final class TunnelBench {
             finished,
             connections - 1,
             refused.get(),
-            agent.currentLink().stalled.isDone(),
+            stalled(agent),
             finished == 0
                 ? "none"
                 : String.format(

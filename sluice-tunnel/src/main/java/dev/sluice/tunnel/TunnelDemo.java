@@ -9,6 +9,7 @@ import dev.sluice.tunnel.LoopbackTraffic.Sink;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code sluice demo tunnel}: a tunnel server, an agent and two destinations in one process. One
@@ -44,7 +45,8 @@ public final class TunnelDemo {
   }
 
   /** One run; prints its line unless {@code name} is null (a warm-up). */
-  private static void run(String name, long window, boolean stall, long bytes) throws Exception {
+  private static void run(@Nullable String name, long window, boolean stall, long bytes)
+      throws Exception {
     try (Sink sink = new Sink(false);
         Sink stuck = new Sink(true);
         TunnelServer server = TunnelServer.builder().window(window).build().start();
@@ -65,7 +67,7 @@ public final class TunnelDemo {
       try {
         healthy = connect(server, sink.port());
       } catch (java.io.IOException e) {
-        String status = e.getMessage().lines().findFirst().orElse("");
+        String status = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
         System.out.printf("  %-30s  wedged: the healthy CONNECT failed (%s)%n", name, status);
         return;
       }

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -149,7 +150,7 @@ final class TunnelMetrics {
   }
 
   void dialFailed(Dialer.Failure failure) {
-    failures.get(failure).increment();
+    Objects.requireNonNull(failures.get(failure), "every failure has a counter").increment();
   }
 
   /** The metrics in Prometheus text format. */

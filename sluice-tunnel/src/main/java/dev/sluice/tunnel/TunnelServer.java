@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tunnel server: agents connect to its gRPC port ({@code AgentService.Connect}, h2c), clients
@@ -40,10 +41,10 @@ public final class TunnelServer implements AutoCloseable {
   private final Agents agents = new Agents();
   private final TunnelMetrics metrics;
   private final int adminPortConfig;
-  private Server admin;
+  private @Nullable Server admin;
   private final ExecutorService executor = TunnelThreads.newPool("sluice-tunnel-server");
-  private Server server;
-  private ConnectFrontend frontend;
+  private @Nullable Server server;
+  private @Nullable ConnectFrontend frontend;
 
   private TunnelServer(Builder builder) {
     this.host = builder.host;
@@ -115,12 +116,12 @@ public final class TunnelServer implements AutoCloseable {
 
   /** The port agents connect to. */
   public int agentPort() {
-    return server.activeLocalPort();
+    return Objects.requireNonNull(server, "not started").activeLocalPort();
   }
 
   /** The HTTP CONNECT port. */
   public int connectPort() {
-    return frontend.port();
+    return Objects.requireNonNull(frontend, "not started").port();
   }
 
   /** Agent tunnels connected now. */
