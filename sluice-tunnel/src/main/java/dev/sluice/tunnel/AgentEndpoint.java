@@ -45,7 +45,8 @@ final class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
     ServerCallStreamObserver<Packet> call = (ServerCallStreamObserver<Packet>) responseObserver;
     call.disableAutoRequest();
     ServerLink link = newLink.apply(agentId);
-    link.attach(call, call::request);
+    call.setOnReadyHandler(link.outbox::drain);
+    link.attach(call, call::isReady, call::request);
     call.setOnCancelHandler(link::close);
     register.accept(link); // only now: a frontend may dial through it at once
     call.request(1);

@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.credit.WindowClosedException;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.tunnel.proto.DialRequest;
 import dev.sluice.tunnel.proto.Packet;
@@ -29,22 +30,17 @@ final class AgentLink extends Link {
         @Override
         public void localEnd(Pipe pipe) {
           pipe.abort("destination closed");
-          send(Packets.closeResponse(pipe.connectId, ""));
+          pipe.sendLast(Packets.closeResponse(pipe.connectId, ""));
         }
 
         @Override
         public void drained(Pipe pipe) {
-          send(Packets.closeResponse(pipe.connectId, ""));
+          pipe.sendLast(Packets.closeResponse(pipe.connectId, ""));
         }
       };
 
-  AgentLink(
-      Executor executor,
-      Scheduler scheduler,
-      long window,
-      int maxQueuedPackets,
-      Duration dialTimeout) {
-    super(executor, scheduler, window, maxQueuedPackets);
+  AgentLink(Executor executor, Scheduler scheduler, LinkSettings settings, Duration dialTimeout) {
+    super(executor, scheduler, settings);
     this.dialTimeout = dialTimeout;
   }
 
@@ -68,6 +64,21 @@ final class AgentLink extends Link {
 
   private void dial(DialRequest request) {
     long random = request.getRandom();
+    peerTunnelWindow(request.getTunnelWindow());
+    int open = pipes.size() + dialing.size();
+    if (open >= maxConnections) {
+      send(
+          Packets.dialFailed(
+              random,
+              "dial "
+                  + request.getAddress()
+                  + ": "
+                  + open
+                  + " connections open on the agent (maxConnections: "
+                  + maxConnections
+                  + ")"));
+      return;
+    }
     dialing.put(random, false);
     executor.execute(
         () -> {
@@ -90,9 +101,19 @@ final class AgentLink extends Link {
             return;
           }
           long id = connectIds.incrementAndGet();
-          Pipe pipe = new Pipe(this, id, Endpoint.of(socket), request.getWindow(), events);
+          Pipe pipe;
+          try {
+            pipe = new Pipe(this, id, Endpoint.of(socket), request.getWindow(), events);
+          } catch (WindowClosedException e) { // the tunnel closed meanwhile
+            closeQuietly(socket);
+            return;
+          }
           pipes.put(id, pipe);
-          send(Packets.dialResponse(random, id, window));
+          if (isClosed()) { // close() may have run before the put
+            pipe.abort("tunnel closed");
+            return;
+          }
+          send(Packets.dialResponse(random, id, window, tunnelWindow));
           pipe.start();
         });
   }

@@ -9,14 +9,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP CONNECT frontend ({@code curl --proxytunnel --proxy}): for each {@code CONNECT
@@ -32,21 +28,15 @@ final class ConnectFrontend implements AutoCloseable {
 
   private final ServerSocket listener;
   private final ExecutorService executor;
-  private final Supplier<ServerLink> agents;
-  private final Duration dialTimeout;
+  private final Dialer dialer;
   private volatile boolean closed;
 
-  ConnectFrontend(
-      InetSocketAddress address,
-      ExecutorService executor,
-      Supplier<ServerLink> agents,
-      Duration dialTimeout)
+  ConnectFrontend(InetSocketAddress address, ExecutorService executor, Dialer dialer)
       throws IOException {
     this.listener = new ServerSocket();
     this.listener.bind(address, 128);
     this.executor = executor;
-    this.agents = agents;
-    this.dialTimeout = dialTimeout;
+    this.dialer = dialer;
     executor.execute(this::acceptLoop);
   }
 
@@ -90,41 +80,28 @@ final class ConnectFrontend implements AutoCloseable {
       try {
         AgentLink.parse(target);
       } catch (IllegalArgumentException e) {
-        respond(client, 400, "Bad Request", e.getMessage());
+        respond(client, 400, "Bad Request", String.valueOf(e.getMessage()));
         return;
       }
-      ServerLink agent = agents.get();
-      if (agent == null) {
-        respond(client, 503, "Service Unavailable", "no agent connected");
-        return;
-      }
-      ServerLink.Dial dial = agent.dial(target, Endpoint.of(client));
-      Pipe pipe;
-      try {
-        pipe = dial.result().get(dialTimeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        if (agent.cancelDial(dial.random())) {
-          respond(
-              client,
-              504,
-              "Gateway Timeout",
-              "dial "
-                  + target
-                  + " via agent "
-                  + agent.agentId
-                  + ": no answer within "
-                  + dialTimeout.toMillis()
-                  + " ms");
-          return;
+      Dialer.Result dial = dialer.dial(target, Endpoint.of(client));
+      Pipe pipe = dial.pipe();
+      if (pipe == null) {
+        switch (dial.reason()) {
+          case NO_BACKEND -> respond(client, 503, "Service Unavailable", dial.error());
+          case TIMEOUT -> respond(client, 504, "Gateway Timeout", dial.error());
+          default -> respond(client, 502, "Bad Gateway", dial.error());
         }
-        pipe = dial.result().join(); // answered just now
-      } catch (ExecutionException e) {
-        respond(client, 502, "Bad Gateway", e.getCause().getMessage());
         return;
       }
-      OutputStream out = client.getOutputStream();
-      out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      try {
+        OutputStream out = client.getOutputStream();
+        out.write(
+            "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      } catch (IOException e) { // the client left during the dial: end the connection once
+        dialer.frontendGone(dial);
+        throw e;
+      }
       pipe.start();
     } catch (IOException | RuntimeException e) {
       logger.log(Level.FINE, "CONNECT failed", e);
@@ -144,7 +121,7 @@ final class ConnectFrontend implements AutoCloseable {
   }
 
   /** Reads up to the blank line byte by byte, so that no tunnelled byte is consumed. */
-  private static String readHead(InputStream in) throws IOException {
+  private static @Nullable String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     while (head.size() < MAX_HEAD) {

@@ -1,9 +1,13 @@
 package dev.sluice.tunnel;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** {@code --name value} command-line flags, checked against the names a command knows. */
 final class Flags {
@@ -32,6 +36,11 @@ final class Flags {
     return values.getOrDefault(name, fallback);
   }
 
+  /** The flag's value, or null if it was not given. */
+  @Nullable String optional(String name) {
+    return values.get(name);
+  }
+
   long number(String name, long fallback) {
     String value = values.get(name);
     if (value == null) {
@@ -42,6 +51,78 @@ final class Flags {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--" + name + ": " + value + " (expected: a number)", e);
     }
+  }
+
+  /** A port in 0..65535 ({@code allowNone}: -1 too, for "none"). */
+  int port(String name, int fallback, boolean allowNone) {
+    long port = number(name, fallback);
+    if ((port < 0 && !(allowNone && port == -1)) || port > 65535) {
+      throw new IllegalArgumentException(
+          "--"
+              + name
+              + ": "
+              + port
+              + " (expected: 0..65535"
+              + (allowNone ? ", or -1 for none)" : ")"));
+    }
+    return (int) port;
+  }
+
+  /** A non-negative byte count. */
+  long bytes(String name, long fallback) {
+    long bytes = number(name, fallback);
+    if (bytes < 0) {
+      throw new IllegalArgumentException("--" + name + ": " + bytes + " (expected: >= 0)");
+    }
+    return bytes;
+  }
+
+  /** A count of at least 1 that fits an int. */
+  int positive(String name, int fallback) {
+    long value = number(name, fallback);
+    if (value < 1 || value > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "--" + name + ": " + value + " (expected: 1.." + Integer.MAX_VALUE + ")");
+    }
+    return (int) value;
+  }
+
+  /** An address to bind or dial: an IP literal or a name that resolves. */
+  String host(String name, String fallback) {
+    String host = string(name, fallback);
+    try {
+      InetAddress.getByName(host);
+    } catch (UnknownHostException | SecurityException e) {
+      throw new IllegalArgumentException(
+          "--" + name + ": '" + host + "' (expected: an IP address or a resolvable host name)", e);
+    }
+    return host;
+  }
+
+  /** {@code host:port} with a port in 1..65535 and a host that resolves. */
+  InetSocketAddress hostPort(String name, String fallback) {
+    String value = string(name, fallback);
+    InetSocketAddress address;
+    try {
+      address = AgentLink.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + name + ": " + e.getMessage(), e);
+    }
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException(
+          "--" + name + ": '" + value + "' (expected: an IP address or a resolvable host name)");
+    }
+    return address;
+  }
+
+  /** A positive number of milliseconds. */
+  Duration positiveMillis(String name, Duration fallback) {
+    Duration value = millis(name, fallback);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(
+          "--" + name + ": " + value.toMillis() + " (expected: > 0)");
+    }
+    return value;
   }
 
   Duration millis(String name, Duration fallback) {

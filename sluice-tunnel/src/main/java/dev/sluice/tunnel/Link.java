@@ -1,19 +1,26 @@
 package dev.sluice.tunnel;
 
 import dev.sluice.credit.ReceiveWindow;
+import dev.sluice.credit.SendWindow;
 import dev.sluice.flow.Scheduler;
+import dev.sluice.flow.Ticker;
 import dev.sluice.tunnel.proto.Packet;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One agent tunnel seen from either end: the gRPC stream on which every proxied connection ({@link
@@ -25,74 +32,125 @@ import java.util.logging.Logger;
  * not speak the window extension) can hold the loop: when its queue is full the next packet is
  * requested once its writer made room, as upstream konnectivity blocks on a full channel.
  *
- * <p><b>Credit.</b> Bytes a connection receives are counted by a {@link ReceiveWindow} whose stream
- * window is this end's advertised window; its stream credit returns when the writer wrote the bytes
- * to the socket, and goes back to the peer as WINDOW_UPDATE. Bytes a connection sends take credit
- * from the connection's own {@code SendWindow} (see {@link Pipe}). The tunnel-wide window is not
- * negotiated: the HTTP/2 stream under the tunnel bounds it.
+ * <p><b>Sending.</b> Packets go out through an {@link Outbox}: control first, then the connections
+ * by deficit round-robin by bytes, only while the stream is ready.
  *
- * <p>Thread-safe. Outgoing packets are serialized by one lock around the stream observer.
+ * <p><b>Credit, two levels</b> (HTTP/2's stream and connection windows). Bytes a connection
+ * receives are counted by a {@link ReceiveWindow}: its stream window is this end's advertised
+ * window and returns when the writer wrote the bytes to the socket; its connection window is the
+ * tunnel-wide window and returns as bytes arrive; both go back to the peer as WINDOW_UPDATE (the
+ * tunnel's with {@code connectID} 0). Bytes a connection sends take credit from its stream of the
+ * tunnel's {@link SendWindow} (see {@link Pipe}). What a tunnel holds is therefore bounded by its
+ * windows: at most {@code maxConnections} times the window queued for sockets, and the bytes
+ * waiting in the outbox are bounded by the same credit.
+ *
+ * <p>Thread-safe.
  */
 abstract class Link implements AutoCloseable {
 
   private static final Logger logger = Logger.getLogger(Link.class.getName());
 
-  /** The tunnel-wide limits, not negotiated: effectively none. */
+  /** The limit of a window the peer does not enforce: effectively none. */
   static final long UNLIMITED = Long.MAX_VALUE / 4;
 
   final Executor executor;
   final long window;
+  final long tunnelWindow;
   final int maxQueuedPackets;
+  final int maxConnections;
   final ReceiveWindow receiveWindow;
+  final SendWindow sendWindow = SendWindow.create(0);
+  final Outbox outbox;
   final ConcurrentMap<Long, Pipe> pipes = new ConcurrentHashMap<>();
-  private final Object sendLock = new Object();
-  private volatile StreamObserver<Packet> out;
+  private final AtomicBoolean peerTunnelWindowKnown = new AtomicBoolean();
+  private final AtomicLong buffered = new AtomicLong();
+  private final AtomicLong maxBuffered = new AtomicLong();
+  private volatile @Nullable StreamObserver<Packet> out;
+  private volatile BooleanSupplier ready = () -> false;
   private volatile IntConsumer requester = n -> {};
   private volatile boolean closed;
   private final AtomicBoolean shutDown = new AtomicBoolean();
+
+  /** Guards the credit-wait counters; notified when they or {@link #pipes} change. */
+  private final Object creditWaitLock = new Object();
+
+  // Guarded by creditWaitLock.
+  private long creditWaits;
+  private long creditBlockedNanos;
+  final Ticker ticker;
+
+  /** Completes once {@link #close} ended every connection. */
+  final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
 
   /** Completes the first time a credit-less connection's full queue stops the receive loop. */
   final CompletableFuture<Void> stalled = new CompletableFuture<>();
 
   /**
-   * @param window this end's receive window per connection in bytes; 0 turns the extension off
-   * @param maxQueuedPackets the queue bound of a connection without credit
+   * @param settings this end's windows and bounds
    */
-  Link(Executor executor, Scheduler scheduler, long window, int maxQueuedPackets) {
+  Link(Executor executor, Scheduler scheduler, LinkSettings settings) {
     this.executor = executor;
-    this.window = window;
-    this.maxQueuedPackets = maxQueuedPackets;
+    this.ticker = settings.ticker();
+    this.window = settings.window();
+    this.tunnelWindow = settings.tunnelWindow();
+    this.maxQueuedPackets = settings.maxQueuedPackets();
+    this.maxConnections = settings.maxConnections();
+    this.outbox = new Outbox(new StreamSink(), settings.fair());
     this.receiveWindow =
-        ReceiveWindow.builder(scheduler, limit -> {})
-            .connectionWindow(UNLIMITED)
+        ReceiveWindow.builder(
+                scheduler,
+                limit -> {
+                  if (tunnelWindow > 0) {
+                    send(Packets.windowUpdate(0, limit));
+                  }
+                })
+            .connectionWindow(tunnelWindow > 0 ? tunnelWindow : UNLIMITED)
             .streamWindow(Math.max(1, window))
+            .updateRatio(settings.updateRatio())
             .build();
   }
 
-  /** Attaches the outgoing stream and the inbound demand of the gRPC call. */
-  final void attach(StreamObserver<Packet> out, IntConsumer requester) {
+  /** Attaches the outgoing stream, its readiness and the inbound demand of the gRPC call. */
+  final void attach(StreamObserver<Packet> out, BooleanSupplier ready, IntConsumer requester) {
     this.out = out;
+    this.ready = ready;
     this.requester = requester;
+    outbox.drain();
   }
 
-  /** Sends one packet; dropped once the tunnel is closed. */
+  /** Sends one control packet ahead of connection data; dropped once the tunnel is closed. */
   final void send(Packet packet) {
-    synchronized (sendLock) {
-      if (closed) {
-        return;
-      }
-      try {
-        out.onNext(packet);
-      } catch (RuntimeException e) {
-        logger.log(Level.FINE, "send failed; closing the tunnel", e);
-        closed = true;
-      }
+    outbox.control(packet);
+  }
+
+  /** Asks gRPC for the next packet, unless the tunnel is closed (its call may be too). */
+  final void requestNext() {
+    if (isClosed()) {
+      return;
+    }
+    try {
+      requester.accept(1);
+    } catch (RuntimeException e) {
+      logger.log(Level.FINE, "requesting the next packet failed", e);
     }
   }
 
-  /** Asks gRPC for the next packet. */
-  final void requestNext() {
-    requester.accept(1);
+  /** The peer's tunnel-wide window, from its first dial packet; 0 means none. */
+  final void peerTunnelWindow(long bytes) {
+    if (peerTunnelWindowKnown.compareAndSet(false, true)) {
+      sendWindow.updateLimit(bytes > 0 ? bytes : UNLIMITED);
+    }
+  }
+
+  /** Counts bytes queued for (positive) or written to (negative) the local sockets. */
+  final void buffered(long delta) {
+    long now = buffered.addAndGet(delta);
+    maxBuffered.accumulateAndGet(now, Math::max);
+  }
+
+  /** Bytes received from the peer and not yet written to a socket, now and at most. */
+  final long[] bufferedBytes() {
+    return new long[] {buffered.get(), maxBuffered.get()};
   }
 
   /** One packet from the peer, in order. Requests the next unless a credit-less queue is full. */
@@ -101,15 +159,22 @@ abstract class Link implements AutoCloseable {
     try {
       switch (packet.getType()) {
         case DATA -> {
+          dataBytesReceived.addAndGet(packet.getData().getData().size());
           Pipe pipe = pipes.get(packet.getData().getConnectID());
           if (pipe != null) {
             more = pipe.deliver(packet.getData().getData());
           }
         }
         case WINDOW_UPDATE -> {
-          Pipe pipe = pipes.get(packet.getWindowUpdate().getConnectID());
-          if (pipe != null) {
-            pipe.peerRaisedLimit(packet.getWindowUpdate().getLimit());
+          long id = packet.getWindowUpdate().getConnectID();
+          long limit = packet.getWindowUpdate().getLimit();
+          Pipe pipe = pipes.get(id);
+          if (id == 0) {
+            sendWindow.updateLimit(limit);
+          } else if (pipe != null) {
+            pipe.peerRaisedLimit(limit);
+          } else {
+            lateUpdates.incrementAndGet(); // its connection is gone: harmless
           }
         }
         default -> handle(packet);
@@ -123,6 +188,92 @@ abstract class Link implements AutoCloseable {
       stalled.complete(null);
     }
   }
+
+  /** A sender started waiting for credit. */
+  final void creditWaitStarted() {
+    synchronized (creditWaitLock) {
+      creditWaits++;
+      creditWaitLock.notifyAll();
+    }
+  }
+
+  /** A sender got its credit (or its connection closed) after {@code nanos}. */
+  final void creditWaitEnded(long nanos) {
+    synchronized (creditWaitLock) {
+      creditBlockedNanos += nanos;
+    }
+  }
+
+  /** Times a sender had to wait for credit so far. */
+  final long creditWaits() {
+    synchronized (creditWaitLock) {
+      return creditWaits;
+    }
+  }
+
+  /** Nanoseconds senders spent waiting for credit so far, summed over connections. */
+  final long creditBlockedNanos() {
+    synchronized (creditWaitLock) {
+      return creditBlockedNanos;
+    }
+  }
+
+  /**
+   * Waits until senders waited for credit at least {@code count} times.
+   *
+   * @return false if the timeout passed first
+   */
+  final boolean awaitCreditWaits(long count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (creditWaitLock) {
+      while (creditWaits < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(creditWaitLock, left);
+      }
+      return true;
+    }
+  }
+
+  /** A connection left {@link #pipes}. */
+  final void removed(Pipe pipe) {
+    if (pipes.remove(pipe.connectId, pipe)) {
+      synchronized (creditWaitLock) {
+        creditWaitLock.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Waits until no connection is open on this tunnel.
+   *
+   * @return false if the timeout passed first
+   */
+  final boolean awaitNoConnections(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (creditWaitLock) {
+      while (!pipes.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(creditWaitLock, left);
+      }
+      return true;
+    }
+  }
+
+  /** Bytes of DATA received so far. */
+  final long dataBytesReceived() {
+    return dataBytesReceived.get();
+  }
+
+  private final AtomicLong dataBytesReceived = new AtomicLong();
+
+  /** WINDOW_UPDATEs for connections already gone, ignored. */
+  final AtomicLong lateUpdates = new AtomicLong();
 
   /** The side-specific packets: dials and closes. */
   abstract void handle(Packet packet);
@@ -142,15 +293,17 @@ abstract class Link implements AutoCloseable {
     if (!shutDown.compareAndSet(false, true)) {
       return;
     }
-    synchronized (sendLock) {
-      closed = true;
-    }
+    closed = true;
+    outbox.close();
+    // Every credit waiter fails now, not when its connection notices.
+    sendWindow.close(new IllegalStateException("tunnel closed"));
     List<Pipe> all = new ArrayList<>(pipes.values());
     for (Pipe pipe : all) {
       pipe.abort("tunnel closed");
     }
     receiveWindow.close();
     onClosed();
+    closedFuture.complete(null);
   }
 
   /** Ends the outgoing stream; called once, after {@link #close}. */
@@ -168,4 +321,25 @@ abstract class Link implements AutoCloseable {
 
   /** Side-specific cleanup after {@link #close}. */
   void onClosed() {}
+
+  /** The gRPC stream as the outbox sees it. */
+  private final class StreamSink implements Outbox.Sink {
+    @Override
+    public boolean isReady() {
+      return out != null && !closed && ready.getAsBoolean();
+    }
+
+    @Override
+    public void send(Packet packet) {
+      StreamObserver<Packet> stream = out;
+      try {
+        if (stream != null) {
+          stream.onNext(packet);
+        }
+      } catch (RuntimeException e) {
+        logger.log(Level.FINE, "send failed; closing the tunnel", e);
+        closed = true;
+      }
+    }
+  }
 }

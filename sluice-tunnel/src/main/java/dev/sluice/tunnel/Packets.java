@@ -16,7 +16,7 @@ final class Packets {
 
   private Packets() {}
 
-  static Packet dialRequest(String address, long random, long window) {
+  static Packet dialRequest(String address, long random, long window, long tunnelWindow) {
     return Packet.newBuilder()
         .setType(PacketType.DIAL_REQ)
         .setDialRequest(
@@ -24,15 +24,20 @@ final class Packets {
                 .setProtocol("tcp")
                 .setAddress(address)
                 .setRandom(random)
-                .setWindow(window))
+                .setWindow(window)
+                .setTunnelWindow(tunnelWindow))
         .build();
   }
 
-  static Packet dialResponse(long random, long connectId, long window) {
+  static Packet dialResponse(long random, long connectId, long window, long tunnelWindow) {
     return Packet.newBuilder()
         .setType(PacketType.DIAL_RSP)
         .setDialResponse(
-            DialResponse.newBuilder().setRandom(random).setConnectID(connectId).setWindow(window))
+            DialResponse.newBuilder()
+                .setRandom(random)
+                .setConnectID(connectId)
+                .setWindow(window)
+                .setTunnelWindow(tunnelWindow))
         .build();
   }
 

@@ -3,12 +3,15 @@ package dev.sluice.tunnel;
 import com.google.protobuf.ByteString;
 import dev.sluice.credit.ReceiveStream;
 import dev.sluice.credit.SendStream;
-import dev.sluice.credit.SendWindow;
+import dev.sluice.tunnel.proto.Packet;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One proxied TCP connection on a {@link Link}: the local socket (the CONNECT client on the server,
@@ -46,8 +49,9 @@ final class Pipe {
   private final Link link;
   private final Endpoint local;
   private final Events events;
-  private final SendStream sendCredit; // null: the peer gave no window
-  private final ReceiveStream receiveCredit; // null: no credit kept for the peer
+  private final Outbox.Lane lane;
+  private final @Nullable SendStream sendCredit; // null: the peer gave no window
+  private final @Nullable ReceiveStream receiveCredit; // null: no credit kept for the peer
   private final Object lock = new Object();
   // Guarded by lock.
   private final ArrayDeque<ByteString> queue = new ArrayDeque<>();
@@ -64,11 +68,11 @@ final class Pipe {
     this.connectId = connectId;
     this.local = local;
     this.events = events;
+    this.lane = link.outbox.lane();
     if (link.creditFor(peerWindow)) {
-      // A send window of its own, not a stream of one shared SendWindow: SendWindow serves its
-      // waiters strictly in arrival order, so a waiter blocked on its own stream's credit (this
-      // stalled connection) would hold up every other connection's waiters behind it.
-      this.sendCredit = SendWindow.create(Link.UNLIMITED).newStream(peerWindow);
+      // A stream of the tunnel's window: its credit is bounded by both (a waiter blocked by its
+      // own stream's window holds up no other connection).
+      this.sendCredit = link.sendWindow.newStream(peerWindow);
       this.receiveCredit =
           link.receiveWindow.newStream(limit -> link.send(Packets.windowUpdate(connectId, limit)));
     } else {
@@ -106,6 +110,7 @@ final class Pipe {
         return true;
       }
       queue.addLast(bytes);
+      link.buffered(bytes.size());
       lock.notifyAll();
       if (receiveCredit == null && queue.size() >= link.maxQueuedPackets) {
         waitingForRoom = true;
@@ -123,6 +128,16 @@ final class Pipe {
     }
   }
 
+  /** Sends a packet of this connection (its close) behind the data it already sent. */
+  void sendLast(Packet packet) {
+    lane.offer(packet, 0);
+  }
+
+  /** How long, in stream bytes, this connection's packets waited behind others at most. */
+  long maxWaitedBehind() {
+    return lane.maxWaitedBehind();
+  }
+
   /** A WINDOW_UPDATE from the peer. */
   void peerRaisedLimit(long limit) {
     if (sendCredit != null) {
@@ -138,12 +153,17 @@ final class Pipe {
         return;
       }
       closed = true;
+      long dropped = 0;
+      for (ByteString bytes : queue) {
+        dropped += bytes.size();
+      }
+      link.buffered(-dropped);
       queue.clear();
       resume = waitingForRoom;
       waitingForRoom = false;
       lock.notifyAll();
     }
-    link.pipes.remove(connectId, this);
+    link.removed(this);
     IllegalStateException cause = new IllegalStateException("connection " + connectId + ": " + why);
     if (sendCredit != null) {
       sendCredit.close(cause);
@@ -151,6 +171,7 @@ final class Pipe {
     if (receiveCredit != null) {
       receiveCredit.close();
     }
+    lane.cancel();
     local.close();
     if (resume) {
       link.requestNext();
@@ -167,15 +188,18 @@ final class Pipe {
     byte[] buffer = new byte[CHUNK];
     try {
       while (true) {
+        // Without credit, at most two packets wait in the outbox (a blocking send, as upstream).
+        if (sendCredit == null && !lane.awaitRoom(CHUNK)) {
+          break;
+        }
         int n = local.read(buffer);
         if (n < 0) {
           break;
         }
         int sent = 0;
         while (sent < n) {
-          int grant =
-              sendCredit == null ? n - sent : Math.toIntExact(sendCredit.acquire(n - sent).get());
-          link.send(Packets.data(connectId, ByteString.copyFrom(buffer, sent, grant)));
+          int grant = sendCredit == null ? n - sent : acquire(n - sent);
+          lane.offer(Packets.data(connectId, ByteString.copyFrom(buffer, sent, grant)), grant);
           sent += grant;
         }
       }
@@ -186,6 +210,22 @@ final class Pipe {
     }
     if (!isClosed()) {
       events.localEnd(this);
+    }
+  }
+
+  /** Waits for credit for up to {@code wanted} bytes; counts the waits and the time blocked. */
+  private int acquire(int wanted) throws InterruptedException, ExecutionException {
+    CompletableFuture<Long> grant =
+        Objects.requireNonNull(sendCredit, "a connection with credit").acquire(wanted);
+    if (grant.isDone()) {
+      return Math.toIntExact(grant.get());
+    }
+    long start = link.ticker.read();
+    link.creditWaitStarted();
+    try {
+      return Math.toIntExact(grant.get());
+    } finally {
+      link.creditWaitEnded(link.ticker.read() - start);
     }
   }
 
@@ -205,7 +245,11 @@ final class Pipe {
             break;
           }
         }
-        local.write(bytes);
+        try {
+          local.write(bytes);
+        } finally {
+          link.buffered(-bytes.size());
+        }
         if (receiveCredit != null) {
           receiveCredit.consumed(bytes.size());
         }

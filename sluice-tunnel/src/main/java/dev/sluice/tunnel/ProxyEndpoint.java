@@ -8,13 +8,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * The gRPC frontend, {@code ProxyService.Proxy}: konnectivity-client's single-use tunnels. The
@@ -29,13 +24,11 @@ final class ProxyEndpoint extends ProxyServiceGrpc.ProxyServiceImplBase {
   private static final int INBOUND_PACKETS = 4;
 
   private final Executor executor;
-  private final Supplier<ServerLink> agents;
-  private final Duration dialTimeout;
+  private final Dialer dialer;
 
-  ProxyEndpoint(Executor executor, Supplier<ServerLink> agents, Duration dialTimeout) {
+  ProxyEndpoint(Executor executor, Dialer dialer) {
     this.executor = executor;
-    this.agents = agents;
-    this.dialTimeout = dialTimeout;
+    this.dialer = dialer;
   }
 
   @Override
@@ -103,32 +96,22 @@ final class ProxyEndpoint extends ProxyServiceGrpc.ProxyServiceImplBase {
 
     private void dial(Packet packet) {
       long random = packet.getDialRequest().getRandom();
-      ServerLink agent = agents.get();
-      if (agent == null) {
-        answer(DialResponse.newBuilder().setRandom(random).setError("no agent connected"));
-        return;
-      }
-      ServerLink.Dial dial = agent.dial(packet.getDialRequest().getAddress(), this);
-      Pipe pipe;
+      Dialer.Result dial;
       try {
-        pipe = dial.result().get(dialTimeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        if (agent.cancelDial(dial.random())) {
-          answer(DialResponse.newBuilder().setRandom(random).setError("dial timeout"));
-          return;
-        }
-        pipe = dial.result().join();
-      } catch (ExecutionException e) {
-        answer(DialResponse.newBuilder().setRandom(random).setError(e.getCause().getMessage()));
-        return;
+        dial = dialer.dial(packet.getDialRequest().getAddress(), this);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return;
+      }
+      Pipe pipe = dial.pipe();
+      if (pipe == null) {
+        answer(DialResponse.newBuilder().setRandom(random).setError(dial.error()));
         return;
       }
       synchronized (lock) {
         connectId = pipe.connectId;
       }
-      send(Packets.dialResponse(random, pipe.connectId, 0));
+      send(Packets.dialResponse(random, pipe.connectId, 0, 0));
       pipe.start();
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.tunnel;
 
+import dev.sluice.credit.WindowClosedException;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.tunnel.proto.DialResponse;
 import dev.sluice.tunnel.proto.Packet;
@@ -22,8 +23,11 @@ final class ServerLink extends Link {
   static final class DialFailedException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    DialFailedException(String message) {
+    final transient Dialer.Failure failure;
+
+    DialFailedException(Dialer.Failure failure, String message) {
       super(message);
+      this.failure = failure;
     }
   }
 
@@ -36,7 +40,7 @@ final class ServerLink extends Link {
       new Pipe.Events() {
         @Override
         public void localEnd(Pipe pipe) {
-          send(Packets.closeRequest(pipe.connectId));
+          pipe.sendLast(Packets.closeRequest(pipe.connectId));
         }
 
         @Override
@@ -47,10 +51,9 @@ final class ServerLink extends Link {
       String agentId,
       Executor executor,
       Scheduler scheduler,
-      long window,
-      int maxQueuedPackets,
+      LinkSettings settings,
       Consumer<ServerLink> onClosed) {
-    super(executor, scheduler, window, maxQueuedPackets);
+    super(executor, scheduler, settings);
     this.agentId = agentId;
     this.onClosed = onClosed;
   }
@@ -68,13 +71,41 @@ final class ServerLink extends Link {
     do {
       random = ThreadLocalRandom.current().nextLong();
     } while (pending.putIfAbsent(random, new PendingDial(client, result)) != null);
-    if (isClosed()) {
+    int open = pipes.size() + pending.size() - 1;
+    if (isClosed() || open >= maxConnections) {
       pending.remove(random);
-      result.completeExceptionally(new DialFailedException("agent " + agentId + " disconnected"));
+      result.completeExceptionally(
+          isClosed()
+              ? disconnected()
+              : new DialFailedException(
+                  Dialer.Failure.TOO_MANY_CONNECTIONS,
+                  "agent "
+                      + agentId
+                      + ": "
+                      + open
+                      + " connections open (maxConnections: "
+                      + maxConnections
+                      + ")"));
     } else {
-      send(Packets.dialRequest(address, random, window));
+      send(Packets.dialRequest(address, random, window, tunnelWindow));
     }
     return new Dial(random, result);
+  }
+
+  /** Ends a dialed connection that was never started (its client left): closes it both ways. */
+  void abandon(Pipe pipe) {
+    pipe.abort("client left during the dial");
+    pipe.sendLast(Packets.closeRequest(pipe.connectId));
+  }
+
+  private DialFailedException disconnected() {
+    return new DialFailedException(
+        Dialer.Failure.BACKEND_CLOSE, "agent " + agentId + " disconnected");
+  }
+
+  /** Dials sent and not yet answered. */
+  int pendingDials() {
+    return pending.size();
   }
 
   /**
@@ -112,13 +143,26 @@ final class ServerLink extends Link {
       }
       return;
     }
+    peerTunnelWindow(response.getTunnelWindow());
     if (!response.getError().isEmpty()) {
-      dial.result.completeExceptionally(new DialFailedException(response.getError()));
+      dial.result.completeExceptionally(
+          new DialFailedException(Dialer.Failure.ERROR_RESPONSE, response.getError()));
       return;
     }
     // Registered here, on the receive loop, so that DATA right behind the response finds it.
-    Pipe pipe = new Pipe(this, response.getConnectID(), dial.client, response.getWindow(), events);
+    Pipe pipe;
+    try {
+      pipe = new Pipe(this, response.getConnectID(), dial.client, response.getWindow(), events);
+    } catch (WindowClosedException e) { // the tunnel closed meanwhile
+      dial.result.completeExceptionally(disconnected());
+      return;
+    }
     pipes.put(pipe.connectId, pipe);
+    if (isClosed()) { // closed between the check in Pipe and the put: close() may have missed it
+      pipe.abort("tunnel closed");
+      dial.result.completeExceptionally(disconnected());
+      return;
+    }
     dial.result.complete(pipe);
   }
 
@@ -127,8 +171,7 @@ final class ServerLink extends Link {
     List<PendingDial> failed = new ArrayList<>(pending.values());
     pending.clear();
     for (PendingDial dial : failed) {
-      dial.result.completeExceptionally(
-          new DialFailedException("agent " + agentId + " disconnected"));
+      dial.result.completeExceptionally(disconnected());
     }
     onClosed.accept(this);
   }

@@ -1,7 +1,10 @@
 package dev.sluice.tunnel;
 
+import com.linecorp.armeria.client.Endpoint;
 import com.linecorp.armeria.client.grpc.GrpcClients;
+import com.linecorp.armeria.common.SessionProtocol;
 import dev.sluice.flow.Scheduler;
+import dev.sluice.flow.Ticker;
 import dev.sluice.tunnel.proto.AgentServiceGrpc;
 import dev.sluice.tunnel.proto.Packet;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -13,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tunnel agent: dials in to a {@link TunnelServer} ({@code AgentService.Connect} with the
@@ -29,8 +33,7 @@ public final class TunnelAgent implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(TunnelAgent.class.getName());
 
   private final String agentId;
-  private final long window;
-  private final int maxQueuedPackets;
+  private final LinkSettings settings;
   private final Duration dialTimeout;
   private final Duration minBackoff;
   private final Duration maxBackoff;
@@ -39,8 +42,8 @@ public final class TunnelAgent implements AutoCloseable {
   private final ExecutorService executor = TunnelThreads.newPool("sluice-tunnel-agent");
   private final Object lock = new Object();
   // Guarded by lock.
-  private AgentLink current;
-  private ClientCallStreamObserver<Packet> call;
+  private @Nullable AgentLink current;
+  private @Nullable ClientCallStreamObserver<Packet> call;
   private Duration backoff;
   private boolean closed;
   private long connects;
@@ -50,15 +53,23 @@ public final class TunnelAgent implements AutoCloseable {
 
   private TunnelAgent(Builder builder) {
     this.agentId = builder.agentId;
-    this.window = builder.window;
-    this.maxQueuedPackets = builder.maxQueuedPackets;
+    this.settings =
+        new LinkSettings(
+            builder.window,
+            builder.tunnelWindow,
+            builder.maxQueuedPackets,
+            builder.maxConnections,
+            builder.fair,
+            Ticker.system(),
+            builder.updateRatio);
     this.dialTimeout = builder.dialTimeout;
     this.minBackoff = builder.minBackoff;
     this.maxBackoff = builder.maxBackoff;
     this.scheduler = builder.scheduler;
     this.backoff = minBackoff;
     this.stub =
-        GrpcClients.builder("http://" + builder.serverHost + ":" + builder.serverPort)
+        GrpcClients.builder(
+                SessionProtocol.HTTP, Endpoint.of(builder.serverHost, builder.serverPort))
             .addHeader("agentID", agentId)
             // The tunnel lives as long as the agent: no response timeout, no length limit.
             .responseTimeout(Duration.ZERO)
@@ -90,14 +101,25 @@ public final class TunnelAgent implements AutoCloseable {
   }
 
   /** The tunnel open now, if any; for tests. */
-  AgentLink currentLink() {
+  @Nullable AgentLink currentLink() {
     synchronized (lock) {
       return current;
     }
   }
 
+  /** Cancels the current stream as a network failure would; the agent dials back. For tests. */
+  void dropTunnel() {
+    ClientCallStreamObserver<Packet> stream;
+    synchronized (lock) {
+      stream = call;
+    }
+    if (stream != null) {
+      stream.cancel("dropped", null);
+    }
+  }
+
   private void connect() {
-    AgentLink link = new AgentLink(executor, scheduler, window, maxQueuedPackets, dialTimeout);
+    AgentLink link = new AgentLink(executor, scheduler, settings, dialTimeout);
     synchronized (lock) {
       if (closed) {
         return;
@@ -112,7 +134,8 @@ public final class TunnelAgent implements AutoCloseable {
           @Override
           public void beforeStart(ClientCallStreamObserver<Packet> requestStream) {
             requestStream.disableAutoRequestWithInitial(1);
-            link.attach(requestStream, requestStream::request);
+            requestStream.setOnReadyHandler(link.outbox::drain);
+            link.attach(requestStream, requestStream::isReady, requestStream::request);
             synchronized (lock) {
               call = requestStream;
             }
@@ -188,6 +211,10 @@ public final class TunnelAgent implements AutoCloseable {
     private final int serverPort;
     private String agentId = UUID.randomUUID().toString();
     private long window = 256 * 1024;
+    private long tunnelWindow = 4 * 1024 * 1024;
+    private int maxConnections = 1024;
+    private boolean fair = true;
+    private double updateRatio = 0.5;
     private int maxQueuedPackets = 150;
     private Duration dialTimeout = Duration.ofSeconds(5);
     private Duration minBackoff = Duration.ofMillis(100);
@@ -220,6 +247,43 @@ public final class TunnelAgent implements AutoCloseable {
         throw new IllegalArgumentException("window: " + bytes + " (expected: >= 0)");
       }
       this.window = bytes;
+      return this;
+    }
+
+    /**
+     * Bytes the server may have in flight on all connections of the tunnel together (advertised in
+     * DIAL_RSP; HTTP/2's connection window); 0 for no tunnel-wide limit. Default 4 MiB.
+     */
+    public Builder tunnelWindow(long bytes) {
+      this.tunnelWindow = LinkLimits.checkWindow("tunnelWindow", bytes);
+      return this;
+    }
+
+    /** Destination connections open at once; a DIAL_REQ beyond it is refused. Default 1024. */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = LinkLimits.checkConnections(connections);
+      return this;
+    }
+
+    /**
+     * Whether destination data shares the stream by deficit round-robin (default) or goes out in
+     * arrival order (for comparisons).
+     */
+    public Builder fair(boolean fair) {
+      this.fair = fair;
+      return this;
+    }
+
+    /**
+     * The fraction of a connection's window consumed that sends a WINDOW_UPDATE. Default 0.5, as
+     * HTTP/2 implementations; {@code 1.0 / packetsPerWindow} sends one per full packet, as the
+     * packet-per-ACK scheme the benchmarks compare against.
+     */
+    Builder updateRatio(double ratio) {
+      if (!(ratio > 0 && ratio <= 1)) {
+        throw new IllegalArgumentException("updateRatio: " + ratio + " (expected: in (0, 1])");
+      }
+      this.updateRatio = ratio;
       return this;
     }
 

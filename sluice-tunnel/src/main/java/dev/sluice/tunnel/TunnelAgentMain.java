@@ -13,15 +13,49 @@ public final class TunnelAgentMain {
   private static final String USAGE =
       """
       usage: sluice tunnel-agent [--server HOST:PORT] [--agent-id ID] [--window BYTES]
+                                 [--tunnel-window BYTES] [--max-connections N]
                                  [--dial-timeout-ms MS]
 
         --server           the tunnel server's agent port (default 127.0.0.1:8091)
         --agent-id         sent as the agentID metadata (default a random UUID)
         --window           per-connection receive window in bytes; 0 = no byte credit
                            (default 262144)
+        --tunnel-window    receive window of the whole tunnel in bytes; 0 = none
+                           (default 4194304)
+        --max-connections  destination connections open at once (default 1024)
         --dial-timeout-ms  destination dial timeout (default 5000)""";
 
   private TunnelAgentMain() {}
+
+  /**
+   * The agent the flags describe.
+   *
+   * @throws IllegalArgumentException naming the first bad flag and what it expects
+   */
+  static TunnelAgent.Builder configure(String[] args) {
+    Flags flags =
+        new Flags(
+            args,
+            Set.of(
+                "server",
+                "agent-id",
+                "window",
+                "tunnel-window",
+                "max-connections",
+                "dial-timeout-ms"));
+    var server = flags.hostPort("server", "127.0.0.1:8091");
+    TunnelAgent.Builder builder =
+        TunnelAgent.builder(server.getHostString(), server.getPort())
+            .window(flags.bytes("window", 256 * 1024))
+            .tunnelWindow(flags.bytes("tunnel-window", 4 * 1024 * 1024))
+            .maxConnections(flags.positive("max-connections", 1024))
+            .dialTimeout(flags.positiveMillis("dial-timeout-ms", Duration.ofSeconds(5)));
+    String id = flags.optional("agent-id");
+    if (id != null) {
+      builder.agentId(id);
+    }
+    return builder;
+  }
 
   /** Runs the agent. */
   public static void main(String[] args) throws InterruptedException {
@@ -31,17 +65,7 @@ public final class TunnelAgentMain {
     }
     TunnelAgent agent;
     try {
-      Flags flags = new Flags(args, Set.of("server", "agent-id", "window", "dial-timeout-ms"));
-      var server = AgentLink.parse(flags.string("server", "127.0.0.1:8091"));
-      TunnelAgent.Builder builder =
-          TunnelAgent.builder(server.getHostString(), server.getPort())
-              .window(flags.number("window", 256 * 1024))
-              .dialTimeout(flags.millis("dial-timeout-ms", Duration.ofSeconds(5)));
-      String id = flags.string("agent-id", null);
-      if (id != null) {
-        builder.agentId(id);
-      }
-      agent = builder.build();
+      agent = configure(args).build();
     } catch (IllegalArgumentException e) {
       System.err.println("sluice tunnel-agent: " + e.getMessage() + "\n" + USAGE);
       System.exit(2);

@@ -1,8 +1,14 @@
 package dev.sluice.tunnel;
 
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.sluice.flow.Scheduler;
+import dev.sluice.flow.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -10,10 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tunnel server: agents connect to its gRPC port ({@code AgentService.Connect}, h2c), clients
@@ -30,26 +34,35 @@ public final class TunnelServer implements AutoCloseable {
   private final String host;
   private final int agentPortConfig;
   private final int connectPortConfig;
-  private final long window;
-  private final int maxQueuedPackets;
+  private final LinkSettings settings;
   private final Duration dialTimeout;
   private final Scheduler scheduler;
   private final String serverId = UUID.randomUUID().toString();
-  private final List<ServerLink> agents = new CopyOnWriteArrayList<>();
-  private final AtomicInteger next = new AtomicInteger();
-  private final Object agentsChanged = new Object();
+  private final Agents agents = new Agents();
+  private final TunnelMetrics metrics;
+  private final int adminPortConfig;
+  private @Nullable Server admin;
   private final ExecutorService executor = TunnelThreads.newPool("sluice-tunnel-server");
-  private Server server;
-  private ConnectFrontend frontend;
+  private @Nullable Server server;
+  private @Nullable ConnectFrontend frontend;
 
   private TunnelServer(Builder builder) {
     this.host = builder.host;
     this.agentPortConfig = builder.agentPort;
     this.connectPortConfig = builder.connectPort;
-    this.window = builder.window;
-    this.maxQueuedPackets = builder.maxQueuedPackets;
+    this.settings =
+        new LinkSettings(
+            builder.window,
+            builder.tunnelWindow,
+            builder.maxQueuedPackets,
+            builder.maxConnections,
+            builder.fair,
+            Ticker.system(),
+            builder.updateRatio);
     this.dialTimeout = builder.dialTimeout;
     this.scheduler = builder.scheduler;
+    this.adminPortConfig = builder.adminPort;
+    this.metrics = new TunnelMetrics(agents, settings);
   }
 
   /** Starts a configuration: 127.0.0.1, ephemeral ports, 256 KiB windows, 5 s dial timeout. */
@@ -59,14 +72,15 @@ public final class TunnelServer implements AutoCloseable {
 
   /** Binds both ports and starts serving. */
   public TunnelServer start() {
-    AgentEndpoint endpoint = new AgentEndpoint(serverId, this::newLink, this::register);
+    Dialer dialer = new Dialer(agents::pick, dialTimeout, metrics, settings.ticker());
+    AgentEndpoint endpoint = new AgentEndpoint(serverId, this::newLink, agents::register);
     server =
         Server.builder()
             .http(new InetSocketAddress(host, agentPortConfig))
             .service(
                 GrpcService.builder()
                     .addService(endpoint)
-                    .addService(new ProxyEndpoint(executor, this::pickAgent, dialTimeout))
+                    .addService(new ProxyEndpoint(executor, dialer))
                     .build())
             // An agent stream lives as long as the agent: no request timeout, no length limit.
             .requestTimeout(Duration.ZERO)
@@ -77,31 +91,57 @@ public final class TunnelServer implements AutoCloseable {
     server.start().join();
     try {
       frontend =
-          new ConnectFrontend(
-              new InetSocketAddress(host, connectPortConfig),
-              executor,
-              this::pickAgent,
-              dialTimeout);
+          new ConnectFrontend(new InetSocketAddress(host, connectPortConfig), executor, dialer);
     } catch (IOException e) {
       server.stop().join();
       throw new UncheckedIOException("binding the CONNECT port " + connectPortConfig, e);
+    }
+    if (adminPortConfig >= 0) {
+      admin =
+          Server.builder()
+              .http(new InetSocketAddress(host, adminPortConfig))
+              .gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO)
+              .service(
+                  Route.builder().path("/metrics").methods(HttpMethod.GET).build(),
+                  (ctx, req) ->
+                      HttpResponse.of(
+                          HttpStatus.OK,
+                          MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
+                          metrics.scrape()))
+              .build();
+      admin.start().join();
     }
     return this;
   }
 
   /** The port agents connect to. */
   public int agentPort() {
-    return server.activeLocalPort();
+    return Objects.requireNonNull(server, "not started").activeLocalPort();
   }
 
   /** The HTTP CONNECT port. */
   public int connectPort() {
-    return frontend.port();
+    return Objects.requireNonNull(frontend, "not started").port();
   }
 
   /** Agent tunnels connected now. */
   public int agentCount() {
-    return agents.size();
+    return agents.agents();
+  }
+
+  /** The agent tunnels connected now; for tests. */
+  List<ServerLink> links() {
+    return agents.links();
+  }
+
+  /** The admin port serving {@code /metrics}, or -1 if there is none. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.activeLocalPort();
+  }
+
+  /** The metrics in Prometheus text format, as {@code /metrics} serves them. */
+  public String scrape() {
+    return metrics.scrape();
   }
 
   /**
@@ -110,51 +150,20 @@ public final class TunnelServer implements AutoCloseable {
    * @return false if the timeout passed first
    */
   public boolean awaitAgents(int count, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (agentsChanged) {
-      while (agents.size() < count) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(agentsChanged, left);
-      }
-      return true;
-    }
+    return agents.await(n -> n >= count, timeout);
+  }
+
+  /**
+   * Waits until no agent tunnel is connected.
+   *
+   * @return false if the timeout passed first
+   */
+  public boolean awaitNoAgents(Duration timeout) throws InterruptedException {
+    return agents.await(n -> n == 0, timeout);
   }
 
   private ServerLink newLink(String agentId) {
-    return new ServerLink(agentId, executor, scheduler, window, maxQueuedPackets, this::unregister);
-  }
-
-  private void register(ServerLink link) {
-    if (link.isClosed()) {
-      return; // cancelled before it was registered
-    }
-    agents.add(link);
-    changed();
-    if (link.isClosed()) { // closed meanwhile: unregister may have run before the add
-      unregister(link);
-    }
-  }
-
-  private void unregister(ServerLink link) {
-    agents.remove(link);
-    changed();
-  }
-
-  private void changed() {
-    synchronized (agentsChanged) {
-      agentsChanged.notifyAll();
-    }
-  }
-
-  private ServerLink pickAgent() {
-    List<ServerLink> snapshot = List.copyOf(agents);
-    if (snapshot.isEmpty()) {
-      return null;
-    }
-    return snapshot.get(Math.floorMod(next.getAndIncrement(), snapshot.size()));
+    return new ServerLink(agentId, executor, scheduler, settings, agents::unregister);
   }
 
   @Override
@@ -162,9 +171,12 @@ public final class TunnelServer implements AutoCloseable {
     if (frontend != null) {
       frontend.close();
     }
-    for (ServerLink link : List.copyOf(agents)) {
+    for (ServerLink link : agents.links()) {
       link.close();
       link.completeOutbound();
+    }
+    if (admin != null) {
+      admin.stop().join();
     }
     if (server != null) {
       server.stop().join();
@@ -177,12 +189,23 @@ public final class TunnelServer implements AutoCloseable {
     private String host = "127.0.0.1";
     private int agentPort;
     private int connectPort;
+    private int adminPort = -1;
     private long window = 256 * 1024;
+    private long tunnelWindow = 4 * 1024 * 1024;
+    private int maxConnections = 1024;
+    private boolean fair = true;
+    private double updateRatio = 0.5;
     private int maxQueuedPackets = 10;
     private Duration dialTimeout = Duration.ofSeconds(5);
     private Scheduler scheduler = Scheduler.system();
 
     private Builder() {}
+
+    /** The port serving {@code /metrics}; 0 picks a free one, -1 (default) serves none. */
+    public Builder adminPort(int port) {
+      this.adminPort = port == -1 ? -1 : checkPort("adminPort", port);
+      return this;
+    }
 
     /** The address both ports bind to. Default 127.0.0.1. */
     public Builder host(String host) {
@@ -211,6 +234,46 @@ public final class TunnelServer implements AutoCloseable {
         throw new IllegalArgumentException("window: " + bytes + " (expected: >= 0)");
       }
       this.window = bytes;
+      return this;
+    }
+
+    /**
+     * Bytes an agent may have in flight on all connections of its tunnel together (advertised in
+     * DIAL_REQ; HTTP/2's connection window); 0 for no tunnel-wide limit. Default 4 MiB.
+     */
+    public Builder tunnelWindow(long bytes) {
+      this.tunnelWindow = LinkLimits.checkWindow("tunnelWindow", bytes);
+      return this;
+    }
+
+    /**
+     * Connections (dials in flight included) one agent's tunnel carries at once; a CONNECT beyond
+     * it gets 502. Default 1024.
+     */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = LinkLimits.checkConnections(connections);
+      return this;
+    }
+
+    /**
+     * Whether client data shares an agent's stream by deficit round-robin (default) or goes out in
+     * arrival order (for comparisons).
+     */
+    public Builder fair(boolean fair) {
+      this.fair = fair;
+      return this;
+    }
+
+    /**
+     * The fraction of a connection's window consumed that sends a WINDOW_UPDATE. Default 0.5, as
+     * HTTP/2 implementations; {@code 1.0 / packetsPerWindow} sends one per full packet, as the
+     * packet-per-ACK scheme the benchmarks compare against.
+     */
+    Builder updateRatio(double ratio) {
+      if (!(ratio > 0 && ratio <= 1)) {
+        throw new IllegalArgumentException("updateRatio: " + ratio + " (expected: in (0, 1])");
+      }
+      this.updateRatio = ratio;
       return this;
     }
 

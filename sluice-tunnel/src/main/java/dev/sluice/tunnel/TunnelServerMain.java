@@ -12,17 +12,51 @@ public final class TunnelServerMain {
 
   private static final String USAGE =
       """
-      usage: sluice tunnel-server [--host H] [--agent-port P] [--connect-port P]
-                                  [--window BYTES] [--dial-timeout-ms MS]
+      usage: sluice tunnel-server [--host H] [--agent-port P] [--connect-port P] [--admin-port P]
+                                  [--window BYTES] [--tunnel-window BYTES]
+                                  [--max-connections N] [--dial-timeout-ms MS]
 
-        --host             address both ports bind to (default 127.0.0.1)
-        --agent-port       gRPC port agents dial in to (default 8091)
+        --host             address the ports bind to (default 127.0.0.1)
+        --agent-port       gRPC port agents (and gRPC frontends) dial in to (default 8091)
         --connect-port     HTTP CONNECT port for clients (default 8090)
+        --admin-port       port serving /metrics; -1 = none (default 8092)
         --window           per-connection receive window in bytes; 0 = no byte credit
                            (default 262144)
+        --tunnel-window    receive window of one agent's whole tunnel in bytes; 0 = none
+                           (default 4194304)
+        --max-connections  connections one agent's tunnel carries at once (default 1024)
         --dial-timeout-ms  how long a CONNECT waits for the agent's dial (default 5000)""";
 
   private TunnelServerMain() {}
+
+  /**
+   * The server the flags describe.
+   *
+   * @throws IllegalArgumentException naming the first bad flag and what it expects
+   */
+  static TunnelServer.Builder configure(String[] args) {
+    Flags flags =
+        new Flags(
+            args,
+            Set.of(
+                "host",
+                "agent-port",
+                "connect-port",
+                "admin-port",
+                "window",
+                "tunnel-window",
+                "max-connections",
+                "dial-timeout-ms"));
+    return TunnelServer.builder()
+        .host(flags.host("host", "127.0.0.1"))
+        .agentPort(flags.port("agent-port", 8091, false))
+        .connectPort(flags.port("connect-port", 8090, false))
+        .adminPort(flags.port("admin-port", 8092, true))
+        .window(flags.bytes("window", 256 * 1024))
+        .tunnelWindow(flags.bytes("tunnel-window", 4 * 1024 * 1024))
+        .maxConnections(flags.positive("max-connections", 1024))
+        .dialTimeout(flags.positiveMillis("dial-timeout-ms", Duration.ofSeconds(5)));
+  }
 
   /** Runs the server. */
   public static void main(String[] args) throws InterruptedException {
@@ -32,18 +66,8 @@ public final class TunnelServerMain {
     }
     TunnelServer server;
     try {
-      Flags flags =
-          new Flags(
-              args, Set.of("host", "agent-port", "connect-port", "window", "dial-timeout-ms"));
-      server =
-          TunnelServer.builder()
-              .host(flags.string("host", "127.0.0.1"))
-              .agentPort(Math.toIntExact(flags.number("agent-port", 8091)))
-              .connectPort(Math.toIntExact(flags.number("connect-port", 8090)))
-              .window(flags.number("window", 256 * 1024))
-              .dialTimeout(flags.millis("dial-timeout-ms", Duration.ofSeconds(5)))
-              .build();
-    } catch (IllegalArgumentException | ArithmeticException e) {
+      server = configure(args).build();
+    } catch (IllegalArgumentException e) {
       System.err.println("sluice tunnel-server: " + e.getMessage() + "\n" + USAGE);
       System.exit(2);
       return;
@@ -63,6 +87,7 @@ public final class TunnelServerMain {
             + server.agentPort()
             + "  CONNECT -> :"
             + server.connectPort()
+            + (server.adminPort() >= 0 ? "  /metrics -> :" + server.adminPort() : "")
             + "  (Ctrl-C stops)");
     stopped.await();
   }

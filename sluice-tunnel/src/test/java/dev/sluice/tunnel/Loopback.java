@@ -9,11 +9,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Destinations and CONNECT clients on 127.0.0.1 for the tunnel tests. Closes all it opened. */
@@ -76,6 +78,82 @@ final class Loopback implements AutoCloseable {
           }
         });
     return listener.getLocalPort();
+  }
+
+  /**
+   * A server that reads and discards what its connections send, counting it in {@code received},
+   * but only once {@code gate} completes; until then it reads nothing (4 KiB receive buffer).
+   * Notifies {@code received}'s monitor after each read (see {@link #awaitAtLeast}).
+   */
+  synchronized int sinkServer(CompletableFuture<Void> gate, AtomicLong received)
+      throws IOException {
+    ServerSocket listener = new ServerSocket();
+    listener.setReceiveBufferSize(4096);
+    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    opened.add(listener);
+    threads.execute(
+        () -> {
+          while (true) {
+            Socket socket;
+            try {
+              socket = listener.accept();
+            } catch (IOException e) {
+              return;
+            }
+            remember(socket);
+            threads.execute(
+                () -> {
+                  byte[] buffer = new byte[64 * 1024];
+                  try (socket) {
+                    gate.join();
+                    InputStream in = socket.getInputStream();
+                    int n;
+                    while ((n = in.read(buffer)) >= 0) {
+                      synchronized (received) {
+                        received.addAndGet(n);
+                        received.notifyAll();
+                      }
+                    }
+                  } catch (IOException e) {
+                    // the test ended it
+                  }
+                });
+          }
+        });
+    return listener.getLocalPort();
+  }
+
+  /** Writes {@code bytes} zero bytes to {@code socket} on a test thread. */
+  CompletableFuture<Void> send(Socket socket, long bytes) {
+    return run(
+        () -> {
+          byte[] chunk = new byte[16 * 1024];
+          OutputStream out = socket.getOutputStream();
+          for (long left = bytes; left > 0; left -= chunk.length) {
+            out.write(chunk, 0, (int) Math.min(chunk.length, left));
+          }
+          out.flush();
+        });
+  }
+
+  /**
+   * Waits until a {@link #sinkServer} counter reaches {@code bytes}.
+   *
+   * @return false if the timeout passed first
+   */
+  static boolean awaitAtLeast(AtomicLong received, long bytes, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (received) {
+      while (received.get() < bytes) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(received, left);
+      }
+      return true;
+    }
   }
 
   /** A port nothing listens on. */

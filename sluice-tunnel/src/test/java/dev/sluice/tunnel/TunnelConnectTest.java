@@ -87,7 +87,7 @@ class TunnelConnectTest {
 
     assertThat(endOfStream(first.socket().getInputStream())).isTrue();
     assertThat(endOfStream(second.socket().getInputStream())).isTrue();
-    assertThat(server.awaitAgents(0, Duration.ofSeconds(10))).isTrue();
+    assertThat(server.awaitNoAgents(Duration.ofSeconds(10))).isTrue();
     assertThat(flooding).failsWithin(Duration.ofSeconds(10));
   }
 

@@ -3,16 +3,11 @@ package dev.sluice.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import com.linecorp.armeria.client.grpc.GrpcClients;
-import dev.sluice.tunnel.proto.AgentServiceGrpc;
 import dev.sluice.tunnel.proto.Packet;
 import dev.sluice.tunnel.proto.PacketType;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,44 +27,8 @@ class WireTest {
     loopback.close();
   }
 
-  /** An agent stream driven by the test: what arrives is queued. */
-  private static final class FakeAgent implements StreamObserver<Packet> {
-    final BlockingQueue<Packet> received = new LinkedBlockingQueue<>();
-    final CompletableFuture<Throwable> ended = new CompletableFuture<>();
-    StreamObserver<Packet> out;
-
-    Packet next() throws InterruptedException {
-      Packet packet = received.poll(10, TimeUnit.SECONDS);
-      assertThat(packet).as("a packet within 10 s").isNotNull();
-      return packet;
-    }
-
-    @Override
-    public void onNext(Packet packet) {
-      received.add(packet);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      ended.complete(t);
-    }
-
-    @Override
-    public void onCompleted() {
-      ended.complete(null);
-    }
-  }
-
   private FakeAgent fakeAgent(String agentId) {
-    var builder =
-        GrpcClients.builder("http://127.0.0.1:" + server.agentPort())
-            .responseTimeout(Duration.ZERO);
-    if (agentId != null) {
-      builder.addHeader("agentID", agentId);
-    }
-    FakeAgent agent = new FakeAgent();
-    agent.out = builder.build(AgentServiceGrpc.AgentServiceStub.class).connect(agent);
-    return agent;
+    return FakeAgent.connect(server.agentPort(), agentId);
   }
 
   @Test
@@ -100,7 +59,7 @@ class WireTest {
     assertThat(cancel.getCloseDial().getRandom()).isEqualTo(dial.getDialRequest().getRandom());
 
     // Answered too late: the server closes the connection it no longer wants.
-    agent.out.onNext(Packets.dialResponse(dial.getDialRequest().getRandom(), 7, 0));
+    agent.out.onNext(Packets.dialResponse(dial.getDialRequest().getRandom(), 7, 0, 0));
     Packet close = agent.next();
     assertThat(close.getType()).isEqualTo(PacketType.CLOSE_REQ);
     assertThat(close.getCloseRequest().getConnectID()).isEqualTo(7);
@@ -121,7 +80,7 @@ class WireTest {
             });
     Packet dial = agent.next();
     // The agent advertises a window of 8 bytes for the server's sends.
-    agent.out.onNext(Packets.dialResponse(dial.getDialRequest().getRandom(), 1, 8));
+    agent.out.onNext(Packets.dialResponse(dial.getDialRequest().getRandom(), 1, 8, 0));
     Loopback.Connect client = connect.get(10, TimeUnit.SECONDS);
     assertThat(client.status()).isEqualTo(200);
 

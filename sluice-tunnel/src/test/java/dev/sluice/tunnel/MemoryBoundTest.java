@@ -1,0 +1,104 @@
+package dev.sluice.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What a tunnel holds while large uploads meet destinations that do not read: with credit, the
+ * agent's buffered bytes stay under the sum of the connections' windows and the server's outbox
+ * under the tunnel window, before and after the readers catch up; without credit (the control) the
+ * agent buffers far more. Measured with the tunnel's own byte counters, not the heap.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class MemoryBoundTest {
+
+  private static final int CONNECTIONS = 4;
+  private static final long WINDOW = 64 * 1024;
+  private static final long TUNNEL_WINDOW = 128 * 1024;
+  private static final long UPLOAD = 16L * 1024 * 1024;
+
+  @Test
+  void bufferedBytesStayUnderTheWindowsWhileReadersStallAndCatchUp() throws Exception {
+    try (Loopback loopback = new Loopback();
+        TunnelServer server =
+            TunnelServer.builder().window(WINDOW).tunnelWindow(TUNNEL_WINDOW).build().start();
+        TunnelAgent agent =
+            TunnelAgent.builder("127.0.0.1", server.agentPort())
+                .window(WINDOW)
+                .tunnelWindow(TUNNEL_WINDOW)
+                .build()
+                .start()) {
+      assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
+      CompletableFuture<Void> gate = new CompletableFuture<>();
+      AtomicLong received = new AtomicLong();
+      int sink = loopback.sinkServer(gate, received);
+      CompletableFuture<?>[] uploads = new CompletableFuture<?>[CONNECTIONS];
+      for (int i = 0; i < CONNECTIONS; i++) {
+        Loopback.Connect connect = loopback.connect(server.connectPort(), "127.0.0.1:" + sink);
+        assertThat(connect.status()).isEqualTo(200);
+        uploads[i] = loopback.send(connect.socket(), UPLOAD);
+      }
+      ServerLink link = server.links().get(0);
+      AgentLink agentLink = agent.currentLink();
+
+      // Every connection's sender ran out of credit while nobody reads.
+      assertThat(link.awaitCreditWaits(CONNECTIONS, Duration.ofSeconds(30))).isTrue();
+      long stalledMax = agentLink.bufferedBytes()[1];
+      long outboxMax = link.outbox.stats().maxQueuedBytes();
+
+      gate.complete(null); // the readers catch up
+      CompletableFuture.allOf(uploads).get(60, TimeUnit.SECONDS);
+      long total = CONNECTIONS * UPLOAD;
+      assertThat(Loopback.awaitAtLeast(received, total, Duration.ofSeconds(60))).isTrue();
+      assertThat(received.get()).isEqualTo(total);
+
+      System.out.printf(
+          "memory: %d uploads of %d MiB, windows %d KiB per connection, %d KiB per tunnel: agent"
+              + " buffered at most %d KiB while stalled, %d KiB overall; server outbox at most %d"
+              + " KiB; %d credit waits, %d ms blocked%n",
+          CONNECTIONS,
+          UPLOAD >> 20,
+          WINDOW >> 10,
+          TUNNEL_WINDOW >> 10,
+          stalledMax >> 10,
+          agentLink.bufferedBytes()[1] >> 10,
+          link.outbox.stats().maxQueuedBytes() >> 10,
+          link.creditWaits(),
+          TimeUnit.NANOSECONDS.toMillis(link.creditBlockedNanos()));
+      assertThat(stalledMax).isLessThanOrEqualTo(CONNECTIONS * WINDOW);
+      assertThat(agentLink.bufferedBytes()[1]).isLessThanOrEqualTo(CONNECTIONS * WINDOW);
+      assertThat(outboxMax).isLessThanOrEqualTo(TUNNEL_WINDOW);
+      assertThat(link.outbox.stats().maxQueuedBytes()).isLessThanOrEqualTo(TUNNEL_WINDOW);
+      assertThat(agentLink.bufferedBytes()[0]).isZero();
+    }
+  }
+
+  @Test
+  void withoutCreditTheAgentBuffersFarMore() throws Exception {
+    try (Loopback loopback = new Loopback();
+        TunnelServer server = TunnelServer.builder().window(0).build().start();
+        TunnelAgent agent =
+            TunnelAgent.builder("127.0.0.1", server.agentPort()).window(0).build().start()) {
+      assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
+      AtomicLong received = new AtomicLong();
+      int sink = loopback.sinkServer(new CompletableFuture<>(), received);
+      for (int i = 0; i < CONNECTIONS; i++) {
+        Loopback.Connect connect = loopback.connect(server.connectPort(), "127.0.0.1:" + sink);
+        assertThat(connect.status()).isEqualTo(200);
+        loopback.send(connect.socket(), UPLOAD);
+      }
+      AgentLink agentLink = agent.currentLink();
+      // A connection's full queue (150 packets) stops the agent's receive loop.
+      agentLink.stalled.get(30, TimeUnit.SECONDS);
+      long buffered = agentLink.bufferedBytes()[1];
+      System.out.printf("memory without credit: agent buffered %d KiB%n", buffered >> 10);
+      assertThat(buffered).isGreaterThan(CONNECTIONS * WINDOW);
+    }
+  }
+}
