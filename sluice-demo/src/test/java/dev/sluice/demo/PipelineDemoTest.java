@@ -1,7 +1,9 @@
 package dev.sluice.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.awt.GraphicsEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,9 @@ class PipelineDemoTest {
    */
   @Test
   void backpressureHoldsResidentBytesBelowTheCapAndPauses(@TempDir Path dir) throws Exception {
+    assumeTrue(
+        fontsAvailable(),
+        "the chart needs fontconfig and a font: apt-get install fontconfig fonts-dejavu-core");
     DemoSetup d = DemoSetup.defaults(Duration.ofSeconds(5));
     long bytesPerToken = 2 * d.bytesPerToken();
     DemoSetup with =
@@ -84,5 +89,15 @@ class PipelineDemoTest {
         .contains("peak resident MiB", "wasted (refused) generations", chart.toString());
     assertThat(Files.size(chart)).isPositive();
     assertThat(ImageIO.read(chart.toFile()).getWidth()).isEqualTo(960);
+  }
+
+  private static boolean fontsAvailable() {
+    System.setProperty("java.awt.headless", "true");
+    try {
+      return GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames().length
+          > 0;
+    } catch (RuntimeException | Error e) {
+      return false; // without fontconfig the JDK throws "no fonts found" (an Error)
+    }
   }
 }
