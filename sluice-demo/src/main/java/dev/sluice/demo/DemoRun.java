@@ -50,6 +50,7 @@ final class DemoRun {
   private final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
   private final List<ResultLease> batch = new ArrayList<>(); // the consumer's, one chain at a time
   private final long started;
+  private final CountDownLatch done = new CountDownLatch(1);
   private volatile boolean stopped;
 
   private DemoRun(DemoSetup setup, boolean backpressure, int gatewayPort, String model) {
@@ -83,7 +84,6 @@ final class DemoRun {
       }
     }
     gather();
-    CountDownLatch done = new CountDownLatch(1);
     scheduler.schedule(done::countDown, setup.phase().toNanos());
     done.await(setup.phase().toMillis() + 60_000, TimeUnit.MILLISECONDS);
     stopped = true;
@@ -147,7 +147,10 @@ final class DemoRun {
       if (tokens < 0) {
         pipeline.fail(worker, lease.leaseId(), "generation failed", true);
       } else {
-        generated.incrementAndGet();
+        long count = generated.incrementAndGet();
+        if (count == setup.stopAfterGenerations()) {
+          done.countDown();
+        }
         long bytes = tokens * setup.bytesPerToken();
         pipeline.commit(worker, lease.leaseId(), new ResultRef("mem://" + lease.itemId(), bytes));
       }

@@ -6,7 +6,9 @@ import java.time.Duration;
 /**
  * The demo's sizes and speeds. Immutable.
  *
- * @param phase how long each run lasts
+ * @param phase how long each run lasts, at most
+ * @param stopAfterGenerations end the run early once this many completions were generated; 0 = run
+ *     the whole phase
  * @param workers producers (rollout workers)
  * @param slotsPerWorker completions each worker keeps in flight, and its in-flight cap
  * @param minTokens the fewest tokens a prompt asks for
@@ -24,6 +26,7 @@ import java.time.Duration;
  */
 record DemoSetup(
     Duration phase,
+    int stopAfterGenerations,
     int workers,
     int slotsPerWorker,
     int minTokens,
@@ -50,6 +53,7 @@ record DemoSetup(
     long bytesPerToken = 8 * 1024;
     return new DemoSetup(
         phase,
+        0,
         4,
         3,
         16,
