@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sluice.flow.saturation.ConcurrencyDetector;
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
+import dev.sluice.testing.TrackedControllers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -68,7 +69,7 @@ class ClosedLoopFairnessTest {
    * the first second divided by its max-min fair share of the limit over that time.
    */
   private static double[] run(int limit, int[] threads) {
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     FlowControllerConfig config =
         FlowControllerConfig.builder()
             .ticker(clock)
@@ -81,7 +82,7 @@ class ClosedLoopFairnessTest {
     double[] held = new double[threads.length];
     PriorityQueue<Event> events = new PriorityQueue<>((a, b) -> Long.compare(a.atNanos, b.atNanos));
     List<Event> dispatched = new ArrayList<>(); // filled by the futures as they complete
-    try (FlowController controller = FlowController.create(config)) {
+    try (FlowController controller = TrackedControllers.create(config)) {
       for (int c = 0; c < threads.length; c++) {
         for (int t = 0; t < threads[c]; t++) {
           events.add(new Event(clock.read() + duration(random), 0, c, null)); // thinks first
