@@ -8,6 +8,7 @@ import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.policy.FairnessPolicy;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ import java.util.TreeSet;
  */
 public final class SluiceSystem implements LabSystem {
   private final String name;
-  private final VirtualTime time;
+  private final ManualClock time;
   private final Recorder recorder;
   private final FlowController controller;
   private final FlowRequest[] requestsByTenant;
@@ -29,7 +30,7 @@ public final class SluiceSystem implements LabSystem {
 
   /** Sluice configured by {@code scenario} and {@code variant}. */
   public SluiceSystem(
-      Scenario scenario, Scenario.SluiceVariant variant, VirtualTime time, Recorder recorder) {
+      Scenario scenario, Scenario.SluiceVariant variant, ManualClock time, Recorder recorder) {
     this.name = variant.name();
     this.time = time;
     this.recorder = recorder;

@@ -34,7 +34,6 @@ public final class ManualClock implements Ticker, Scheduler {
   private final long origin;
   private long now;
   private long nextSequence;
-  private long executed;
 
   /** A clock at {@link #DEFAULT_ORIGIN_NANOS}. */
   public ManualClock() {
@@ -120,20 +119,9 @@ public final class ManualClock implements Ticker, Scheduler {
     }
   }
 
-  /** Tasks run so far (cancelled ones excluded). */
-  public synchronized long executed() {
-    return executed;
-  }
-
   /** Tasks scheduled and neither run nor cancelled. */
   public synchronized int pendingTasks() {
-    int count = 0;
-    for (Task task : tasks) {
-      if (!task.cancelled) {
-        count++;
-      }
-    }
-    return count;
+    return tasks.size();
   }
 
   /** The due times of pending tasks, soonest first, relative to now. */
@@ -142,9 +130,7 @@ public final class ManualClock implements Ticker, Scheduler {
     sorted.sort(null);
     List<Long> delays = new ArrayList<>();
     for (Task task : sorted) {
-      if (!task.cancelled) {
-        delays.add(task.due - now);
-      }
+      delays.add(task.due - now);
     }
     return delays;
   }
@@ -165,21 +151,18 @@ public final class ManualClock implements Ticker, Scheduler {
     }
   }
 
-  private void run(Task task) {
-    if (task.cancelled) {
-      return;
+  private static void run(Task task) {
+    if (!task.cancelled) {
+      task.runnable.run();
     }
-    synchronized (this) {
-      executed++;
-    }
-    task.runnable.run();
   }
 
-  private static final class Task implements Comparable<Task>, Cancellable {
+  /** A cancelled task leaves the queue at once, so an inert clock holds only live timers. */
+  private final class Task implements Comparable<Task>, Cancellable {
     final long due;
     final long sequence;
     final Runnable runnable;
-    volatile boolean cancelled;
+    volatile boolean cancelled; // read without the lock by run: cancelled after it was polled
 
     Task(long due, long sequence, Runnable runnable) {
       this.due = due;
@@ -195,7 +178,10 @@ public final class ManualClock implements Ticker, Scheduler {
 
     @Override
     public void cancel() {
-      cancelled = true;
+      synchronized (ManualClock.this) {
+        cancelled = true;
+        tasks.remove(this);
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.sluice.flow.FlowController;
 import dev.sluice.flow.FlowControllerConfig;
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowRequest;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class SaturatedWorkload {
                         .bands(bandConfigs)
                         .shards(shards)
                         .saturationDetector(new SlotDetector(limit))
-                        .scheduler(InertScheduler.INSTANCE))
+                        .scheduler(new ManualClock())) // never advanced: no timer runs
                 .build());
     requests = new FlowRequest[flows];
     for (int i = 0; i < flows; i++) {

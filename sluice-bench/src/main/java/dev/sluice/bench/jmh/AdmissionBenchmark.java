@@ -3,7 +3,6 @@ package dev.sluice.bench.jmh;
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.FixedLimit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
-import dev.sluice.bench.harness.InertScheduler;
 import dev.sluice.flow.Admission;
 import dev.sluice.flow.FlowController;
 import dev.sluice.flow.FlowControllerConfig;
@@ -11,6 +10,7 @@ import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
 import dev.sluice.flow.saturation.SaturationDetector;
+import dev.sluice.testing.ManualClock;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.internal.SemaphoreBulkhead;
 import java.time.Duration;
@@ -78,13 +78,13 @@ public class AdmissionBenchmark {
         FlowController.create(
             FlowControllerConfig.builder()
                 .saturationDetector(ConcurrencyDetector.ofRequests(NEVER_EXHAUSTED))
-                .scheduler(InertScheduler.INSTANCE)
+                .scheduler(new ManualClock()) // never advanced: no timer runs
                 .build());
     openController =
         FlowController.create(
             FlowControllerConfig.builder()
                 .saturationDetector(SaturationDetector.alwaysOpen())
-                .scheduler(InertScheduler.INSTANCE)
+                .scheduler(new ManualClock()) // never advanced: no timer runs
                 .build());
     lock = new ReentrantLock();
     request = FlowRequest.of(FlowKey.of("tenant-a"));
