@@ -1,0 +1,9 @@
+/**
+ * Conformance suites for Sluice plugins, as abstract JUnit 5 classes: a queue ({@link
+ * dev.sluice.testing.conformance.FlowQueueConformance}), a fairness policy ({@link
+ * dev.sluice.testing.conformance.FairnessPolicyConformance}) or an ordering policy ({@link
+ * dev.sluice.testing.conformance.OrderingPolicyConformance}) passes its suite by a subclass that
+ * supplies the implementation; {@link dev.sluice.testing.conformance.TestBand} drives a fairness
+ * policy the way the controller does.
+ */
+package dev.sluice.testing.conformance;
