@@ -89,33 +89,34 @@ public final class SluiceSystem implements LabSystem {
             FlowRequest.NOT_SET,
             null,
             null);
-    controller
-        .submit(request)
-        .whenComplete(
-            (admission, failure) -> {
-              if (admission != null) {
-                recorder.dispatched(arrival, time.read());
-                if (admission.queueWaitNanos() != time.read() - arrival.atNanos()) {
-                  throw new IllegalStateException(
-                      "queueWaitNanos "
-                          + admission.queueWaitNanos()
-                          + " disagrees with the virtual clock for "
-                          + arrival);
-                }
-                time.schedule(
-                    () -> {
-                      recorder.finished(arrival);
-                      admission.close();
-                    },
-                    arrival.serviceNanos());
-              } else {
-                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                if (!(cause instanceof FlowControlException)) {
-                  throw new IllegalStateException("unexpected failure for " + arrival, failure);
-                }
-                recorder.ended(arrival, ((FlowControlException) cause).outcome(), time.read());
-              }
-            });
+    var unused =
+        controller
+            .submit(request)
+            .whenComplete(
+                (admission, failure) -> {
+                  if (admission != null) {
+                    recorder.dispatched(arrival, time.read());
+                    if (admission.queueWaitNanos() != time.read() - arrival.atNanos()) {
+                      throw new IllegalStateException(
+                          "queueWaitNanos "
+                              + admission.queueWaitNanos()
+                              + " disagrees with the virtual clock for "
+                              + arrival);
+                    }
+                    time.schedule(
+                        () -> {
+                          recorder.finished(arrival);
+                          admission.close();
+                        },
+                        arrival.serviceNanos());
+                  } else {
+                    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                    if (!(cause instanceof FlowControlException rejected)) {
+                      throw new IllegalStateException("unexpected failure for " + arrival, failure);
+                    }
+                    recorder.ended(arrival, rejected.outcome(), time.read());
+                  }
+                });
   }
 
   /** The controller, for checks after a run. */

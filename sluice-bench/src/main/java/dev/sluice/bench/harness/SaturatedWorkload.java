@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The controller and request stream of GIE's saturated performance matrix, shared by the benchmarks
@@ -39,7 +40,7 @@ public final class SaturatedWorkload {
       int bands,
       int flows,
       int shards,
-      Duration ttl,
+      @Nullable Duration ttl,
       UnaryOperator<FlowControllerConfig.Builder> configure) {
     List<BandConfig> bandConfigs = new ArrayList<>();
     for (int priority = 0; priority < bands; priority++) {

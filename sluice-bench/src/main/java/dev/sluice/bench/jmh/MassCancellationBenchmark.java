@@ -113,7 +113,7 @@ public class MassCancellationBenchmark {
       controller = workload.controller();
       slotHolder = controller.submit(workload.request(-1)).join();
       for (int i = 0; i < shape.waiting; i++) {
-        controller.submit(workload.request(next++));
+        var unused = controller.submit(workload.request(next++)); // ends by TTL, in tearDown
         time.advanceTo(time.read() + STEP_NANOS);
       }
     }
