@@ -5,6 +5,9 @@
  * dependencies beyond {@code java.base} at run time; JSpecify's {@code @Nullable} is needed only to
  * compile.
  */
+// "module": dev.sluice.testing, the one module the internal hooks are exported to, is built
+// after this one, so javac cannot find it here.
+@SuppressWarnings("module")
 module dev.sluice.core {
   // Compile time only (static); transitive because @Nullable is part of the exported API, so a
   // module reading this one reads the annotations too (javac's exports lint asks for it).
@@ -16,4 +19,7 @@ module dev.sluice.core {
   exports dev.sluice.flow.policy;
   exports dev.sluice.flow.queue;
   exports dev.sluice.flow.saturation;
+  // The engine's test hooks: for sluice-testing's invariant checker only.
+  exports dev.sluice.flow.internal to
+      dev.sluice.testing;
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.knowm.xchart.BitmapEncoder;
@@ -40,7 +41,7 @@ public final class LabReport {
 
     /** High-priority p99 under the flood divided by alone (1 when both are 0). */
     public double floodRatio(String system) {
-      double[] p = trickleP99AloneFlood.get(system);
+      double[] p = Objects.requireNonNull(trickleP99AloneFlood.get(system), system);
       if (p[1] == 0 && p[0] == 0) {
         return 1.0;
       }

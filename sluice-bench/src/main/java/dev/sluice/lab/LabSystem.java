@@ -1,9 +1,11 @@
 package dev.sluice.lab;
 
+import dev.sluice.testing.ManualClock;
+
 /**
  * A system a scenario runs through: Sluice, or one of the baselines. It owns the backend slots (or
  * lets its detector count them) and reports every outcome to the {@link Recorder}. It runs entirely
- * on the {@link VirtualTime} thread.
+ * on the thread that advances the lab's {@link ManualClock}.
  */
 public interface LabSystem {
 

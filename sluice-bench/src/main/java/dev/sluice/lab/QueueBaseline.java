@@ -1,6 +1,7 @@
 package dev.sluice.lab;
 
 import dev.sluice.flow.Outcome;
+import dev.sluice.testing.ManualClock;
 import java.util.ArrayDeque;
 import java.util.TreeMap;
 
@@ -18,7 +19,7 @@ import java.util.TreeMap;
  */
 public final class QueueBaseline implements LabSystem {
   private final boolean byPriority;
-  private final VirtualTime time;
+  private final ManualClock time;
   private final Recorder recorder;
   private final Scenario scenario;
   private final TreeMap<Integer, ArrayDeque<Waiter>> queues = new TreeMap<>();
@@ -26,7 +27,7 @@ public final class QueueBaseline implements LabSystem {
   private long queued;
 
   private QueueBaseline(
-      boolean byPriority, Scenario scenario, VirtualTime time, Recorder recorder) {
+      boolean byPriority, Scenario scenario, ManualClock time, Recorder recorder) {
     this.byPriority = byPriority;
     this.scenario = scenario;
     this.time = time;
@@ -34,13 +35,13 @@ public final class QueueBaseline implements LabSystem {
   }
 
   /** The fair FIFO semaphore. */
-  public static QueueBaseline fifo(Scenario scenario, VirtualTime time, Recorder recorder) {
+  public static QueueBaseline fifo(Scenario scenario, ManualClock time, Recorder recorder) {
     return new QueueBaseline(false, scenario, time, recorder);
   }
 
   /** Strict priority without fairness. */
   public static QueueBaseline strictPriority(
-      Scenario scenario, VirtualTime time, Recorder recorder) {
+      Scenario scenario, ManualClock time, Recorder recorder) {
     return new QueueBaseline(true, scenario, time, recorder);
   }
 

@@ -1,5 +1,6 @@
 package dev.sluice.lab;
 
+import dev.sluice.testing.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -41,8 +42,8 @@ public final class ScenarioLab {
   public static RunResult runOne(
       Scenario scenario,
       List<Arrival> arrivals,
-      BiFunction<VirtualTime, Recorder, LabSystem> factory) {
-    VirtualTime time = new VirtualTime();
+      BiFunction<ManualClock, Recorder, LabSystem> factory) {
+    ManualClock time = new ManualClock(0);
     Recorder recorder = new Recorder(arrivals);
     LabSystem system = factory.apply(time, recorder);
     for (Arrival arrival : arrivals) {

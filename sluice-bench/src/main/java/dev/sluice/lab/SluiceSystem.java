@@ -8,6 +8,7 @@ import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.policy.FairnessPolicy;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ import java.util.TreeSet;
  */
 public final class SluiceSystem implements LabSystem {
   private final String name;
-  private final VirtualTime time;
+  private final ManualClock time;
   private final Recorder recorder;
   private final FlowController controller;
   private final FlowRequest[] requestsByTenant;
@@ -29,7 +30,7 @@ public final class SluiceSystem implements LabSystem {
 
   /** Sluice configured by {@code scenario} and {@code variant}. */
   public SluiceSystem(
-      Scenario scenario, Scenario.SluiceVariant variant, VirtualTime time, Recorder recorder) {
+      Scenario scenario, Scenario.SluiceVariant variant, ManualClock time, Recorder recorder) {
     this.name = variant.name();
     this.time = time;
     this.recorder = recorder;
@@ -88,33 +89,34 @@ public final class SluiceSystem implements LabSystem {
             FlowRequest.NOT_SET,
             null,
             null);
-    controller
-        .submit(request)
-        .whenComplete(
-            (admission, failure) -> {
-              if (admission != null) {
-                recorder.dispatched(arrival, time.read());
-                if (admission.queueWaitNanos() != time.read() - arrival.atNanos()) {
-                  throw new IllegalStateException(
-                      "queueWaitNanos "
-                          + admission.queueWaitNanos()
-                          + " disagrees with the virtual clock for "
-                          + arrival);
-                }
-                time.schedule(
-                    () -> {
-                      recorder.finished(arrival);
-                      admission.close();
-                    },
-                    arrival.serviceNanos());
-              } else {
-                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                if (!(cause instanceof FlowControlException)) {
-                  throw new IllegalStateException("unexpected failure for " + arrival, failure);
-                }
-                recorder.ended(arrival, ((FlowControlException) cause).outcome(), time.read());
-              }
-            });
+    var unused =
+        controller
+            .submit(request)
+            .whenComplete(
+                (admission, failure) -> {
+                  if (admission != null) {
+                    recorder.dispatched(arrival, time.read());
+                    if (admission.queueWaitNanos() != time.read() - arrival.atNanos()) {
+                      throw new IllegalStateException(
+                          "queueWaitNanos "
+                              + admission.queueWaitNanos()
+                              + " disagrees with the virtual clock for "
+                              + arrival);
+                    }
+                    time.schedule(
+                        () -> {
+                          recorder.finished(arrival);
+                          admission.close();
+                        },
+                        arrival.serviceNanos());
+                  } else {
+                    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                    if (!(cause instanceof FlowControlException rejected)) {
+                      throw new IllegalStateException("unexpected failure for " + arrival, failure);
+                    }
+                    recorder.ended(arrival, rejected.outcome(), time.read());
+                  }
+                });
   }
 
   /** The controller, for checks after a run. */

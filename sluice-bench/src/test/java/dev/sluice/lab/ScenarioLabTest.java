@@ -7,10 +7,8 @@ import dev.sluice.bench.harness.Zipf;
 import dev.sluice.flow.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,19 +49,6 @@ class ScenarioLabTest {
     assertThat(hot / 200_000.0).isCloseTo(zipf.probability(0), within(0.01));
     assertThat(zipf.probability(0)).isGreaterThan(zipf.probability(1));
     assertThat(Arrays.stream(samples).max().getAsInt()).isLessThan(1_000);
-  }
-
-  @Test
-  void virtualTimeRunsTasksInTimeThenSubmissionOrderAndSkipsCancelled() {
-    VirtualTime time = new VirtualTime();
-    List<String> ran = new ArrayList<>();
-    time.schedule(() -> ran.add("b@20"), 20);
-    time.schedule(() -> ran.add("a@10"), 10);
-    time.schedule(() -> ran.add("c@20"), 20);
-    time.schedule(() -> ran.add("cancelled"), 15).cancel();
-    time.advanceTo(20);
-    assertThat(ran).containsExactly("a@10", "b@20", "c@20");
-    assertThat(time.read()).isEqualTo(20);
   }
 
   @Test

@@ -79,4 +79,25 @@ final class DeadlineHeap {
     heap[index] = item;
     item.deadlineIndex = index;
   }
+
+  /** What breaks the heap's order or its items' indexes, or null. */
+  @Nullable String violation() {
+    for (int index = 0; index < size; index++) {
+      QueuedRequest item = heap[index];
+      if (item == null || item.deadlineIndex != index) {
+        return "deadline heap slot " + index + " does not hold its item";
+      }
+      if (index > 0) {
+        QueuedRequest parent = heap[(index - 1) >>> 1];
+        if (parent != null && parent.deadlineNanos > item.deadlineNanos) {
+          return "deadline heap out of order at slot " + index;
+        }
+      }
+    }
+    return null;
+  }
+
+  int size() {
+    return size;
+  }
 }

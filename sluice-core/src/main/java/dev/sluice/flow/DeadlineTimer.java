@@ -128,6 +128,11 @@ final class DeadlineTimer {
     return handle;
   }
 
+  /** Under the lock: when the current timer fires, {@link Durations#NEVER} if none is claimed. */
+  long atNanosLocked() {
+    return atNanos;
+  }
+
   /** Whether the scheduler refused the last timer claimed, so deadlines wait for a drain. */
   boolean failed() {
     return failed;

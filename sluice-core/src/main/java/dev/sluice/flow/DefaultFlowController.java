@@ -1,5 +1,6 @@
 package dev.sluice.flow;
 
+import dev.sluice.flow.internal.FlowInternals;
 import dev.sluice.flow.policy.UsageLimitPolicy;
 import dev.sluice.flow.saturation.SaturationDetector;
 import java.time.Duration;
@@ -49,6 +50,13 @@ import org.jspecify.annotations.Nullable;
  * returns the in-flight slot it took.
  */
 final class DefaultFlowController implements FlowController {
+  static {
+    FlowInternals.installInvariants(
+        controller ->
+            controller instanceof DefaultFlowController engine
+                ? engine.invariantViolations()
+                : List.of());
+  }
 
   private final FlowControllerConfig config;
   private final Ticker ticker;
@@ -77,6 +85,16 @@ final class DefaultFlowController implements FlowController {
     this.placement = new Placement(config, endings, dispatcher);
     detector.addListener(dispatcher::onSaturationSignal);
     registry.armCollector();
+  }
+
+  /** What does not add up in the shards' bookkeeping ({@link ShardInvariants}); for tests. */
+  List<String> invariantViolations() {
+    List<String> violations = new ArrayList<>();
+    long now = ticker.read();
+    for (Shard shard : shards.all()) {
+      violations.addAll(ShardInvariants.check(shard, now));
+    }
+    return violations;
   }
 
   // ---------------------------------------------------------------- public API

@@ -2,7 +2,7 @@ package dev.sluice.backpressure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,7 +57,7 @@ class ConsumerQuantumTest {
 
   private static BackpressureConfig.Builder pipeline() {
     return BackpressureConfig.builder()
-        .ticker(new FakeClock())
+        .ticker(new ManualClock())
         .watermark(
             "bytes", ITEM_BYTES, 2 * ITEM_BYTES) // pause at 2 items' bytes, less than a batch
         .maxLeasePerCall(2)

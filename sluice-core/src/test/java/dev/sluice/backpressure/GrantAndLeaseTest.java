@@ -3,7 +3,7 @@ package dev.sluice.backpressure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class GrantAndLeaseTest {
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
 
   private BackpressureController controller(BackpressureConfig.Builder builder) {
     return BackpressureController.create(builder.ticker(clock).build());

@@ -3,7 +3,7 @@ package dev.sluice.backpressure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Transition listeners (state first, isolated, ordered, not re-entered) and the resume future. */
 class ListenerAndWaiterTest {
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final List<String> events = new ArrayList<>();
 
   /**

@@ -3,7 +3,7 @@ package dev.sluice.backpressure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The latch's hysteresis: when it pauses and resumes, over one signal or several. */
 class WatermarkLatchTest {
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final List<String> transitions = new ArrayList<>();
 
   private BackpressureConfig.Builder config() {

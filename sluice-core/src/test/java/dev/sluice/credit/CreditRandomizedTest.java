@@ -2,7 +2,7 @@ package dev.sluice.credit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,7 +36,8 @@ class CreditRandomizedTest {
     SplittableRandom seeds = new SplittableRandom(seed);
     LinkedBlockingQueue<Runnable> network = new LinkedBlockingQueue<>();
     AtomicLong duplicates = new AtomicLong();
-    FakeClock clock = new FakeClock(); // the flush timer never fires: updates come from the ratio
+    ManualClock clock =
+        new ManualClock(); // the flush timer never fires: updates come from the ratio
 
     SendWindow sender = SendWindow.create(256 * 1024);
     ReceiveWindow receiver =

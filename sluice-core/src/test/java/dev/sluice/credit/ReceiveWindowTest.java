@@ -3,7 +3,7 @@ package dev.sluice.credit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class ReceiveWindowTest {
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final List<Long> connectionLimits = new CopyOnWriteArrayList<>();
   private final List<Long> streamLimits = new CopyOnWriteArrayList<>();
   private final ReceiveWindow window =

@@ -2,7 +2,7 @@ package dev.sluice.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** One timer is current at a time, armed for the earliest deadline; stale ones only re-check. */
 class DeadlineTimerTest {
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Long> fired = new ArrayList<>();
   private boolean refusing;

@@ -3,7 +3,7 @@ package dev.sluice.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.flow.saturation.ConcurrencyDetector;
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * shard lock deferred until the lock is released.
  */
 class DispatcherTest {
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final ConcurrencyDetector detector = ConcurrencyDetector.ofRequests(1);
   private final FlowControllerConfig config =
       FlowControllerConfig.builder()

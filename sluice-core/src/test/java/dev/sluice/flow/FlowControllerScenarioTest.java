@@ -10,7 +10,8 @@ import dev.sluice.flow.policy.OrderingPolicy;
 import dev.sluice.flow.policy.UsageLimitPolicy;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
 import dev.sluice.flow.saturation.SaturationDetector;
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
+import dev.sluice.testing.TrackedControllers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -660,7 +661,7 @@ class FlowControllerScenarioTest {
     // The fast path leases the flow in the step that counts the dispatch, just after the detector's
     // grant. Here the collector runs in that instant (the detector lets time pass), so the lease
     // is refused and the request must be counted on the flow that replaces the collected one.
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     Recorder recorder = new Recorder();
     ConcurrencyDetector limit = ConcurrencyDetector.ofRequests(10);
     AtomicReference<Runnable> onGrant = new AtomicReference<>();
@@ -687,7 +688,7 @@ class FlowControllerScenarioTest {
           }
         };
     try (FlowController controller =
-        FlowController.create(
+        TrackedControllers.create(
             FlowControllerConfig.builder()
                 .ticker(clock)
                 .scheduler(clock)

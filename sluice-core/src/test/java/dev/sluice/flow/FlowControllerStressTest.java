@@ -7,7 +7,8 @@ import dev.sluice.flow.policy.FairnessPolicy;
 import dev.sluice.flow.policy.OrderingPolicy;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
 import dev.sluice.flow.saturation.SaturationDetector;
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
+import dev.sluice.testing.TrackedControllers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +116,7 @@ class FlowControllerStressTest {
   }
 
   private void run(long seed) throws Exception {
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     FlippingDetector detector = new FlippingDetector();
     OutcomeCounter counter = new OutcomeCounter();
     FlowControllerConfig config =
@@ -140,7 +141,7 @@ class FlowControllerStressTest {
                     .build(),
                 BandConfig.builder(0).maxRequests(1_500).build())
             .build();
-    FlowController controller = FlowController.create(config);
+    FlowController controller = TrackedControllers.create(config);
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     CompletableFuture<Admission>[] futures = new CompletableFuture[REQUESTS];

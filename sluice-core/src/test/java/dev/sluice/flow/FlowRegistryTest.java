@@ -2,7 +2,7 @@ package dev.sluice.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * flow for its timeout, a configured one never; one collector run is scheduled at a time.
  */
 class FlowRegistryTest {
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final Recorder recorder = new Recorder();
   private final FlowControllerConfig config =
       FlowControllerConfig.builder()

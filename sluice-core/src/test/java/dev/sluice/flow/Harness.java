@@ -3,7 +3,8 @@ package dev.sluice.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.flow.saturation.ConcurrencyDetector;
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
+import dev.sluice.testing.TrackedControllers;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.function.UnaryOperator;
  * dispatches exactly the next request the policies choose.
  */
 final class Harness implements AutoCloseable {
-  final FakeClock clock = new FakeClock();
+  final ManualClock clock = new ManualClock();
   final ConcurrencyDetector detector;
   final Recorder recorder = new Recorder();
   final FlowController controller;
@@ -33,7 +34,7 @@ final class Harness implements AutoCloseable {
             .scheduler(clock)
             .listener(recorder)
             .saturationDetector(detector);
-    controller = FlowController.create(configure.apply(builder).build());
+    controller = TrackedControllers.create(configure.apply(builder).build());
   }
 
   static Harness withLimit(long concurrency) {

@@ -3,7 +3,8 @@ package dev.sluice.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.flow.saturation.SaturationDetector;
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
+import dev.sluice.testing.TrackedControllers;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -49,9 +50,9 @@ class HeldCapacityTest {
   @Test
   void aRequestWithCapacityHeldForItIsDispatchedOnArrivalAheadOfTheQueue() {
     HoldingDetector detector = new HoldingDetector();
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     try (FlowController controller =
-        FlowController.create(
+        TrackedControllers.create(
             FlowControllerConfig.builder()
                 .ticker(clock)
                 .scheduler(clock)

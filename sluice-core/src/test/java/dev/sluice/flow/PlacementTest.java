@@ -2,7 +2,7 @@ package dev.sluice.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * only all full rejects; draining shards are never chosen.
  */
 class PlacementTest {
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final Band band =
       new Band(
           FlowControllerConfig.builder().bands(BandConfig.of(0)).build().bands().get(0), false, 0);
@@ -55,7 +55,7 @@ class PlacementTest {
 
   /** Two shards, each taking one request of the flow; the gate is closed: nothing dispatches. */
   private static final class TwoShards {
-    final FakeClock clock = new FakeClock();
+    final ManualClock clock = new ManualClock();
     final FlowControllerConfig config =
         FlowControllerConfig.builder()
             .bands(BandConfig.builder(0).maxFlowRequests(2).build())

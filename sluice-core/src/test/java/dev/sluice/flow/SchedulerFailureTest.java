@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.flow.saturation.ConcurrencyDetector;
 import dev.sluice.flow.saturation.SaturationDetector;
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
+import dev.sluice.testing.TrackedControllers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,11 +32,11 @@ class SchedulerFailureTest {
 
   /** The fake clock's scheduler, throwing while {@link #failing} is set. */
   private static final class FlakyScheduler implements Scheduler {
-    final FakeClock clock;
+    final ManualClock clock;
     final AtomicInteger refusals = new AtomicInteger();
     volatile boolean failing;
 
-    FlakyScheduler(FakeClock clock, boolean failing) {
+    FlakyScheduler(ManualClock clock, boolean failing) {
       this.clock = clock;
       this.failing = failing;
     }
@@ -51,8 +52,8 @@ class SchedulerFailureTest {
   }
 
   private static FlowController controller(
-      FakeClock clock, Scheduler scheduler, Recorder recorder, SaturationDetector detector) {
-    return FlowController.create(
+      ManualClock clock, Scheduler scheduler, Recorder recorder, SaturationDetector detector) {
+    return TrackedControllers.create(
         FlowControllerConfig.builder()
             .ticker(clock)
             .scheduler(scheduler)
@@ -84,7 +85,7 @@ class SchedulerFailureTest {
 
   @Test
   void aControllerStartsAndDispatchesWithASchedulerThatThrows() {
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     FlakyScheduler scheduler = new FlakyScheduler(clock, true);
     Recorder recorder = new Recorder();
     try (FlowController controller =
@@ -100,7 +101,7 @@ class SchedulerFailureTest {
 
   @Test
   void aRequestWhoseTimerIsRefusedIsStillEvictedOnceAtTheNextEventAfterItsDeadline() {
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     FlakyScheduler scheduler = new FlakyScheduler(clock, false);
     Recorder recorder = new Recorder();
     try (FlowController controller =
@@ -123,7 +124,7 @@ class SchedulerFailureTest {
 
   @Test
   void requestsQueuedWithoutATimerEndOnceWhenTheControllerCloses() {
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     FlakyScheduler scheduler = new FlakyScheduler(clock, false);
     Recorder recorder = new Recorder();
     FlowController controller =
@@ -145,7 +146,7 @@ class SchedulerFailureTest {
 
   @Test
   void aSchedulerThatRecoversGetsTheEarliestDeadlineAndTheCollectorAgain() {
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     FlakyScheduler scheduler = new FlakyScheduler(clock, true);
     Recorder recorder = new Recorder();
     try (FlowController controller =
@@ -214,7 +215,7 @@ class SchedulerFailureTest {
   @Test
   @Timeout(60)
   void theControllerHoldsNoLockWhileItSchedules() throws Exception {
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     AtomicReference<FlowController> controller = new AtomicReference<>();
     List<String> violations = new CopyOnWriteArrayList<>();
     ExecutorService prober =
@@ -243,7 +244,7 @@ class SchedulerFailureTest {
     Recorder recorder = new Recorder();
     try {
       FlowController created =
-          FlowController.create(
+          TrackedControllers.create(
               FlowControllerConfig.builder()
                   .ticker(clock)
                   .scheduler(probing)

@@ -2,7 +2,7 @@ package dev.sluice.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * removed shard drains first and is retired, with every flow's queue on it, once empty.
  */
 class ShardSetTest {
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final FlowControllerConfig config =
       FlowControllerConfig.builder()
           .maxRequests(10)

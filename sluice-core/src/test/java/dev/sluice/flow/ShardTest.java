@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.flow.policy.UsageLimitPolicy;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * and newest first, only as much as needed and only if enough is there.
  */
 class ShardTest {
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final FlowControllerConfig config =
       FlowControllerConfig.builder()
           .bands(BandConfig.of(5), BandConfig.of(0))

@@ -2,7 +2,8 @@ package dev.sluice.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
+import dev.sluice.testing.TrackedControllers;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,7 @@ class StatsUnderCollectionTest {
   @Test
   @Timeout(120)
   void outcomeTotalsStayExactWhileFlowsAndBandsAreCollected() throws InterruptedException {
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     FlowControllerConfig config =
         FlowControllerConfig.builder()
             .ticker(clock)
@@ -31,7 +32,7 @@ class StatsUnderCollectionTest {
             .flowIdleTimeout(Duration.ofMillis(2))
             .bandIdleTimeout(Duration.ofMillis(4))
             .build();
-    try (FlowController controller = FlowController.create(config)) {
+    try (FlowController controller = TrackedControllers.create(config)) {
       for (int round = 0; round < 3; round++) {
         // One flow per request, half of them in a dynamic band; every request ended, so every
         // snapshot from here on must count exactly this many.

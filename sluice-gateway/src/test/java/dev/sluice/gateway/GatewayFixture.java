@@ -11,14 +11,14 @@ import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
 import com.linecorp.armeria.common.ResponseHeaders;
 import dev.sluice.flow.FlowStats;
-import dev.sluice.flow.testing.FakeClock;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.pool.Endpoint;
 import dev.sluice.sim.engine.EngineConfig;
 import dev.sluice.sim.engine.EngineObserver;
 import dev.sluice.sim.load.SseCall;
 import dev.sluice.sim.server.SimulatorServer;
-import dev.sluice.sim.time.ManualScheduler;
+import dev.sluice.sim.time.SimClocks;
+import dev.sluice.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
 
 /**
  * Simulated backends on 127.0.0.1:0 driven by a manual clock, a gateway in front of them whose
- * flow-control time is a {@link FakeClock}, and a client. Backends hold their slots until {@link
+ * flow-control time is a {@link ManualClock}, and a client. Backends hold their slots until {@link
  * #finishRunning()} advances their clock, so every scenario is decided by the test, not by timing.
  * Confined to the test thread, except the recorders, which are thread-safe.
  */
@@ -43,8 +43,8 @@ final class GatewayFixture implements AutoCloseable {
   static final String MODEL = "sluice-sim";
   static final long WAIT_SECONDS = Await.BOUND.toSeconds();
 
-  final FakeClock clock = new FakeClock();
-  final ManualScheduler simClock = new ManualScheduler();
+  final ManualClock clock = new ManualClock();
+  final ManualClock simClock = new ManualClock();
   final List<SimulatorServer> backends = new ArrayList<>();
   final AtomicInteger aborted = new AtomicInteger();
   final AtomicInteger admitted = new AtomicInteger();
@@ -85,7 +85,7 @@ final class GatewayFixture implements AutoCloseable {
           SimulatorServer.builder()
               .port(0)
               .engine(engine)
-              .scheduler(simClock)
+              .scheduler(SimClocks.of(simClock))
               .observer(observer)
               .build()
               .start());

@@ -10,6 +10,7 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import dev.sluice.flow.Outcome;
 import dev.sluice.gateway.GatewayFixture.Call;
 import dev.sluice.sim.server.SimulatorServer;
+import dev.sluice.sim.time.SimClocks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -372,7 +373,8 @@ class GatewayFlowTest {
       first.awaitEnd();
       second.awaitEnd();
 
-      f.backends.add(SimulatorServer.builder().port(port).scheduler(f.simClock).build().start());
+      f.backends.add(
+          SimulatorServer.builder().port(port).scheduler(SimClocks.of(f.simClock)).build().start());
       Await.until("the restarted backend scraped", () -> f.gateway.pool().isFresh(f.endpoint(0)));
       assertThat(f.endpoint(0).isRefusing()).isFalse();
       f.awaitIdle();

@@ -2,7 +2,7 @@ package dev.sluice.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +18,7 @@ class BackpressureScenarioTest {
 
   static final long KIB = 1024;
 
-  final FakeClock clock = new FakeClock();
+  final ManualClock clock = new ManualClock();
 
   Pipeline create(PipelineConfig.Builder builder) {
     return Pipeline.create(builder.ticker(clock).scheduler(clock).build());

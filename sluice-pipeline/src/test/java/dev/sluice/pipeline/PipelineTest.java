@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.flow.FlowConfigException;
-import dev.sluice.flow.testing.FakeClock;
 import dev.sluice.pipeline.PipelineException.Reason;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ class PipelineTest {
 
   static final long KIB = 1024;
 
-  final FakeClock clock = new FakeClock();
+  final ManualClock clock = new ManualClock();
   Pipeline pipeline;
 
   Pipeline create(PipelineConfig.Builder builder) {

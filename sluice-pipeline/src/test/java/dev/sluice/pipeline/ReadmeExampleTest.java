@@ -2,7 +2,7 @@ package dev.sluice.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,7 +12,7 @@ class ReadmeExampleTest {
 
   @Test
   void readmeExampleRuns() {
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     Pipeline pipeline =
         Pipeline.create(
             PipelineConfig.builder()

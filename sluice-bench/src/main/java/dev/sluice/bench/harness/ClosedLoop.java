@@ -46,7 +46,8 @@ public final class ClosedLoop {
 
   /** Submits {@code request} to {@code controller}; its admission joins the pool on dispatch. */
   public void submit(FlowController controller, FlowRequest request) {
-    controller.submit(request).whenComplete(onDispatch);
+    // onDispatch takes both outcomes; the stage whenComplete returns adds nothing.
+    var unused = controller.submit(request).whenComplete(onDispatch);
   }
 
   /**

@@ -5,10 +5,12 @@ import dev.sluice.flow.FlowController;
 import dev.sluice.flow.FlowControllerConfig;
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowRequest;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The controller and request stream of GIE's saturated performance matrix, shared by the benchmarks
@@ -38,7 +40,7 @@ public final class SaturatedWorkload {
       int bands,
       int flows,
       int shards,
-      Duration ttl,
+      @Nullable Duration ttl,
       UnaryOperator<FlowControllerConfig.Builder> configure) {
     List<BandConfig> bandConfigs = new ArrayList<>();
     for (int priority = 0; priority < bands; priority++) {
@@ -52,7 +54,7 @@ public final class SaturatedWorkload {
                         .bands(bandConfigs)
                         .shards(shards)
                         .saturationDetector(new SlotDetector(limit))
-                        .scheduler(InertScheduler.INSTANCE))
+                        .scheduler(new ManualClock())) // never advanced: no timer runs
                 .build());
     requests = new FlowRequest[flows];
     for (int i = 0; i < flows; i++) {

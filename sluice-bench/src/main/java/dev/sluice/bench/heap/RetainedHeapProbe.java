@@ -1,6 +1,5 @@
 package dev.sluice.bench.heap;
 
-import dev.sluice.bench.harness.InertScheduler;
 import dev.sluice.flow.Admission;
 import dev.sluice.flow.BandConfig;
 import dev.sluice.flow.FlowController;
@@ -10,6 +9,7 @@ import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.FlowStats;
 import dev.sluice.flow.policy.OrderingPolicy;
 import dev.sluice.flow.saturation.SaturationDetector;
+import dev.sluice.testing.ManualClock;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -103,7 +103,7 @@ public final class RetainedHeapProbe {
             FlowControllerConfig.builder()
                 .bands(band.build())
                 .saturationDetector(ClosedGate.INSTANCE)
-                .scheduler(InertScheduler.INSTANCE)
+                .scheduler(new ManualClock()) // never advanced: no timer runs
                 .build());
     for (FlowKey key : keys) { // create every flow first: per-flow state is not per-request
       controller.submit(FlowRequest.of(key)).cancel(false);

@@ -3,7 +3,6 @@ package dev.sluice.bench.jmh;
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.FixedLimit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
-import dev.sluice.bench.harness.InertScheduler;
 import dev.sluice.flow.Admission;
 import dev.sluice.flow.FlowController;
 import dev.sluice.flow.FlowControllerConfig;
@@ -11,6 +10,7 @@ import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
 import dev.sluice.flow.saturation.SaturationDetector;
+import dev.sluice.testing.ManualClock;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.internal.SemaphoreBulkhead;
 import java.time.Duration;
@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -78,13 +79,13 @@ public class AdmissionBenchmark {
         FlowController.create(
             FlowControllerConfig.builder()
                 .saturationDetector(ConcurrencyDetector.ofRequests(NEVER_EXHAUSTED))
-                .scheduler(InertScheduler.INSTANCE)
+                .scheduler(new ManualClock()) // never advanced: no timer runs
                 .build());
     openController =
         FlowController.create(
             FlowControllerConfig.builder()
                 .saturationDetector(SaturationDetector.alwaysOpen())
-                .scheduler(InertScheduler.INSTANCE)
+                .scheduler(new ManualClock()) // never advanced: no timer runs
                 .build());
     lock = new ReentrantLock();
     request = FlowRequest.of(FlowKey.of("tenant-a"));
@@ -191,7 +192,7 @@ public class AdmissionBenchmark {
    * Sluice's fast path costs without the flow lookup and its own checks.
    */
   @Benchmark
-  public Object guaranteesFloor() {
+  public @Nullable CompletableFuture<Object> guaranteesFloor() {
     if (!grantFloorSlot() || !leaseFloorFlow()) {
       return null;
     }
@@ -210,7 +211,7 @@ public class AdmissionBenchmark {
    * submit} returns; 48 B as Sluice. What {@link #guaranteesFloor} costs without the flow's lease.
    */
   @Benchmark
-  public Object limitOnlyFloor() {
+  public @Nullable CompletableFuture<Object> limitOnlyFloor() {
     if (!grantFloorSlot()) {
       return null;
     }
@@ -224,7 +225,7 @@ public class AdmissionBenchmark {
 
   /** {@link #limitOnlyFloor} for a blocking {@code acquire}: no future, a 24 B admission. */
   @Benchmark
-  public Object limitOnlyBlockingFloor() {
+  public @Nullable Object limitOnlyBlockingFloor() {
     if (!grantFloorSlot()) {
       return null;
     }
@@ -261,6 +262,11 @@ public class AdmissionBenchmark {
       this.request = request;
     }
 
+    @Override
+    public String toString() {
+      return "FloorAdmission(" + request + ")"; // the request is held, as an admission holds it
+    }
+
     boolean close() {
       return closed == 0 && CLOSED.compareAndSet(this, 0, 1);
     }
@@ -283,7 +289,7 @@ public class AdmissionBenchmark {
   @Benchmark
   public Object futureFloor() {
     CompletableFuture<Object> future = new CompletableFuture<>();
-    future.complete(Boolean.TRUE);
+    future.complete(true);
     return future.getNow(null);
   }
 

@@ -6,7 +6,9 @@ import dev.sluice.flow.policy.OrderingPolicy;
 import dev.sluice.flow.queue.FlowQueue;
 import dev.sluice.flow.queue.QueueFactory;
 import dev.sluice.flow.queue.QueueItem;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -72,7 +74,7 @@ public class QueueBenchmark {
 
   /** Add one, take the head: the queue's steady state under dispatch. */
   @Benchmark
-  public QueueItem addPollHead() {
+  public @Nullable QueueItem addPollHead() {
     QueueItem head = flowQueue.pollHead();
     flowQueue.add(next(head == null ? single : (Item) head));
     return head;
@@ -87,11 +89,11 @@ public class QueueBenchmark {
 
   /** Add one, look at both ends (what fairness and displacement look at), remove the tail. */
   @Benchmark
-  public QueueItem addPeekRemoveTail() {
+  public @Nullable QueueItem addPeekRemoveTail() {
     flowQueue.add(next(single));
     QueueItem head = flowQueue.peekHead();
     QueueItem tail = flowQueue.peekTail();
-    flowQueue.remove(tail);
+    flowQueue.remove(Objects.requireNonNull(tail, "the tail just added"));
     return head;
   }
 
@@ -112,7 +114,7 @@ public class QueueBenchmark {
   static final class Item implements QueueItem {
     long sequence;
     long deadline;
-    private Object handle;
+    private @Nullable Object handle;
     private int index = -1;
 
     @Override
@@ -141,12 +143,12 @@ public class QueueBenchmark {
     }
 
     @Override
-    public Object queueHandle() {
+    public @Nullable Object queueHandle() {
       return handle;
     }
 
     @Override
-    public void queueHandle(Object handle) {
+    public void queueHandle(@Nullable Object handle) {
       this.handle = handle;
     }
 

@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -142,7 +144,8 @@ public final class JmhReport {
     List<String> cells = new ArrayList<>();
     StringBuilder cell = new StringBuilder();
     boolean quoted = false;
-    for (char c : line.toCharArray()) {
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
       if (c == '"') {
         quoted = !quoted;
       } else if (c == ',' && !quoted) {
@@ -160,7 +163,7 @@ public final class JmhReport {
     return r.benchmark().substring(r.benchmark().indexOf('.') + 1);
   }
 
-  private static Result find(List<Result> results, String method) {
+  private static @Nullable Result find(List<Result> results, String method) {
     return results.stream().filter(r -> method(r).equals(method)).findFirst().orElse(null);
   }
 
@@ -169,7 +172,8 @@ public final class JmhReport {
     md.append(
         "| benchmark | 1 thread | B/op | x Semaphore | 2 threads (per thread) | B/op | x Semaphore |\n");
     md.append("|---|---|---|---|---|---|---|\n");
-    Result sem1 = find(t1, "semaphore");
+    Result sem1 =
+        Objects.requireNonNull(find(t1, "semaphore"), "the 1-thread results: no semaphore");
     Result sem2 = find(t2, "semaphore");
     for (Result r : t1) {
       Result r2 = find(t2, method(r));

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * Shares a priority band between its flows: which backlogged flow dispatches next.
  *
  * <p>A policy is a stateless, thread-safe factory of {@link BandState}s, one per band per shard
- * (the flyweight pattern GIE uses). Every built-in passes {@code FairnessPolicyConformanceTest}.
+ * (the flyweight pattern GIE uses). Every built-in passes sluice-testing's {@code
+ * FairnessPolicyConformance}, and the default its {@code MaxMinFairnessConformance}.
  */
 public interface FairnessPolicy {
 

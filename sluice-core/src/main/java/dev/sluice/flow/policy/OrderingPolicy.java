@@ -11,9 +11,9 @@ import java.util.Set;
  * Orders the requests inside a flow: which of a flow's queued requests goes first. Also orders
  * heads across flows under the {@code global-strict} fairness policy.
  *
- * <p>Implementations are stateless and thread-safe. Every built-in passes {@code
- * OrderingPolicyConformanceTest}. The comparator must be a total order consistent over time for
- * queued items; the built-ins break ties by arrival {@link QueueItem#sequence()}.
+ * <p>Implementations are stateless and thread-safe. Every built-in passes sluice-testing's {@code
+ * OrderingPolicyConformance}. The comparator must be a total order consistent over time for queued
+ * items; the built-ins break ties by arrival {@link QueueItem#sequence()}.
  */
 public interface OrderingPolicy {
 

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * removal by handle. Capacity is enforced by the controller, not by the queue.
  *
  * <p><b>Not thread-safe.</b> A queue is confined to the lock of the shard that owns it; the
- * controller calls it only while holding that lock. Every implementation must pass {@code
- * FlowQueueConformanceTest} (in the test sources): join it by adding one factory.
+ * controller calls it only while holding that lock. Every implementation must pass sluice-testing's
+ * {@code FlowQueueConformance}: join it with a subclass that supplies the factory.
  */
 public interface FlowQueue {
 

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.saturation.UtilizationDetector.EndpointMetrics;
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -87,7 +87,7 @@ class SaturationDetectorTest {
 
   @Test
   void utilizationAveragesRooflineScoresAndTreatsStaleOrEmptyAsSaturated() {
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     UtilizationDetector detector = UtilizationDetector.builder(clock).build();
     assertThat(detector.saturation()).as("empty pool").isEqualTo(1.0);
 
@@ -110,7 +110,7 @@ class SaturationDetectorTest {
 
   @Test
   void availableEndpointsFilterByThresholdsAndFailOpenAmongFreshOnes() {
-    FakeClock clock = new FakeClock();
+    ManualClock clock = new ManualClock();
     UtilizationDetector detector = UtilizationDetector.builder(clock).headroom(0.2).build();
     long now = clock.read();
     detector.update(new EndpointMetrics("idle", 0, 0.1, now));

@@ -8,8 +8,8 @@ import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.saturation.SaturationDetector;
 import dev.sluice.flow.saturation.UtilizationDetector.EndpointMetrics;
-import dev.sluice.flow.testing.FakeClock;
 import dev.sluice.gateway.config.GatewayConfig;
+import dev.sluice.testing.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The pool's gates, driven directly: no scraping, metrics set by the test. */
 class EndpointPoolTest {
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
 
   private EndpointPool pool(String saturation, ClientFactory factory) {
     GatewayConfig config =

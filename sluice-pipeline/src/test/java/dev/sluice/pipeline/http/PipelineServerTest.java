@@ -11,9 +11,9 @@ import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
-import dev.sluice.flow.testing.FakeClock;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.PipelineConfig;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +26,7 @@ class PipelineServerTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  final FakeClock clock = new FakeClock();
+  final ManualClock clock = new ManualClock();
   Pipeline pipeline;
   PipelineServer server;
   WebClient client;

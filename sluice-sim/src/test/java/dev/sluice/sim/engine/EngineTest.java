@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sluice.sim.metrics.MetricsSnapshot;
-import dev.sluice.sim.time.ManualScheduler;
+import dev.sluice.sim.time.SimClocks;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +40,8 @@ class EngineTest {
 
   @Test
   void decodeSlowsByTheConfiguredFactorWhenTheBatchIsFull() throws Exception {
-    ManualScheduler clock = new ManualScheduler();
-    Engine engine = new Engine(config(3.0), clock, EngineObserver.NONE);
+    ManualClock clock = new ManualClock();
+    Engine engine = new Engine(config(3.0), SimClocks.of(clock), EngineObserver.NONE);
     for (int i = 0; i < 3; i++) {
       engine.submit(twoTokens(), DISCARD);
     }
@@ -50,8 +51,8 @@ class EngineTest {
     assertThat(full.interTokenLatency().count()).isEqualTo(3);
     assertThat(full.interTokenLatency().sum()).isCloseTo(0.090, within(1e-9));
 
-    ManualScheduler alone = new ManualScheduler();
-    Engine single = new Engine(config(3.0), alone, EngineObserver.NONE);
+    ManualClock alone = new ManualClock();
+    Engine single = new Engine(config(3.0), SimClocks.of(alone), EngineObserver.NONE);
     single.submit(twoTokens(), DISCARD);
     alone.advance(Duration.ofSeconds(1));
     assertThat(single.metrics().interTokenLatency().sum()).isCloseTo(0.010, within(1e-9));
@@ -59,8 +60,8 @@ class EngineTest {
 
   @Test
   void tokensArriveInOrderThenFinish() throws Exception {
-    ManualScheduler clock = new ManualScheduler();
-    Engine engine = new Engine(config(1.0), clock, EngineObserver.NONE);
+    ManualClock clock = new ManualClock();
+    Engine engine = new Engine(config(1.0), SimClocks.of(clock), EngineObserver.NONE);
     List<String> calls = new ArrayList<>();
     engine.submit(
         new Generation(4, 3, false, new SplittableRandom(3)),
@@ -110,13 +111,13 @@ class EngineTest {
 
   @Test
   void priorityPolicyOrdersTheWaitingQueueByPriorityThenArrival() throws Exception {
-    ManualScheduler clock = new ManualScheduler();
+    ManualClock clock = new ManualClock();
     Engine engine =
         new Engine(
             oneSlot(EngineConfig.SchedulingPolicy.FCFS).toBuilder()
                 .schedulingPolicy(EngineConfig.SchedulingPolicy.PRIORITY)
                 .build(),
-            clock,
+            SimClocks.of(clock),
             EngineObserver.NONE);
     List<String> events = new ArrayList<>();
     // Equal priorities: nobody is preempted; the queue orders the rest.
@@ -143,12 +144,12 @@ class EngineTest {
   @Test
   void aHigherPriorityArrivalPreemptsTheLowestRunningWhichResumesWithoutLosingTokens()
       throws Exception {
-    ManualScheduler clock = new ManualScheduler();
+    ManualClock clock = new ManualClock();
     List<Long> preempted = new ArrayList<>();
     Engine engine =
         new Engine(
             oneSlot(EngineConfig.SchedulingPolicy.PRIORITY),
-            clock,
+            SimClocks.of(clock),
             new EngineObserver() {
               @Override
               public void onPreempted(long id) {
@@ -182,9 +183,10 @@ class EngineTest {
 
   @Test
   void fcfsNeverPreempts() throws Exception {
-    ManualScheduler clock = new ManualScheduler();
+    ManualClock clock = new ManualClock();
     Engine engine =
-        new Engine(oneSlot(EngineConfig.SchedulingPolicy.FCFS), clock, EngineObserver.NONE);
+        new Engine(
+            oneSlot(EngineConfig.SchedulingPolicy.FCFS), SimClocks.of(clock), EngineObserver.NONE);
     List<String> events = new ArrayList<>();
     engine.submit(
         new Generation(1, 2, true, new SplittableRandom(1), 5), recording("batch", events));

@@ -11,7 +11,8 @@ import com.linecorp.armeria.server.Server;
 import dev.sluice.sim.engine.EngineConfig;
 import dev.sluice.sim.engine.EngineObserver;
 import dev.sluice.sim.server.SimulatorServer;
-import dev.sluice.sim.time.ManualScheduler;
+import dev.sluice.sim.time.SimClocks;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -146,13 +147,13 @@ class LoadRunTest {
 
   @Test
   void fullQueueRejectionsAreCountedAs429WithTheirReason() throws Exception {
-    ManualScheduler simClock = new ManualScheduler();
+    ManualClock simClock = new ManualClock();
     CountDownLatch admittedAndTwoRejected = new CountDownLatch(3);
     SimulatorServer sim =
         SimulatorServer.builder()
             .port(0)
             .engine(EngineConfig.builder().maxNumSeqs(1).maxWaitingQueueLength(0).build())
-            .scheduler(simClock)
+            .scheduler(SimClocks.of(simClock))
             .observer(
                 new EngineObserver() {
                   @Override

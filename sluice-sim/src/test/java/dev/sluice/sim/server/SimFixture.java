@@ -15,7 +15,8 @@ import dev.sluice.sim.engine.EngineConfig;
 import dev.sluice.sim.engine.EngineObserver;
 import dev.sluice.sim.load.SseCall;
 import dev.sluice.sim.metrics.MetricsFlavor;
-import dev.sluice.sim.time.ManualScheduler;
+import dev.sluice.sim.time.SimClocks;
+import dev.sluice.testing.ManualClock;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +34,7 @@ final class SimFixture implements AutoCloseable {
    */
   static final long WAIT_SECONDS = 10;
 
-  final ManualScheduler clock = new ManualScheduler();
+  final ManualClock clock = new ManualClock();
   final RecordingObserver events = new RecordingObserver();
   final SimulatorServer server;
   final ClientFactory clients = ClientFactory.builder().build();
@@ -51,7 +52,7 @@ final class SimFixture implements AutoCloseable {
             .metricsFlavor(flavor)
             .failureRatePercent(failureRatePercent)
             .failureTypes(java.util.List.of("server_error"))
-            .scheduler(clock)
+            .scheduler(SimClocks.of(clock))
             .observer(events)
             .build()
             .start();

@@ -7,6 +7,8 @@ import static org.assertj.core.data.Percentage.withPercentage;
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.queue.QueueFactory;
 import dev.sluice.flow.queue.QueueItem;
+import dev.sluice.testing.conformance.TestBand;
+import dev.sluice.testing.conformance.TestFlow;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -26,19 +27,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The contract every {@link FairnessPolicy} must keep, then what each built-in promises on top. The
- * contract tests run once per policy in {@link #policies()}: a new policy joins by adding its
- * factory there. Every pick is checked by {@link TestBand} (null exactly when nothing is
- * backlogged, otherwise a backlogged flow the state knows).
+ * What each built-in {@link FairnessPolicy} promises beyond the contract every policy keeps (that
+ * contract is sluice-testing's {@code FairnessPolicyConformance}, run for each built-in by the
+ * {@code *FairnessConformanceTest} classes here).
  */
-class FairnessPolicyConformanceTest {
+class BuiltInFairnessPoliciesTest {
 
   /** Unequal weights for flows f0, f1, f2; any other flow weighs {@link #DEFAULT_WEIGHT}. */
   private static final Map<String, Double> WEIGHTS = Map.of("f0", 1.0, "f1", 2.5, "f2", 4.0);
 
   private static final double DEFAULT_WEIGHT = 1.5;
 
-  /** The policies under test. Add a factory here to hold a new policy to the contract. */
+  /** The built-in policies. */
   static Stream<Named<FairnessPolicy>> policies() {
     return Stream.of(
         Named.of("round-robin", FairnessPolicy.roundRobin()),
@@ -60,187 +60,6 @@ class FairnessPolicyConformanceTest {
                 "weighted-fair" + WEIGHTS + " default " + DEFAULT_WEIGHT,
                 FairnessPolicy.weightedFair(WEIGHTS, DEFAULT_WEIGHT)),
             configured));
-  }
-
-  private static final long[] SEEDS = {7L, 1_234_567L, 0xFA1EL, -3_141_592_653L};
-
-  static Stream<Arguments> policiesAndSeeds() {
-    return policies()
-        .flatMap(policy -> LongStream.of(SEEDS).mapToObj(seed -> Arguments.of(policy, seed)));
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The contract
-
-  @ParameterizedTest
-  @MethodSource("policies")
-  void picksNothingWhileNoFlowIsBacklogged(FairnessPolicy policy) {
-    TestBand band = new TestBand(policy, policy.name());
-    assertThat(band.pick()).as("a new band").isNull();
-
-    TestFlow a = band.flow("a");
-    TestFlow b = band.flow("b");
-    QueueItem withdrawn = band.enqueue(a, 1);
-    band.withdraw(a, withdrawn);
-    assertThat(band.pick()).as("after the only item was withdrawn").isNull();
-
-    band.enqueue(a, 1);
-    band.enqueue(b, 1);
-    assertThat(band.dispatchAll()).hasSize(2);
-    assertThat(band.pick()).as("after everything was dispatched").isNull();
-
-    band.remove(a);
-    band.remove(b);
-    assertThat(band.pick()).as("after every flow left").isNull();
-  }
-
-  @ParameterizedTest
-  @MethodSource("policies")
-  void picksOnlyBackloggedFlowsAndNeverIdlesWhileOneIs(FairnessPolicy policy) {
-    TestBand band = new TestBand(policy, policy.name());
-    TestFlow a = band.flow("a");
-    TestFlow b = band.flow("b");
-    TestFlow c = band.flow("c");
-    band.enqueue(a, 1);
-    QueueItem onlyOfB = band.enqueue(b, 1);
-    band.enqueue(c, 1);
-    band.enqueue(a, 1);
-    band.enqueue(c, 1);
-    band.withdraw(b, onlyOfB);
-
-    List<TestBand.Dispatch> dispatches = band.dispatchAll();
-
-    assertThat(dispatches).extracting(TestBand.Dispatch::flow).containsOnly(a, c).hasSize(4);
-  }
-
-  @ParameterizedTest
-  @MethodSource("policies")
-  void neverPicksAFlowAfterItLeaves(FairnessPolicy policy) {
-    TestBand band = new TestBand(policy, policy.name());
-    TestFlow a = band.flow("a");
-    TestFlow b = band.flow("b");
-    TestFlow c = band.flow("c");
-    for (int i = 0; i < 3; i++) {
-      band.enqueue(a, 1);
-      band.enqueue(b, 1);
-      band.enqueue(c, 1);
-    }
-    band.dispatch();
-    // b empties by withdrawal, wherever it stands in the policy's order, and leaves.
-    while (!b.queue.isEmpty()) {
-      band.withdraw(b, b.queue.peekTail());
-    }
-    band.remove(b);
-    band.enqueue(a, 1);
-    band.enqueue(c, 1);
-
-    List<TestBand.Dispatch> dispatches = band.dispatchAll();
-
-    assertThat(dispatches).extracting(TestBand.Dispatch::flow).doesNotContain(b).isNotEmpty();
-    assertThat(band.pick()).isNull();
-  }
-
-  @ParameterizedTest
-  @MethodSource("policies")
-  void dispatchesEveryEnqueuedItemExactlyOnceInItsFlowsOrder(FairnessPolicy policy) {
-    Random random = new Random(11);
-    TestBand band = new TestBand(policy, policy.name() + " seed=11");
-    List<TestFlow> flows = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      flows.add(band.flow("f" + i));
-    }
-    Set<QueueItem> enqueued = new HashSet<>();
-    for (int i = 0; i < 600; i++) {
-      enqueued.add(band.enqueue(flows.get(random.nextInt(flows.size())), 1 + random.nextInt(50)));
-    }
-
-    List<TestBand.Dispatch> dispatches = new ArrayList<>();
-    for (TestBand.Dispatch dispatch = band.dispatch();
-        dispatch != null;
-        dispatch = band.dispatch()) {
-      dispatches.add(dispatch);
-      if (dispatches.size() % 3 == 0 && enqueued.size() < 900) { // more work arrives meanwhile
-        enqueued.add(band.enqueue(flows.get(random.nextInt(flows.size())), 1 + random.nextInt(50)));
-      }
-    }
-
-    List<QueueItem> items = dispatches.stream().map(TestBand.Dispatch::item).toList();
-    assertThat(items).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(enqueued);
-    for (TestFlow flow : flows) {
-      List<QueueItem> ofFlow =
-          dispatches.stream()
-              .filter(dispatch -> dispatch.flow() == flow)
-              .map(TestBand.Dispatch::item)
-              .toList();
-      assertThat(ofFlow)
-          .as("dispatches of %s", flow)
-          .isSortedAccordingTo(TestBand.BY_DEADLINE)
-          .allSatisfy(item -> assertThat(item.request().flowKey()).isEqualTo(flow.key));
-    }
-  }
-
-  @ParameterizedTest(name = "{0} seed={1}")
-  @MethodSource("policiesAndSeeds")
-  void staysCorrectUnderChurn(FairnessPolicy policy, long seed) {
-    Random random = new Random(seed);
-    TestBand band = new TestBand(policy, policy.name() + " seed=" + seed);
-    List<TestFlow> live = new ArrayList<>();
-    List<TestFlow> gone = new ArrayList<>();
-    Set<QueueItem> enqueued = new HashSet<>();
-    Set<QueueItem> finished = new HashSet<>();
-    int nextFlow = 0;
-
-    for (int step = 0; step < 5000; step++) {
-      String at = policy.name() + " seed=" + seed + " step=" + step;
-      int roll = random.nextInt(100);
-      if (live.isEmpty() || roll < 5) {
-        if (live.size() < 12) {
-          live.add(band.flow("f" + nextFlow++));
-        }
-      } else if (roll < 45) {
-        TestFlow flow = live.get(random.nextInt(live.size()));
-        enqueued.add(band.enqueue(flow, 1 + random.nextInt(20)));
-      } else if (roll < 60) {
-        TestFlow flow = live.get(random.nextInt(live.size()));
-        if (!flow.queue.isEmpty()) {
-          // The head (what the flow would dispatch next) or the tail (what arrived last).
-          QueueItem item = random.nextBoolean() ? flow.queue.peekHead() : flow.queue.peekTail();
-          band.withdraw(flow, item);
-          assertThat(finished.add(item)).as("%s: %s finished twice", at, item).isTrue();
-        }
-      } else if (roll < 90) {
-        TestBand.Dispatch dispatch = band.dispatch();
-        if (dispatch != null) {
-          assertThat(finished.add(dispatch.item()))
-              .as("%s: %s finished twice", at, dispatch.item())
-              .isTrue();
-        }
-      } else if (roll < 96) {
-        TestFlow flow = live.get(random.nextInt(live.size()));
-        if (flow.queue.isEmpty()) {
-          band.remove(flow);
-          live.remove(flow);
-          gone.add(flow);
-        }
-      } else if (!gone.isEmpty() && live.size() < 12) {
-        // A flow comes back: sometimes as the same view, sometimes as a new one with the same key.
-        TestFlow old = gone.remove(random.nextInt(gone.size()));
-        TestFlow back = random.nextBoolean() ? old : band.flow(old.key.id());
-        live.add(back);
-        enqueued.add(band.enqueue(back, 1 + random.nextInt(20)));
-      }
-      band.pick(); // checks work conservation and that only known, backlogged flows come back
-    }
-
-    for (TestBand.Dispatch dispatch : band.dispatchAll()) {
-      assertThat(finished.add(dispatch.item()))
-          .as("%s: %s finished twice", band.context(), dispatch.item())
-          .isTrue();
-    }
-    assertThat(finished)
-        .as("%s: every item finished exactly once", band.context())
-        .containsExactlyInAnyOrderElementsOf(enqueued);
-    assertThat(band.enqueued).isEqualTo(band.withdrawn + band.dispatched);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -326,8 +145,8 @@ class FairnessPolicyConformanceTest {
 
     band.dispatchAll();
 
-    long operations = band.enqueued + band.withdrawn + band.dispatched + band.picks;
-    long reads = flows.stream().mapToLong(flow -> flow.reads).sum();
+    long operations = band.enqueued() + band.withdrawn() + band.dispatched() + band.picks();
+    long reads = flows.stream().mapToLong(flow -> flow.reads()).sum();
     assertThat(reads)
         .as(
             "view reads for %d enqueues, withdrawals, dispatches and picks over 2000 flows",
@@ -355,20 +174,21 @@ class FairnessPolicyConformanceTest {
     for (int step = 0; step < 5000; step++) {
       TestFlow flow = flows.get(random.nextInt(flows.size()));
       int roll = random.nextInt(100);
-      if (roll < 45 && flow.queue.size() < 10) {
+      if (roll < 45 && flow.queue().size() < 10) {
         band.enqueue(flow, 1, random.nextInt(10_000));
-      } else if (roll < 60 && !flow.queue.isEmpty()) {
-        band.withdraw(flow, random.nextBoolean() ? flow.queue.peekHead() : flow.queue.peekTail());
+      } else if (roll < 60 && !flow.queue().isEmpty()) {
+        band.withdraw(
+            flow, random.nextBoolean() ? flow.queue().peekHead() : flow.queue().peekTail());
       } else if (roll >= 60) {
         QueueItem least =
             flows.stream()
-                .map(candidate -> candidate.queue.peekHead())
+                .map(candidate -> candidate.queue().peekHead())
                 .filter(head -> head != null)
                 .min(TestBand.BY_DEADLINE)
                 .orElse(null);
         String heads =
             flows.stream()
-                .map(candidate -> candidate + "=" + candidate.queue.peekHead())
+                .map(candidate -> candidate + "=" + candidate.queue().peekHead())
                 .toList()
                 .toString();
         TestBand.Dispatch dispatch = band.dispatch();
@@ -406,14 +226,15 @@ class FairnessPolicyConformanceTest {
     }
 
     double totalCost = cost.values().stream().mapToLong(Long::longValue).sum();
-    double totalWeight = flows.stream().mapToDouble(flow -> weights.applyAsDouble(flow.key)).sum();
+    double totalWeight =
+        flows.stream().mapToDouble(flow -> weights.applyAsDouble(flow.key())).sum();
     for (TestFlow flow : flows) {
-      double expected = weights.applyAsDouble(flow.key) / totalWeight;
+      double expected = weights.applyAsDouble(flow.key()) / totalWeight;
       double actual = cost.getOrDefault(flow, 0L) / totalCost;
       assertThat(actual)
           .as(
               "%s seed=%d: cost share of %s (weight %s); costs %s",
-              policy.name(), seed, flow.key.id(), weights.applyAsDouble(flow.key), cost)
+              policy.name(), seed, flow.key().id(), weights.applyAsDouble(flow.key()), cost)
           .isCloseTo(expected, withPercentage(1));
     }
   }
@@ -428,8 +249,8 @@ class FairnessPolicyConformanceTest {
     TestBand band = new TestBand(policy, policy.name() + " seed=" + seed);
     TestFlow a = band.flow("f0");
     TestFlow b = band.flow("f1");
-    double weightA = weights.applyAsDouble(a.key);
-    double weightB = weights.applyAsDouble(b.key);
+    double weightA = weights.applyAsDouble(a.key());
+    double weightB = weights.applyAsDouble(b.key());
     for (int j = 0; j < 5; j++) {
       band.enqueue(a, 1 + random.nextInt(maxCost));
       band.enqueue(b, 1 + random.nextInt(maxCost));
@@ -441,8 +262,8 @@ class FairnessPolicyConformanceTest {
       band.enqueue(dispatch.flow(), 1 + random.nextInt(maxCost));
     }
     if (howIdle.equals("withdrawal")) {
-      while (!b.queue.isEmpty()) {
-        band.withdraw(b, b.queue.peekHead());
+      while (!b.queue().isEmpty()) {
+        band.withdraw(b, b.queue().peekHead());
       }
     }
     for (int i = 0; i < 3000; i++) {
@@ -451,7 +272,7 @@ class FairnessPolicyConformanceTest {
         band.enqueue(a, 1 + random.nextInt(maxCost));
       }
     }
-    assertThat(b.queue.isEmpty()).as("b idles").isTrue();
+    assertThat(b.queue().isEmpty()).as("b idles").isTrue();
 
     // b returns with plenty of work: from here on both are backlogged, so start-time fair queuing
     // bounds the gap in weight-normalized service by one maximum request of each.

@@ -3,31 +3,23 @@ package dev.sluice.flow.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.flow.FlowKey;
-import dev.sluice.flow.FlowRequest;
-import dev.sluice.flow.queue.FlowQueue;
 import dev.sluice.flow.queue.QueueCapability;
-import dev.sluice.flow.queue.QueueFactory;
 import dev.sluice.flow.queue.QueueItem;
-import dev.sluice.flow.queue.TestQueueItem;
+import dev.sluice.testing.conformance.OrderingPolicyConformance;
+import dev.sluice.testing.conformance.TestQueueItem;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The contract every {@link OrderingPolicy} must keep, then each built-in's documented rule. The
- * contract tests run once per policy in {@link #policies()}: a new policy joins by adding it there.
+ * Each built-in {@link OrderingPolicy}'s documented rule; and sluice-testing's contract suite for a
+ * custom order (the built-ins run it through the {@code *OrderingConformanceTest} classes here).
  */
-class OrderingPolicyConformanceTest {
+class BuiltInOrderingPoliciesTest extends OrderingPolicyConformance {
 
   /** Highest cost first: an order unrelated to arrival, deadline or SLO. */
   private static final OrderingPolicy LARGEST_COST_FIRST =
@@ -35,126 +27,11 @@ class OrderingPolicyConformanceTest {
           "largest-cost-first",
           Comparator.comparingLong((QueueItem item) -> item.request().cost()).reversed());
 
-  /** The policies under test. Add one here to hold a new policy to the contract. */
-  static Stream<Named<OrderingPolicy>> policies() {
-    return Stream.of(
-        Named.of("fcfs", OrderingPolicy.fcfs()),
-        Named.of("edf", OrderingPolicy.edf()),
-        Named.of("slo-deadline", OrderingPolicy.sloDeadline()),
-        Named.of("custom largest-cost-first", LARGEST_COST_FIRST));
-  }
-
-  /** Every built-in queue, to check that each policy's required capabilities are enough. */
-  private static final List<QueueFactory> QUEUES =
-      List.of(QueueFactory.list(), QueueFactory.maxMinHeap());
-
-  private static final long SEED = 0x0DE1L;
-  private static final FlowKey KEY = FlowKey.of("tenant");
   private static final Duration HUGE_SLO = Duration.ofSeconds(Long.MAX_VALUE); // nanos overflow
 
-  private static TestQueueItem item(
-      long sequence, long deadlineNanos, long receivedNanos, Duration slo, long cost) {
-    FlowRequest request =
-        FlowRequest.builder(KEY).slo(slo).cost(cost).receivedNanos(receivedNanos).build();
-    return new TestQueueItem(request, sequence, receivedNanos, deadlineNanos, receivedNanos);
-  }
-
-  /**
-   * Items with unique sequences handed out in a shuffled order, and few distinct values of every
-   * other field, so that every rule meets ties. Times stay far from overflow.
-   */
-  private static List<TestQueueItem> randomItems(Random random, int count) {
-    List<Long> sequences = new ArrayList<>();
-    for (long sequence = 1; sequence <= count; sequence++) {
-      sequences.add(sequence);
-    }
-    Collections.shuffle(sequences, random);
-    List<TestQueueItem> items = new ArrayList<>();
-    for (long sequence : sequences) {
-      long deadline = random.nextInt(5) == 0 ? Long.MAX_VALUE : 1_000 + random.nextInt(20);
-      long received = -50 + random.nextInt(20); // ticker values may be negative
-      Duration slo = random.nextInt(5) == 0 ? null : Duration.ofNanos(random.nextInt(20));
-      items.add(item(sequence, deadline, received, slo, 1 + random.nextInt(4)));
-    }
-    return items;
-  }
-
-  /** An item with the same fields as {@code item}: the same request in the same place. */
-  private static TestQueueItem twin(QueueItem item) {
-    return new TestQueueItem(
-        item.request(),
-        item.sequence(),
-        item.enqueueNanos(),
-        item.deadlineNanos(),
-        item.receivedNanos());
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The contract
-
-  @ParameterizedTest
-  @MethodSource("policies")
-  void isAStrictTotalOrderThatOnlyTiesAnItemWithItself(OrderingPolicy policy) {
-    Random random = new Random(SEED);
-    List<TestQueueItem> items = randomItems(random, 400);
-    Comparator<QueueItem> order = policy.comparator();
-
-    List<TestQueueItem> sorted = new ArrayList<>(items);
-    sorted.sort(order);
-    // Every pair agreeing with one linear arrangement makes the order antisymmetric and transitive.
-    for (int i = 0; i < sorted.size(); i++) {
-      QueueItem a = sorted.get(i);
-      assertThat(order.compare(a, a)).as("%s seed=%d: %s against itself", policy, SEED, a).isZero();
-      assertThat(order.compare(a, twin(a)))
-          .as("%s seed=%d: %s against its twin", policy, SEED, a)
-          .isZero();
-      for (int j = i + 1; j < sorted.size(); j++) {
-        QueueItem b = sorted.get(j);
-        assertThat(order.compare(a, b))
-            .as("%s seed=%d: %s before %s", policy, SEED, a, b)
-            .isNegative();
-        assertThat(order.compare(b, a))
-            .as("%s seed=%d: %s after %s", policy, SEED, b, a)
-            .isPositive();
-      }
-    }
-    for (int round = 0; round < 5; round++) {
-      List<TestQueueItem> shuffled = new ArrayList<>(items);
-      Collections.shuffle(shuffled, random);
-      shuffled.sort(order);
-      assertThat(shuffled)
-          .as("%s seed=%d: sorting a shuffle", policy, SEED)
-          .containsExactlyElementsOf(sorted);
-    }
-  }
-
-  @ParameterizedTest
-  @MethodSource("policies")
-  void isKeptByEveryQueueWithTheCapabilitiesItRequires(OrderingPolicy policy) {
-    assertThat(policy.name()).isNotBlank();
-    assertThat(policy.requiredCapabilities()).isNotNull();
-    List<QueueFactory> able =
-        QUEUES.stream()
-            .filter(queue -> queue.capabilities().containsAll(policy.requiredCapabilities()))
-            .toList();
-    assertThat(able).as("queues able to keep %s", policy).isNotEmpty();
-
-    for (QueueFactory factory : able) {
-      FlowQueue queue = factory.create(policy.comparator());
-      List<TestQueueItem> items = new ArrayList<>(randomItems(new Random(SEED), 300));
-      items.sort(Comparator.comparingLong(QueueItem::sequence)); // queues receive items by arrival
-      items.forEach(queue::add);
-
-      List<QueueItem> dispatched = new ArrayList<>();
-      for (QueueItem head = queue.pollHead(); head != null; head = queue.pollHead()) {
-        dispatched.add(head);
-      }
-
-      assertThat(dispatched)
-          .as("%s in a %s queue, seed=%d", policy, factory, SEED)
-          .hasSize(items.size())
-          .isSortedAccordingTo(policy.comparator());
-    }
+  @Override
+  protected OrderingPolicy policy() {
+    return LARGEST_COST_FIRST;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -206,7 +83,7 @@ class OrderingPolicyConformanceTest {
     assertThat(slo.requiredCapabilities()).containsExactly(QueueCapability.PRIORITY_CONFIGURABLE);
     Comparator<QueueItem> reference =
         Comparator.comparing(
-                OrderingPolicyConformanceTest::exactSloDeadline,
+                BuiltInOrderingPoliciesTest::exactSloDeadline,
                 Comparator.nullsLast(Comparator.<BigInteger>naturalOrder()))
             .thenComparingLong(QueueItem::receivedNanos)
             .thenComparingLong(QueueItem::sequence);

@@ -1,17 +1,20 @@
-package dev.sluice.flow.policy;
+package dev.sluice.testing.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowRequest;
+import dev.sluice.flow.policy.FairnessPolicy;
+import dev.sluice.flow.policy.FlowQueueView;
 import dev.sluice.flow.queue.QueueFactory;
 import dev.sluice.flow.queue.QueueItem;
-import dev.sluice.flow.queue.TestQueueItem;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Drives one {@link FairnessPolicy.BandState} the way the controller does: every change to a flow's
@@ -21,15 +24,16 @@ import java.util.Set;
  * <p>Checked on every pick: {@code null} exactly when no flow known to the state is backlogged,
  * otherwise a backlogged flow the state has been told about and not told to forget.
  */
-final class TestBand {
+public final class TestBand {
 
   /** Dispatch order inside flows and, for global-strict, across them: by deadline, then arrival. */
-  static final Comparator<QueueItem> BY_DEADLINE =
+  public static final Comparator<QueueItem> BY_DEADLINE =
       Comparator.comparingLong(QueueItem::deadlineNanos).thenComparingLong(QueueItem::sequence);
 
-  record Dispatch(TestFlow flow, QueueItem item) {}
+  /** One dispatch: the flow picked and the head it gave. */
+  public record Dispatch(TestFlow flow, QueueItem item) {}
 
-  final FairnessPolicy.BandState state;
+  private final FairnessPolicy.BandState state;
   private final QueueFactory queues;
   private final String context;
 
@@ -37,37 +41,39 @@ final class TestBand {
   private final Set<TestFlow> known = new LinkedHashSet<>();
 
   private long nextSequence = 1;
-  long enqueued;
-  long withdrawn;
-  long dispatched;
-  long picks;
+  private long enqueued;
+  private long withdrawn;
+  private long dispatched;
+  private long picks;
 
   /**
    * A band whose flows queue in {@code queues} under {@link #BY_DEADLINE}.
    *
    * @param context what assertion messages start with, for example the policy and the seed
    */
-  TestBand(FairnessPolicy policy, QueueFactory queues, String context) {
+  public TestBand(FairnessPolicy policy, QueueFactory queues, String context) {
     this.state = policy.newBandState(BY_DEADLINE);
     this.queues = queues;
     this.context = context;
   }
 
   /** A band of FIFO lists; {@link #enqueue(TestFlow, long)} keeps each flow's deadlines rising. */
-  TestBand(FairnessPolicy policy, String context) {
+  public TestBand(FairnessPolicy policy, String context) {
     this(policy, QueueFactory.list(), context);
   }
 
-  TestFlow flow(String id) {
+  /** A new flow view (not yet known to the state: it is once something is enqueued). */
+  public TestFlow flow(String id) {
     return new TestFlow(FlowKey.of(id), queues.create(BY_DEADLINE));
   }
 
   /** Enqueues an item of {@code cost} with a deadline after the flow's previous one. */
-  QueueItem enqueue(TestFlow flow, long cost) {
+  public QueueItem enqueue(TestFlow flow, long cost) {
     return enqueue(flow, cost, flow.lastDeadline + 1 + (nextSequence * 7919) % 1000);
   }
 
-  QueueItem enqueue(TestFlow flow, long cost, long deadlineNanos) {
+  /** Enqueues an item of {@code cost} with the given deadline. */
+  public QueueItem enqueue(TestFlow flow, long cost, long deadlineNanos) {
     FlowRequest request = FlowRequest.builder(flow.key).cost(cost).byteSize(cost).build();
     long sequence = nextSequence++;
     TestQueueItem item = new TestQueueItem(request, sequence, sequence, deadlineNanos, sequence);
@@ -80,14 +86,14 @@ final class TestBand {
   }
 
   /** Takes {@code item} out of {@code flow} without dispatching it (withdrawal, expiry, ...). */
-  void withdraw(TestFlow flow, QueueItem item) {
+  public void withdraw(TestFlow flow, QueueItem item) {
     assertThat(flow.queue.remove(item)).as("%s: withdraw %s from %s", context, item, flow).isTrue();
     withdrawn++;
     state.onRemoved(flow, item, false);
   }
 
   /** Asks the state for the next flow and checks the answer against the flows' contents. */
-  TestFlow pick() {
+  public @Nullable TestFlow pick() {
     FlowQueueView picked = state.pick();
     picks++;
     List<TestFlow> backlogged = backlogged();
@@ -105,12 +111,12 @@ final class TestBand {
   }
 
   /** Picks a flow and dispatches its head, as the controller does; null when nothing is queued. */
-  Dispatch dispatch() {
+  public @Nullable Dispatch dispatch() {
     TestFlow flow = pick();
     if (flow == null) {
       return null;
     }
-    QueueItem head = flow.queue.peekHead();
+    QueueItem head = Objects.requireNonNull(flow.queue.peekHead(), "a picked flow's head");
     assertThat(flow.queue.remove(head)).as("%s: remove head of %s", context, flow).isTrue();
     dispatched++;
     state.onRemoved(flow, head, true);
@@ -118,14 +124,14 @@ final class TestBand {
   }
 
   /** Tells the state that {@code flow}, which must be empty, leaves the band. */
-  void remove(TestFlow flow) {
+  public void remove(TestFlow flow) {
     assertThat(flow.queue.isEmpty()).as("%s: only empty flows leave; %s", context, flow).isTrue();
     known.remove(flow);
     state.onFlowRemoved(flow);
   }
 
   /** Dispatches until nothing is left; returns the dispatches in order. */
-  List<Dispatch> dispatchAll() {
+  public List<Dispatch> dispatchAll() {
     List<Dispatch> dispatches = new ArrayList<>();
     for (Dispatch dispatch = dispatch(); dispatch != null; dispatch = dispatch()) {
       dispatches.add(dispatch);
@@ -133,11 +139,33 @@ final class TestBand {
     return dispatches;
   }
 
-  List<TestFlow> backlogged() {
+  /** The flows known to the state that hold items. */
+  public List<TestFlow> backlogged() {
     return known.stream().filter(flow -> !flow.queue.isEmpty()).toList();
   }
 
-  String context() {
+  /** What assertion messages start with. */
+  public String context() {
     return context;
+  }
+
+  /** Items enqueued so far. */
+  public long enqueued() {
+    return enqueued;
+  }
+
+  /** Items withdrawn (not dispatched) so far. */
+  public long withdrawn() {
+    return withdrawn;
+  }
+
+  /** Items dispatched so far. */
+  public long dispatched() {
+    return dispatched;
+  }
+
+  /** Calls to {@link #pick()} so far. */
+  public long picks() {
+    return picks;
   }
 }

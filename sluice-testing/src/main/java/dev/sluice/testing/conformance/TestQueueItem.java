@@ -1,6 +1,8 @@
-package dev.sluice.flow.queue;
+package dev.sluice.testing.conformance;
 
 import dev.sluice.flow.FlowRequest;
+import dev.sluice.flow.queue.QueueItem;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A plain {@link QueueItem} for the queue and policy conformance suites: every field is fixed at
@@ -13,7 +15,7 @@ public final class TestQueueItem implements QueueItem {
   private final long enqueueNanos;
   private final long deadlineNanos;
   private final long receivedNanos;
-  private Object queueHandle;
+  private @Nullable Object queueHandle;
   private int queueIndex = -1;
 
   /**
@@ -65,12 +67,12 @@ public final class TestQueueItem implements QueueItem {
   }
 
   @Override
-  public Object queueHandle() {
+  public @Nullable Object queueHandle() {
     return queueHandle;
   }
 
   @Override
-  public void queueHandle(Object handle) {
+  public void queueHandle(@Nullable Object handle) {
     this.queueHandle = handle;
   }
 

@@ -1,34 +1,62 @@
-package dev.sluice.flow;
+package dev.sluice.testing.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sluice.flow.Admission;
+import dev.sluice.flow.BandConfig;
+import dev.sluice.flow.FlowController;
+import dev.sluice.flow.FlowControllerConfig;
+import dev.sluice.flow.FlowKey;
+import dev.sluice.flow.FlowRequest;
+import dev.sluice.flow.policy.FairnessPolicy;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
+import dev.sluice.testing.TrackedControllers;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
  * Max-min fairness under closed-loop load, the criterion of Kubernetes API Priority and Fairness
- * (its {@code queueset} uniform scenarios): each client runs threads that alternate a call and a
- * think time of the same mean, so a thread demands half a slot; a client whose demand is below its
- * fair share gets all of it and the rest is shared equally, within APF's margin of 10%. Runs on a
- * fake clock with seeded durations; the band is configured with every default. Round-robin, which
- * takes turns only among flows already queued, fails both: a flow that comes back after thinking
- * finds the slot it gave up taken by a backlogged flow, and waits a round.
+ * (its {@code queueset} scenarios), as an abstract JUnit 5 suite: extend it and supply the {@link
+ * #policy()} under test. Each client runs threads that alternate a call and a think time of the
+ * same mean, so a thread demands half a slot; a client whose demand is below its fair share gets
+ * all of it and the rest is shared equally, within APF's margin of 10%. Runs a real controller on a
+ * {@link ManualClock} with seeded durations. Round-robin, which takes turns only among flows
+ * already queued, fails it: a flow that comes back after thinking finds the slot it gave up taken
+ * by a backlogged flow, and waits a round.
  */
-class ClosedLoopFairnessTest {
+public abstract class MaxMinFairnessConformance {
   private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long SEED = 20261203L;
   private static final double MARGIN = 0.1;
 
+  /** The policy under test; called once per test. */
+  protected abstract FairnessPolicy policy();
+
+  /** 10 clients of 4 threads at a limit of 10: each demands 2 and is owed 1. */
+  @Test
+  void uniformClientsShareEqually() {
+    int[] threads = new int[10];
+    Arrays.fill(threads, 4);
+    double[] served = run(10, threads);
+    for (int c = 0; c < threads.length; c++) {
+      assertThat(served[c])
+          .as("seed %d: client %d's fraction of its share", SEED, c)
+          .isCloseTo(1.0, within(MARGIN));
+    }
+  }
+
   /** 8 threads against 2 at a limit of 4: demands 4 and 1, fair shares 3 and 1. */
   @Test
-  void aClientBelowItsFairShareGetsItsWholeDemandByDefault() {
+  void aClientBelowItsFairShareGetsItsWholeDemand() {
     double[] served = run(4, new int[] {8, 2});
 
     assertThat(served[1])
@@ -39,7 +67,7 @@ class ClosedLoopFairnessTest {
 
   /** 100 clients of 1 to 8 threads at a limit of 50: each is owed half a slot. */
   @Test
-  void manyClientsShareEquallyWhateverTheirThreadCountByDefault() {
+  void manyClientsShareEquallyWhateverTheirThreadCount() {
     int[] threads = new int[100];
     for (int i = 0; i < threads.length; i++) {
       threads[i] = 1 + i % 8;
@@ -67,13 +95,14 @@ class ClosedLoopFairnessTest {
    * Runs the clients for 20 simulated seconds and returns, per client, the slot time it held after
    * the first second divided by its max-min fair share of the limit over that time.
    */
-  private static double[] run(int limit, int[] threads) {
-    FakeClock clock = new FakeClock();
+  private double[] run(int limit, int[] threads) {
+    ManualClock clock = new ManualClock();
     FlowControllerConfig config =
         FlowControllerConfig.builder()
             .ticker(clock)
             .scheduler(clock)
             .saturationDetector(ConcurrencyDetector.ofRequests(limit))
+            .bands(BandConfig.builder(0).fairness(policy()).build())
             .build();
     Random random = new Random(SEED);
     long measureFrom = clock.read() + 1_000 * MS;
@@ -81,7 +110,7 @@ class ClosedLoopFairnessTest {
     double[] held = new double[threads.length];
     PriorityQueue<Event> events = new PriorityQueue<>((a, b) -> Long.compare(a.atNanos, b.atNanos));
     List<Event> dispatched = new ArrayList<>(); // filled by the futures as they complete
-    try (FlowController controller = FlowController.create(config)) {
+    try (FlowController controller = TrackedControllers.create(config)) {
       for (int c = 0; c < threads.length; c++) {
         for (int t = 0; t < threads[c]; t++) {
           events.add(new Event(clock.read() + duration(random), 0, c, null)); // thinks first
@@ -93,19 +122,21 @@ class ClosedLoopFairnessTest {
           events.add(new Event(now + duration(random), now, started.client, started.admission));
         }
         dispatched.clear();
-        Event next = events.poll();
+        Event next = Objects.requireNonNull(events.poll(), "every thread has a next event");
         if (next.atNanos > end) {
           break;
         }
         clock.advanceNanos(next.atNanos - now);
-        if (next.admission == null) { // done thinking: call
+        Admission ending = next.admission;
+        if (ending == null) { // done thinking: call
           int client = next.client;
-          controller
-              .submit(FlowRequest.of(FlowKey.of("c" + client, 0)))
-              .thenAccept(admission -> dispatched.add(new Event(0, 0, client, admission)));
+          var unused =
+              controller
+                  .submit(FlowRequest.of(FlowKey.of("c" + client, 0)))
+                  .thenAccept(admission -> dispatched.add(new Event(0, 0, client, admission)));
         } else { // the call is over: think
           held[next.client] += Math.max(0, next.atNanos - Math.max(next.startNanos, measureFrom));
-          next.admission.close();
+          ending.close();
           events.add(new Event(next.atNanos + duration(random), 0, next.client, null));
         }
       }
@@ -133,7 +164,7 @@ class ClosedLoopFairnessTest {
   }
 
   /** A thread's next event: its call ends (admission set) or its think time does. */
-  private record Event(long atNanos, long startNanos, int client, Admission admission) {}
+  private record Event(long atNanos, long startNanos, int client, @Nullable Admission admission) {}
 
   /** Water-filling: each client gets min(demand, an equal split of what the others leave). */
   private static double[] maxMinShares(double capacity, double[] demands) {
