@@ -2,7 +2,7 @@ package dev.sluice.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -218,8 +218,8 @@ class RedisCoordinatorTest {
   @Test
   void theReplicasOwnClocksDoNotMatter() {
     // Heartbeats and expiry run on Redis's clock; a replica's ticker only paces its own rounds.
-    FakeClock early = new FakeClock();
-    FakeClock late = new FakeClock();
+    ManualClock early = new ManualClock();
+    ManualClock late = new ManualClock();
     late.advance(Duration.ofDays(10));
     RedisCoordinator a =
         replicas.start(

@@ -2,7 +2,7 @@ package dev.sluice.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -21,7 +21,7 @@ class RedisFaultTest {
   private static final Duration DECAY = Duration.ofSeconds(10);
   private static RedisServer redis;
   private Replicas replicas;
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
 
   @BeforeAll
   static void startRedis() throws Exception {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.flow.queue.QueueFactory;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RequeueTest {
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final ConcurrencyDetector detector = ConcurrencyDetector.ofRequests(1);
   private final List<String> outcomes = new ArrayList<>();
 

@@ -9,7 +9,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.Server;
-import dev.sluice.flow.testing.FakeClock;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -21,13 +21,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link SnapshotStream} over real HTTP, its ticks on a {@link FakeClock}: a snapshot is taken only
- * while a page is open, each goes out as one server-sent event with a reconnect hint, and closing
- * the stream ends the responses.
+ * {@link SnapshotStream} over real HTTP, its ticks on a {@link ManualClock}: a snapshot is taken
+ * only while a page is open, each goes out as one server-sent event with a reconnect hint, and
+ * closing the stream ends the responses.
  */
 class SnapshotStreamTest {
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final AtomicInteger taken = new AtomicInteger();
   private final SnapshotStream stream =
       new SnapshotStream(

@@ -3,8 +3,8 @@ package dev.sluice.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.flow.testing.FakeClock;
 import dev.sluice.pipeline.PipelineException.Reason;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** What the engine writes through its store, and that a failed write stops it. */
 class PipelineStoreFailureTest {
 
-  final FakeClock clock = new FakeClock();
+  final ManualClock clock = new ManualClock();
 
   /** Records every batch; fails writes once told to. */
   static final class RecordingStore implements PipelineStore {

@@ -8,9 +8,9 @@ import com.linecorp.armeria.client.ClientFactory;
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.FlowStats;
 import dev.sluice.flow.Outcome;
-import dev.sluice.flow.testing.FakeClock;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.pool.EndpointPool;
+import dev.sluice.testing.ManualClock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +22,7 @@ class DashboardSnapshotTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final ClientFactory clients = ClientFactory.builder().build();
   private final EndpointPool pool =
       new EndpointPool(

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.MediaType;
-import dev.sluice.flow.testing.FakeClock;
 import dev.sluice.pipeline.ItemLease;
 import dev.sluice.pipeline.ItemState;
 import dev.sluice.pipeline.Pipeline;
@@ -21,6 +20,7 @@ import dev.sluice.pipeline.WorkItem;
 import dev.sluice.pipeline.http.HttpSettings;
 import dev.sluice.pipeline.http.PipelineServer;
 import dev.sluice.pipeline.store.SqliteStore.Synchronous;
+import dev.sluice.testing.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The pipeline on an SQLite file: what a restart keeps, returns and re-accounts. */
 class SqliteStoreTest {
 
-  final FakeClock clock = new FakeClock();
+  final ManualClock clock = new ManualClock();
 
   Pipeline open(Path file) {
     PipelineConfig config =
