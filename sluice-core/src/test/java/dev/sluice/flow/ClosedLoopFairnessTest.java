@@ -3,6 +3,7 @@ package dev.sluice.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sluice.flow.policy.FairnessPolicy;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
 import dev.sluice.flow.testing.FakeClock;
 import java.util.ArrayList;
@@ -64,13 +65,35 @@ class ClosedLoopFairnessTest {
   }
 
   /**
+   * The scenario above under {@code hierarchical-fair} with every client its own group (a tenant
+   * with one user): two-level fair queuing keeps max-min fairness.
+   */
+  @Test
+  void hierarchicalFairWithAGroupPerClientSharesEquallyToo() {
+    BandConfig band =
+        BandConfig.template()
+            .fairness(FairnessPolicy.hierarchicalFair(FlowKey::id, group -> 1.0))
+            .build();
+    double[] served = run(4, new int[] {8, 2}, band);
+
+    assertThat(served[1]).as("seed %d: the 2-thread client's", SEED).isCloseTo(1.0, within(MARGIN));
+    assertThat(served[0]).as("seed %d: the 8-thread client's", SEED).isCloseTo(1.0, within(MARGIN));
+  }
+
+  /**
    * Runs the clients for 20 simulated seconds and returns, per client, the slot time it held after
    * the first second divided by its max-min fair share of the limit over that time.
    */
   private static double[] run(int limit, int[] threads) {
+    return run(limit, threads, BandConfig.template().build());
+  }
+
+  /** As {@link #run(int, int[])}, with every band made from {@code band}. */
+  private static double[] run(int limit, int[] threads, BandConfig band) {
     FakeClock clock = new FakeClock();
     FlowControllerConfig config =
         FlowControllerConfig.builder()
+            .defaultBand(band)
             .ticker(clock)
             .scheduler(clock)
             .saturationDetector(ConcurrencyDetector.ofRequests(limit))
