@@ -23,6 +23,8 @@ import dev.sluice.gateway.pool.EndpointPool;
 import dev.sluice.gateway.proxy.Errors;
 import dev.sluice.gateway.proxy.InferenceService;
 import dev.sluice.gateway.proxy.RequestBodyGuard;
+import dev.sluice.gateway.tenant.TenantRegistry;
+import dev.sluice.gateway.tenant.TenantResolver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -57,6 +59,7 @@ public final class Gateway implements AutoCloseable {
   private final EndpointPool pool;
   private final FlowMetrics metrics;
   private final FlowController controller;
+  private final @Nullable TenantRegistry tenants;
   private final RequestBodyGuard bodyGuard;
   private final Server server;
   private final @Nullable Server admin;
@@ -74,6 +77,10 @@ public final class Gateway implements AutoCloseable {
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             config.metrics().fairnessIdLabelLimit(),
             config.metrics().fairnessIdLabelMaxLength());
+    this.tenants =
+        config.tenants().mode() == GatewayConfig.TenantMode.KEYS
+            ? new TenantRegistry(config, builder.scheduler, metrics.registry())
+            : null;
     List<FlowControlListener> listeners =
         new ArrayList<>(List.of(pool.listener(), metrics, new DrainWatch()));
     if (builder.listener != null) {
@@ -82,15 +89,24 @@ public final class Gateway implements AutoCloseable {
     FlowControlListener listener = FlowControlListener.of(listeners);
     this.controller =
         FlowController.create(
-            config.flowControl().toBuilder()
-                .saturationDetector(pool.gate())
-                .ticker(builder.ticker)
-                .scheduler(builder.scheduler)
-                .listener(listener)
-                .build());
+            (tenants == null
+                    ? config.flowControl()
+                    : tenants.shareBandsByTenant(config.flowControl()))
+                .toBuilder()
+                    .saturationDetector(pool.gate())
+                    .ticker(builder.ticker)
+                    .scheduler(builder.scheduler)
+                    .listener(listener)
+                    .build());
     metrics.bind(controller, pool);
     InferenceService inference =
-        new InferenceService(config, controller, pool, builder.ticker, builder.scheduler);
+        new InferenceService(
+            config,
+            controller,
+            pool,
+            builder.ticker,
+            builder.scheduler,
+            new TenantResolver(config, tenants, metrics.registry()));
     GatewayConfig.Server listen = config.server();
     Duration grace = listen.gracefulShutdown();
     this.bodyGuard =
@@ -157,6 +173,9 @@ public final class Gateway implements AutoCloseable {
   /** Starts scraping and listening; blocks until both ports are bound. */
   public Gateway start() {
     pool.start();
+    if (tenants != null) {
+      tenants.start();
+    }
     server.start().join();
     if (admin != null) {
       admin.start().join();
@@ -196,6 +215,11 @@ public final class Gateway implements AutoCloseable {
     return metrics;
   }
 
+  /** The tenants and their keys, or {@code null} unless {@code tenants.mode} is {@code keys}. */
+  public @Nullable TenantRegistry tenants() {
+    return tenants;
+  }
+
   /** The configuration. */
   public GatewayConfig config() {
     return config;
@@ -216,6 +240,9 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     closed = true;
+    if (tenants != null) {
+      tenants.close();
+    }
     draining = true;
     controller.close();
     awaitDrained(config.server().gracefulShutdown());

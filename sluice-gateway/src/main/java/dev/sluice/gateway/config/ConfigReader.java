@@ -19,6 +19,8 @@ import dev.sluice.gateway.config.GatewayConfig.Identity;
 import dev.sluice.gateway.config.GatewayConfig.Metrics;
 import dev.sluice.gateway.config.GatewayConfig.Saturation;
 import dev.sluice.gateway.config.GatewayConfig.Server;
+import dev.sluice.gateway.config.GatewayConfig.TenantMode;
+import dev.sluice.gateway.config.GatewayConfig.Tenants;
 import dev.sluice.gateway.config.GatewayConfig.Upstream;
 import dev.sluice.gateway.metrics.FairnessLabels;
 import java.net.URI;
@@ -71,7 +73,8 @@ final class ConfigReader {
         "objectives",
         "flowControl",
         "saturation",
-        "metrics");
+        "metrics",
+        "tenants");
     Server server = server(top.section("server"));
     Admin admin = admin(top.section("admin"));
     List<Backend> backends = backends(top);
@@ -89,6 +92,10 @@ final class ConfigReader {
             metricsSection.integer("fairnessIdLabelLimit", 1000, 1, Integer.MAX_VALUE),
             metricsSection.integer(
                 "fairnessIdLabelMaxLength", 64, FairnessLabels.MIN_MAX_LENGTH, Integer.MAX_VALUE));
+    Tenants tenants = new TenantsReader(errors).read(root.path("tenants"), objectives);
+    if (tenants.mode() == TenantMode.KEYS) {
+      identity = identity.withStripped("authorization"); // a Sluice key is not the backend's
+    }
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
@@ -102,7 +109,8 @@ final class ConfigReader {
         Objects.requireNonNull(flowControl, "null only with errors, thrown above"),
         noEndpointTtl,
         saturation,
-        metrics);
+        metrics,
+        tenants);
   }
 
   private static String locationOf(JsonProcessingException e) {
