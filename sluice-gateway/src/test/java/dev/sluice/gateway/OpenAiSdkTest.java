@@ -32,8 +32,9 @@ class OpenAiSdkTest {
 
   @Test
   void theOfficialSdkStreamsGets401ForABadKeyAnd429OverTheTenantsLimit() throws Exception {
-    assumeTrue(
-        nodeInstalled(), "needs `node` (Debian packages nodejs and npm) on the PATH: skipped");
+    int major = nodeMajorVersion();
+    assumeTrue(major > 0, "needs `node` (Debian packages nodejs and npm) on the PATH: skipped");
+    assumeTrue(major >= 20, "needs `node` 20 or later (the openai SDK's minimum), found " + major);
     assumeTrue(
         Files.isDirectory(NODE_DIR.resolve("node_modules/openai")),
         "needs the openai npm package: run `npm ci` in sluice-gateway/src/test/node"
@@ -41,7 +42,7 @@ class OpenAiSdkTest {
     List<SimulatorServer> backends = ClosedLoop.startBackends(1, 10);
     String yaml =
         """
-        server: {port: 0, gracefulShutdown: 1s}
+        server: {port: 0, gracefulShutdown: 0s}
         admin: {port: -1}
         tenants:
           list:
@@ -92,16 +93,21 @@ class OpenAiSdkTest {
     }
   }
 
-  private static boolean nodeInstalled() {
+  /** The major version of {@code node} on the PATH, or -1 if there is none. */
+  private static int nodeMajorVersion() {
     try {
       Process version = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      version.getInputStream().readAllBytes();
-      return version.waitFor(30, TimeUnit.SECONDS) && version.exitValue() == 0;
+      String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!version.waitFor(30, TimeUnit.SECONDS) || version.exitValue() != 0) {
+        return -1;
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("v(\\d+)\\.").matcher(text);
+      return m.find() ? Integer.parseInt(m.group(1)) : -1;
     } catch (IOException e) {
-      return false;
+      return -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return -1;
     }
   }
 }
