@@ -206,6 +206,42 @@ class TenantsTest {
     }
   }
 
+  @Test
+  void aTenantRotatingAHundredFairnessIdsGetsNoMoreThanOneUsingOne() throws Exception {
+    String yaml =
+        config(
+            """
+            tenants:
+              list:
+                - {id: rotating, keySha256: %s}
+                - {id: single, keySha256: %s}
+            """
+                .formatted(KeysFile.sha256Hex("sk-rotating"), KeysFile.sha256Hex("sk-single")));
+    try (GatewayFixture f = new GatewayFixture(1, 1, yaml)) {
+      f.call("running", "x", null, bearer("sk-single"));
+      f.nextDispatched();
+      for (int i = 0; i < 100; i++) {
+        f.call("rotating-" + i, "user-" + i, null, bearer("sk-rotating"));
+        if (i % 2 == 0) {
+          f.call("single-" + i, "user", null, bearer("sk-single"));
+        }
+      }
+      f.awaitQueued(150);
+
+      int rotating = 0;
+      for (int i = 0; i < 40; i++) {
+        f.finishRunning();
+        if (f.nextDispatched().startsWith("rotating")) {
+          rotating++;
+        }
+      }
+
+      // Flat fairness would give the rotating tenant 100 of every 101 turns; by tenant it gets
+      // half.
+      assertThat(rotating).as("the rotating tenant's dispatches of 40").isBetween(19, 21);
+    }
+  }
+
   /** The status of one call with {@code key}, run to its end. */
   private static int served(GatewayFixture f, String key) throws InterruptedException {
     Call call = f.call("with " + key, null, null, bearer(key));
