@@ -106,7 +106,7 @@ public final class Gateway implements AutoCloseable {
             pool,
             builder.ticker,
             builder.scheduler,
-            new TenantResolver(config, tenants, metrics.registry()));
+            new TenantResolver(config, tenants, metrics.registry(), builder.ticker));
     GatewayConfig.Server listen = config.server();
     Duration grace = listen.gracefulShutdown();
     this.bodyGuard =

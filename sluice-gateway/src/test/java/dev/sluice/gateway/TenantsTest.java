@@ -242,6 +242,34 @@ class TenantsTest {
     }
   }
 
+  @Test
+  void aTenantOverItsTokensPerMinuteGets429UntilItsBudgetRefills() throws Exception {
+    // A budget of one token a minute: the first request (several tokens) empties it into debt.
+    String yaml =
+        config(
+            """
+            tenants:
+              list:
+                - {id: metered, keySha256: %s, tokensPerMinute: 1}
+            """
+                .formatted(KeysFile.sha256Hex("sk-metered")));
+    try (GatewayFixture f = new GatewayFixture(1, 1, yaml)) {
+      assertThat(served(f, "sk-metered")).isEqualTo(200);
+
+      AggregatedHttpResponse over =
+          f.post("/v1/chat/completions", GatewayFixture.chat(2), bearer("sk-metered"));
+
+      assertThat(over.status().code()).isEqualTo(429);
+      assertThat(over.headers().get("x-sluice-outcome")).isEqualTo("rejected-tenant-limit");
+      long retryAfter = Long.parseLong(Objects.requireNonNull(over.headers().get("retry-after")));
+      assertThat(retryAfter).as("seconds until a token is back").isGreaterThan(60);
+      assertThat(JSON.readTree(over.contentUtf8()).path("error").path("message").asText())
+          .contains("tokensPerMinute");
+      f.clock.advanceNanos(java.util.concurrent.TimeUnit.SECONDS.toNanos(retryAfter));
+      assertThat(served(f, "sk-metered")).as("after Retry-After").isEqualTo(200);
+    }
+  }
+
   /** The status of one call with {@code key}, run to its end. */
   private static int served(GatewayFixture f, String key) throws InterruptedException {
     Call call = f.call("with " + key, null, null, bearer(key));

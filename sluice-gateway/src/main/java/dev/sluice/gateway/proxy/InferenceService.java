@@ -148,12 +148,15 @@ public final class InferenceService implements HttpService {
     }
     try {
       parsed = InferenceRequest.parse(request.path(), request.content().array());
+      caller.charge(parsed.cost());
       flowRequest =
           flowRequest(
               request.headers(), caller, parsed, request.content().length(), receivedNanos, ctx);
     } catch (InferenceRequest.Invalid e) {
       return Errors.response(
           HttpStatus.BAD_REQUEST, Errors.INVALID, e.reason, "invalid_request_error", e.param, null);
+    } catch (TenantResolver.Refused e) {
+      return e.response();
     }
     pool.arrived(flowRequest);
     CompletableFuture<Admission> admission = controller.submit(flowRequest);

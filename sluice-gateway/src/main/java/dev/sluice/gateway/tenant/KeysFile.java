@@ -36,7 +36,8 @@ public final class KeysFile {
           "weight",
           "maxObjective",
           "maxConcurrentRequests",
-          "maxQueuedRequests");
+          "maxQueuedRequests",
+          "tokensPerMinute");
 
   private KeysFile() {}
 
@@ -166,11 +167,13 @@ public final class KeysFile {
     }
     int maxConcurrent = count(node, "maxConcurrentRequests", path, errors);
     int maxQueued = count(node, "maxQueuedRequests", path, errors);
+    int tokensPerMinute = count(node, "tokensPerMinute", path, errors);
     List<String> hashes = withKeys ? hashes(node.path("keySha256"), path, errors) : List.of();
     if (errors.size() > before) {
       return null;
     }
-    return new Tenant(id, weight, maxObjective, maxPriority, maxConcurrent, maxQueued, hashes);
+    return new Tenant(
+        id, weight, maxObjective, maxPriority, maxConcurrent, maxQueued, tokensPerMinute, hashes);
   }
 
   private static String fields(boolean withKeys) {

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param maxConcurrentRequests requests it may have in the gateway at once, queued or in flight; 0
  *     = no limit
  * @param maxQueuedRequests of those, requests it may have waiting in the queue; 0 = no limit
+ * @param tokensPerMinute estimated tokens (prompt plus {@code max_tokens}, charged on arrival) it
+ *     may send per minute, with bursts of up to a minute's worth; 0 = no limit
  * @param keySha256 the SHA-256 hashes of its API keys, as 64 lower-case hex digits
  */
 public record Tenant(
@@ -24,6 +26,7 @@ public record Tenant(
     int maxPriority,
     int maxConcurrentRequests,
     int maxQueuedRequests,
+    long tokensPerMinute,
     List<String> keySha256) {
 
   /** Checks for nulls and copies the keys. */

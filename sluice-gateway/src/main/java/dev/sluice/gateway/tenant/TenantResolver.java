@@ -4,10 +4,12 @@ import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.RequestHeaders;
+import dev.sluice.flow.Ticker;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.proxy.Errors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * hierarchical-fair} shares each band between tenants first. The requested priority is clamped to
  * the tenant's ceiling: a header can only lower it, and each clamp is counted in {@code
  * sluice_gateway_tenant_objective_clamped_total{tenant}}. A tenant at its {@code
- * maxConcurrentRequests} or {@code maxQueuedRequests} gets 429 with {@code Retry-After}.
+ * maxConcurrentRequests} or {@code maxQueuedRequests}, or over its {@code tokensPerMinute} (see
+ * {@link Identified#charge}), gets 429 with {@code Retry-After}.
  *
  * <p>Thread-safe; one instance serves every request.
  */
@@ -48,15 +51,21 @@ public final class TenantResolver {
   private final GatewayConfig.Identity identity;
   private final @Nullable TenantRegistry registry;
   private final MeterRegistry meters;
+  private final Ticker ticker;
   private final ConcurrentHashMap<String, Usage> usage = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, TokenBudget> budgets = new ConcurrentHashMap<>();
 
   /**
    * Creates the resolver.
    *
    * @param registry the tenants; required in {@link GatewayConfig.TenantMode#KEYS}
+   * @param ticker the clock of {@code tokensPerMinute}
    */
   public TenantResolver(
-      GatewayConfig config, @Nullable TenantRegistry registry, MeterRegistry meters) {
+      GatewayConfig config,
+      @Nullable TenantRegistry registry,
+      MeterRegistry meters,
+      Ticker ticker) {
     if (config.tenants().mode() == GatewayConfig.TenantMode.KEYS && registry == null) {
       throw new IllegalArgumentException("registry: null (expected the tenants in mode keys)");
     }
@@ -64,18 +73,53 @@ public final class TenantResolver {
     this.identity = config.identity();
     this.registry = registry;
     this.meters = meters;
+    this.ticker = ticker;
   }
 
   /** A request's flow, and what it holds of its tenant's limits. */
-  public static final class Identified {
+  public final class Identified {
     private final String flowId;
     private final int priority;
+    private final @Nullable Tenant tenant;
     private final @Nullable Lease lease;
 
-    Identified(String flowId, int priority, @Nullable Lease lease) {
+    Identified(String flowId, int priority, @Nullable Tenant tenant, @Nullable Lease lease) {
       this.flowId = flowId;
       this.priority = priority;
+      this.tenant = tenant;
       this.lease = lease;
+    }
+
+    /**
+     * Charges the request's estimated tokens to its tenant's {@code tokensPerMinute}.
+     *
+     * @throws Refused with a 429 whose {@code Retry-After} is when the tenant could send it
+     */
+    public void charge(long cost) throws Refused {
+      Tenant owner = tenant;
+      if (owner == null || owner.tokensPerMinute() == 0) {
+        return;
+      }
+      long now = ticker.read();
+      TokenBudget budget =
+          budgets.computeIfAbsent(owner.id(), id -> new TokenBudget(owner.tokensPerMinute(), now));
+      Duration wait = budget.take(cost, now);
+      if (!wait.isZero()) {
+        throw new Refused(
+            Errors.response(
+                HttpStatus.TOO_MANY_REQUESTS,
+                TENANT_LIMIT,
+                "Tenant "
+                    + owner.id()
+                    + " is over its tokensPerMinute of "
+                    + owner.tokensPerMinute()
+                    + "; try again in "
+                    + Math.max(1, wait.toSeconds())
+                    + " s.",
+                "rate_limit_error",
+                null,
+                wait));
+      }
     }
 
     /** The flow id: {@code tenant/end-user} in keys mode. */
@@ -128,7 +172,7 @@ public final class TenantResolver {
     user = user.trim();
     int requested = requestedPriority(headers);
     if (registry == null || config.tenants().mode() == GatewayConfig.TenantMode.TRUSTED_HEADERS) {
-      return new Identified(user, requested, null);
+      return new Identified(user, requested, null, null);
     }
     Tenant tenant = authenticate(headers, registry);
     int priority = Math.min(requested, tenant.maxPriority());
@@ -145,7 +189,7 @@ public final class TenantResolver {
       Lease held = lease;
       CompletableFuture<?> unused = whenDone.whenComplete((ok, cause) -> held.close());
     }
-    return new Identified(tenant.id() + "/" + user, priority, lease);
+    return new Identified(tenant.id() + "/" + user, priority, tenant, lease);
   }
 
   private Tenant authenticate(RequestHeaders headers, TenantRegistry tenants) throws Refused {

@@ -40,6 +40,7 @@ class TenantsConfigTest {
                   maxObjective: premium
                   maxConcurrentRequests: 8
                   maxQueuedRequests: 4
+                  tokensPerMinute: 6000
             """
                 .formatted(HASH, KeysFile.sha256Hex("sk-acme-2").toUpperCase()));
 
@@ -48,11 +49,18 @@ class TenantsConfigTest {
     assertThat(tenants.keysFile()).isEqualTo("/etc/sluice/keys.yaml");
     assertThat(tenants.reloadInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(tenants.anonymous())
-        .isEqualTo(new Tenant("anonymous", 0.5, null, 0, 0, 0, List.of()));
+        .isEqualTo(new Tenant("anonymous", 0.5, null, 0, 0, 0, 0, List.of()));
     assertThat(tenants.list())
         .containsExactly(
             new Tenant(
-                "acme", 3, "premium", 10, 8, 4, List.of(HASH, KeysFile.sha256Hex("sk-acme-2"))));
+                "acme",
+                3,
+                "premium",
+                10,
+                8,
+                4,
+                6000,
+                List.of(HASH, KeysFile.sha256Hex("sk-acme-2"))));
     assertThat(config.identity().stripped()).contains("authorization");
   }
 
@@ -91,7 +99,7 @@ class TenantsConfigTest {
             "tenants.mode: 'open' (expected keys or trustedHeaders)",
             "tenants.reloadInterval: \"soon\" (expected a duration > 0 such as 2s)",
             "tenants.anonymous.keySha256: unknown key (expected one of: id, weight, maxObjective,"
-                + " maxConcurrentRequests, maxQueuedRequests)",
+                + " maxConcurrentRequests, maxQueuedRequests, tokensPerMinute)",
             "tenants.list[0].id: 'a/b' (expected 1 to 64 letters, digits, '.', '_' or '-')",
             "tenants.list[0].weight: 0 (expected a positive number)",
             "tenants.list[0].keySha256: \"abc\" (expected 64 hex digits: printf %s \"$KEY\" |"
