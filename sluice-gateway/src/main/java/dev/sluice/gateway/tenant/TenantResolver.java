@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,7 +50,7 @@ public final class TenantResolver {
   private final @Nullable TenantRegistry registry;
   private final MeterRegistry meters;
   private final Ticker ticker;
-  private final ConcurrentHashMap<String, Usage> usage = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, TenantUsage> usage = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TokenBudget> budgets = new ConcurrentHashMap<>();
 
   /**
@@ -81,9 +79,10 @@ public final class TenantResolver {
     private final String flowId;
     private final int priority;
     private final @Nullable Tenant tenant;
-    private final @Nullable Lease lease;
+    private final TenantUsage.@Nullable Lease lease;
 
-    Identified(String flowId, int priority, @Nullable Tenant tenant, @Nullable Lease lease) {
+    Identified(
+        String flowId, int priority, @Nullable Tenant tenant, TenantUsage.@Nullable Lease lease) {
       this.flowId = flowId;
       this.priority = priority;
       this.tenant = tenant;
@@ -134,7 +133,7 @@ public final class TenantResolver {
 
     /** The request's place in the queue ends when {@code admission} completes, either way. */
     public void queuedUntil(CompletableFuture<?> admission) {
-      Lease held = lease;
+      TenantUsage.Lease held = lease;
       if (held != null) {
         CompletableFuture<?> unused = admission.whenComplete((ok, cause) -> held.dequeued());
       }
@@ -183,10 +182,13 @@ public final class TenantResolver {
           .register(meters)
           .increment();
     }
-    Lease lease = null;
+    TenantUsage.Lease lease = null;
     if (tenant.limited()) {
-      lease = usage.computeIfAbsent(tenant.id(), id -> new Usage()).acquire(tenant);
-      Lease held = lease;
+      lease =
+          usage
+              .computeIfAbsent(tenant.id(), id -> new TenantUsage())
+              .acquire(tenant, config.server().retryAfter());
+      TenantUsage.Lease held = lease;
       CompletableFuture<?> unused = whenDone.whenComplete((ok, cause) -> held.close());
     }
     return new Identified(tenant.id() + "/" + user, priority, tenant, lease);
@@ -250,68 +252,5 @@ public final class TenantResolver {
       }
     }
     return null;
-  }
-
-  /** One tenant's requests in the gateway now: queued, and in all. */
-  private final class Usage {
-    final AtomicInteger open = new AtomicInteger();
-    final AtomicInteger queued = new AtomicInteger();
-
-    Lease acquire(Tenant tenant) throws Refused {
-      if (!take(open, tenant.maxConcurrentRequests())) {
-        throw overLimit(tenant, "maxConcurrentRequests", tenant.maxConcurrentRequests());
-      }
-      if (!take(queued, tenant.maxQueuedRequests())) {
-        open.decrementAndGet();
-        throw overLimit(tenant, "maxQueuedRequests", tenant.maxQueuedRequests());
-      }
-      return new Lease(this);
-    }
-
-    private boolean take(AtomicInteger counter, int limit) {
-      int now;
-      do {
-        now = counter.get();
-        if (limit > 0 && now >= limit) {
-          return false;
-        }
-      } while (!counter.compareAndSet(now, now + 1));
-      return true;
-    }
-
-    private Refused overLimit(Tenant tenant, String limit, int value) {
-      return new Refused(
-          Errors.response(
-              HttpStatus.TOO_MANY_REQUESTS,
-              TENANT_LIMIT,
-              "Tenant " + tenant.id() + " is at its " + limit + " of " + value + "; try later.",
-              "rate_limit_error",
-              null,
-              config.server().retryAfter()));
-    }
-  }
-
-  /** What one request holds of its tenant's usage; each part is given back once. */
-  private static final class Lease {
-    private final Usage usage;
-    private final AtomicBoolean inQueue = new AtomicBoolean(true);
-    private final AtomicBoolean held = new AtomicBoolean(true);
-
-    Lease(Usage usage) {
-      this.usage = usage;
-    }
-
-    void dequeued() {
-      if (inQueue.compareAndSet(true, false)) {
-        usage.queued.decrementAndGet();
-      }
-    }
-
-    void close() {
-      dequeued();
-      if (held.compareAndSet(true, false)) {
-        usage.open.decrementAndGet();
-      }
-    }
   }
 }
