@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One tenant: who a set of API keys belongs to, and what it may do.
+ * One tenant: who a set of API keys belongs to, and what it may do. Immutable.
  *
  * @param id the tenant id: letters, digits, {@code .}, {@code _} and {@code -}; the first level of
  *     the flow key ({@code id/end-user})
