@@ -26,6 +26,8 @@ import dev.sluice.gateway.proxy.Errors;
 import dev.sluice.gateway.proxy.InferenceService;
 import dev.sluice.gateway.proxy.Preemptions;
 import dev.sluice.gateway.proxy.RequestBodyGuard;
+import dev.sluice.gateway.tenant.TenantRegistry;
+import dev.sluice.gateway.tenant.TenantResolver;
 import dev.sluice.gateway.tracing.RequestTracing;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -65,6 +67,7 @@ public final class Gateway implements AutoCloseable {
   private final FlowMetrics metrics;
   private final FlowController controller;
   private final Preemptions preemptions;
+  private final @Nullable TenantRegistry tenants;
   private final RequestBodyGuard bodyGuard;
   private final Server server;
   private final @Nullable Server admin;
@@ -84,6 +87,10 @@ public final class Gateway implements AutoCloseable {
             config.metrics().fairnessIdLabelLimit(),
             config.metrics().fairnessIdLabelMaxLength());
     this.dashboard = new Dashboard(pool, builder.ticker, builder.scheduler);
+    this.tenants =
+        config.tenants().mode() == GatewayConfig.TenantMode.KEYS
+            ? new TenantRegistry(config, builder.scheduler, metrics.registry())
+            : null;
     List<FlowControlListener> listeners =
         new ArrayList<>(List.of(pool.listener(), metrics, dashboard.listener(), new DrainWatch()));
     if (builder.listener != null) {
@@ -96,15 +103,24 @@ public final class Gateway implements AutoCloseable {
     FlowControlListener listener = FlowControlListener.of(listeners);
     this.controller =
         FlowController.create(
-            config.flowControl().toBuilder()
-                .saturationDetector(pool.gate())
-                .ticker(builder.ticker)
-                .scheduler(builder.scheduler)
-                .listener(listener)
-                .build());
+            (tenants == null
+                    ? config.flowControl()
+                    : tenants.shareBandsByTenant(config.flowControl()))
+                .toBuilder()
+                    .saturationDetector(pool.gate())
+                    .ticker(builder.ticker)
+                    .scheduler(builder.scheduler)
+                    .listener(listener)
+                    .build());
     metrics.bind(controller, pool);
     InferenceService inference =
-        new InferenceService(config, controller, pool, builder.ticker, builder.scheduler);
+        new InferenceService(
+            config,
+            controller,
+            pool,
+            builder.ticker,
+            builder.scheduler,
+            new TenantResolver(config, tenants, metrics.registry(), builder.ticker));
     GatewayConfig.Server listen = config.server();
     Duration grace = listen.gracefulShutdown();
     this.bodyGuard =
@@ -181,6 +197,9 @@ public final class Gateway implements AutoCloseable {
   /** Starts scraping and listening; blocks until both ports are bound. */
   public Gateway start() {
     pool.start();
+    if (tenants != null) {
+      tenants.start();
+    }
     server.start().join();
     if (admin != null) {
       admin.start().join();
@@ -225,6 +244,11 @@ public final class Gateway implements AutoCloseable {
     return metrics;
   }
 
+  /** The tenants and their keys, or {@code null} unless {@code tenants.mode} is {@code keys}. */
+  public @Nullable TenantRegistry tenants() {
+    return tenants;
+  }
+
   /** The configuration. */
   public GatewayConfig config() {
     return config;
@@ -245,6 +269,9 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     closed = true;
+    if (tenants != null) {
+      tenants.close();
+    }
     draining = true;
     controller.close();
     dashboard.close();

@@ -4,6 +4,7 @@ import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.queue.QueueItem;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -105,6 +106,28 @@ public interface FairnessPolicy {
    */
   static FairnessPolicy weightedFair(ToDoubleFunction<FlowKey> weights) {
     return new WeightedFair(weights);
+  }
+
+  /**
+   * {@code hierarchical-fair}: two-level start-time fair queuing, Kubernetes APF's flow schema and
+   * flow. Each flow belongs to the group {@code groupOf} names (for example a tenant); backlogged
+   * groups receive cost in proportion to their weights, and inside a group its backlogged flows
+   * (for example the tenant's end users) share the group's portion equally. So a group gains
+   * nothing by spreading its work over more flows: one sending under 100 flow ids gets the same
+   * share as one sending under one. Neither groups nor flows bank credit while idle. O(log F + log
+   * G) per pick.
+   *
+   * <p>Both functions are called under the shard's lock, so they must be quick and must not block:
+   * {@code groupOf} once per flow when it is first seen on a shard, {@code groupWeights} once per
+   * group when its first flow is. A weight that is not a positive finite number counts as 1. A
+   * changed weight applies to a group once all its flows have left the band.
+   *
+   * @param groupOf the group of a flow; the same key must always map to the same group
+   * @param groupWeights the weight of a group, by its name
+   */
+  static FairnessPolicy hierarchicalFair(
+      Function<FlowKey, String> groupOf, ToDoubleFunction<String> groupWeights) {
+    return new HierarchicalFair(groupOf, groupWeights);
   }
 
   /**

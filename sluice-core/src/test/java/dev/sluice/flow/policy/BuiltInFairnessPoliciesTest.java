@@ -46,8 +46,21 @@ class BuiltInFairnessPoliciesTest {
         Named.of("weighted-fair", FairnessPolicy.weightedFair()),
         Named.of(
             "weighted-fair" + WEIGHTS + " default " + DEFAULT_WEIGHT,
-            FairnessPolicy.weightedFair(WEIGHTS, DEFAULT_WEIGHT)));
+            FairnessPolicy.weightedFair(WEIGHTS, DEFAULT_WEIGHT)),
+        Named.of("hierarchical-fair, three groups", THREE_GROUPS),
+        Named.of("hierarchical-fair, a group per flow", GROUP_PER_FLOW));
   }
+
+  /** Flows in three groups of weights 1, 2 and 3, chosen by the flow id's hash. */
+  private static final FairnessPolicy THREE_GROUPS =
+      FairnessPolicy.hierarchicalFair(
+          key -> "g" + Math.floorMod(key.id().hashCode(), 3),
+          group -> 1 + Double.parseDouble(group.substring(1)));
+
+  /** Every flow its own group, weighted as {@link #WEIGHTS}: weighted-fair by another road. */
+  private static final FairnessPolicy GROUP_PER_FLOW =
+      FairnessPolicy.hierarchicalFair(
+          FlowKey::id, group -> WEIGHTS.getOrDefault(group, DEFAULT_WEIGHT));
 
   /** The weighted-fair variants, each with the weights it should apply. */
   static Stream<Arguments> weightedPolicies() {
@@ -59,7 +72,8 @@ class BuiltInFairnessPoliciesTest {
             Named.of(
                 "weighted-fair" + WEIGHTS + " default " + DEFAULT_WEIGHT,
                 FairnessPolicy.weightedFair(WEIGHTS, DEFAULT_WEIGHT)),
-            configured));
+            configured),
+        Arguments.of(Named.of("hierarchical-fair, a group per flow", GROUP_PER_FLOW), configured));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -351,6 +365,7 @@ class BuiltInFairnessPoliciesTest {
     assertThat(FairnessPolicy.named("weighted-fair").name()).isEqualTo("weighted-fair");
     policies()
         .map(Named::getPayload)
+        .filter(policy -> !(policy instanceof HierarchicalFair)) // needs its groups: no plain name
         .forEach(
             policy ->
                 assertThat(FairnessPolicy.named(policy.name()).name()).isEqualTo(policy.name()));

@@ -19,6 +19,8 @@ import dev.sluice.gateway.config.GatewayConfig.Identity;
 import dev.sluice.gateway.config.GatewayConfig.Metrics;
 import dev.sluice.gateway.config.GatewayConfig.Saturation;
 import dev.sluice.gateway.config.GatewayConfig.Server;
+import dev.sluice.gateway.config.GatewayConfig.TenantMode;
+import dev.sluice.gateway.config.GatewayConfig.Tenants;
 import dev.sluice.gateway.config.GatewayConfig.Tracing;
 import dev.sluice.gateway.config.GatewayConfig.Upstream;
 import dev.sluice.gateway.metrics.FairnessLabels;
@@ -75,7 +77,8 @@ final class ConfigReader {
         "flowControl",
         "saturation",
         "metrics",
-        "tracing");
+        "tracing",
+        "tenants");
     Server server = server(top.section("server"));
     Admin admin = admin(top.section("admin"));
     List<Backend> backends = backends(top);
@@ -94,6 +97,10 @@ final class ConfigReader {
             metricsSection.integer(
                 "fairnessIdLabelMaxLength", 64, FairnessLabels.MIN_MAX_LENGTH, Integer.MAX_VALUE));
     Tracing tracing = new Tracing(top.section("tracing").keys("enabled").bool("enabled", false));
+    Tenants tenants = new TenantsReader(errors).read(root.path("tenants"), objectives);
+    if (tenants.mode() == TenantMode.KEYS) {
+      identity = identity.withStripped("authorization"); // a Sluice key is not the backend's
+    }
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
@@ -108,7 +115,8 @@ final class ConfigReader {
         noEndpointTtl,
         saturation,
         metrics,
-        tracing);
+        tracing,
+        tenants);
   }
 
   private static String locationOf(JsonProcessingException e) {

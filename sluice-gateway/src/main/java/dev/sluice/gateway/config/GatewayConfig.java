@@ -35,6 +35,7 @@ import org.jspecify.annotations.Nullable;
  * @param saturation the dispatch gate and the metrics scraping that feeds it
  * @param metrics metric-label settings
  * @param tracing OpenTelemetry spans per request
+ * @param tenants who the callers are: API keys and tenants, or trusted headers
  */
 public record GatewayConfig(
     Server server,
@@ -47,7 +48,8 @@ public record GatewayConfig(
     Duration noEndpointTtl,
     Saturation saturation,
     Metrics metrics,
-    Tracing tracing) {
+    Tracing tracing,
+    Tenants tenants) {
 
   /** Copies the collections and checks for nulls. */
   public GatewayConfig {
@@ -62,6 +64,7 @@ public record GatewayConfig(
     Objects.requireNonNull(saturation, "saturation");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(tracing, "tracing");
+    Objects.requireNonNull(tenants, "tenants");
   }
 
   /**
@@ -101,7 +104,8 @@ public record GatewayConfig(
         noEndpointTtl,
         saturation,
         metrics,
-        tracing);
+        tracing,
+        tenants);
   }
 
   /** The priority of {@code objective}: its configured value, else 0. */
@@ -225,6 +229,22 @@ public record GatewayConfig(
       sloTtftHeaders = List.copyOf(sloTtftHeaders);
       stripped = List.copyOf(stripped);
     }
+
+    /** These headers with {@code header} also removed before forwarding. */
+    public Identity withStripped(String header) {
+      List<String> more = new java.util.ArrayList<>(stripped);
+      if (!more.contains(header)) {
+        more.add(header);
+      }
+      return new Identity(
+          fairnessIdHeaders,
+          defaultFairnessId,
+          objectiveHeaders,
+          priorityHeader,
+          ttlHeaders,
+          sloTtftHeaders,
+          more);
+    }
   }
 
   /** The saturation detector that gates dispatch. */
@@ -288,4 +308,50 @@ public record GatewayConfig(
    *     to a prefix plus {@code ~} and 12 hex digits of their hash. At least 16. Default 64
    */
   public record Metrics(int fairnessIdLabelLimit, int fairnessIdLabelMaxLength) {}
+
+  /** How callers are identified. */
+  public enum TenantMode {
+    /**
+     * The fairness and objective headers are believed as sent: for a gateway behind a trusted proxy
+     * that sets them (GIE's model). The mode without a {@code tenants} section.
+     */
+    TRUSTED_HEADERS,
+    /**
+     * The caller's tenant comes from its {@code Authorization: Bearer} key; the fairness header
+     * names an end user inside the tenant and the objective is clamped to the tenant's ceiling. The
+     * default mode of a {@code tenants} section.
+     */
+    KEYS
+  }
+
+  /**
+   * Tenants and their API keys (the {@code tenants} section).
+   *
+   * @param mode {@code keys} (the default when the section is present) or {@code trustedHeaders}
+   *     (the behaviour without the section)
+   * @param keysFile a YAML file {@code tenants: [ ... ]} of more tenants, reloaded when it changes,
+   *     or {@code null}. Relative paths are relative to the working directory
+   * @param reloadInterval how often the keys file is checked for changes. Default 2 s
+   * @param anonymous the tenant of requests without a known key, or {@code null} (the default) to
+   *     answer them 401
+   * @param list tenants defined in {@code sluice.yaml} itself
+   */
+  public record Tenants(
+      TenantMode mode,
+      @Nullable String keysFile,
+      Duration reloadInterval,
+      dev.sluice.gateway.tenant.@Nullable Tenant anonymous,
+      List<dev.sluice.gateway.tenant.Tenant> list) {
+    /** Copies the list. */
+    public Tenants {
+      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(reloadInterval, "reloadInterval");
+      list = List.copyOf(list);
+    }
+
+    /** No tenants: the headers are trusted, as without a {@code tenants} section. */
+    public static Tenants none() {
+      return new Tenants(TenantMode.TRUSTED_HEADERS, null, Duration.ofSeconds(2), null, List.of());
+    }
+  }
 }

@@ -84,7 +84,7 @@ public final class Errors {
   }
 
   /** An error answer; {@code retryAfter} is sent only with 429 and {@value #OVERLOADED}. */
-  static HttpResponse response(
+  public static HttpResponse response(
       HttpStatus status,
       @Nullable String outcome,
       String message,

@@ -26,6 +26,7 @@ import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.pool.Endpoint;
 import dev.sluice.gateway.pool.EndpointPool;
 import dev.sluice.gateway.pool.Placement;
+import dev.sluice.gateway.tenant.TenantResolver;
 import dev.sluice.gateway.tracing.RequestTracing;
 import java.time.Duration;
 import java.util.List;
@@ -41,12 +42,11 @@ import org.jspecify.annotations.Nullable;
  * endpoint the {@link EndpointPool} picks, streaming the response back with Armeria's demand-driven
  * backpressure.
  *
- * <p><b>Identity.</b> The flow id is the first of the configured fairness headers present (else the
- * default id); the priority is the configured priority of the objective header's value (0 if
- * unknown or absent), or the direct priority header where the configuration enables one. A TTL
- * header bounds the wait in the queue, and a TTFT-SLO header sets the request's latency objective
- * for {@code slo-deadline} ordering. The cost is the estimated prompt tokens plus {@code
- * max_tokens}; the byte size is the body length.
+ * <p><b>Identity.</b> The flow id and the priority come from {@link TenantResolver}: from the
+ * caller's API key and the fairness and objective headers (see there), or 401, 429 before any flow
+ * control. A TTL header bounds the wait in the queue, and a TTFT-SLO header sets the request's
+ * latency objective for {@code slo-deadline} ordering. The cost is the estimated prompt tokens plus
+ * {@code max_tokens}; the byte size is the body length.
  *
  * <p><b>Lifetime.</b> The request goes to the endpoint its dispatch reserved (see {@link
  * EndpointPool}). If that endpoint refuses the connection (nothing was sent), the request moves to
@@ -70,15 +70,21 @@ public final class InferenceService implements HttpService {
   private final Ticker ticker;
   private final Scheduler scheduler;
   private final Preemptions preemptions;
+  private final TenantResolver tenants;
 
-  /** Creates the service; the caller owns the controller and the pool. */
+  /**
+   * Creates the service; the caller owns the controller and the pool; {@code tenants} identifies
+   * callers.
+   */
   public InferenceService(
       GatewayConfig config,
       FlowController controller,
       EndpointPool pool,
       Ticker ticker,
-      Scheduler scheduler) {
+      Scheduler scheduler,
+      TenantResolver tenants) {
     this.config = config;
+    this.tenants = tenants;
     this.identity = config.identity();
     this.controller = controller;
     this.pool = pool;
@@ -145,16 +151,27 @@ public final class InferenceService implements HttpService {
       ServiceRequestContext ctx, AggregatedHttpRequest request, long receivedNanos) {
     InferenceRequest parsed;
     FlowRequest flowRequest;
+    TenantResolver.Identified caller;
+    try {
+      caller = tenants.identify(request.headers(), ctx.log().whenComplete());
+    } catch (TenantResolver.Refused e) {
+      return e.response();
+    }
     try {
       parsed = InferenceRequest.parse(request.path(), request.content().array());
+      caller.charge(parsed.cost());
       flowRequest =
-          flowRequest(request.headers(), parsed, request.content().length(), receivedNanos, ctx);
+          flowRequest(
+              request.headers(), caller, parsed, request.content().length(), receivedNanos, ctx);
     } catch (InferenceRequest.Invalid e) {
       return Errors.response(
           HttpStatus.BAD_REQUEST, Errors.INVALID, e.reason, "invalid_request_error", e.param, null);
+    } catch (TenantResolver.Refused e) {
+      return e.response();
     }
     pool.arrived(flowRequest);
     CompletableFuture<Admission> admission = controller.submit(flowRequest);
+    caller.queuedUntil(admission);
     Exchange exchange = new Exchange(admission);
     CompletableFuture<Void> unused = ctx.log().whenComplete().thenRun(exchange::finish);
     if (!admission.isDone()) {
@@ -220,30 +237,13 @@ public final class InferenceService implements HttpService {
 
   private FlowRequest flowRequest(
       RequestHeaders headers,
+      TenantResolver.Identified caller,
       InferenceRequest parsed,
       long bytes,
       long receivedNanos,
       ServiceRequestContext ctx)
       throws InferenceRequest.Invalid {
-    String id = first(headers, identity.fairnessIdHeaders());
-    if (id == null || id.isBlank()) {
-      id = identity.defaultFairnessId();
-    }
-    id = id.trim();
-    int priority = config.priorityOf(first(headers, identity.objectiveHeaders()));
-    if (identity.priorityHeader() != null) {
-      String direct = headers.get(identity.priorityHeader());
-      if (direct != null) {
-        try {
-          priority = Integer.parseInt(direct.trim());
-        } catch (NumberFormatException e) {
-          throw new InferenceRequest.Invalid(
-              "Header " + identity.priorityHeader() + " must be an integer, got '" + direct + "'.",
-              identity.priorityHeader());
-        }
-      }
-    }
-    return FlowRequest.builder(FlowKey.of(id, priority))
+    return FlowRequest.builder(FlowKey.of(caller.flowId(), caller.priority()))
         .byteSize(bytes)
         .cost(parsed.cost())
         .ttl(millisHeader(headers, identity.ttlHeaders()))
@@ -277,16 +277,6 @@ public final class InferenceService implements HttpService {
               + value
               + "'.",
           name);
-    }
-    return null;
-  }
-
-  private static @Nullable String first(RequestHeaders headers, List<String> names) {
-    for (String name : names) {
-      String value = headers.get(name);
-      if (value != null) {
-        return value;
-      }
     }
     return null;
   }
