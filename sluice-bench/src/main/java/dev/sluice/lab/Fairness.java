@@ -1,5 +1,7 @@
 package dev.sluice.lab;
 
+import static dev.sluice.bench.harness.Preconditions.checkArgument;
+
 import java.util.Arrays;
 
 /** The measures of the lab: Jain's fairness index, share error and percentiles. */
@@ -13,15 +15,11 @@ public final class Fairness {
    * @throws IllegalArgumentException if {@code x} is empty or a value is negative
    */
   public static double jain(double... x) {
-    if (x.length == 0) {
-      throw new IllegalArgumentException("x: empty (expected at least one value)");
-    }
+    checkArgument(x.length > 0, "x: empty (expected: at least one value)");
     double sum = 0;
     double squares = 0;
     for (double v : x) {
-      if (v < 0 || Double.isNaN(v)) {
-        throw new IllegalArgumentException("x: " + Arrays.toString(x) + " (expected values >= 0)");
-      }
+      checkArgument(v >= 0, "x: %s (expected: values >= 0)", Arrays.toString(x));
       sum += v;
       squares += v * v;
     }

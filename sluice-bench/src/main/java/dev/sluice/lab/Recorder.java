@@ -1,5 +1,7 @@
 package dev.sluice.lab;
 
+import static dev.sluice.bench.harness.Preconditions.checkState;
+
 import dev.sluice.flow.Outcome;
 import java.util.Arrays;
 import java.util.List;
@@ -37,9 +39,10 @@ public final class Recorder {
 
   /** The backend finished {@code arrival}'s work. */
   public void finished(Arrival arrival) {
-    if (outcomes[arrival.index()] != Outcome.DISPATCHED) {
-      throw new IllegalStateException("finished but not dispatched: " + arrival);
-    }
+    checkState(
+        outcomes[arrival.index()] == Outcome.DISPATCHED,
+        "finished but not dispatched: %s",
+        arrival);
     inFlight--;
   }
 
@@ -51,10 +54,8 @@ public final class Recorder {
 
   private void end(Arrival arrival, Outcome outcome) {
     int i = arrival.index();
-    if (outcomes[i] != null) {
-      throw new IllegalStateException(
-          "second outcome " + outcome + " for " + arrival + " (first: " + outcomes[i] + ")");
-    }
+    checkState(
+        outcomes[i] == null, "second outcome %s for %s (first: %s)", outcome, arrival, outcomes[i]);
     outcomes[i] = outcome;
     ended++;
   }

@@ -1,5 +1,8 @@
 package dev.sluice.backpressure;
 
+import static dev.sluice.internal.Preconditions.checkArgument;
+import static dev.sluice.internal.Preconditions.checkState;
+
 import dev.sluice.flow.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,10 +161,7 @@ public final class BackpressureController implements AutoCloseable {
    */
   public boolean update(String signal, long level) {
     int i = index(signal);
-    if (level < 0) {
-      throw new IllegalArgumentException(
-          "level: " + level + " (expected: >= 0) for signal " + signal);
-    }
+    checkArgument(level >= 0, "%s level: %s (expected: >= 0)", signal, level);
     boolean transition;
     List<Waiter> wake;
     boolean nowPaused;
@@ -192,10 +192,7 @@ public final class BackpressureController implements AutoCloseable {
     long[] read = new long[signals.length];
     for (int i = 0; i < signals.length; i++) {
       read[i] = reporter.level(signals[i]);
-      if (read[i] < 0) {
-        throw new IllegalStateException(
-            "reporter level of " + signals[i] + ": " + read[i] + " (expected: >= 0)");
-      }
+      checkState(read[i] >= 0, "reporter %s level: %s (expected: >= 0)", signals[i], read[i]);
     }
     boolean transition;
     List<Waiter> wake;
@@ -240,13 +237,9 @@ public final class BackpressureController implements AutoCloseable {
    */
   public Grant grant(String producer, int requested) {
     Objects.requireNonNull(producer, "producer");
-    if (requested < 0) {
-      throw new IllegalArgumentException("requested: " + requested + " (expected: >= 0)");
-    }
+    checkArgument(requested >= 0, "requested: %s (expected: >= 0)", requested);
     synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("backpressure controller closed");
-      }
+      checkState(!closed, "backpressure controller closed");
       Producer state = producers.get(producer);
       if (paused) {
         if (requested > 0) {
@@ -296,16 +289,12 @@ public final class BackpressureController implements AutoCloseable {
     synchronized (lock) {
       Producer state = producers.get(producer);
       long held = state == null ? 0 : state.inFlight;
-      if (count < 0 || count > held) {
-        throw new IllegalArgumentException(
-            "count: "
-                + count
-                + " (expected: 0 to "
-                + held
-                + ", the items in flight for producer "
-                + producer
-                + ")");
-      }
+      checkArgument(
+          count >= 0 && count <= held,
+          "count: %s (expected: 0 to %s, the items in flight for producer %s)",
+          count,
+          held,
+          producer);
       if (state == null) {
         return;
       }
@@ -378,9 +367,7 @@ public final class BackpressureController implements AutoCloseable {
    * @throws IllegalArgumentException if {@code requested < 0}
    */
   public int leaseLimit(int requested) {
-    if (requested < 0) {
-      throw new IllegalArgumentException("requested: " + requested + " (expected: >= 0)");
-    }
+    checkArgument(requested >= 0, "requested: %s (expected: >= 0)", requested);
     return leaseCap == BackpressureConfig.UNLIMITED ? requested : Math.min(requested, leaseCap);
   }
 
@@ -394,9 +381,7 @@ public final class BackpressureController implements AutoCloseable {
    */
   public void recordLease(String consumer, int received) {
     Objects.requireNonNull(consumer, "consumer");
-    if (received < 0) {
-      throw new IllegalArgumentException("received: " + received + " (expected: >= 0)");
-    }
+    checkArgument(received >= 0, "received: %s (expected: >= 0)", received);
     synchronized (lock) {
       if (received == 0) {
         if (!starvedConsumers.containsKey(consumer)) {
@@ -502,11 +487,8 @@ public final class BackpressureController implements AutoCloseable {
   }
 
   private int index(String signal) {
-    Integer i = indexOf.get(Objects.requireNonNull(signal, "signal"));
-    if (i == null) {
-      throw new IllegalArgumentException(
-          "signal: " + signal + " (expected: one of " + List.of(signals) + ")");
-    }
+    int i = indexOf.getOrDefault(Objects.requireNonNull(signal, "signal"), -1);
+    checkArgument(i >= 0, "signal: %s (expected: one of %s)", signal, List.of(signals));
     return i;
   }
 

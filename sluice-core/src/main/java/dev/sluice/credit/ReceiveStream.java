@@ -1,5 +1,7 @@
 package dev.sluice.credit;
 
+import static dev.sluice.internal.Preconditions.checkArgument;
+
 import dev.sluice.flow.Scheduler;
 import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
@@ -72,10 +74,11 @@ public final class ReceiveStream {
     boolean armTimer = false;
     Scheduler.Cancellable staleTimer = null;
     synchronized (connection.lock()) {
-      if (consumed + bytes > received) {
-        throw new IllegalArgumentException(
-            "consumed: " + (consumed + bytes) + " (expected: <= received " + received + ")");
-      }
+      checkArgument(
+          consumed + bytes <= received,
+          "consumed: %s (expected: <= received %s)",
+          consumed + bytes,
+          received);
       consumed += bytes;
       if (closed) {
         return;

@@ -1,5 +1,7 @@
 package dev.sluice.credit;
 
+import static dev.sluice.internal.Preconditions.checkArgument;
+
 import dev.sluice.flow.Scheduler;
 import java.time.Duration;
 import java.util.Objects;
@@ -197,9 +199,7 @@ public final class ReceiveWindow {
      * 0.5, as HTTP/2 implementations use.
      */
     public Builder updateRatio(double ratio) {
-      if (!(ratio > 0 && ratio <= 1)) {
-        throw new IllegalArgumentException("updateRatio: " + ratio + " (expected: in (0, 1])");
-      }
+      checkArgument(ratio > 0 && ratio <= 1, "updateRatio: %s (expected: in (0, 1])", ratio);
       this.updateRatio = ratio;
       return this;
     }
@@ -210,9 +210,7 @@ public final class ReceiveWindow {
      */
     public Builder flushDelay(Duration delay) {
       Objects.requireNonNull(delay, "flushDelay");
-      if (delay.isNegative()) {
-        throw new IllegalArgumentException("flushDelay: " + delay + " (expected: >= 0)");
-      }
+      checkArgument(!delay.isNegative(), "flushDelay: %s (expected: >= 0)", delay);
       this.flushDelay = delay;
       return this;
     }

@@ -114,7 +114,7 @@ public record BandConfig(
 
   static void checkLimit(String field, long value, List<String> errors) {
     if (value < 0) {
-      errors.add(field + ": " + value + " (expected >= 0, 0 = unlimited)");
+      errors.add(field + ": " + value + " (expected: >= 0, 0 = unlimited)");
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.sluice.flow;
 
+import static dev.sluice.internal.Preconditions.checkArgument;
+
 import dev.sluice.flow.internal.FlowInternals;
 import dev.sluice.flow.policy.UsageLimitPolicy;
 import dev.sluice.flow.saturation.SaturationDetector;
@@ -170,7 +172,7 @@ final class DefaultFlowController implements FlowController {
     Objects.requireNonNull(maxWait, "maxWait");
     return maxWait.isNegative()
         ? endings.rejectUnattributed(
-            request, Outcome.REJECTED_INVALID, "maxWait: " + maxWait + " (expected >= 0)")
+            request, Outcome.REJECTED_INVALID, "maxWait: " + maxWait + " (expected: >= 0)")
         : null;
   }
 
@@ -240,19 +242,19 @@ final class DefaultFlowController implements FlowController {
     }
     List<String> problems = new ArrayList<>();
     if (request.flowKey().id().isBlank()) {
-      problems.add("flowKey.id: '" + request.flowKey().id() + "' (expected a non-blank id)");
+      problems.add("flowKey.id: '" + request.flowKey().id() + "' (expected: a non-blank id)");
     }
     if (request.byteSize() < 0) {
-      problems.add("byteSize: " + request.byteSize() + " (expected >= 0)");
+      problems.add("byteSize: " + request.byteSize() + " (expected: >= 0)");
     }
     if (request.cost() < 1) {
-      problems.add("cost: " + request.cost() + " (expected >= 1)");
+      problems.add("cost: " + request.cost() + " (expected: >= 1)");
     }
     if (request.ttl() != null && (request.ttl().isNegative() || request.ttl().isZero())) {
-      problems.add("ttl: " + request.ttl() + " (expected > 0, or null for none)");
+      problems.add("ttl: " + request.ttl() + " (expected: > 0, or null for none)");
     }
     if (request.slo() != null && request.slo().isNegative()) {
-      problems.add("slo: " + request.slo() + " (expected >= 0, or null for none)");
+      problems.add("slo: " + request.slo() + " (expected: >= 0, or null for none)");
     }
     return String.join("; ", problems);
   }
@@ -345,10 +347,11 @@ final class DefaultFlowController implements FlowController {
 
   @Override
   public void setShardCount(int count) {
-    if (count < 1 || count > FlowControllerConfig.MAX_SHARDS) {
-      throw new IllegalArgumentException(
-          "shards: " + count + " (expected 1 to " + FlowControllerConfig.MAX_SHARDS + ")");
-    }
+    checkArgument(
+        count >= 1 && count <= FlowControllerConfig.MAX_SHARDS,
+        "shards: %s (expected: 1 to %s)",
+        count,
+        FlowControllerConfig.MAX_SHARDS);
     if (!registry.resize(count)) {
       return;
     }

@@ -1,5 +1,7 @@
 package dev.sluice.flow;
 
+import static dev.sluice.internal.Preconditions.checkArgument;
+
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -59,9 +61,8 @@ final class Flow {
 
   /** With a smaller {@code foldAt}, so that tests can fold often. */
   Flow(DefaultFlowController controller, FlowKey key, Band band, long foldAt) {
-    if (foldAt <= 0 || foldAt > FOLD_AT) {
-      throw new IllegalArgumentException("foldAt: " + foldAt + " (expected 1.." + FOLD_AT + ")");
-    }
+    checkArgument(
+        foldAt > 0 && foldAt <= FOLD_AT, "foldAt: %s (expected: 1 to %s)", foldAt, FOLD_AT);
     this.controller = controller;
     this.key = key;
     this.band = band;

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A configuration was invalid. {@link #errors()} lists every problem found, each naming the field
  * by its path, the value and what was expected, for example {@code bands[1].maxRequests: -3
- * (expected >= 0)}.
+ * (expected: >= 0)}.
  */
 public final class FlowConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

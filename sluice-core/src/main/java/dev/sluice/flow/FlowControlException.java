@@ -1,5 +1,7 @@
 package dev.sluice.flow;
 
+import static dev.sluice.internal.Preconditions.checkArgument;
+
 import java.util.Objects;
 
 /**
@@ -29,9 +31,9 @@ public final class FlowControlException extends RuntimeException {
   /** Checked before the message is built from it. */
   private static Outcome checked(Outcome outcome) {
     Objects.requireNonNull(outcome, "outcome");
-    if (outcome == Outcome.DISPATCHED) {
-      throw new IllegalArgumentException("outcome: DISPATCHED (expected a rejection or eviction)");
-    }
+    checkArgument(
+        outcome != Outcome.DISPATCHED,
+        "outcome: DISPATCHED (expected: a rejection or an eviction)");
     return outcome;
   }
 

@@ -356,22 +356,22 @@ public final class FlowControllerConfig {
       BandConfig.checkLimit("maxBytes", maxBytes, errors);
       BandConfig.checkLimit("maxRequests", maxRequests, errors);
       if (defaultTtl == null || defaultTtl.isNegative()) {
-        errors.add("defaultTtl: " + defaultTtl + " (expected >= 0, 0 = none)");
+        errors.add("defaultTtl: " + defaultTtl + " (expected: >= 0, 0 = none)");
       }
       if (shards < 1 || shards > MAX_SHARDS) {
-        errors.add("shards: " + shards + " (expected 1 to " + MAX_SHARDS + ")");
+        errors.add("shards: " + shards + " (expected: 1 to " + MAX_SHARDS + ")");
       }
       boolean flowTimeoutValid = isPositive(flowIdleTimeout);
       if (!flowTimeoutValid) {
-        errors.add("flowIdleTimeout: " + flowIdleTimeout + " (expected > 0)");
+        errors.add("flowIdleTimeout: " + flowIdleTimeout + " (expected: > 0)");
       }
       if (!isPositive(bandIdleTimeout)) {
-        errors.add("bandIdleTimeout: " + bandIdleTimeout + " (expected > 0)");
+        errors.add("bandIdleTimeout: " + bandIdleTimeout + " (expected: > 0)");
       } else if (flowTimeoutValid && bandIdleTimeout.compareTo(flowIdleTimeout) < 0) {
         errors.add(
             "bandIdleTimeout: "
                 + bandIdleTimeout
-                + " (expected >= flowIdleTimeout "
+                + " (expected: >= flowIdleTimeout "
                 + flowIdleTimeout
                 + ")");
       }
@@ -379,7 +379,7 @@ public final class FlowControllerConfig {
       for (int i = 0; i < bands.size(); i++) {
         BandConfig band = bands.get(i);
         if (band == null) {
-          errors.add("bands[" + i + "]: null (expected a band)");
+          errors.add("bands[" + i + "]: null (expected: a band)");
           continue;
         }
         band.validate("bands[" + i + "].", errors);
@@ -390,7 +390,7 @@ public final class FlowControllerConfig {
                   + i
                   + "].priority: "
                   + band.priority()
-                  + " (expected unique; bands["
+                  + " (expected: unique; bands["
                   + previous
                   + "] has it too)");
         }

@@ -1,5 +1,7 @@
 package dev.sluice.flow;
 
+import static dev.sluice.internal.Preconditions.checkState;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -121,10 +123,8 @@ final class FlowRegistry {
       if (flow == null) {
         flow = createFlow(key, events);
       }
-      if (!flow.tryAcquire()) {
-        throw new IllegalStateException(
-            "flow " + key + " collected while the registry lock was held");
-      }
+      boolean acquired = flow.tryAcquire();
+      checkState(acquired, "flow %s collected while the registry lock was held", key);
     } finally {
       lock.unlock();
     }

@@ -145,7 +145,7 @@ class WatermarkLatchTest {
     assertThatThrownBy(() -> latch.update("refs", 1))
         .hasMessage("signal: refs (expected: one of [bytes])");
     assertThatThrownBy(() -> latch.update("bytes", -1))
-        .hasMessage("level: -1 (expected: >= 0) for signal bytes");
+        .hasMessage("bytes level: -1 (expected: >= 0)");
     assertThatThrownBy(() -> latch.update(null, 1)).isInstanceOf(NullPointerException.class);
   }
 
@@ -199,7 +199,7 @@ class WatermarkLatchTest {
 
     assertThatThrownBy(latch::refresh)
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("reporter level of bytes: -5 (expected: >= 0)");
+        .hasMessage("reporter bytes level: -5 (expected: >= 0)");
     assertThat(latch.stats().levels()).containsEntry("bytes", 0L);
   }
 

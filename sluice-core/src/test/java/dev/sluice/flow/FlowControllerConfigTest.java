@@ -100,25 +100,25 @@ class FlowControllerConfigTest {
             e ->
                 assertThat(e.errors())
                     .containsExactly(
-                        "maxBytes: -2 (expected >= 0, 0 = unlimited)",
-                        "maxRequests: -1 (expected >= 0, 0 = unlimited)",
-                        "defaultTtl: PT-5S (expected >= 0, 0 = none)",
-                        "shards: 0 (expected 1 to 256)",
-                        "bandIdleTimeout: PT1M (expected >= flowIdleTimeout PT10M)",
-                        "bands[0].maxRequests: -3 (expected >= 0, 0 = unlimited)",
+                        "maxBytes: -2 (expected: >= 0, 0 = unlimited)",
+                        "maxRequests: -1 (expected: >= 0, 0 = unlimited)",
+                        "defaultTtl: PT-5S (expected: >= 0, 0 = none)",
+                        "shards: 0 (expected: 1 to 256)",
+                        "bandIdleTimeout: PT1M (expected: >= flowIdleTimeout PT10M)",
+                        "bands[0].maxRequests: -3 (expected: >= 0, 0 = unlimited)",
                         "bands[1].queue: 'list' (cannot keep ordering 'edf', which needs [PRIORITY_CONFIGURABLE];"
                             + " expected a queue with them, e.g. max-min-heap)",
-                        "bands[1].priority: 5 (expected unique; bands[0] has it too)",
-                        "defaultSheddableBand.maxFlowBytes: -7 (expected >= 0, 0 = unlimited)"))
+                        "bands[1].priority: 5 (expected: unique; bands[0] has it too)",
+                        "defaultSheddableBand.maxFlowBytes: -7 (expected: >= 0, 0 = unlimited)"))
         .hasMessageStartingWith("invalid flow control configuration: maxBytes: -2");
   }
 
   @Test
   void namedPluginsNameTheKnownOnes() {
     assertThatThrownBy(() -> FairnessPolicy.named("drr"))
-        .hasMessage("fairness: 'drr' (expected one of: round-robin, global-strict, weighted-fair)");
+        .hasMessage("fairness: 'drr' (expected: one of round-robin, global-strict, weighted-fair)");
     assertThatThrownBy(() -> QueueFactory.named("skiplist"))
-        .hasMessage("queue: 'skiplist' (expected one of: list, max-min-heap)");
+        .hasMessage("queue: 'skiplist' (expected: one of list, max-min-heap)");
     assertThat(FairnessPolicy.named("weighted-fair").name()).isEqualTo("weighted-fair");
     assertThat(OrderingPolicy.named("slo-deadline")).isSameAs(OrderingPolicy.sloDeadline());
   }
@@ -134,8 +134,8 @@ class FlowControllerConfigTest {
                     .headroom(-1)
                     .build())
         .hasMessage(
-            "queueDepthThreshold: 0 (expected > 0); kvCacheUtilThreshold: 1.5 (expected in (0, 1]);"
-                + " staleness: PT0S (expected > 0); headroom: -1.0 (expected >= 0)");
+            "queueDepthThreshold: 0 (expected: > 0); kvCacheUtilThreshold: 1.5 (expected: in (0, 1]);"
+                + " staleness: PT0S (expected: > 0); headroom: -1.0 (expected: >= 0)");
   }
 
   /**

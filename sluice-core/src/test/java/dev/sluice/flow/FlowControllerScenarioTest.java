@@ -830,8 +830,8 @@ class FlowControllerScenarioTest {
       assertThat(message(future))
           .contains(
               "flowKey.id: ' '",
-              "byteSize: -3 (expected >= 0)",
-              "cost: 0 (expected >= 1)",
+              "byteSize: -3 (expected: >= 0)",
+              "cost: 0 (expected: >= 1)",
               "ttl: PT-1S");
       assertThat(h.controller.stats().count(Outcome.REJECTED_INVALID)).isEqualTo(1);
       assertThat(h.controller.stats().bands())

@@ -87,12 +87,12 @@ public final class FairnessDemo {
           seed = Long.parseLong(requireValue(args, ++i, "--seed"));
           break;
         default:
-          System.err.println("unknown option: " + args[i] + " (expected --seconds N, --seed S)");
+          System.err.println("unknown option: " + args[i] + " (expected: --seconds N, --seed S)");
           System.exit(2);
       }
     }
     if (seconds < 1 || seconds > 600) {
-      System.err.println("--seconds: " + seconds + " (expected 1 to 600)");
+      System.err.println("--seconds: " + seconds + " (expected: 1 to 600)");
       System.exit(2);
     }
     run(seconds, seed, System.out);

@@ -1,5 +1,7 @@
 package dev.sluice.pipeline;
 
+import static dev.sluice.pipeline.Preconditions.checkArgument;
+
 import dev.sluice.backpressure.BackpressureConfig;
 import dev.sluice.backpressure.BackpressureController;
 import dev.sluice.backpressure.Grant;
@@ -1153,27 +1155,20 @@ public final class Pipeline implements AutoCloseable {
 
   private static void checkId(String what, String id) {
     Objects.requireNonNull(id, what);
-    if (id.isBlank()) {
-      throw new IllegalArgumentException(what + ": \"" + id + "\" (expected: not blank)");
-    }
+    checkArgument(!id.isBlank(), "%s: \"%s\" (expected: not blank)", what, id);
   }
 
   private static void checkMax(int max) {
-    if (max < 0) {
-      throw new IllegalArgumentException("max: " + max + " (expected: >= 0)");
-    }
+    checkArgument(max >= 0, "max: %s (expected: >= 0)", max);
   }
 
   private static void checkPositive(int max) {
-    if (max <= 0) {
-      throw new IllegalArgumentException("max: " + max + " (expected: > 0)");
-    }
+    checkArgument(max > 0, "max: %s (expected: > 0)", max);
   }
 
   private static void checkWait(Duration wait) {
-    if (Objects.requireNonNull(wait, "wait").isNegative()) {
-      throw new IllegalArgumentException("wait: " + wait + " (expected: >= 0)");
-    }
+    Objects.requireNonNull(wait, "wait");
+    checkArgument(!wait.isNegative(), "wait: %s (expected: >= 0)", wait);
   }
 
   private enum End {

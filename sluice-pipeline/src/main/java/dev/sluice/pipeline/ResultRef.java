@@ -1,5 +1,7 @@
 package dev.sluice.pipeline;
 
+import static dev.sluice.pipeline.Preconditions.checkArgument;
+
 import java.util.Objects;
 
 /**
@@ -14,8 +16,6 @@ public record ResultRef(String ref, long bytes) {
   /** Checks the reference is not null and the size not negative. */
   public ResultRef {
     Objects.requireNonNull(ref, "ref");
-    if (bytes < 0) {
-      throw new IllegalArgumentException("bytes: " + bytes + " (expected: >= 0)");
-    }
+    checkArgument(bytes >= 0, "bytes: %s (expected: >= 0)", bytes);
   }
 }

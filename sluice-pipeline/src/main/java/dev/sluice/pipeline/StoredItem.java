@@ -1,5 +1,7 @@
 package dev.sluice.pipeline;
 
+import static dev.sluice.pipeline.Preconditions.checkArgument;
+
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -30,9 +32,9 @@ public record StoredItem(
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(state, "state");
-    if ((state == ItemState.COMMITTED || state == ItemState.ACKED) && ref == null) {
-      throw new IllegalArgumentException(
-          "ref: null (expected: a reference for state " + state + ")");
-    }
+    checkArgument(
+        ref != null || (state != ItemState.COMMITTED && state != ItemState.ACKED),
+        "ref: null (expected: a reference for state %s)",
+        state);
   }
 }

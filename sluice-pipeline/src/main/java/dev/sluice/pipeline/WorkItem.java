@@ -1,5 +1,7 @@
 package dev.sluice.pipeline;
 
+import static dev.sluice.pipeline.Preconditions.checkArgument;
+
 import java.util.Objects;
 
 /**
@@ -15,8 +17,6 @@ public record WorkItem(String id, String payload) {
   public WorkItem {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(payload, "payload");
-    if (id.isBlank()) {
-      throw new IllegalArgumentException("id: \"" + id + "\" (expected: not blank)");
-    }
+    checkArgument(!id.isBlank(), "id: \"%s\" (expected: not blank)", id);
   }
 }

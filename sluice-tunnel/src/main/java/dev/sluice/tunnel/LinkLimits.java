@@ -1,21 +1,19 @@
 package dev.sluice.tunnel;
 
+import static dev.sluice.tunnel.Preconditions.checkArgument;
+
 /** The argument checks the server's and the agent's builders share. */
 final class LinkLimits {
 
   private LinkLimits() {}
 
   static long checkWindow(String name, long bytes) {
-    if (bytes < 0) {
-      throw new IllegalArgumentException(name + ": " + bytes + " (expected: >= 0)");
-    }
+    checkArgument(bytes >= 0, "%s: %s (expected: >= 0)", name, bytes);
     return bytes;
   }
 
   static int checkConnections(int connections) {
-    if (connections < 1) {
-      throw new IllegalArgumentException("maxConnections: " + connections + " (expected: >= 1)");
-    }
+    checkArgument(connections >= 1, "maxConnections: %s (expected: >= 1)", connections);
     return connections;
   }
 }

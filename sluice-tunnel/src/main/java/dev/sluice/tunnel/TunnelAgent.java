@@ -1,5 +1,7 @@
 package dev.sluice.tunnel;
 
+import static dev.sluice.tunnel.Preconditions.checkArgument;
+
 import com.linecorp.armeria.client.Endpoint;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.common.SessionProtocol;
@@ -223,17 +225,16 @@ public final class TunnelAgent implements AutoCloseable {
 
     private Builder(String serverHost, int serverPort) {
       this.serverHost = Objects.requireNonNull(serverHost, "serverHost");
-      if (serverPort < 1 || serverPort > 65535) {
-        throw new IllegalArgumentException("serverPort: " + serverPort + " (expected: 1..65535)");
-      }
+      checkArgument(
+          serverPort >= 1 && serverPort <= 65535,
+          "serverPort: %s (expected: 1..65535)",
+          serverPort);
       this.serverPort = serverPort;
     }
 
     /** The {@code agentID} metadata. Default a random UUID. */
     public Builder agentId(String id) {
-      if (id == null || id.isEmpty()) {
-        throw new IllegalArgumentException("agentId: '" + id + "' (expected: non-empty)");
-      }
+      checkArgument(id != null && !id.isEmpty(), "agentId: '%s' (expected: non-empty)", id);
       this.agentId = id;
       return this;
     }
@@ -243,9 +244,7 @@ public final class TunnelAgent implements AutoCloseable {
      * DIAL_RSP); 0 turns byte credit off. Default 256 KiB.
      */
     public Builder window(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("window: " + bytes + " (expected: >= 0)");
-      }
+      checkArgument(bytes >= 0, "window: %s (expected: >= 0)", bytes);
       this.window = bytes;
       return this;
     }
@@ -280,9 +279,7 @@ public final class TunnelAgent implements AutoCloseable {
      * packet-per-ACK scheme the benchmarks compare against.
      */
     Builder updateRatio(double ratio) {
-      if (!(ratio > 0 && ratio <= 1)) {
-        throw new IllegalArgumentException("updateRatio: " + ratio + " (expected: in (0, 1])");
-      }
+      checkArgument(ratio > 0 && ratio <= 1, "updateRatio: %s (expected: in (0, 1])", ratio);
       this.updateRatio = ratio;
       return this;
     }
@@ -292,28 +289,26 @@ public final class TunnelAgent implements AutoCloseable {
      * read (upstream's agent {@code --xfr-channel-size}). Default 150.
      */
     public Builder maxQueuedPackets(int packets) {
-      if (packets < 1) {
-        throw new IllegalArgumentException("maxQueuedPackets: " + packets + " (expected: >= 1)");
-      }
+      checkArgument(packets >= 1, "maxQueuedPackets: %s (expected: >= 1)", packets);
       this.maxQueuedPackets = packets;
       return this;
     }
 
     /** The destination dial timeout. Default 5 s. */
     public Builder dialTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("dialTimeout: " + timeout + " (expected: > 0)");
-      }
+      checkArgument(
+          !timeout.isNegative() && !timeout.isZero(), "dialTimeout: %s (expected: > 0)", timeout);
       this.dialTimeout = timeout;
       return this;
     }
 
     /** The first and the largest wait before dialing the server again. Default 100 ms and 5 s. */
     public Builder backoff(Duration min, Duration max) {
-      if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
-        throw new IllegalArgumentException(
-            "backoff: " + min + ".." + max + " (expected: 0 < min <= max)");
-      }
+      checkArgument(
+          !min.isNegative() && !min.isZero() && max.compareTo(min) >= 0,
+          "backoff: %s..%s (expected: 0 < min <= max)",
+          min,
+          max);
       this.minBackoff = min;
       this.maxBackoff = max;
       return this;

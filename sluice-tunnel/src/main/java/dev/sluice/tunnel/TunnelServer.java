@@ -1,5 +1,7 @@
 package dev.sluice.tunnel;
 
+import static dev.sluice.tunnel.Preconditions.checkArgument;
+
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -230,9 +232,7 @@ public final class TunnelServer implements AutoCloseable {
      * in DIAL_REQ); 0 turns byte credit off. Default 256 KiB.
      */
     public Builder window(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("window: " + bytes + " (expected: >= 0)");
-      }
+      checkArgument(bytes >= 0, "window: %s (expected: >= 0)", bytes);
       this.window = bytes;
       return this;
     }
@@ -270,9 +270,7 @@ public final class TunnelServer implements AutoCloseable {
      * packet-per-ACK scheme the benchmarks compare against.
      */
     Builder updateRatio(double ratio) {
-      if (!(ratio > 0 && ratio <= 1)) {
-        throw new IllegalArgumentException("updateRatio: " + ratio + " (expected: in (0, 1])");
-      }
+      checkArgument(ratio > 0 && ratio <= 1, "updateRatio: %s (expected: in (0, 1])", ratio);
       this.updateRatio = ratio;
       return this;
     }
@@ -282,18 +280,15 @@ public final class TunnelServer implements AutoCloseable {
      * being read (upstream's server {@code --xfr-channel-size}). Default 10.
      */
     public Builder maxQueuedPackets(int packets) {
-      if (packets < 1) {
-        throw new IllegalArgumentException("maxQueuedPackets: " + packets + " (expected: >= 1)");
-      }
+      checkArgument(packets >= 1, "maxQueuedPackets: %s (expected: >= 1)", packets);
       this.maxQueuedPackets = packets;
       return this;
     }
 
     /** How long a CONNECT waits for the agent's DIAL_RSP before 504. Default 5 s. */
     public Builder dialTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("dialTimeout: " + timeout + " (expected: > 0)");
-      }
+      checkArgument(
+          !timeout.isNegative() && !timeout.isZero(), "dialTimeout: %s (expected: > 0)", timeout);
       this.dialTimeout = timeout;
       return this;
     }
@@ -310,9 +305,7 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     static int checkPort(String name, int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException(name + ": " + port + " (expected: 0..65535)");
-      }
+      checkArgument(port >= 0 && port <= 65535, "%s: %s (expected: 0..65535)", name, port);
       return port;
     }
   }

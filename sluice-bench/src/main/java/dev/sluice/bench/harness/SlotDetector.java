@@ -1,5 +1,7 @@
 package dev.sluice.bench.harness;
 
+import static dev.sluice.bench.harness.Preconditions.checkArgument;
+
 import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.saturation.SaturationDetector;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,9 +19,7 @@ public final class SlotDetector implements SaturationDetector {
 
   /** A detector with {@code slots} slots. */
   public SlotDetector(long slots) {
-    if (slots <= 0) {
-      throw new IllegalArgumentException("slots: " + slots + " (expected > 0)");
-    }
+    checkArgument(slots > 0, "slots: %s (expected: > 0)", slots);
     this.slots = slots;
   }
 

@@ -1,5 +1,7 @@
 package dev.sluice.bench.harness;
 
+import static dev.sluice.bench.harness.Preconditions.checkArgument;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -13,9 +15,7 @@ public final class Zipf {
 
   /** A distribution over {@code n} ranks with exponent {@code s}. */
   public Zipf(int n, double s) {
-    if (n <= 0 || !(s > 0)) {
-      throw new IllegalArgumentException("n: " + n + ", s: " + s + " (expected n > 0, s > 0)");
-    }
+    checkArgument(n > 0 && s > 0, "n: %s, s: %s (expected: n > 0, s > 0)", n, s);
     cumulative = new double[n];
     double sum = 0;
     for (int k = 0; k < n; k++) {

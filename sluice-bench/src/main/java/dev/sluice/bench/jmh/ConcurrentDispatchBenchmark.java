@@ -1,5 +1,7 @@
 package dev.sluice.bench.jmh;
 
+import static dev.sluice.bench.harness.Preconditions.checkArgument;
+
 import dev.sluice.bench.harness.ClosedLoop;
 import dev.sluice.bench.harness.SaturatedWorkload;
 import dev.sluice.flow.Admission;
@@ -69,14 +71,11 @@ public class ConcurrentDispatchBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    if (submitters <= limit) {
-      throw new IllegalArgumentException(
-          "submitters: "
-              + submitters
-              + " (expected > limit "
-              + limit
-              + ", so that requests queue)");
-    }
+    checkArgument(
+        submitters > limit,
+        "submitters: %s (expected: > limit %s, so that requests queue)",
+        submitters,
+        limit);
     workload = new SaturatedWorkload(limit, bands, flows, shards);
     controller = workload.controller();
     for (int i = 0; i < submitters; i++) {

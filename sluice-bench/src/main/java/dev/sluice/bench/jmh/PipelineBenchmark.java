@@ -71,7 +71,9 @@ public class PipelineBenchmark {
           case "sqlite-normal" ->
               SqliteStore.open(dir.resolve("p.db"), SqliteStore.Synchronous.NORMAL);
           case "sqlite-full" -> SqliteStore.open(dir.resolve("p.db"), SqliteStore.Synchronous.FULL);
-          default -> throw new IllegalArgumentException("store: " + store);
+          default ->
+              throw new IllegalArgumentException(
+                  "store: " + store + " (expected: one of memory, sqlite-normal, sqlite-full)");
         };
     pipeline = Pipeline.create(PipelineConfig.builder().build(), backing);
   }

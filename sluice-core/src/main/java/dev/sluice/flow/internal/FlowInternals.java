@@ -1,5 +1,7 @@
 package dev.sluice.flow.internal;
 
+import static dev.sluice.internal.Preconditions.checkState;
+
 import dev.sluice.flow.FlowController;
 import java.util.List;
 import java.util.Objects;
@@ -31,9 +33,7 @@ public final class FlowInternals {
    * @throws IllegalStateException if already called
    */
   public static synchronized void installInvariants(Function<FlowController, List<String>> check) {
-    if (invariants != null) {
-      throw new IllegalStateException("invariants: already installed");
-    }
+    checkState(invariants == null, "invariants: already installed");
     invariants = Objects.requireNonNull(check, "check");
   }
 }

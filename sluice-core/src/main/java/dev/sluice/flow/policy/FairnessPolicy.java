@@ -148,7 +148,7 @@ public interface FairnessPolicy {
         throw new IllegalArgumentException(
             "fairness: '"
                 + name
-                + "' (expected one of: round-robin, global-strict, weighted-fair)");
+                + "' (expected: one of round-robin, global-strict, weighted-fair)");
     }
   }
 }

@@ -96,7 +96,7 @@ public interface OrderingPolicy {
         return sloDeadline();
       default:
         throw new IllegalArgumentException(
-            "ordering: '" + name + "' (expected one of: fcfs, edf, slo-deadline)");
+            "ordering: '" + name + "' (expected: one of fcfs, edf, slo-deadline)");
     }
   }
 }

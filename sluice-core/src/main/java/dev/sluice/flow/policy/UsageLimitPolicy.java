@@ -1,5 +1,7 @@
 package dev.sluice.flow.policy;
 
+import static dev.sluice.internal.Preconditions.checkArgument;
+
 /**
  * How far each band may push the backend: a ceiling per band as a function of saturation. A band
  * dispatches only while {@code saturation < ceiling}. Lower ceilings for lower bands hold back
@@ -33,9 +35,8 @@ public interface UsageLimitPolicy {
    * @throws IllegalArgumentException if {@code threshold} is not in (0, 1]
    */
   static UsageLimitPolicy staticCeiling(double threshold) {
-    if (!(threshold > 0 && threshold <= 1.0)) {
-      throw new IllegalArgumentException("threshold: " + threshold + " (expected in (0, 1])");
-    }
+    checkArgument(
+        threshold > 0 && threshold <= 1.0, "threshold: %s (expected: in (0, 1])", threshold);
     return new UsageLimitPolicy() {
       @Override
       public String name() {
@@ -73,14 +74,11 @@ public interface UsageLimitPolicy {
    * @throws IllegalArgumentException unless {@code 0 < minCeiling <= maxCeiling <= 1}
    */
   static UsageLimitPolicy priorityHoldback(double minCeiling, double maxCeiling) {
-    if (!(minCeiling > 0 && minCeiling <= maxCeiling && maxCeiling <= 1.0)) {
-      throw new IllegalArgumentException(
-          "priority-holdback: minCeiling "
-              + minCeiling
-              + ", maxCeiling "
-              + maxCeiling
-              + " (expected 0 < minCeiling <= maxCeiling <= 1)");
-    }
+    checkArgument(
+        minCeiling > 0 && minCeiling <= maxCeiling && maxCeiling <= 1.0,
+        "minCeiling: %s, maxCeiling: %s (expected: 0 < minCeiling <= maxCeiling <= 1)",
+        minCeiling,
+        maxCeiling);
     return new UsageLimitPolicy() {
       @Override
       public String name() {
@@ -116,7 +114,7 @@ public interface UsageLimitPolicy {
         return priorityHoldback();
       default:
         throw new IllegalArgumentException(
-            "usageLimit: '" + name + "' (expected one of: static, priority-holdback)");
+            "usageLimit: '" + name + "' (expected: one of static, priority-holdback)");
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.flow.policy;
 
+import static dev.sluice.internal.Preconditions.checkArgument;
+
 import dev.sluice.flow.FlowKey;
 import dev.sluice.flow.queue.QueueItem;
 import java.util.Comparator;
@@ -27,10 +29,11 @@ final class WeightedFair implements FairnessPolicy {
   }
 
   static void checkWeight(String field, double weight) {
-    if (!(weight > 0) || Double.isInfinite(weight)) {
-      throw new IllegalArgumentException(
-          field + ": " + weight + " (expected a positive finite number)");
-    }
+    checkArgument(
+        weight > 0 && !Double.isInfinite(weight),
+        "%s: %s (expected: a positive finite number)",
+        field,
+        weight);
   }
 
   @Override

@@ -51,7 +51,7 @@ public interface QueueFactory {
         return maxMinHeap();
       default:
         throw new IllegalArgumentException(
-            "queue: '" + name + "' (expected one of: list, max-min-heap)");
+            "queue: '" + name + "' (expected: one of list, max-min-heap)");
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.flow.saturation;
 
+import static dev.sluice.internal.Preconditions.checkArgument;
+
 import dev.sluice.flow.FlowRequest;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -69,30 +71,25 @@ public final class ConcurrencyDetector implements SaturationDetector {
    * @throws IllegalArgumentException if a limit is negative or both are 0
    */
   public static ConcurrencyDetector of(long maxRequests, long maxCost) {
-    if (maxRequests < 0 || maxCost < 0 || (maxRequests == 0 && maxCost == 0)) {
-      throw new IllegalArgumentException(
-          "maxRequests: "
-              + maxRequests
-              + ", maxCost: "
-              + maxCost
-              + " (expected >= 0, at least one > 0)");
-    }
+    checkArgument(
+        maxRequests >= 0 && maxCost >= 0 && (maxRequests > 0 || maxCost > 0),
+        "maxRequests: %s, maxCost: %s (expected: >= 0, at least one > 0)",
+        maxRequests,
+        maxCost);
     return new ConcurrencyDetector(maxRequests, maxCost);
   }
 
   private static long checkLimit(String field, long value) {
-    if (value <= 0) {
-      throw new IllegalArgumentException(field + ": " + value + " (expected > 0)");
-    }
+    checkArgument(value > 0, "%s: %s (expected: > 0)", field, value);
     return value;
   }
 
   /** Changes the request limit (0 = none) and wakes the controller if it rose. */
   public void setMaxRequests(long maxRequests) {
-    if (maxRequests < 0 || (maxRequests == 0 && maxCost == 0)) {
-      throw new IllegalArgumentException(
-          "maxRequests: " + maxRequests + " (expected > 0, or 0 with a cost limit)");
-    }
+    checkArgument(
+        maxRequests > 0 || (maxRequests == 0 && maxCost > 0),
+        "maxRequests: %s (expected: > 0, or 0 with a cost limit)",
+        maxRequests);
     this.maxRequests = maxRequests;
     listeners.fire();
   }

@@ -225,16 +225,16 @@ public final class UtilizationDetector implements SaturationDetector {
     public UtilizationDetector build() {
       List<String> errors = new ArrayList<>();
       if (queueDepthThreshold <= 0) {
-        errors.add("queueDepthThreshold: " + queueDepthThreshold + " (expected > 0)");
+        errors.add("queueDepthThreshold: " + queueDepthThreshold + " (expected: > 0)");
       }
       if (!(kvCacheUtilThreshold > 0 && kvCacheUtilThreshold <= 1)) {
-        errors.add("kvCacheUtilThreshold: " + kvCacheUtilThreshold + " (expected in (0, 1])");
+        errors.add("kvCacheUtilThreshold: " + kvCacheUtilThreshold + " (expected: in (0, 1])");
       }
       if (staleness == null || staleness.isNegative() || staleness.isZero()) {
-        errors.add("staleness: " + staleness + " (expected > 0)");
+        errors.add("staleness: " + staleness + " (expected: > 0)");
       }
       if (!(headroom >= 0) || Double.isInfinite(headroom)) {
-        errors.add("headroom: " + headroom + " (expected >= 0)");
+        errors.add("headroom: " + headroom + " (expected: >= 0)");
       }
       if (!errors.isEmpty()) {
         throw new IllegalArgumentException(String.join("; ", errors));

@@ -325,14 +325,14 @@ class BuiltInFairnessPoliciesTest {
   void weightedFairRejectsWeightsThatAreNotPositiveAndFinite() {
     assertThatThrownBy(() -> FairnessPolicy.weightedFair(Map.of("a", 0.0), 1.0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("weights[a]: 0.0 (expected a positive finite number)");
+        .hasMessage("weights[a]: 0.0 (expected: a positive finite number)");
     assertThatThrownBy(() -> FairnessPolicy.weightedFair(Map.of("b", -2.0), 1.0))
-        .hasMessage("weights[b]: -2.0 (expected a positive finite number)");
+        .hasMessage("weights[b]: -2.0 (expected: a positive finite number)");
     assertThatThrownBy(
             () -> FairnessPolicy.weightedFair(Map.of("c", Double.POSITIVE_INFINITY), 1.0))
-        .hasMessage("weights[c]: Infinity (expected a positive finite number)");
+        .hasMessage("weights[c]: Infinity (expected: a positive finite number)");
     assertThatThrownBy(() -> FairnessPolicy.weightedFair(Map.of(), Double.NaN))
-        .hasMessage("defaultWeight: NaN (expected a positive finite number)");
+        .hasMessage("defaultWeight: NaN (expected: a positive finite number)");
   }
 
   @Test

@@ -38,7 +38,7 @@ class UsageLimitPolicyTest {
   void staticCeilingRejectsThresholdsOutsideZeroToOne(double threshold) {
     assertThatThrownBy(() -> UsageLimitPolicy.staticCeiling(threshold))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("threshold: " + threshold + " (expected in (0, 1])");
+        .hasMessage("threshold: " + threshold + " (expected: in (0, 1])");
   }
 
   @Test
@@ -82,11 +82,11 @@ class UsageLimitPolicyTest {
     assertThatThrownBy(() -> UsageLimitPolicy.priorityHoldback(minCeiling, maxCeiling))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "priority-holdback: minCeiling "
+            "minCeiling: "
                 + minCeiling
-                + ", maxCeiling "
+                + ", maxCeiling: "
                 + maxCeiling
-                + " (expected 0 < minCeiling <= maxCeiling <= 1)");
+                + " (expected: 0 < minCeiling <= maxCeiling <= 1)");
   }
 
   @Test

@@ -82,7 +82,7 @@ class SaturationDetectorTest {
     detector.setMaxRequests(2);
     assertThat(signals).hasValue(1);
     assertThatThrownBy(() -> ConcurrencyDetector.ofRequests(0))
-        .hasMessage("maxRequests: 0 (expected > 0)");
+        .hasMessage("maxRequests: 0 (expected: > 0)");
   }
 
   @Test

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable and thread-safe. Read it with {@link #parse(String)} or {@link #load(Path)}, which
  * validate everything at once and throw a {@link ConfigException} naming the path of every bad
- * value, for example {@code flowControl.bands[1].maxRequests: -3 (expected >= 0, 0 = unlimited)}.
+ * value, for example {@code flowControl.bands[1].maxRequests: -3 (expected: >= 0, 0 = unlimited)}.
  * The README of this module lists every key and its default.
  *
  * @param server the inference listener

@@ -1,5 +1,7 @@
 package dev.sluice.gateway.metrics;
 
+import static dev.sluice.gateway.Preconditions.checkArgument;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,13 +36,9 @@ public final class FairnessLabels {
 
   /** Keeps at most {@code limit} distinct ids, each label at most {@code maxLength} characters. */
   public FairnessLabels(int limit, int maxLength) {
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit: " + limit + " (expected: >= 0)");
-    }
-    if (maxLength < MIN_MAX_LENGTH) {
-      throw new IllegalArgumentException(
-          "maxLength: " + maxLength + " (expected: >= " + MIN_MAX_LENGTH + ")");
-    }
+    checkArgument(limit >= 0, "limit: %s (expected: >= 0)", limit);
+    checkArgument(
+        maxLength >= MIN_MAX_LENGTH, "maxLength: %s (expected: >= %s)", maxLength, MIN_MAX_LENGTH);
     this.limit = limit;
     this.maxLength = maxLength;
   }

@@ -1,5 +1,7 @@
 package dev.sluice.gateway.proxy;
 
+import static dev.sluice.gateway.Preconditions.checkArgument;
+
 import com.linecorp.armeria.common.FilteredHttpRequest;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpObject;
@@ -57,13 +59,8 @@ public final class RequestBodyGuard {
    * @param retryAfter the {@code Retry-After} sent with the 503
    */
   public RequestBodyGuard(long maxBufferedBytes, Duration timeout, Duration retryAfter) {
-    if (maxBufferedBytes <= 0) {
-      throw new IllegalArgumentException(
-          "maxBufferedBytes: " + maxBufferedBytes + " (expected: > 0)");
-    }
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0)");
-    }
+    checkArgument(maxBufferedBytes > 0, "maxBufferedBytes: %s (expected: > 0)", maxBufferedBytes);
+    checkArgument(!timeout.isNegative(), "timeout: %s (expected: >= 0)", timeout);
     this.maxBufferedBytes = maxBufferedBytes;
     this.timeout = timeout;
     this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");

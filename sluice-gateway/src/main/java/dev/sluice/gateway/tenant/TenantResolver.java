@@ -1,5 +1,7 @@
 package dev.sluice.gateway.tenant;
 
+import static dev.sluice.gateway.Preconditions.checkArgument;
+
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -64,9 +66,9 @@ public final class TenantResolver {
       @Nullable TenantRegistry registry,
       MeterRegistry meters,
       Ticker ticker) {
-    if (config.tenants().mode() == GatewayConfig.TenantMode.KEYS && registry == null) {
-      throw new IllegalArgumentException("registry: null (expected the tenants in mode keys)");
-    }
+    checkArgument(
+        config.tenants().mode() != GatewayConfig.TenantMode.KEYS || registry != null,
+        "registry: null (expected: the tenants, in mode keys)");
     this.config = config;
     this.identity = config.identity();
     this.registry = registry;

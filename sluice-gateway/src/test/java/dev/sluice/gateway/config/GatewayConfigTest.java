@@ -117,8 +117,8 @@ class GatewayConfigTest {
             "saturation.staleness: '-1s' (expected a duration > 0 such as 50ms, 2s, 1m)",
             "saturation.kvCacheUtilThreshold: 2.0 (expected in (0, 1])",
             "flowControl.defaultTtl: 'soon' (expected a duration >= 0 such as 50ms, 2s, 1m)",
-            "flowControl.bands[1].fairness: 'lottery' (expected one of: round-robin, global-strict, weighted-fair)",
-            "flowControl.bands[1].maxRequests: -3 (expected >= 0, 0 = unlimited)");
+            "flowControl.bands[1].fairness: 'lottery' (expected: one of round-robin, global-strict, weighted-fair)",
+            "flowControl.bands[1].maxRequests: -3 (expected: >= 0, 0 = unlimited)");
     assertThat(e.getMessage()).contains("flowControl.bands[1].maxRequests: -3");
   }
 

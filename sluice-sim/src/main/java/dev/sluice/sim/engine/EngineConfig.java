@@ -1,5 +1,7 @@
 package dev.sluice.sim.engine;
 
+import static dev.sluice.sim.Preconditions.checkArgument;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -63,23 +65,26 @@ public record EngineConfig(
 
   /** Checks every field; prefer {@link #builder()}. */
   public EngineConfig {
-    checkArgument(maxNumSeqs >= 1, "maxNumSeqs", maxNumSeqs, ">= 1");
+    checkArgument(maxNumSeqs >= 1, "maxNumSeqs: %s (expected: >= 1)", maxNumSeqs);
     checkArgument(
-        maxWaitingQueueLength >= 0, "maxWaitingQueueLength", maxWaitingQueueLength, ">= 0");
-    checkArgument(maxModelLen >= 2, "maxModelLen", maxModelLen, ">= 2");
-    checkArgument(blockSize >= 1, "blockSize", blockSize, ">= 1");
-    checkArgument(kvBlocks >= 1, "kvBlocks", kvBlocks, ">= 1");
+        maxWaitingQueueLength >= 0,
+        "maxWaitingQueueLength: %s (expected: >= 0)",
+        maxWaitingQueueLength);
+    checkArgument(maxModelLen >= 2, "maxModelLen: %s (expected: >= 2)", maxModelLen);
+    checkArgument(blockSize >= 1, "blockSize: %s (expected: >= 1)", blockSize);
+    checkArgument(kvBlocks >= 1, "kvBlocks: %s (expected: >= 1)", kvBlocks);
     checkDuration(prefillOverhead, "prefillOverhead");
     checkDuration(prefillPerToken, "prefillPerToken");
     checkDuration(interTokenLatency, "interTokenLatency");
     checkArgument(
         timeFactorUnderLoad >= 1 && Double.isFinite(timeFactorUnderLoad),
-        "timeFactorUnderLoad",
-        timeFactorUnderLoad,
-        ">= 1");
-    checkArgument(jitter >= 0 && jitter <= 0.3, "jitter", jitter, "between 0 and 0.3");
-    checkArgument(defaultOutputMean >= 1, "defaultOutputMean", defaultOutputMean, ">= 1");
-    checkArgument(defaultOutputStdDev >= 0, "defaultOutputStdDev", defaultOutputStdDev, ">= 0");
+        "timeFactorUnderLoad: %s (expected: >= 1)",
+        timeFactorUnderLoad);
+    checkArgument(jitter >= 0 && jitter <= 0.3, "jitter: %s (expected: between 0 and 0.3)", jitter);
+    checkArgument(
+        defaultOutputMean >= 1, "defaultOutputMean: %s (expected: >= 1)", defaultOutputMean);
+    checkArgument(
+        defaultOutputStdDev >= 0, "defaultOutputStdDev: %s (expected: >= 0)", defaultOutputStdDev);
     Objects.requireNonNull(schedulingPolicy, "schedulingPolicy");
   }
 
@@ -111,17 +116,11 @@ public record EngineConfig(
     return (tokens + blockSize - 1) / blockSize;
   }
 
-  static void checkArgument(boolean ok, String field, Object value, String expected) {
-    if (!ok) {
-      throw new IllegalArgumentException(field + ": " + value + " (expected: " + expected + ")");
-    }
-  }
-
   private static void checkDuration(Duration value, String field) {
     if (value == null) {
       throw new NullPointerException(field);
     }
-    checkArgument(!value.isNegative(), field, value, ">= 0");
+    checkArgument(!value.isNegative(), "%s: %s (expected: >= 0)", field, value);
   }
 
   /** Mutable, single-threaded builder for {@link EngineConfig}. */

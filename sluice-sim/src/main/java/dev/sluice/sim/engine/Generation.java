@@ -1,5 +1,7 @@
 package dev.sluice.sim.engine;
 
+import static dev.sluice.sim.Preconditions.checkArgument;
+
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
@@ -21,8 +23,8 @@ public record Generation(
 
   /** Checks the token counts. */
   public Generation {
-    EngineConfig.checkArgument(promptTokens >= 1, "promptTokens", promptTokens, ">= 1");
-    EngineConfig.checkArgument(outputTokens >= 1, "outputTokens", outputTokens, ">= 1");
+    checkArgument(promptTokens >= 1, "promptTokens: %s (expected: >= 1)", promptTokens);
+    checkArgument(outputTokens >= 1, "outputTokens: %s (expected: >= 1)", outputTokens);
     Objects.requireNonNull(random, "random");
   }
 

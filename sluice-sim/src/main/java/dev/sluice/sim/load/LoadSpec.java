@@ -1,5 +1,7 @@
 package dev.sluice.sim.load;
 
+import static dev.sluice.sim.Preconditions.checkArgument;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,28 +55,36 @@ public record LoadSpec(
   /** Checks the fields. */
   public LoadSpec {
     Objects.requireNonNull(target, "target");
-    check(
+    checkArgument(
         "http".equals(target.getScheme()) && target.getHost() != null,
-        "target",
-        target,
-        "an http:// URL with a host");
-    check(path != null && path.startsWith("/"), "path", path, "a path starting with /");
-    check(model != null && !model.isBlank(), "model", model, "non-blank");
+        "target: %s (expected: an http:// URL with a host)",
+        target);
+    checkArgument(
+        path != null && path.startsWith("/"), "path: %s (expected: a path starting with /)", path);
+    checkArgument(model != null && !model.isBlank(), "model: %s (expected: non-blank)", model);
     Objects.requireNonNull(mode, "mode");
     if (mode == Mode.OPEN_LOOP) {
-      check(
-          rate > 0 && Double.isFinite(rate), "rate", rate, "> 0 requests per second for open loop");
+      checkArgument(
+          rate > 0 && Double.isFinite(rate),
+          "rate: %s (expected: > 0 requests per second for open loop)",
+          rate);
     } else {
-      check(concurrency >= 1, "concurrency", concurrency, ">= 1 for closed loop");
+      checkArgument(
+          concurrency >= 1, "concurrency: %s (expected: >= 1 for closed loop)", concurrency);
     }
-    check(maxRequests >= 1, "maxRequests", maxRequests, ">= 1");
-    check(
+    checkArgument(maxRequests >= 1, "maxRequests: %s (expected: >= 1)", maxRequests);
+    checkArgument(
         duration != null && !duration.isNegative() && !duration.isZero(),
-        "duration",
-        duration,
-        "> 0");
-    check(drainTimeout != null && !drainTimeout.isNegative(), "drainTimeout", drainTimeout, ">= 0");
-    check(tenants != null && !tenants.isEmpty(), "tenants", tenants, "at least one tenant");
+        "duration: %s (expected: > 0)",
+        duration);
+    checkArgument(
+        drainTimeout != null && !drainTimeout.isNegative(),
+        "drainTimeout: %s (expected: >= 0)",
+        drainTimeout);
+    checkArgument(
+        tenants != null && !tenants.isEmpty(),
+        "tenants: %s (expected: at least one tenant)",
+        tenants);
     tenants = List.copyOf(tenants);
     slo = slo == null ? Slo.NONE : slo;
   }
@@ -86,12 +96,6 @@ public record LoadSpec(
   /** The objectives that apply to {@code tenant}. */
   public Slo sloFor(Tenant tenant) {
     return tenant.slo() != null ? tenant.slo() : slo;
-  }
-
-  static void check(boolean ok, String field, Object value, String expected) {
-    if (!ok) {
-      throw new IllegalArgumentException(field + ": " + value + " (expected: " + expected + ")");
-    }
   }
 
   /** Mutable, single-threaded builder; {@link #build()} validates. */

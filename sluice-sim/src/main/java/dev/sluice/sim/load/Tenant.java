@@ -1,5 +1,7 @@
 package dev.sluice.sim.load;
 
+import static dev.sluice.sim.Preconditions.checkArgument;
+
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -32,10 +34,12 @@ public record Tenant(
   /** Checks the fields. */
   public Tenant {
     Objects.requireNonNull(name, "name");
-    LoadSpec.check(
-        share > 0 && Double.isFinite(share), "tenants[" + name + "].share", share, "> 0");
-    LoadSpec.check(promptTokens >= 1, "tenants[" + name + "].promptTokens", promptTokens, ">= 1");
-    LoadSpec.check(outputTokens >= 1, "tenants[" + name + "].outputTokens", outputTokens, ">= 1");
+    checkArgument(
+        share > 0 && Double.isFinite(share), "tenants[%s].share: %s (expected: > 0)", name, share);
+    checkArgument(
+        promptTokens >= 1, "tenants[%s].promptTokens: %s (expected: >= 1)", name, promptTokens);
+    checkArgument(
+        outputTokens >= 1, "tenants[%s].outputTokens: %s (expected: >= 1)", name, outputTokens);
     headers = headers == null ? Map.of() : Map.copyOf(headers);
   }
 

@@ -1,5 +1,7 @@
 package dev.sluice.sim.metrics;
 
+import static dev.sluice.sim.Preconditions.checkArgument;
+
 import java.util.Arrays;
 
 /**
@@ -36,10 +38,10 @@ public final class Histogram {
    */
   public Histogram(double[] upperBounds) {
     for (int i = 1; i < upperBounds.length; i++) {
-      if (!(upperBounds[i] > upperBounds[i - 1])) {
-        throw new IllegalArgumentException(
-            "upperBounds: " + Arrays.toString(upperBounds) + " (expected: strictly increasing)");
-      }
+      checkArgument(
+          upperBounds[i] > upperBounds[i - 1],
+          "upperBounds: %s (expected: strictly increasing)",
+          Arrays.toString(upperBounds));
     }
     this.upperBounds = upperBounds.clone();
     this.counts = new long[upperBounds.length];

@@ -1,5 +1,7 @@
 package dev.sluice.sim.server;
 
+import static dev.sluice.sim.Preconditions.checkArgument;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,20 +34,17 @@ final class FailureInjection {
   private final List<String> types;
 
   FailureInjection(double ratePercent, List<String> types) {
-    if (!(ratePercent >= 0 && ratePercent <= 100)) {
-      throw new IllegalArgumentException(
-          "failureRate: " + ratePercent + " (expected: 0..100 percent)");
-    }
+    checkArgument(
+        ratePercent >= 0 && ratePercent <= 100,
+        "failureRate: %s (expected: 0..100 percent)",
+        ratePercent);
     for (String type : types) {
-      if (!TYPES.containsKey(type)) {
-        throw new IllegalArgumentException(
-            "failureTypes: " + type + " (expected one of " + TYPES.keySet() + ")");
-      }
+      checkArgument(
+          TYPES.containsKey(type), "failureTypes: %s (expected: one of %s)", type, TYPES.keySet());
     }
-    if (ratePercent > 0 && types.isEmpty()) {
-      throw new IllegalArgumentException(
-          "failureTypes: [] (expected at least one type when failureRate > 0)");
-    }
+    checkArgument(
+        ratePercent == 0 || !types.isEmpty(),
+        "failureTypes: [] (expected: at least one type when failureRate > 0)");
     this.ratePercent = ratePercent;
     this.types = List.copyOf(types);
   }

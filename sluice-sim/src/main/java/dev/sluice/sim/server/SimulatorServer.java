@@ -1,5 +1,7 @@
 package dev.sluice.sim.server;
 
+import static dev.sluice.sim.Preconditions.checkArgument;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -281,14 +283,15 @@ public final class SimulatorServer implements AutoCloseable {
 
     /** Port to bind; 0 picks a free one. Default 8001. */
     public Builder port(int value) {
-      EngineConfigChecks.check(value >= 0 && value <= 65535, "port", value, "0..65535");
+      checkArgument(value >= 0 && value <= 65535, "port: %s (expected: 0..65535)", value);
       this.port = value;
       return this;
     }
 
     /** The only model name served. Default {@code sluice-sim}. */
     public Builder modelName(String value) {
-      EngineConfigChecks.check(value != null && !value.isBlank(), "modelName", value, "non-blank");
+      checkArgument(
+          value != null && !value.isBlank(), "modelName: %s (expected: non-blank)", value);
       this.modelName = value;
       return this;
     }
@@ -320,7 +323,7 @@ public final class SimulatorServer implements AutoCloseable {
 
     /** Simulated seconds per real second when the builder creates the scheduler. Default 1. */
     public Builder timeScale(double value) {
-      EngineConfigChecks.check(value > 0 && Double.isFinite(value), "timeScale", value, "> 0");
+      checkArgument(value > 0 && Double.isFinite(value), "timeScale: %s (expected: > 0)", value);
       this.timeScale = value;
       return this;
     }
@@ -339,14 +342,6 @@ public final class SimulatorServer implements AutoCloseable {
     /** Builds the server without starting it. */
     public SimulatorServer build() {
       return new SimulatorServer(this);
-    }
-  }
-
-  private static final class EngineConfigChecks {
-    static void check(boolean ok, String field, Object value, String expected) {
-      if (!ok) {
-        throw new IllegalArgumentException(field + ": " + value + " (expected: " + expected + ")");
-      }
     }
   }
 }

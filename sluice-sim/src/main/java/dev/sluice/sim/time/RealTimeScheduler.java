@@ -1,5 +1,7 @@
 package dev.sluice.sim.time;
 
+import static dev.sluice.sim.Preconditions.checkArgument;
+
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +18,8 @@ final class RealTimeScheduler implements SimScheduler {
   private final ScheduledThreadPoolExecutor executor;
 
   RealTimeScheduler(double timeScale) {
-    if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
-      throw new IllegalArgumentException("timeScale: " + timeScale + " (expected: > 0)");
-    }
+    checkArgument(
+        timeScale > 0 && !Double.isInfinite(timeScale), "timeScale: %s (expected: > 0)", timeScale);
     this.timeScale = timeScale;
     this.executor =
         new ScheduledThreadPoolExecutor(
