@@ -1,6 +1,6 @@
 package dev.sluice.lab;
 
-import static dev.sluice.bench.harness.Preconditions.checkArgument;
+import static dev.sluice.internal.Preconditions.checkArgument;
 
 import java.util.Arrays;
 

@@ -1,6 +1,6 @@
 package dev.sluice.lab;
 
-import static dev.sluice.bench.harness.Preconditions.checkState;
+import static dev.sluice.internal.Preconditions.checkState;
 
 import dev.sluice.flow.Outcome;
 import java.util.Arrays;

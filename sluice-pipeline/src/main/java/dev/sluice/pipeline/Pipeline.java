@@ -1,6 +1,6 @@
 package dev.sluice.pipeline;
 
-import static dev.sluice.pipeline.Preconditions.checkArgument;
+import static dev.sluice.internal.Preconditions.checkArgument;
 
 import dev.sluice.backpressure.BackpressureConfig;
 import dev.sluice.backpressure.BackpressureController;

@@ -1,6 +1,6 @@
 package dev.sluice.pipeline;
 
-import static dev.sluice.pipeline.Preconditions.checkArgument;
+import static dev.sluice.internal.Preconditions.checkArgument;
 
 import java.util.Objects;
 

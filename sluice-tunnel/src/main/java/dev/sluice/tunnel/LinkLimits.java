@@ -1,6 +1,6 @@
 package dev.sluice.tunnel;
 
-import static dev.sluice.tunnel.Preconditions.checkArgument;
+import static dev.sluice.internal.Preconditions.checkArgument;
 
 /** The argument checks the server's and the agent's builders share. */
 final class LinkLimits {

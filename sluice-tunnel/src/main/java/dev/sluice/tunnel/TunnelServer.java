@@ -1,6 +1,6 @@
 package dev.sluice.tunnel;
 
-import static dev.sluice.tunnel.Preconditions.checkArgument;
+import static dev.sluice.internal.Preconditions.checkArgument;
 
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;

@@ -1,6 +1,6 @@
 package dev.sluice.bench.harness;
 
-import static dev.sluice.bench.harness.Preconditions.checkArgument;
+import static dev.sluice.internal.Preconditions.checkArgument;
 
 import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.saturation.SaturationDetector;

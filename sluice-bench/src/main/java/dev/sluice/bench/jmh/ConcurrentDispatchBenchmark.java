@@ -1,6 +1,6 @@
 package dev.sluice.bench.jmh;
 
-import static dev.sluice.bench.harness.Preconditions.checkArgument;
+import static dev.sluice.internal.Preconditions.checkArgument;
 
 import dev.sluice.bench.harness.ClosedLoop;
 import dev.sluice.bench.harness.SaturatedWorkload;

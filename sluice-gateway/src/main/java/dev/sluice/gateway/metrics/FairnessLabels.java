@@ -1,6 +1,6 @@
 package dev.sluice.gateway.metrics;
 
-import static dev.sluice.gateway.Preconditions.checkArgument;
+import static dev.sluice.internal.Preconditions.checkArgument;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

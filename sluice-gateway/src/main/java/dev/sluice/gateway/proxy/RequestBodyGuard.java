@@ -1,6 +1,6 @@
 package dev.sluice.gateway.proxy;
 
-import static dev.sluice.gateway.Preconditions.checkArgument;
+import static dev.sluice.internal.Preconditions.checkArgument;
 
 import com.linecorp.armeria.common.FilteredHttpRequest;
 import com.linecorp.armeria.common.HttpData;

@@ -1,6 +1,6 @@
 package dev.sluice.gateway.tenant;
 
-import static dev.sluice.gateway.Preconditions.checkArgument;
+import static dev.sluice.internal.Preconditions.checkArgument;
 
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
