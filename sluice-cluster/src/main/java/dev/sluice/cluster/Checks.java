@@ -1,15 +1,10 @@
 package dev.sluice.cluster;
 
-/** Argument checks in one dialect: {@code "limit: %s (expected: > 0)"}. */
+import static dev.sluice.internal.Preconditions.checkArgument;
+
+/** The cluster's own argument check; the general ones are core's {@code Preconditions}. */
 final class Checks {
   private Checks() {}
-
-  @SuppressWarnings("AnnotateFormatMethod") // @FormatMethod would add a runtime dependency
-  static void checkArgument(boolean valid, String format, Object... args) {
-    if (!valid) {
-      throw new IllegalArgumentException(String.format(format, args));
-    }
-  }
 
   /** A name that can sit inside a Redis key next to a hash tag. */
   static String checkName(String field, String name) {

@@ -1,5 +1,7 @@
 package dev.sluice.cluster;
 
+import static dev.sluice.internal.Preconditions.checkArgument;
+
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -32,7 +34,7 @@ final class CreditLimit implements GlobalLimit {
       Runnable onExhausted,
       Runnable onRelease) {
     this.name = Checks.checkName("name", name);
-    Checks.checkArgument(limit > 0, "limit: %s (expected: > 0)", limit);
+    checkArgument(limit > 0, "limit: %s (expected: > 0)", limit);
     this.limit = limit;
     this.failurePolicy = failurePolicy;
     this.allowed = initialAllowed;

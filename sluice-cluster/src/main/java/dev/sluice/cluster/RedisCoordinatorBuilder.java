@@ -1,5 +1,7 @@
 package dev.sluice.cluster;
 
+import static dev.sluice.internal.Preconditions.checkArgument;
+
 import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
 import io.lettuce.core.RedisURI;
@@ -76,24 +78,21 @@ public final class RedisCoordinatorBuilder {
 
   /** Commands Lettuce may hold before rejecting more (default 64). */
   public RedisCoordinatorBuilder requestQueueSize(int requestQueueSize) {
-    Checks.checkArgument(
-        requestQueueSize >= 1, "requestQueueSize: %s (expected: >= 1)", requestQueueSize);
+    checkArgument(requestQueueSize >= 1, "requestQueueSize: %s (expected: >= 1)", requestQueueSize);
     this.requestQueueSize = requestQueueSize;
     return this;
   }
 
   /** Consecutive failed syncs before the coordinator degrades (default 2). */
   public RedisCoordinatorBuilder failureThreshold(int failureThreshold) {
-    Checks.checkArgument(
-        failureThreshold >= 1, "failureThreshold: %s (expected: >= 1)", failureThreshold);
+    checkArgument(failureThreshold >= 1, "failureThreshold: %s (expected: >= 1)", failureThreshold);
     this.failureThreshold = failureThreshold;
     return this;
   }
 
   /** The live replica count to assume until Redis has been reached once (default 1). */
   public RedisCoordinatorBuilder expectedReplicas(int expectedReplicas) {
-    Checks.checkArgument(
-        expectedReplicas >= 1, "expectedReplicas: %s (expected: >= 1)", expectedReplicas);
+    checkArgument(expectedReplicas >= 1, "expectedReplicas: %s (expected: >= 1)", expectedReplicas);
     this.expectedReplicas = expectedReplicas;
     return this;
   }
@@ -104,7 +103,7 @@ public final class RedisCoordinatorBuilder {
    * while another waits for the next sync.
    */
   public RedisCoordinatorBuilder headroom(long headroom) {
-    Checks.checkArgument(headroom >= 0, "headroom: %s (expected: >= 0)", headroom);
+    checkArgument(headroom >= 0, "headroom: %s (expected: >= 0)", headroom);
     this.headroom = headroom;
     return this;
   }
@@ -136,7 +135,7 @@ public final class RedisCoordinatorBuilder {
    * @throws IllegalArgumentException if {@code syncInterval > heartbeatInterval}
    */
   public RedisCoordinator build() {
-    Checks.checkArgument(
+    checkArgument(
         syncInterval.compareTo(heartbeatInterval) <= 0,
         "syncInterval: %s (expected: <= heartbeatInterval %s)",
         syncInterval,
@@ -147,8 +146,7 @@ public final class RedisCoordinatorBuilder {
   }
 
   private static Duration positive(String field, Duration value) {
-    Checks.checkArgument(
-        !value.isNegative() && !value.isZero(), "%s: %s (expected: > 0)", field, value);
+    checkArgument(!value.isNegative() && !value.isZero(), "%s: %s (expected: > 0)", field, value);
     return value;
   }
 }

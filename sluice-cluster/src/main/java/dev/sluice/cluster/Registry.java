@@ -1,5 +1,7 @@
 package dev.sluice.cluster;
 
+import static dev.sluice.internal.Preconditions.checkArgument;
+
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
@@ -19,9 +21,9 @@ final class Registry {
       FailurePolicy failurePolicy,
       Supplier<CreditLimit> factory) {
     Checks.checkName("name", name);
-    Checks.checkArgument(limit > 0, "limit: %s (expected: > 0)", limit);
+    checkArgument(limit > 0, "limit: %s (expected: > 0)", limit);
     CreditLimit existing = limits.computeIfAbsent(name, unused -> factory.get());
-    Checks.checkArgument(
+    checkArgument(
         existing.limit() == limit && existing.failurePolicy() == failurePolicy,
         "limit '%s': %s, %s (expected: as registered, %s, %s)",
         name,
