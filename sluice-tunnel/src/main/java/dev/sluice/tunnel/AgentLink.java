@@ -8,19 +8,24 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's end of its tunnel to one server: dials destinations (off the receive loop, with a
- * timeout) and relays their connections. Thread-safe.
+ * timeout) and relays their connections; once {@link #drain draining}, refuses new dials.
+ * Thread-safe.
  */
 final class AgentLink extends Link {
 
   private final Duration dialTimeout;
   private final AtomicLong connectIds = new AtomicLong();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final CompletableFuture<Void> idle = new CompletableFuture<>();
 
   /** Dials in progress by random; true once the server cancelled it (DIAL_CLS). */
   private final ConcurrentMap<Long, Boolean> dialing = new ConcurrentHashMap<>();
@@ -62,11 +67,50 @@ final class AgentLink extends Link {
     }
   }
 
+  /**
+   * Stops taking new connections: sends DRAIN (the server picks other agents for new dials) and
+   * refuses every later DIAL_REQ with an error; the connections open now go on. Idempotent.
+   *
+   * @return completes once no connection or dial is left on this tunnel, or the tunnel closed
+   */
+  CompletableFuture<Void> drain() {
+    if (draining.compareAndSet(false, true)) {
+      send(Packets.drain());
+    }
+    connectionEnded();
+    return idle;
+  }
+
+  @Override
+  void connectionEnded() {
+    if (draining.get() && pipes.isEmpty() && dialing.isEmpty()) {
+      idle.complete(null);
+    }
+  }
+
+  @Override
+  void onClosed() {
+    idle.complete(null); // every connection ended with the tunnel
+  }
+
   private void dial(DialRequest request) {
     long random = request.getRandom();
     peerTunnelWindow(request.getTunnelWindow());
-    int open = pipes.size() + dialing.size();
+    // Registered before the drain check, so that drain() either sees the dial or it is refused.
+    if (dialing.putIfAbsent(random, false) != null) {
+      return; // a duplicate random: the first dial answers it
+    }
+    if (draining.get()) {
+      dialing.remove(random);
+      send(
+          Packets.dialFailed(
+              random, "dial " + request.getAddress() + ": the agent is draining (shutting down)"));
+      connectionEnded();
+      return;
+    }
+    int open = pipes.size() + dialing.size() - 1;
     if (open >= maxConnections) {
+      dialing.remove(random);
       send(
           Packets.dialFailed(
               random,
@@ -79,7 +123,6 @@ final class AgentLink extends Link {
                   + ")"));
       return;
     }
-    dialing.put(random, false);
     executor.execute(
         () -> {
           String address = request.getAddress();
@@ -94,10 +137,7 @@ final class AgentLink extends Link {
                 Packets.dialFailed(
                     random,
                     "dial " + request.getProtocol() + " " + address + ": " + e.getMessage()));
-            return;
-          }
-          if (Boolean.TRUE.equals(dialing.remove(random)) || isClosed()) {
-            closeQuietly(socket);
+            connectionEnded();
             return;
           }
           long id = connectIds.incrementAndGet();
@@ -106,9 +146,16 @@ final class AgentLink extends Link {
             pipe = new Pipe(this, id, Endpoint.of(socket), request.getWindow(), events);
           } catch (WindowClosedException e) { // the tunnel closed meanwhile
             closeQuietly(socket);
+            dialing.remove(random);
+            connectionEnded();
             return;
           }
+          // In pipes before it leaves dialing, so that a drain never sees this dial in neither.
           pipes.put(id, pipe);
+          if (Boolean.TRUE.equals(dialing.remove(random))) {
+            pipe.abort("dial cancelled by the server");
+            return;
+          }
           if (isClosed()) { // close() may have run before the put
             pipe.abort("tunnel closed");
             return;

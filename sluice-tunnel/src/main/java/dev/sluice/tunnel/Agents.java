@@ -10,9 +10,9 @@ import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The agent tunnels connected to a server: registration, the next agent for a dial (round-robin),
- * waiting for a count, and the totals of tunnels that closed, so that counters survive reconnects.
- * Thread-safe.
+ * The agent tunnels connected to a server: registration, the next agent for a dial (round-robin,
+ * skipping agents that announced DRAIN), waiting for a count, and the totals of tunnels that
+ * closed, so that counters survive reconnects. Thread-safe.
  */
 final class Agents implements TunnelMetrics.Tunnels {
 
@@ -46,13 +46,37 @@ final class Agents implements TunnelMetrics.Tunnels {
     signal();
   }
 
-  /** The next agent in turn, or null if none is connected. */
+  /**
+   * The next agent in turn that is not draining, or null if there is none (see {@link
+   * #unavailable}).
+   */
   @Nullable ServerLink pick() {
     List<ServerLink> snapshot = List.copyOf(links);
-    if (snapshot.isEmpty()) {
-      return null;
+    int start = next.getAndIncrement();
+    for (int i = 0; i < snapshot.size(); i++) {
+      ServerLink link = snapshot.get(Math.floorMod(start + i, snapshot.size()));
+      if (!link.isDraining()) {
+        return link;
+      }
     }
-    return snapshot.get(Math.floorMod(next.getAndIncrement(), snapshot.size()));
+    return null;
+  }
+
+  /** Why {@link #pick} found no agent: none connected, or every connected one is draining. */
+  String unavailable() {
+    int draining = 0;
+    for (ServerLink link : links) {
+      if (link.isDraining()) {
+        draining++;
+      }
+    }
+    return draining == 0
+        ? "no agent connected"
+        : "no agent available: "
+            + (draining == 1
+                ? "the connected agent is"
+                : "all " + draining + " connected agents are")
+            + " draining";
   }
 
   List<ServerLink> links() {

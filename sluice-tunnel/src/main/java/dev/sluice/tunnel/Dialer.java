@@ -6,19 +6,19 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One dial through the tunnel for a frontend, as both frontends do it: pick the next agent, send
- * DIAL_REQ, wait for DIAL_RSP up to the dial timeout (then cancel with DIAL_CLS), and record the
- * outcome in the {@link TunnelMetrics}: the dial's duration, or its failure reason. Thread-safe.
+ * One dial through the tunnel for a frontend, as both frontends do it: pick the next agent that is
+ * not draining, send DIAL_REQ, wait for DIAL_RSP up to the dial timeout (then cancel with
+ * DIAL_CLS), and record the outcome in the {@link TunnelMetrics}: the dial's duration, or its
+ * failure reason. Thread-safe.
  */
 final class Dialer {
 
   /** Why a dial failed: the {@code reason} label of {@code dial_failure_count}. */
   enum Failure {
-    /** No agent connected (Sluice's). */
+    /** No agent connected, or every connected one is draining (Sluice's). */
     NO_BACKEND("no_backend"),
     /** The agent's tunnel is at its connection cap (Sluice's). */
     TOO_MANY_CONNECTIONS("too_many_connections"),
@@ -47,16 +47,12 @@ final class Dialer {
     }
   }
 
-  private final Supplier<@Nullable ServerLink> agents;
+  private final Agents agents;
   private final Duration timeout;
   private final TunnelMetrics metrics;
   private final Ticker ticker;
 
-  Dialer(
-      Supplier<@Nullable ServerLink> agents,
-      Duration timeout,
-      TunnelMetrics metrics,
-      Ticker ticker) {
+  Dialer(Agents agents, Duration timeout, TunnelMetrics metrics, Ticker ticker) {
     this.agents = agents;
     this.timeout = timeout;
     this.metrics = metrics;
@@ -66,9 +62,9 @@ final class Dialer {
   /** Dials {@code address} for {@code client}; blocks up to the dial timeout. */
   Result dial(String address, Endpoint client) throws InterruptedException {
     long start = ticker.read();
-    ServerLink agent = agents.get();
+    ServerLink agent = agents.pick();
     if (agent == null) {
-      return failed(null, Failure.NO_BACKEND, "no agent connected");
+      return failed(null, Failure.NO_BACKEND, agents.unavailable());
     }
     ServerLink.Dial dial = agent.dial(address, client);
     Pipe pipe;

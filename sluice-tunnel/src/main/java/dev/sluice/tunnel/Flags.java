@@ -125,6 +125,16 @@ final class Flags {
     return value;
   }
 
+  /** A number of milliseconds, zero included. */
+  Duration nonNegativeMillis(String name, Duration fallback) {
+    Duration value = millis(name, fallback);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(
+          "--" + name + ": " + value.toMillis() + " (expected: >= 0)");
+    }
+    return value;
+  }
+
   Duration millis(String name, Duration fallback) {
     return values.containsKey(name) ? Duration.ofMillis(number(name, 0)) : fallback;
   }

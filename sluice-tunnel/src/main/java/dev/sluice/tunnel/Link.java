@@ -243,8 +243,12 @@ abstract class Link implements AutoCloseable {
       synchronized (creditWaitLock) {
         creditWaitLock.notifyAll();
       }
+      connectionEnded();
     }
   }
+
+  /** A connection left {@link #pipes}; side-specific (the agent's drain watches it). */
+  void connectionEnded() {}
 
   /**
    * Waits until no connection is open on this tunnel.

@@ -7,6 +7,7 @@ import dev.sluice.tunnel.proto.CloseResponse;
 import dev.sluice.tunnel.proto.Data;
 import dev.sluice.tunnel.proto.DialRequest;
 import dev.sluice.tunnel.proto.DialResponse;
+import dev.sluice.tunnel.proto.Drain;
 import dev.sluice.tunnel.proto.Packet;
 import dev.sluice.tunnel.proto.PacketType;
 import dev.sluice.tunnel.proto.WindowUpdate;
@@ -73,6 +74,13 @@ final class Packets {
     return Packet.newBuilder()
         .setType(PacketType.CLOSE_RSP)
         .setCloseResponse(CloseResponse.newBuilder().setConnectID(connectId).setError(error))
+        .build();
+  }
+
+  static Packet drain() {
+    return Packet.newBuilder()
+        .setType(PacketType.DRAIN)
+        .setDrain(Drain.getDefaultInstance())
         .build();
   }
 

@@ -12,12 +12,15 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * The server's end of one agent's tunnel: sends dials, matches their responses, and relays the
  * connections of the frontend clients. Thread-safe.
  */
 final class ServerLink extends Link {
+
+  private static final Logger logger = Logger.getLogger(ServerLink.class.getName());
 
   /** A dial the agent answered with an error. */
   static final class DialFailedException extends Exception {
@@ -34,6 +37,11 @@ final class ServerLink extends Link {
   private record PendingDial(Endpoint client, CompletableFuture<Pipe> result) {}
 
   final String agentId;
+  private volatile boolean draining;
+
+  /** Completes when the agent sent DRAIN; for tests. */
+  final CompletableFuture<Void> drainAnnounced = new CompletableFuture<>();
+
   private final ConcurrentMap<Long, PendingDial> pending = new ConcurrentHashMap<>();
   private final Consumer<ServerLink> onClosed;
   private final Pipe.Events events =
@@ -131,8 +139,20 @@ final class ServerLink extends Link {
           pipe.deliverEnd();
         }
       }
-      default -> {} // DRAIN and anything newer: nothing to do yet
+      case DRAIN -> {
+        if (!draining) {
+          draining = true;
+          drainAnnounced.complete(null);
+          logger.info(() -> "agent " + agentId + " is draining: no new dials through it");
+        }
+      }
+      default -> {} // anything newer
     }
+  }
+
+  /** Whether the agent sent DRAIN: it takes no new dials; its connections go on until they end. */
+  boolean isDraining() {
+    return draining;
   }
 
   private void onDialResponse(DialResponse response) {

@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * writer, so the shared receive loop never waits on one destination; with byte credit the queue is
  * bounded by the window the agent advertised.
  *
- * <p>Thread-safe. {@link #close} cancels the stream and ends every connection.
+ * <p>Thread-safe. {@link #close} cancels the stream and ends every connection; {@link #drain} ends
+ * the agent gracefully.
  */
 public final class TunnelAgent implements AutoCloseable {
 
@@ -37,6 +38,7 @@ public final class TunnelAgent implements AutoCloseable {
   private final String agentId;
   private final LinkSettings settings;
   private final Duration dialTimeout;
+  private final Duration drainTimeout;
   private final Duration minBackoff;
   private final Duration maxBackoff;
   private final Scheduler scheduler;
@@ -48,7 +50,12 @@ public final class TunnelAgent implements AutoCloseable {
   private @Nullable ClientCallStreamObserver<Packet> call;
   private Duration backoff;
   private boolean closed;
+  private boolean draining;
+  private Scheduler.@Nullable Cancellable drainTimer;
   private long connects;
+
+  /** Completes when {@link #close} ran. */
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
   /** Completes when a tunnel first ends (a failed dial-in included); for tests. */
   final CompletableFuture<Void> firstEnd = new CompletableFuture<>();
@@ -65,6 +72,7 @@ public final class TunnelAgent implements AutoCloseable {
             Ticker.system(),
             builder.updateRatio);
     this.dialTimeout = builder.dialTimeout;
+    this.drainTimeout = builder.drainTimeout;
     this.minBackoff = builder.minBackoff;
     this.maxBackoff = builder.maxBackoff;
     this.scheduler = builder.scheduler;
@@ -120,10 +128,52 @@ public final class TunnelAgent implements AutoCloseable {
     }
   }
 
+  /**
+   * Shuts the agent down gracefully, as konnectivity agents do on SIGTERM: sends DRAIN (the server
+   * stops picking this agent for new dials), refuses every later DIAL_REQ with an error, lets the
+   * open connections go on, and {@linkplain #close closes} once none is left or after the {@link
+   * Builder#drainTimeout}, whichever comes first. The agent no longer dials back if its tunnel ends
+   * meanwhile. Idempotent: a second call returns the same future and keeps the first grace.
+   *
+   * @return completes when the agent has closed
+   */
+  public CompletableFuture<Void> drain() {
+    return drain(drainTimeout);
+  }
+
+  /**
+   * {@link #drain()} with this {@code grace} instead of the configured {@code drainTimeout}.
+   *
+   * @return completes when the agent has closed
+   */
+  public CompletableFuture<Void> drain(Duration grace) {
+    checkArgument(!grace.isNegative(), "grace: %s (expected: >= 0)", grace);
+    AgentLink link;
+    synchronized (lock) {
+      if (closed || draining) {
+        return terminated;
+      }
+      draining = true;
+      link = current;
+    }
+    logger.info(() -> "agent " + agentId + ": draining (grace " + grace.toMillis() + " ms)");
+    Scheduler.Cancellable timer = scheduler.schedule(this::close, grace.toNanos());
+    synchronized (lock) {
+      drainTimer = timer;
+    }
+    CompletableFuture<Void> idle =
+        link == null ? CompletableFuture.completedFuture(null) : link.drain();
+    var unused = idle.thenRun(this::close); // idle never fails
+    if (terminated.isDone()) { // closed before the timer was stored
+      timer.cancel();
+    }
+    return terminated;
+  }
+
   private void connect() {
     AgentLink link = new AgentLink(executor, scheduler, settings, dialTimeout);
     synchronized (lock) {
-      if (closed) {
+      if (closed || draining) {
         return;
       }
       current = link;
@@ -172,13 +222,19 @@ public final class TunnelAgent implements AutoCloseable {
     link.close();
     link.completeOutbound();
     Duration delay;
+    boolean drained;
     synchronized (lock) {
       if (closed || current != link) {
         return;
       }
+      drained = draining;
       delay = backoff;
       Duration doubled = backoff.multipliedBy(2);
       backoff = doubled.compareTo(maxBackoff) > 0 ? maxBackoff : doubled;
+    }
+    if (drained) { // its connections ended with the tunnel: nothing left to wait for
+      close();
+      return;
     }
     logger.info(
         () -> "agent " + agentId + ": tunnel ended; dialing again in " + delay.toMillis() + " ms");
@@ -190,6 +246,7 @@ public final class TunnelAgent implements AutoCloseable {
   public void close() {
     AgentLink link;
     ClientCallStreamObserver<Packet> stream;
+    Scheduler.Cancellable timer;
     synchronized (lock) {
       if (closed) {
         return;
@@ -197,6 +254,10 @@ public final class TunnelAgent implements AutoCloseable {
       closed = true;
       link = current;
       stream = call;
+      timer = drainTimer;
+    }
+    if (timer != null) {
+      timer.cancel();
     }
     if (stream != null) {
       stream.cancel("agent closed", null);
@@ -205,6 +266,7 @@ public final class TunnelAgent implements AutoCloseable {
       link.close();
     }
     executor.shutdownNow();
+    terminated.complete(null);
   }
 
   /** Configures a {@link TunnelAgent}. Not thread-safe. */
@@ -219,6 +281,7 @@ public final class TunnelAgent implements AutoCloseable {
     private double updateRatio = 0.5;
     private int maxQueuedPackets = 150;
     private Duration dialTimeout = Duration.ofSeconds(5);
+    private Duration drainTimeout = Duration.ofSeconds(10);
     private Duration minBackoff = Duration.ofMillis(100);
     private Duration maxBackoff = Duration.ofSeconds(5);
     private Scheduler scheduler = Scheduler.system();
@@ -299,6 +362,16 @@ public final class TunnelAgent implements AutoCloseable {
       checkArgument(
           !timeout.isNegative() && !timeout.isZero(), "dialTimeout: %s (expected: > 0)", timeout);
       this.dialTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long {@link TunnelAgent#drain()} lets open connections go on before closing them. Zero
+     * closes at once (after sending DRAIN). Default 10 s.
+     */
+    public Builder drainTimeout(Duration timeout) {
+      checkArgument(!timeout.isNegative(), "drainTimeout: %s (expected: >= 0)", timeout);
+      this.drainTimeout = timeout;
       return this;
     }
 

@@ -5,8 +5,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code sluice tunnel-agent [flags]}: runs a {@link TunnelAgent} until interrupted. Exit status 2
- * for bad flags.
+ * {@code sluice tunnel-agent [flags]}: runs a {@link TunnelAgent} until interrupted, then
+ * {@linkplain TunnelAgent#drain() drains} it. Exit status 2 for bad flags.
  */
 public final class TunnelAgentMain {
 
@@ -14,7 +14,7 @@ public final class TunnelAgentMain {
       """
       usage: sluice tunnel-agent [--server HOST:PORT] [--agent-id ID] [--window BYTES]
                                  [--tunnel-window BYTES] [--max-connections N]
-                                 [--dial-timeout-ms MS]
+                                 [--dial-timeout-ms MS] [--drain-timeout-ms MS]
 
         --server           the tunnel server's agent port (default 127.0.0.1:8091)
         --agent-id         sent as the agentID metadata (default a random UUID)
@@ -23,7 +23,10 @@ public final class TunnelAgentMain {
         --tunnel-window    receive window of the whole tunnel in bytes; 0 = none
                            (default 4194304)
         --max-connections  destination connections open at once (default 1024)
-        --dial-timeout-ms  destination dial timeout (default 5000)""";
+        --dial-timeout-ms  destination dial timeout (default 5000)
+        --drain-timeout-ms on Ctrl-C or SIGTERM: send DRAIN, refuse new dials, and let open
+                           connections go on this long at most; 0 = close at once
+                           (default 10000)""";
 
   private TunnelAgentMain() {}
 
@@ -42,14 +45,16 @@ public final class TunnelAgentMain {
                 "window",
                 "tunnel-window",
                 "max-connections",
-                "dial-timeout-ms"));
+                "dial-timeout-ms",
+                "drain-timeout-ms"));
     var server = flags.hostPort("server", "127.0.0.1:8091");
     TunnelAgent.Builder builder =
         TunnelAgent.builder(server.getHostString(), server.getPort())
             .window(flags.bytes("window", 256 * 1024))
             .tunnelWindow(flags.bytes("tunnel-window", 4 * 1024 * 1024))
             .maxConnections(flags.positive("max-connections", 1024))
-            .dialTimeout(flags.positiveMillis("dial-timeout-ms", Duration.ofSeconds(5)));
+            .dialTimeout(flags.positiveMillis("dial-timeout-ms", Duration.ofSeconds(5)))
+            .drainTimeout(flags.nonNegativeMillis("drain-timeout-ms", Duration.ofSeconds(10)));
     String id = flags.optional("agent-id");
     if (id != null) {
       builder.agentId(id);
@@ -77,7 +82,8 @@ public final class TunnelAgentMain {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  agent.close();
+                  // Drains: the server stops sending new dials here, open connections finish.
+                  agent.drain().join();
                   stopped.countDown();
                 },
                 "sluice-tunnel-agent-shutdown"));

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The tunnel server: agents connect to its gRPC port ({@code AgentService.Connect}, h2c), clients
- * to its HTTP CONNECT port. Each CONNECT goes to the next connected agent in turn.
+ * to its HTTP CONNECT port. Each CONNECT goes to the next connected agent in turn, skipping agents
+ * that sent DRAIN (their open connections continue until they end).
  *
  * <p>Per connection, both directions run under byte credit when the agent advertises a window in
  * its DIAL_RSP (Sluice's extension, field 100); with an agent that does not, the connection runs
@@ -74,7 +75,7 @@ public final class TunnelServer implements AutoCloseable {
 
   /** Binds both ports and starts serving. */
   public TunnelServer start() {
-    Dialer dialer = new Dialer(agents::pick, dialTimeout, metrics, settings.ticker());
+    Dialer dialer = new Dialer(agents, dialTimeout, metrics, settings.ticker());
     AgentEndpoint endpoint = new AgentEndpoint(serverId, this::newLink, agents::register);
     server =
         Server.builder()

@@ -55,6 +55,8 @@ class FlagsTest {
     assertThat(agentError("--tunnel-window", "-5"))
         .isEqualTo("--tunnel-window: -5 (expected: >= 0)");
     assertThat(agentError("--agent-id", "")).isEqualTo("agentId: '' (expected: non-empty)");
+    assertThat(agentError("--drain-timeout-ms", "-5"))
+        .isEqualTo("--drain-timeout-ms: -5 (expected: >= 0)");
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class MetricsTest {
 
-  private static final String PREFIX = "konnectivity_network_proxy_server_";
+  static final String PREFIX = "konnectivity_network_proxy_server_";
 
   @Test
   void konnectivityNamesAndCreditCounters() throws Exception {
@@ -81,7 +81,7 @@ class MetricsTest {
   }
 
   /** The value of the sample {@code series} (name and labels as exposed). */
-  private static double value(String text, String series) {
+  static double value(String text, String series) {
     Matcher matcher =
         Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(text);
     assertThat(matcher.find()).as("a sample of %s in%n%s", series, text).isTrue();
