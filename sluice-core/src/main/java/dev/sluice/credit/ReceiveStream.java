@@ -17,7 +17,9 @@ public final class ReceiveStream {
 
   private final ReceiveWindow connection;
   private final LongConsumer updates;
+  private final @Nullable WindowTuner tuner; // null: the window stays fixed
   // Guarded by the connection's lock.
+  private long window;
   private long received;
   private long consumed;
   private long advertised;
@@ -27,7 +29,9 @@ public final class ReceiveStream {
   ReceiveStream(ReceiveWindow connection, LongConsumer updates) {
     this.connection = connection;
     this.updates = updates;
-    this.advertised = connection.streamWindow();
+    this.window = connection.streamWindow();
+    this.advertised = window;
+    this.tuner = connection.newTuner();
   }
 
   /**
@@ -54,6 +58,9 @@ public final class ReceiveStream {
       if (received > advertised) {
         connection.countLocked(1, 0, 0);
         return false;
+      }
+      if (tuner != null) {
+        tuner.onReceived(received);
       }
     }
     if (connectionLimit >= 0) {
@@ -83,7 +90,6 @@ public final class ReceiveStream {
       if (closed) {
         return;
       }
-      long window = connection.streamWindow();
       long pending = consumed + window - advertised;
       if (connection.worthUpdating(pending, window)) {
         limit = advanceLocked();
@@ -116,7 +122,7 @@ public final class ReceiveStream {
     long limit = -1;
     synchronized (connection.lock()) {
       flushTimer = null;
-      if (!closed && consumed + connection.streamWindow() > advertised) {
+      if (!closed && consumed + window > advertised) {
         limit = advanceLocked();
       }
     }
@@ -126,7 +132,10 @@ public final class ReceiveStream {
   }
 
   private long advanceLocked() {
-    advertised = consumed + connection.streamWindow();
+    if (tuner != null) {
+      window = tuner.onUpdate(advertised, consumed);
+    }
+    advertised = consumed + window;
     connection.countLocked(0, 0, 1);
     return advertised;
   }
@@ -143,6 +152,21 @@ public final class ReceiveStream {
     synchronized (connection.lock()) {
       return advertised;
     }
+  }
+
+  /**
+   * The stream's window now: the initial {@link ReceiveWindow#streamWindow()}, or more once
+   * auto-tuning grew it (never above {@link ReceiveWindow#maxStreamWindow()}).
+   */
+  public long window() {
+    synchronized (connection.lock()) {
+      return window;
+    }
+  }
+
+  /** The auto-tuner, or null if the window is fixed; for tests. */
+  @Nullable WindowTuner tuner() {
+    return tuner;
   }
 
   /** Bytes received and not yet consumed: what this stream holds in memory. */

@@ -3,9 +3,11 @@ package dev.sluice.credit;
 import static dev.sluice.internal.Preconditions.checkArgument;
 
 import dev.sluice.flow.Scheduler;
+import dev.sluice.flow.Ticker;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The receiving side of one multiplexed connection's byte credit: it counts what arrives, and
@@ -24,6 +26,11 @@ import java.util.function.LongConsumer;
  * updates of one stream may race, and then the lower one reaches the sender second and is ignored
  * there as stale.
  *
+ * <p><b>Window growth</b> (optional, {@link Builder#autoTune}): a stream whose reader keeps up with
+ * a window-limited sender doubles its window each time it consumed a whole window within about two
+ * round trips, up to a cap, as QUIC and HTTP/2 implementations tune theirs from a bandwidth-delay
+ * estimate; the memory bound is then the cap per stream.
+ *
  * <p><b>Violations.</b> Data beyond the advertised limit is a protocol violation by the sender:
  * {@link ReceiveStream#onData} reports it (the transport resets the stream) and counts it. Data
  * after a close is counted and ignored.
@@ -39,6 +46,8 @@ public final class ReceiveWindow {
   private final long flushDelayNanos;
   private final Scheduler scheduler;
   private final LongConsumer connectionUpdates;
+  private final @Nullable Ticker tunerTicker; // null: stream windows stay fixed
+  private final long maxStreamWindow;
   // Guarded by lock.
   private long received;
   private long advertised;
@@ -54,6 +63,8 @@ public final class ReceiveWindow {
     this.flushDelayNanos = builder.flushDelay.toNanos();
     this.scheduler = builder.scheduler;
     this.connectionUpdates = builder.connectionUpdates;
+    this.tunerTicker = builder.tunerTicker;
+    this.maxStreamWindow = builder.tunerTicker == null ? streamWindow : builder.maxStreamWindow;
     this.advertised = connectionWindow;
   }
 
@@ -70,6 +81,14 @@ public final class ReceiveWindow {
   /** The window each new stream starts with: its initial limit, to tell the sender. */
   public long streamWindow() {
     return streamWindow;
+  }
+
+  /**
+   * The largest window a stream may grow to by auto-tuning; {@link #streamWindow()} if it is off.
+   * The memory a connection can be made to hold is at most this times its streams.
+   */
+  public long maxStreamWindow() {
+    return maxStreamWindow;
   }
 
   /** The connection window: its initial limit, to tell the sender. */
@@ -129,6 +148,11 @@ public final class ReceiveWindow {
     return scheduler;
   }
 
+  /** A new stream's tuner, or null if auto-tuning is off. */
+  @Nullable WindowTuner newTuner() {
+    return tunerTicker == null ? null : new WindowTuner(tunerTicker, streamWindow, maxStreamWindow);
+  }
+
   /** Whether {@code pending} unadvertised bytes of a {@code window} are worth an update now. */
   boolean worthUpdating(long pending, long window) {
     return pending > 0 && pending >= updateRatio * window;
@@ -176,6 +200,8 @@ public final class ReceiveWindow {
     private long streamWindow = 256 << 10;
     private double updateRatio = 0.5;
     private Duration flushDelay = Duration.ofMillis(20);
+    private @Nullable Ticker tunerTicker;
+    private long maxStreamWindow;
 
     private Builder(Scheduler scheduler, LongConsumer connectionUpdates) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -215,8 +241,29 @@ public final class ReceiveWindow {
       return this;
     }
 
+    /**
+     * Turns on receiver-side window auto-tuning (off by default): a stream whose application
+     * consumed a whole window within about two round trips (measured by {@code ticker}, see {@link
+     * ReceiveStream#window()}) doubles its window, up to {@code maxStreamWindow}; a slower reader
+     * keeps the initial one. The round trip is estimated from the updates themselves: the time from
+     * an update to the first byte past the limit before it.
+     *
+     * @throws IllegalArgumentException at {@link #build} if {@code maxStreamWindow} is below the
+     *     stream window
+     */
+    public Builder autoTune(Ticker ticker, long maxStreamWindow) {
+      this.tunerTicker = Objects.requireNonNull(ticker, "ticker");
+      this.maxStreamWindow = Credits.checkPositive("maxStreamWindow", maxStreamWindow);
+      return this;
+    }
+
     /** Builds the window. */
     public ReceiveWindow build() {
+      checkArgument(
+          tunerTicker == null || maxStreamWindow >= streamWindow,
+          "maxStreamWindow: %s (expected: >= streamWindow %s)",
+          maxStreamWindow,
+          streamWindow);
       return new ReceiveWindow(this);
     }
   }

@@ -125,6 +125,17 @@ final class Flags {
     return value;
   }
 
+  /** {@code --max-window}: 0 (no growth) or at least {@code --window}. */
+  long maxWindow() {
+    long window = bytes("window", 256 * 1024);
+    long max = bytes("max-window", 0);
+    if (max != 0 && max < window) {
+      throw new IllegalArgumentException(
+          "--max-window: " + max + " (expected: 0 or >= --window " + window + ")");
+    }
+    return max;
+  }
+
   /** A number of milliseconds, zero included. */
   Duration nonNegativeMillis(String name, Duration fallback) {
     Duration value = millis(name, fallback);

@@ -65,6 +65,7 @@ abstract class Link implements AutoCloseable {
   private final AtomicBoolean peerTunnelWindowKnown = new AtomicBoolean();
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicLong maxBuffered = new AtomicLong();
+  private final AtomicLong largestWindow = new AtomicLong();
   private volatile @Nullable StreamObserver<Packet> out;
   private volatile BooleanSupplier ready = () -> false;
   private volatile IntConsumer requester = n -> {};
@@ -96,7 +97,7 @@ abstract class Link implements AutoCloseable {
     this.maxQueuedPackets = settings.maxQueuedPackets();
     this.maxConnections = settings.maxConnections();
     this.outbox = new Outbox(new StreamSink(), settings.fair());
-    this.receiveWindow =
+    ReceiveWindow.Builder receive =
         ReceiveWindow.builder(
                 scheduler,
                 limit -> {
@@ -106,8 +107,11 @@ abstract class Link implements AutoCloseable {
                 })
             .connectionWindow(tunnelWindow > 0 ? tunnelWindow : UNLIMITED)
             .streamWindow(Math.max(1, window))
-            .updateRatio(settings.updateRatio())
-            .build();
+            .updateRatio(settings.updateRatio());
+    if (window > 0 && settings.maxWindow() > window) {
+      receive.autoTune(ticker, settings.maxWindow());
+    }
+    this.receiveWindow = receive.build();
   }
 
   /** Attaches the outgoing stream, its readiness and the inbound demand of the gRPC call. */
@@ -146,6 +150,18 @@ abstract class Link implements AutoCloseable {
   final void buffered(long delta) {
     long now = buffered.addAndGet(delta);
     maxBuffered.accumulateAndGet(now, Math::max);
+  }
+
+  /** A connection's receive window is {@code bytes} now (auto-tuning may have grown it). */
+  final void windowReached(long bytes) {
+    if (bytes > largestWindow.get()) {
+      largestWindow.accumulateAndGet(bytes, Math::max);
+    }
+  }
+
+  /** The largest receive window a connection of this tunnel reached so far. */
+  final long largestWindow() {
+    return Math.max(window, largestWindow.get());
   }
 
   /** Bytes received from the peer and not yet written to a socket, now and at most. */

@@ -12,6 +12,14 @@ final class LinkLimits {
     return bytes;
   }
 
+  static void checkMaxWindow(long maxWindow, long window) {
+    checkArgument(
+        maxWindow == 0 || maxWindow >= window,
+        "maxWindow: %s (expected: 0 or >= window %s)",
+        maxWindow,
+        window);
+  }
+
   static int checkConnections(int connections) {
     checkArgument(connections >= 1, "maxConnections: %s (expected: >= 1)", connections);
     return connections;

@@ -12,6 +12,8 @@ import dev.sluice.flow.Ticker;
  * @param fair whether connections share the stream by deficit round-robin (else arrival order)
  * @param ticker measures the time senders wait for credit
  * @param updateRatio the fraction of a window consumed that triggers a WINDOW_UPDATE
+ * @param maxWindow the largest a connection's receive window may grow to by auto-tuning; 0 keeps it
+ *     at {@code window}
  */
 record LinkSettings(
     long window,
@@ -20,4 +22,5 @@ record LinkSettings(
     int maxConnections,
     boolean fair,
     Ticker ticker,
-    double updateRatio) {}
+    double updateRatio,
+    long maxWindow) {}

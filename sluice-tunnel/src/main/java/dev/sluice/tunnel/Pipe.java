@@ -252,6 +252,7 @@ final class Pipe {
         }
         if (receiveCredit != null) {
           receiveCredit.consumed(bytes.size());
+          link.windowReached(receiveCredit.window());
         }
         boolean resume;
         synchronized (lock) {

@@ -70,7 +70,8 @@ public final class TunnelAgent implements AutoCloseable {
             builder.maxConnections,
             builder.fair,
             Ticker.system(),
-            builder.updateRatio);
+            builder.updateRatio,
+            builder.maxWindow);
     this.dialTimeout = builder.dialTimeout;
     this.drainTimeout = builder.drainTimeout;
     this.minBackoff = builder.minBackoff;
@@ -279,6 +280,7 @@ public final class TunnelAgent implements AutoCloseable {
     private int maxConnections = 1024;
     private boolean fair = true;
     private double updateRatio = 0.5;
+    private long maxWindow;
     private int maxQueuedPackets = 150;
     private Duration dialTimeout = Duration.ofSeconds(5);
     private Duration drainTimeout = Duration.ofSeconds(10);
@@ -333,6 +335,18 @@ public final class TunnelAgent implements AutoCloseable {
      */
     public Builder fair(boolean fair) {
       this.fair = fair;
+      return this;
+    }
+
+    /**
+     * Lets each connection's receive window grow from {@link #window} up to {@code bytes} when the
+     * destination keeps up with a window-limited sender (it consumed a whole window within about
+     * two round trips; receiver-side auto-tuning, see {@code ReceiveWindow.Builder#autoTune}). 0
+     * (default) keeps the window fixed. Memory per tunnel is then bounded by {@code maxConnections}
+     * times this.
+     */
+    public Builder maxWindow(long bytes) {
+      this.maxWindow = LinkLimits.checkWindow("maxWindow", bytes);
       return this;
     }
 
@@ -395,6 +409,7 @@ public final class TunnelAgent implements AutoCloseable {
 
     /** Builds the agent; {@link TunnelAgent#start} dials in. */
     public TunnelAgent build() {
+      LinkLimits.checkMaxWindow(maxWindow, window);
       return new TunnelAgent(this);
     }
   }

@@ -13,8 +13,9 @@ public final class TunnelAgentMain {
   private static final String USAGE =
       """
       usage: sluice tunnel-agent [--server HOST:PORT] [--agent-id ID] [--window BYTES]
-                                 [--tunnel-window BYTES] [--max-connections N]
-                                 [--dial-timeout-ms MS] [--drain-timeout-ms MS]
+                                 [--tunnel-window BYTES] [--max-window BYTES]
+                                 [--max-connections N] [--dial-timeout-ms MS]
+                                 [--drain-timeout-ms MS]
 
         --server           the tunnel server's agent port (default 127.0.0.1:8091)
         --agent-id         sent as the agentID metadata (default a random UUID)
@@ -22,6 +23,8 @@ public final class TunnelAgentMain {
                            (default 262144)
         --tunnel-window    receive window of the whole tunnel in bytes; 0 = none
                            (default 4194304)
+        --max-window       let a connection's receive window grow up to this many bytes
+                           while its reader keeps up (auto-tuning); 0 = fixed (default 0)
         --max-connections  destination connections open at once (default 1024)
         --dial-timeout-ms  destination dial timeout (default 5000)
         --drain-timeout-ms on Ctrl-C or SIGTERM: send DRAIN, refuse new dials, and let open
@@ -44,6 +47,7 @@ public final class TunnelAgentMain {
                 "agent-id",
                 "window",
                 "tunnel-window",
+                "max-window",
                 "max-connections",
                 "dial-timeout-ms",
                 "drain-timeout-ms"));
@@ -52,6 +56,7 @@ public final class TunnelAgentMain {
         TunnelAgent.builder(server.getHostString(), server.getPort())
             .window(flags.bytes("window", 256 * 1024))
             .tunnelWindow(flags.bytes("tunnel-window", 4 * 1024 * 1024))
+            .maxWindow(flags.maxWindow())
             .maxConnections(flags.positive("max-connections", 1024))
             .dialTimeout(flags.positiveMillis("dial-timeout-ms", Duration.ofSeconds(5)))
             .drainTimeout(flags.nonNegativeMillis("drain-timeout-ms", Duration.ofSeconds(10)));

@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       tunnel under Sluice's credit (256 KiB windows, WINDOW_UPDATE per half window) and under the
  *       seed's scheme (a window of 150 packets, one acknowledgement per 32 KiB packet: emulated
  *       with a 150 x 32 KiB window whose updates go out per packet consumed, which is the same
- *       thing for full packets): throughput, and control packets per MiB sent back by the agent;
+ *       thing for full packets), and with a 16 KiB window fixed and growing up to 4 MiB
+ *       (auto-tuning): throughput, and control packets per MiB sent back by the agent;
  *   <li>{@code stalled}: 100 concurrent uploads of 4 MiB, one of them to a destination that never
  *       reads, with credit and without: how many of the 99 finish within 60 s, and how fast.
  * </ol>
@@ -53,7 +54,8 @@ public final class TunnelBench {
     }
   }
 
-  private record Mode(String name, long window, long tunnelWindow, double updateRatio) {}
+  private record Mode(
+      String name, long window, long tunnelWindow, double updateRatio, long maxWindow) {}
 
   private static void transfer(long bytes) throws Exception {
     System.out.printf("transfer: one upload of %d MiB over loopback%n", bytes >> 20);
@@ -64,15 +66,18 @@ public final class TunnelBench {
       System.out.printf("  direct                          %8.1f MiB/s%n", direct);
       List<Mode> modes =
           List.of(
-              new Mode("sluice credit (256 KiB, 1/2)", 256 << 10, 4 << 20, 0.5),
-              new Mode("sluice credit (4800 KiB, 1/2)", 150L * Pipe.CHUNK, 0, 0.5),
-              new Mode("packet-per-ACK (150 x 32 KiB)", 150L * Pipe.CHUNK, 0, 1.0 / 150),
-              new Mode("no credit (upstream)", 0, 0, 0.5));
+              new Mode("sluice credit (256 KiB, 1/2)", 256 << 10, 4 << 20, 0.5, 0),
+              new Mode("sluice credit (4800 KiB, 1/2)", 150L * Pipe.CHUNK, 0, 0.5, 0),
+              new Mode("sluice credit (16 KiB, fixed)", 16 << 10, 4 << 20, 0.5, 0),
+              new Mode("sluice credit (16 KiB, grows)", 16 << 10, 4 << 20, 0.5, 4 << 20),
+              new Mode("packet-per-ACK (150 x 32 KiB)", 150L * Pipe.CHUNK, 0, 1.0 / 150, 0),
+              new Mode("no credit (upstream)", 0, 0, 0.5, 0));
       for (Mode mode : modes) {
         try (TunnelServer server =
                 TunnelServer.builder()
                     .window(mode.window)
                     .tunnelWindow(mode.tunnelWindow)
+                    .maxWindow(mode.maxWindow)
                     .build()
                     .start();
             TunnelAgent agent =
@@ -80,6 +85,7 @@ public final class TunnelBench {
                     .window(mode.window)
                     .tunnelWindow(mode.tunnelWindow)
                     .updateRatio(mode.updateRatio)
+                    .maxWindow(mode.maxWindow)
                     .build()
                     .start()) {
           server.awaitAgents(1, Duration.ofSeconds(10));
@@ -90,8 +96,15 @@ public final class TunnelBench {
           double perMib =
               (link.outbox.stats().controlPacketsSent() - control) / (double) (bytes >> 20);
           System.out.printf(
-              "  %-31s %8.1f MiB/s  (%.2f of direct)  %6.2f control packets per MiB from the agent%n",
-              mode.name, tunnel, tunnel / direct, perMib);
+              "  %-31s %8.1f MiB/s  (%.2f of direct)  %6.2f control packets per MiB from the agent"
+                  + "%s%n",
+              mode.name,
+              tunnel,
+              tunnel / direct,
+              perMib,
+              mode.maxWindow > 0
+                  ? String.format(", window grew to %d KiB", link.largestWindow() >> 10)
+                  : "");
         }
       }
     }

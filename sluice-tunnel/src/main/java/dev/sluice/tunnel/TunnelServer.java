@@ -61,7 +61,8 @@ public final class TunnelServer implements AutoCloseable {
             builder.maxConnections,
             builder.fair,
             Ticker.system(),
-            builder.updateRatio);
+            builder.updateRatio,
+            builder.maxWindow);
     this.dialTimeout = builder.dialTimeout;
     this.scheduler = builder.scheduler;
     this.adminPortConfig = builder.adminPort;
@@ -198,6 +199,7 @@ public final class TunnelServer implements AutoCloseable {
     private int maxConnections = 1024;
     private boolean fair = true;
     private double updateRatio = 0.5;
+    private long maxWindow;
     private int maxQueuedPackets = 10;
     private Duration dialTimeout = Duration.ofSeconds(5);
     private Scheduler scheduler = Scheduler.system();
@@ -266,6 +268,18 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     /**
+     * Lets each connection's receive window grow from {@link #window} up to {@code bytes} when the
+     * client keeps up with a window-limited sender (it consumed a whole window within about two
+     * round trips; receiver-side auto-tuning, see {@code ReceiveWindow.Builder#autoTune}). 0
+     * (default) keeps the window fixed. Memory per tunnel is then bounded by {@code maxConnections}
+     * times this.
+     */
+    public Builder maxWindow(long bytes) {
+      this.maxWindow = LinkLimits.checkWindow("maxWindow", bytes);
+      return this;
+    }
+
+    /**
      * The fraction of a connection's window consumed that sends a WINDOW_UPDATE. Default 0.5, as
      * HTTP/2 implementations; {@code 1.0 / packetsPerWindow} sends one per full packet, as the
      * packet-per-ACK scheme the benchmarks compare against.
@@ -302,6 +316,7 @@ public final class TunnelServer implements AutoCloseable {
 
     /** Builds the server; {@link TunnelServer#start} binds it. */
     public TunnelServer build() {
+      LinkLimits.checkMaxWindow(maxWindow, window);
       return new TunnelServer(this);
     }
 

@@ -13,7 +13,7 @@ public final class TunnelServerMain {
   private static final String USAGE =
       """
       usage: sluice tunnel-server [--host H] [--agent-port P] [--connect-port P] [--admin-port P]
-                                  [--window BYTES] [--tunnel-window BYTES]
+                                  [--window BYTES] [--tunnel-window BYTES] [--max-window BYTES]
                                   [--max-connections N] [--dial-timeout-ms MS]
 
         --host             address the ports bind to (default 127.0.0.1)
@@ -24,6 +24,8 @@ public final class TunnelServerMain {
                            (default 262144)
         --tunnel-window    receive window of one agent's whole tunnel in bytes; 0 = none
                            (default 4194304)
+        --max-window       let a connection's receive window grow up to this many bytes
+                           while its reader keeps up (auto-tuning); 0 = fixed (default 0)
         --max-connections  connections one agent's tunnel carries at once (default 1024)
         --dial-timeout-ms  how long a CONNECT waits for the agent's dial (default 5000)""";
 
@@ -45,6 +47,7 @@ public final class TunnelServerMain {
                 "admin-port",
                 "window",
                 "tunnel-window",
+                "max-window",
                 "max-connections",
                 "dial-timeout-ms"));
     return TunnelServer.builder()
@@ -54,6 +57,7 @@ public final class TunnelServerMain {
         .adminPort(flags.port("admin-port", 8092, true))
         .window(flags.bytes("window", 256 * 1024))
         .tunnelWindow(flags.bytes("tunnel-window", 4 * 1024 * 1024))
+        .maxWindow(flags.maxWindow())
         .maxConnections(flags.positive("max-connections", 1024))
         .dialTimeout(flags.positiveMillis("dial-timeout-ms", Duration.ofSeconds(5)));
   }

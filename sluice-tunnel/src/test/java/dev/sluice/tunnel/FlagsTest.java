@@ -55,6 +55,8 @@ class FlagsTest {
     assertThat(agentError("--tunnel-window", "-5"))
         .isEqualTo("--tunnel-window: -5 (expected: >= 0)");
     assertThat(agentError("--agent-id", "")).isEqualTo("agentId: '' (expected: non-empty)");
+    assertThat(agentError("--window", "1000", "--max-window", "999"))
+        .isEqualTo("--max-window: 999 (expected: 0 or >= --window 1000)");
     assertThat(agentError("--drain-timeout-ms", "-5"))
         .isEqualTo("--drain-timeout-ms: -5 (expected: >= 0)");
   }
