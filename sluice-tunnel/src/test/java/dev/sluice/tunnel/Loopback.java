@@ -87,6 +87,12 @@ final class Loopback implements AutoCloseable {
    */
   synchronized int sinkServer(CompletableFuture<Void> gate, AtomicLong received)
       throws IOException {
+    return sinkServer(gate, received, 64 * 1024);
+  }
+
+  /** A {@link #sinkServer} that reads at most {@code readChunk} bytes per read: a slow reader. */
+  synchronized int sinkServer(CompletableFuture<Void> gate, AtomicLong received, int readChunk)
+      throws IOException {
     ServerSocket listener = new ServerSocket();
     listener.setReceiveBufferSize(4096);
     listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -103,7 +109,7 @@ final class Loopback implements AutoCloseable {
             remember(socket);
             threads.execute(
                 () -> {
-                  byte[] buffer = new byte[64 * 1024];
+                  byte[] buffer = new byte[readChunk];
                   try (socket) {
                     gate.join();
                     InputStream in = socket.getInputStream();

@@ -79,6 +79,62 @@ class MemoryBoundTest {
     }
   }
 
+  /**
+   * The issue's bound: a 1 GiB upload into a reader slower than the tunnel (2 KiB reads from a 4
+   * KiB receive buffer). Set {@code -Dsluice.tunnel.slowReaderMiB=N} to change the size ({@code mvn
+   * verify} runs the default, 1024).
+   */
+  @Test
+  void aLargeUploadIntoASlowReaderStaysUnderTheWindows() throws Exception {
+    long upload = Long.getLong("sluice.tunnel.slowReaderMiB", 1024) << 20;
+    try (Loopback loopback = new Loopback();
+        TunnelServer server =
+            TunnelServer.builder().window(WINDOW).tunnelWindow(TUNNEL_WINDOW).build().start();
+        TunnelAgent agent =
+            TunnelAgent.builder("127.0.0.1", server.agentPort())
+                .window(WINDOW)
+                .tunnelWindow(TUNNEL_WINDOW)
+                .build()
+                .start()) {
+      assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
+      AtomicLong received = new AtomicLong();
+      int sink = loopback.sinkServer(CompletableFuture.completedFuture(null), received, 2048);
+      Loopback.Connect connect = loopback.connect(server.connectPort(), "127.0.0.1:" + sink);
+      assertThat(connect.status()).isEqualTo(200);
+      long start = System.nanoTime();
+      CompletableFuture<Void> sent = loopback.send(connect.socket(), upload);
+      sent.get(110, TimeUnit.SECONDS);
+      assertThat(Loopback.awaitAtLeast(received, upload, Duration.ofSeconds(110))).isTrue();
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(received.get()).isEqualTo(upload);
+
+      ServerLink link = server.links().get(0);
+      AgentLink agentLink = agent.currentLink();
+      long agentMax = agentLink.bufferedBytes()[1];
+      long outboxMax = link.outbox.stats().maxQueuedBytes();
+      System.out.printf(
+          "memory, slow reader: %d MiB in %d ms (%.0f MiB/s); agent buffered at most %d KiB"
+              + " (window %d KiB), server outbox at most %d KiB (tunnel window %d KiB); %d credit"
+              + " waits%n",
+          upload >> 20,
+          millis,
+          (upload >> 20) * 1000.0 / Math.max(1, millis),
+          agentMax >> 10,
+          WINDOW >> 10,
+          outboxMax >> 10,
+          TUNNEL_WINDOW >> 10,
+          link.creditWaits());
+      // The reader was the bottleneck: the sender kept running out of credit.
+      assertThat(link.creditWaits()).isGreaterThan(100);
+      // What the tunnel holds for the connection: the agent's queue is bounded by the window, the
+      // server's outbox by the credit it had (the tunnel window). No constant on top: the counters
+      // count DATA payload bytes, which credit bounds exactly.
+      assertThat(agentMax).isLessThanOrEqualTo(WINDOW);
+      assertThat(outboxMax).isLessThanOrEqualTo(TUNNEL_WINDOW);
+      assertThat(agentLink.bufferedBytes()[0]).isZero();
+    }
+  }
+
   @Test
   void withoutCreditTheAgentBuffersFarMore() throws Exception {
     try (Loopback loopback = new Loopback();
