@@ -46,7 +46,7 @@ final class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
     call.disableAutoRequest();
     ServerLink link = newLink.apply(agentId);
     call.setOnReadyHandler(link.outbox::drain);
-    link.attach(call, call::isReady, call::request);
+    link.attach(call, call::isReady, call::request, ctx.eventLoop());
     call.setOnCancelHandler(link::close);
     register.accept(link); // only now: a frontend may dial through it at once
     call.request(1);

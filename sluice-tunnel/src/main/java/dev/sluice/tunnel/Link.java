@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,6 +70,8 @@ abstract class Link implements AutoCloseable {
   private volatile @Nullable StreamObserver<Packet> out;
   private volatile BooleanSupplier ready = () -> false;
   private volatile IntConsumer requester = n -> {};
+  private volatile Executor callLoop = Runnable::run;
+  private final AtomicBoolean outboundCompleted = new AtomicBoolean();
   private volatile boolean closed;
   private final AtomicBoolean shutDown = new AtomicBoolean();
 
@@ -114,11 +117,17 @@ abstract class Link implements AutoCloseable {
     this.receiveWindow = receive.build();
   }
 
-  /** Attaches the outgoing stream, its readiness and the inbound demand of the gRPC call. */
-  final void attach(StreamObserver<Packet> out, BooleanSupplier ready, IntConsumer requester) {
+  /**
+   * Attaches the outgoing stream, its readiness and the inbound demand of the gRPC call.
+   *
+   * @param callLoop the call's event loop, where {@link #completeOutbound} ends the stream
+   */
+  final void attach(
+      StreamObserver<Packet> out, BooleanSupplier ready, IntConsumer requester, Executor callLoop) {
     this.out = out;
     this.ready = ready;
     this.requester = requester;
+    this.callLoop = callLoop;
     outbox.drain();
   }
 
@@ -326,16 +335,33 @@ abstract class Link implements AutoCloseable {
     closedFuture.complete(null);
   }
 
-  /** Ends the outgoing stream; called once, after {@link #close}. */
+  /**
+   * Ends the outgoing stream, after {@link #close}. Idempotent: the agent's half-close and the
+   * server's shutdown may both ask.
+   *
+   * <p>Why on the call's event loop: Armeria runs a server call's close inline when asked on that
+   * loop, but a message sent from another thread as a task queued there; closing inline would jump
+   * ahead of messages queued before it ("call is closed", then a second close: "call already
+   * closed", both logged by the event loop as stack traces). Queued as a task instead, the close
+   * runs after them, and the closed outbox sends nothing after it.
+   */
   final void completeOutbound() {
     StreamObserver<Packet> stream = out;
-    if (stream == null) {
+    if (stream == null || !outboundCompleted.compareAndSet(false, true)) {
       return;
     }
+    Runnable complete =
+        () -> {
+          try {
+            stream.onCompleted();
+          } catch (RuntimeException e) {
+            logger.log(Level.FINE, "completing the stream failed", e);
+          }
+        };
     try {
-      stream.onCompleted();
-    } catch (RuntimeException e) {
-      logger.log(Level.FINE, "completing the stream failed", e);
+      callLoop.execute(complete);
+    } catch (RejectedExecutionException e) { // the loop is shutting down: nothing is queued there
+      complete.run();
     }
   }
 

@@ -188,7 +188,9 @@ public final class TunnelAgent implements AutoCloseable {
           public void beforeStart(ClientCallStreamObserver<Packet> requestStream) {
             requestStream.disableAutoRequestWithInitial(1);
             requestStream.setOnReadyHandler(link.outbox::drain);
-            link.attach(requestStream, requestStream::isReady, requestStream::request);
+            // The client call is completed only after its response ended: inline is fine.
+            link.attach(
+                requestStream, requestStream::isReady, requestStream::request, Runnable::run);
             synchronized (lock) {
               call = requestStream;
             }
