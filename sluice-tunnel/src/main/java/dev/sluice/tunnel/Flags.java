@@ -5,17 +5,25 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
-/** {@code --name value} command-line flags, checked against the names a command knows. */
+/**
+ * {@code --name value} command-line flags, checked against the names a command knows, and the
+ * values of a {@code --config} file ({@link ConfigFile}) if the command knows {@code config} and
+ * one is given; a flag on the command line wins over the file. Errors name where the bad value came
+ * from: {@code --window: -5 (...)} or {@code tunnel.yaml: window: -5 (...)}.
+ */
 final class Flags {
 
   private final Map<String, String> values = new HashMap<>();
+  private final Map<String, String> labels = new HashMap<>(); // flag name -> how errors name it
 
   /**
-   * @throws IllegalArgumentException for an unknown flag, a flag without a value, or a repeat
+   * @throws IllegalArgumentException for an unknown flag, a flag without a value, a repeat, or a
+   *     bad config file
    */
   Flags(String[] args, Set<String> known) {
     for (int i = 0; i < args.length; i++) {
@@ -29,7 +37,25 @@ final class Flags {
       if (values.put(name.substring(2), args[++i]) != null) {
         throw new IllegalArgumentException(name + ": given twice");
       }
+      labels.put(name.substring(2), name);
     }
+    String file = values.remove("config");
+    if (file != null) {
+      Set<String> keys = new HashSet<>(known);
+      keys.remove("config");
+      ConfigFile.read(file, keys)
+          .forEach(
+              (name, value) -> {
+                if (values.putIfAbsent(name, value) == null) {
+                  labels.put(name, file + ": " + name);
+                }
+              });
+    }
+  }
+
+  /** How errors name the flag: {@code --name}, or {@code FILE: name} if the file set it. */
+  private String label(String name) {
+    return labels.getOrDefault(name, "--" + name);
   }
 
   String string(String name, String fallback) {
@@ -49,7 +75,7 @@ final class Flags {
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + ": " + value + " (expected: a number)", e);
+      throw new IllegalArgumentException(label(name) + ": " + value + " (expected: a number)", e);
     }
   }
 
@@ -58,8 +84,7 @@ final class Flags {
     long port = number(name, fallback);
     if ((port < 0 && !(allowNone && port == -1)) || port > 65535) {
       throw new IllegalArgumentException(
-          "--"
-              + name
+          label(name)
               + ": "
               + port
               + " (expected: 0..65535"
@@ -72,7 +97,7 @@ final class Flags {
   long bytes(String name, long fallback) {
     long bytes = number(name, fallback);
     if (bytes < 0) {
-      throw new IllegalArgumentException("--" + name + ": " + bytes + " (expected: >= 0)");
+      throw new IllegalArgumentException(label(name) + ": " + bytes + " (expected: >= 0)");
     }
     return bytes;
   }
@@ -82,7 +107,7 @@ final class Flags {
     long value = number(name, fallback);
     if (value < 1 || value > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
-          "--" + name + ": " + value + " (expected: 1.." + Integer.MAX_VALUE + ")");
+          label(name) + ": " + value + " (expected: 1.." + Integer.MAX_VALUE + ")");
     }
     return (int) value;
   }
@@ -94,7 +119,7 @@ final class Flags {
       InetAddress.getByName(host);
     } catch (UnknownHostException | SecurityException e) {
       throw new IllegalArgumentException(
-          "--" + name + ": '" + host + "' (expected: an IP address or a resolvable host name)", e);
+          label(name) + ": '" + host + "' (expected: an IP address or a resolvable host name)", e);
     }
     return host;
   }
@@ -106,11 +131,11 @@ final class Flags {
     try {
       address = AgentLink.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--" + name + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(label(name) + ": " + e.getMessage(), e);
     }
     if (address.isUnresolved()) {
       throw new IllegalArgumentException(
-          "--" + name + ": '" + value + "' (expected: an IP address or a resolvable host name)");
+          label(name) + ": '" + value + "' (expected: an IP address or a resolvable host name)");
     }
     return address;
   }
@@ -120,7 +145,7 @@ final class Flags {
     Duration value = millis(name, fallback);
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(
-          "--" + name + ": " + value.toMillis() + " (expected: > 0)");
+          label(name) + ": " + value.toMillis() + " (expected: > 0)");
     }
     return value;
   }
@@ -131,7 +156,14 @@ final class Flags {
     long max = bytes("max-window", 0);
     if (max != 0 && max < window) {
       throw new IllegalArgumentException(
-          "--max-window: " + max + " (expected: 0 or >= --window " + window + ")");
+          label("max-window")
+              + ": "
+              + max
+              + " (expected: 0 or >= "
+              + label("window")
+              + " "
+              + window
+              + ")");
     }
     return max;
   }
@@ -141,7 +173,7 @@ final class Flags {
     Duration value = millis(name, fallback);
     if (value.isNegative()) {
       throw new IllegalArgumentException(
-          "--" + name + ": " + value.toMillis() + " (expected: >= 0)");
+          label(name) + ": " + value.toMillis() + " (expected: >= 0)");
     }
     return value;
   }

@@ -15,8 +15,10 @@ public final class TunnelAgentMain {
       usage: sluice tunnel-agent [--server HOST:PORT] [--agent-id ID] [--window BYTES]
                                  [--tunnel-window BYTES] [--max-window BYTES]
                                  [--max-connections N] [--dial-timeout-ms MS]
-                                 [--drain-timeout-ms MS]
+                                 [--drain-timeout-ms MS] [--config FILE]
 
+        --config           a YAML file of these flags without the dashes (window: 262144);
+                           flags on the command line win over it
         --server           the tunnel server's agent port (default 127.0.0.1:8091)
         --agent-id         sent as the agentID metadata (default a random UUID)
         --window           per-connection receive window in bytes; 0 = no byte credit
@@ -43,6 +45,7 @@ public final class TunnelAgentMain {
         new Flags(
             args,
             Set.of(
+                "config",
                 "server",
                 "agent-id",
                 "window",

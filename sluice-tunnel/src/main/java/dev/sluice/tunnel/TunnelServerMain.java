@@ -14,8 +14,10 @@ public final class TunnelServerMain {
       """
       usage: sluice tunnel-server [--host H] [--agent-port P] [--connect-port P] [--admin-port P]
                                   [--window BYTES] [--tunnel-window BYTES] [--max-window BYTES]
-                                  [--max-connections N] [--dial-timeout-ms MS]
+                                  [--max-connections N] [--dial-timeout-ms MS] [--config FILE]
 
+        --config           a YAML file of these flags without the dashes (window: 262144);
+                           flags on the command line win over it
         --host             address the ports bind to (default 127.0.0.1)
         --agent-port       gRPC port agents (and gRPC frontends) dial in to (default 8091)
         --connect-port     HTTP CONNECT port for clients (default 8090)
@@ -41,6 +43,7 @@ public final class TunnelServerMain {
         new Flags(
             args,
             Set.of(
+                "config",
                 "host",
                 "agent-port",
                 "connect-port",
