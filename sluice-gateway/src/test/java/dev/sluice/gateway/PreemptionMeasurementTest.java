@@ -2,6 +2,9 @@ package dev.sluice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.flow.FlowControlListener;
+import dev.sluice.flow.FlowRequest;
+import dev.sluice.flow.Outcome;
 import dev.sluice.gateway.ClosedLoop.Streams;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.GatewayConfig.Backend;
@@ -45,7 +48,58 @@ class PreemptionMeasurementTest {
   private static final Tenant BATCH = ClosedLoop.tenant("batch", "batch", -1, 64, 80);
 
   private record Flood(
-      GroupStats premium, int batch, long preemptions, @Nullable GroupStats alone) {}
+      GroupStats premium,
+      int batch,
+      long preemptions,
+      long enginePreemptions,
+      Waits waits,
+      @Nullable GroupStats alone,
+      @Nullable Waits aloneWaits) {}
+
+  /** Premium's waits in the gateway's queue, in simulated milliseconds, sorted. */
+  private record Waits(double[] millis) {
+    double at(double percentile) {
+      if (millis.length == 0) {
+        return Double.NaN;
+      }
+      return millis[
+          (int) Math.min(millis.length - 1, Math.ceil(percentile / 100 * millis.length) - 1)];
+    }
+
+    String describe() {
+      return String.format(
+          Locale.ROOT,
+          "gateway queue p50/p90/p99/max %.1f/%.1f/%.1f/%.1f ms (%d waited > 0)",
+          at(50),
+          at(90),
+          at(99),
+          millis.length == 0 ? Double.NaN : millis[millis.length - 1],
+          java.util.Arrays.stream(millis).filter(m -> m > 0).count());
+    }
+  }
+
+  /** Records premium's waits in the gateway's queue. */
+  private static final class PremiumWaits implements FlowControlListener {
+    private final java.util.Queue<Long> nanos = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    @Override
+    public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
+      if (request.flowKey().priority() == 10 && outcome == Outcome.DISPATCHED) {
+        nanos.add(queueNanos);
+      }
+    }
+
+    Waits drain() {
+      double[] millis = new double[nanos.size()];
+      int i = 0;
+      for (Long n; (n = nanos.poll()) != null && i < millis.length; ) {
+        millis[i++] = n * TIME_SCALE / 1e6;
+      }
+      double[] taken = java.util.Arrays.copyOf(millis, i);
+      java.util.Arrays.sort(taken);
+      return new Waits(taken);
+    }
+  }
 
   /**
    * Runs premium under the flood through a fresh gateway and fresh backends; first premium alone if
@@ -61,9 +115,11 @@ class PreemptionMeasurementTest {
                   ClosedLoop.urls(backends).stream()
                       .map(uri -> new Backend(uri, "/metrics", enginePriority))
                       .toList());
-      try (Gateway gateway = Gateway.builder(config).build().start()) {
+      PremiumWaits waits = new PremiumWaits();
+      try (Gateway gateway = Gateway.builder(config).listener(waits).build().start()) {
         // A moment of load first, so that the gateway has learned the backends' slots.
         ClosedLoop.run(gateway.port(), WARM_UP, TIME_SCALE, List.of(new Streams(BATCH, 12)));
+        waits.drain();
         GroupStats premiumAlone =
             alone
                 ? ClosedLoop.run(
@@ -71,6 +127,8 @@ class PreemptionMeasurementTest {
                     .get("premium")
                     .total()
                 : null;
+        Waits aloneWaits = alone ? waits.drain() : null;
+        long enginePreemptionsBefore = enginePreemptions(backends);
         Map<String, LoadReport> run =
             ClosedLoop.run(
                 gateway.port(),
@@ -81,11 +139,18 @@ class PreemptionMeasurementTest {
             run.get("premium").total(),
             run.get("batch").total().succeeded(),
             gateway.preemptions().count(10),
-            premiumAlone);
+            enginePreemptions(backends) - enginePreemptionsBefore,
+            waits.drain(),
+            premiumAlone,
+            aloneWaits);
       }
     } finally {
       ClosedLoop.stop(backends);
     }
+  }
+
+  private static long enginePreemptions(List<SimulatorServer> backends) {
+    return backends.stream().mapToLong(b -> b.engine().metrics().preemptions()).sum();
   }
 
   @Test
@@ -104,11 +169,12 @@ class PreemptionMeasurementTest {
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "premium alone: TTFT p50/p90/p99 %.1f/%.1f/%.1f ms (%d requests)%n",
+                "premium alone: TTFT p50/p90/p99 %.1f/%.1f/%.1f ms (%d requests), %s%n",
                 alone.ttftMs().p50(),
                 alone.ttftMs().p90(),
                 alone.ttftMs().p99(),
-                alone.succeeded()));
+                alone.succeeded(),
+                java.util.Objects.requireNonNull(none.aloneWaits()).describe()));
     for (Map.Entry<String, Flood> entry :
         List.of(
             Map.entry("(a) nothing", none),
@@ -119,7 +185,7 @@ class PreemptionMeasurementTest {
           String.format(
               Locale.ROOT,
               "%s: premium TTFT p50/p90/p99 %.1f/%.1f/%.1f ms, p99 %.2fx, p90 %.2fx"
-                  + " (%d premium, %d batch, %d preemptions)%n",
+                  + " (%d premium, %d batch, %d preemptions, %d in the engines), %s%n",
               entry.getKey(),
               flood.premium().ttftMs().p50(),
               flood.premium().ttftMs().p90(),
@@ -128,7 +194,9 @@ class PreemptionMeasurementTest {
               flood.premium().ttftMs().p90() / alone.ttftMs().p90(),
               flood.premium().succeeded(),
               flood.batch(),
-              flood.preemptions()));
+              flood.preemptions(),
+              flood.enginePreemptions(),
+              flood.waits().describe()));
     }
     System.out.print(figures);
 

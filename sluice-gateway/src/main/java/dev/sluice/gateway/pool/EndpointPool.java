@@ -266,10 +266,11 @@ public final class EndpointPool implements AutoCloseable {
       if (current != failed) {
         return current; // closed meanwhile (null), or already moved
       }
-      failed.release();
-      Endpoint next = gate.choose(true);
+      int priority = request.flowKey().priority();
+      failed.release(priority);
+      Endpoint next = gate.choose(true, priority);
       if (next != null) {
-        next.acquire();
+        next.acquire(priority);
       }
       placement.endpoint(next);
       return next;
@@ -284,7 +285,7 @@ public final class EndpointPool implements AutoCloseable {
    */
   public @Nullable Endpoint pickUncounted() {
     synchronized (lock) {
-      Endpoint best = gate.choose(true);
+      Endpoint best = gate.choose(true, Integer.MIN_VALUE); // it preempts nothing
       if (best != null) {
         best.acquire();
       }
