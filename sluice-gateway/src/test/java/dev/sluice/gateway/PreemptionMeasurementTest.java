@@ -14,23 +14,32 @@ import dev.sluice.sim.load.LoadReport;
 import dev.sluice.sim.load.Tenant;
 import dev.sluice.sim.server.SimulatorServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue 17's measurement: premium (2 closed-loop streams) under a batch flood (20 streams), on two
- * backends of 4 slots that queue FIFO beyond that, through the gateway with its default detector:
+ * backends of 4 slots that queue beyond that, through the gateway with its default detector:
  * premium's TTFT p99 against its p99 alone, (a) with nothing, (b) with gateway preemption for the
  * premium band, (c) with engine priority (backends scheduling by priority, the gateway forwarding
- * each request's priority).
+ * each request's priority and sending premium over the slots batch holds).
  *
- * <p>Simulated time runs at {@value #TIME_SCALE}x. The assertions leave a wide margin for a busy
- * 2-core machine: preemption must beat no preemption and stay under a generous bound; the figures
- * themselves are printed (and quoted in the README).
+ * <p>Simulated time runs at {@value #TIME_SCALE}x. A p99 ratio of ~100 samples measures the machine
+ * as much as the scheduler on a busy 2-core machine (premium alone has shown a p99 of 1.3 s there,
+ * against 72 ms on a quiet one), so the figures are printed (and quoted in the README) and the
+ * assertions compare what one phase measured with what it must not reach: with engine priority
+ * premium does not wait in the gateway for a slot batch holds (its queue wait p99 stays below its
+ * unloaded median TTFT; before the gate knew engine priority it was a batch request's length, over
+ * a second) and its TTFT p99 stays below batch's median.
  */
 class PreemptionMeasurementTest {
 
@@ -49,7 +58,7 @@ class PreemptionMeasurementTest {
 
   private record Flood(
       GroupStats premium,
-      int batch,
+      GroupStats batch,
       long preemptions,
       long enginePreemptions,
       Waits waits,
@@ -58,12 +67,12 @@ class PreemptionMeasurementTest {
 
   /** Premium's waits in the gateway's queue, in simulated milliseconds, sorted. */
   private record Waits(double[] millis) {
+    /** The nearest-rank percentile; NaN if there is no sample. */
     double at(double percentile) {
       if (millis.length == 0) {
         return Double.NaN;
       }
-      return millis[
-          (int) Math.min(millis.length - 1, Math.ceil(percentile / 100 * millis.length) - 1)];
+      return millis[Math.max(0, (int) Math.ceil(percentile / 100 * millis.length) - 1)];
     }
 
     String describe() {
@@ -74,13 +83,13 @@ class PreemptionMeasurementTest {
           at(90),
           at(99),
           millis.length == 0 ? Double.NaN : millis[millis.length - 1],
-          java.util.Arrays.stream(millis).filter(m -> m > 0).count());
+          Arrays.stream(millis).filter(m -> m > 0).count());
     }
   }
 
   /** Records premium's waits in the gateway's queue. */
   private static final class PremiumWaits implements FlowControlListener {
-    private final java.util.Queue<Long> nanos = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<Long> nanos = new ConcurrentLinkedQueue<>();
 
     @Override
     public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
@@ -89,15 +98,13 @@ class PreemptionMeasurementTest {
       }
     }
 
+    /** The waits recorded since the last call. */
     Waits drain() {
-      double[] millis = new double[nanos.size()];
-      int i = 0;
-      for (Long n; (n = nanos.poll()) != null && i < millis.length; ) {
-        millis[i++] = n * TIME_SCALE / 1e6;
+      List<Long> taken = new ArrayList<>();
+      for (Long wait = nanos.poll(); wait != null; wait = nanos.poll()) {
+        taken.add(wait);
       }
-      double[] taken = java.util.Arrays.copyOf(millis, i);
-      java.util.Arrays.sort(taken);
-      return new Waits(taken);
+      return new Waits(taken.stream().mapToDouble(n -> n * TIME_SCALE / 1e6).sorted().toArray());
     }
   }
 
@@ -137,7 +144,7 @@ class PreemptionMeasurementTest {
                 List.of(new Streams(PREMIUM, 2), new Streams(BATCH, 20)));
         return new Flood(
             run.get("premium").total(),
-            run.get("batch").total().succeeded(),
+            run.get("batch").total(),
             gateway.preemptions().count(10),
             enginePreemptions(backends) - enginePreemptionsBefore,
             waits.drain(),
@@ -164,7 +171,7 @@ class PreemptionMeasurementTest {
             false);
     Flood engine = measure(SchedulingPolicy.PRIORITY, true, "", false);
 
-    GroupStats alone = java.util.Objects.requireNonNull(none.alone(), "measured first");
+    GroupStats alone = Objects.requireNonNull(none.alone(), "measured first");
     StringBuilder figures =
         new StringBuilder(
             String.format(
@@ -174,7 +181,7 @@ class PreemptionMeasurementTest {
                 alone.ttftMs().p90(),
                 alone.ttftMs().p99(),
                 alone.succeeded(),
-                java.util.Objects.requireNonNull(none.aloneWaits()).describe()));
+                Objects.requireNonNull(none.aloneWaits()).describe()));
     for (Map.Entry<String, Flood> entry :
         List.of(
             Map.entry("(a) nothing", none),
@@ -185,7 +192,8 @@ class PreemptionMeasurementTest {
           String.format(
               Locale.ROOT,
               "%s: premium TTFT p50/p90/p99 %.1f/%.1f/%.1f ms, p99 %.2fx, p90 %.2fx"
-                  + " (%d premium, %d batch, %d preemptions, %d in the engines), %s%n",
+                  + " (%d premium, %d batch with TTFT p50 %.1f ms, %d preemptions, %d in the"
+                  + " engines), %s%n",
               entry.getKey(),
               flood.premium().ttftMs().p50(),
               flood.premium().ttftMs().p90(),
@@ -193,7 +201,8 @@ class PreemptionMeasurementTest {
               flood.premium().ttftMs().p99() / alone.ttftMs().p99(),
               flood.premium().ttftMs().p90() / alone.ttftMs().p90(),
               flood.premium().succeeded(),
-              flood.batch(),
+              flood.batch().succeeded(),
+              flood.batch().ttftMs().p50(),
               flood.preemptions(),
               flood.enginePreemptions(),
               flood.waits().describe()));
@@ -208,17 +217,25 @@ class PreemptionMeasurementTest {
           .isZero();
       assertThat(flood.premium().succeeded()).as("premium served\n%s", figures).isPositive();
     }
-    // A ratio needs samples: a machine so loaded that a phase serves a handful of requests says
-    // nothing about scheduling, so the ratio is checked only when every phase had enough.
+    // A percentile needs samples: a machine so loaded that a phase serves a handful of requests
+    // says nothing about scheduling, so they are checked only when every phase had enough.
     int fewest =
-        Math.min(
-            alone.succeeded(), Math.min(none.premium().succeeded(), preempt.premium().succeeded()));
+        List.of(alone, none.premium(), preempt.premium(), engine.premium()).stream()
+            .mapToInt(GroupStats::succeeded)
+            .min()
+            .orElseThrow();
     Assumptions.assumeTrue(
         fewest >= 40,
-        "too few premium requests for a ratio on this machine (" + fewest + ")\n" + figures);
+        "too few premium requests for percentiles on this machine (" + fewest + ")\n" + figures);
     // p90, not p99: on a shared machine a p99 of ~100 samples is one scheduling hiccup.
     assertThat(preempt.premium().ttftMs().p90() / alone.ttftMs().p90())
         .as("premium TTFT p90 under the flood with preemption / alone\n%s", figures)
         .isLessThan(2.5);
+    assertThat(engine.waits().at(99))
+        .as("engine priority: premium gateway queue p99 vs its TTFT p50 alone\n%s", figures)
+        .isLessThan(alone.ttftMs().p50());
+    assertThat(engine.premium().ttftMs().p99())
+        .as("engine priority: premium TTFT p99 vs batch TTFT p50\n%s", figures)
+        .isLessThan(engine.batch().ttftMs().p50());
   }
 }
