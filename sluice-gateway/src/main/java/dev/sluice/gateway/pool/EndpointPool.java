@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *       SlotEstimate}); a slot frees the moment a response ends, without waiting for a scrape, so
  *       no slot idles while work waits, except a slot held for a flow that comes straight back
  *       ({@link ReturningFlows}, at most {@code slotHold}). The request goes to the fresh endpoint
- *       with the most free slots.
+ *       with the most free slots. On a backend with {@code enginePriority} a slot that a
+ *       lower-priority request holds is free to a higher-priority one: the engine preempts ({@link
+ *       SlotGate}).
  *   <li>{@code utilization}: GIE's formula, the core {@link UtilizationDetector}'s pool saturation
  *       plus the requests dispatched since each endpoint's last scrape, counted as waiting (without
  *       that, everything queued would be released between two scrapes). The request goes to the
