@@ -2,6 +2,9 @@ package dev.sluice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.flow.FlowControlListener;
+import dev.sluice.flow.FlowRequest;
+import dev.sluice.flow.Outcome;
 import dev.sluice.gateway.ClosedLoop.Streams;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.GatewayConfig.Backend;
@@ -11,23 +14,33 @@ import dev.sluice.sim.load.LoadReport;
 import dev.sluice.sim.load.Tenant;
 import dev.sluice.sim.server.SimulatorServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue 17's measurement: premium (2 closed-loop streams) under a batch flood (20 streams), on two
- * backends of 4 slots that queue FIFO beyond that, through the gateway with its default detector:
+ * backends of 4 slots that queue beyond that, through the gateway with its default detector:
  * premium's TTFT p99 against its p99 alone, (a) with nothing, (b) with gateway preemption for the
  * premium band, (c) with engine priority (backends scheduling by priority, the gateway forwarding
- * each request's priority).
+ * each request's priority and sending premium over the slots batch holds).
  *
- * <p>Simulated time runs at {@value #TIME_SCALE}x. The assertions leave a wide margin for a busy
- * 2-core machine: preemption must beat no preemption and stay under a generous bound; the figures
- * themselves are printed (and quoted in the README).
+ * <p>Simulated time runs at {@value #TIME_SCALE}x. A p99 ratio of ~100 samples measures the machine
+ * as much as the scheduler on a busy 2-core machine (premium alone has shown a p99 of 1.3 s there,
+ * against 72 ms on a quiet one), so the figures are printed (and quoted in the README) and the
+ * assertions compare what one phase measured with what it must not reach: with engine priority
+ * premium does not wait in the gateway for a slot batch holds (its queue wait p99 stays below its
+ * unloaded TTFT p90, a margin for one stale scrape on a busy machine; before the gate knew engine
+ * priority it was a batch request's length, over a second) and its TTFT p99 stays below batch's
+ * median.
  */
 class PreemptionMeasurementTest {
 
@@ -45,7 +58,56 @@ class PreemptionMeasurementTest {
   private static final Tenant BATCH = ClosedLoop.tenant("batch", "batch", -1, 64, 80);
 
   private record Flood(
-      GroupStats premium, int batch, long preemptions, @Nullable GroupStats alone) {}
+      GroupStats premium,
+      GroupStats batch,
+      long preemptions,
+      long enginePreemptions,
+      Waits waits,
+      @Nullable GroupStats alone,
+      @Nullable Waits aloneWaits) {}
+
+  /** Premium's waits in the gateway's queue, in simulated milliseconds, sorted. */
+  private record Waits(double[] millis) {
+    /** The nearest-rank percentile; NaN if there is no sample. */
+    double at(double percentile) {
+      if (millis.length == 0) {
+        return Double.NaN;
+      }
+      return millis[Math.max(0, (int) Math.ceil(percentile / 100 * millis.length) - 1)];
+    }
+
+    String describe() {
+      return String.format(
+          Locale.ROOT,
+          "gateway queue p50/p90/p99/max %.1f/%.1f/%.1f/%.1f ms (%d waited > 0)",
+          at(50),
+          at(90),
+          at(99),
+          millis.length == 0 ? Double.NaN : millis[millis.length - 1],
+          Arrays.stream(millis).filter(m -> m > 0).count());
+    }
+  }
+
+  /** Records premium's waits in the gateway's queue. */
+  private static final class PremiumWaits implements FlowControlListener {
+    private final Queue<Long> nanos = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
+      if (request.flowKey().priority() == 10 && outcome == Outcome.DISPATCHED) {
+        nanos.add(queueNanos);
+      }
+    }
+
+    /** The waits recorded since the last call. */
+    Waits drain() {
+      List<Long> taken = new ArrayList<>();
+      for (Long wait = nanos.poll(); wait != null; wait = nanos.poll()) {
+        taken.add(wait);
+      }
+      return new Waits(taken.stream().mapToDouble(n -> n * TIME_SCALE / 1e6).sorted().toArray());
+    }
+  }
 
   /**
    * Runs premium under the flood through a fresh gateway and fresh backends; first premium alone if
@@ -61,9 +123,11 @@ class PreemptionMeasurementTest {
                   ClosedLoop.urls(backends).stream()
                       .map(uri -> new Backend(uri, "/metrics", enginePriority))
                       .toList());
-      try (Gateway gateway = Gateway.builder(config).build().start()) {
+      PremiumWaits waits = new PremiumWaits();
+      try (Gateway gateway = Gateway.builder(config).listener(waits).build().start()) {
         // A moment of load first, so that the gateway has learned the backends' slots.
         ClosedLoop.run(gateway.port(), WARM_UP, TIME_SCALE, List.of(new Streams(BATCH, 12)));
+        waits.drain();
         GroupStats premiumAlone =
             alone
                 ? ClosedLoop.run(
@@ -71,6 +135,8 @@ class PreemptionMeasurementTest {
                     .get("premium")
                     .total()
                 : null;
+        Waits aloneWaits = alone ? waits.drain() : null;
+        long enginePreemptionsBefore = enginePreemptions(backends);
         Map<String, LoadReport> run =
             ClosedLoop.run(
                 gateway.port(),
@@ -79,13 +145,20 @@ class PreemptionMeasurementTest {
                 List.of(new Streams(PREMIUM, 2), new Streams(BATCH, 20)));
         return new Flood(
             run.get("premium").total(),
-            run.get("batch").total().succeeded(),
+            run.get("batch").total(),
             gateway.preemptions().count(10),
-            premiumAlone);
+            enginePreemptions(backends) - enginePreemptionsBefore,
+            waits.drain(),
+            premiumAlone,
+            aloneWaits);
       }
     } finally {
       ClosedLoop.stop(backends);
     }
+  }
+
+  private static long enginePreemptions(List<SimulatorServer> backends) {
+    return backends.stream().mapToLong(b -> b.engine().metrics().preemptions()).sum();
   }
 
   @Test
@@ -99,16 +172,17 @@ class PreemptionMeasurementTest {
             false);
     Flood engine = measure(SchedulingPolicy.PRIORITY, true, "", false);
 
-    GroupStats alone = java.util.Objects.requireNonNull(none.alone(), "measured first");
+    GroupStats alone = Objects.requireNonNull(none.alone(), "measured first");
     StringBuilder figures =
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "premium alone: TTFT p50/p90/p99 %.1f/%.1f/%.1f ms (%d requests)%n",
+                "premium alone: TTFT p50/p90/p99 %.1f/%.1f/%.1f ms (%d requests), %s%n",
                 alone.ttftMs().p50(),
                 alone.ttftMs().p90(),
                 alone.ttftMs().p99(),
-                alone.succeeded()));
+                alone.succeeded(),
+                Objects.requireNonNull(none.aloneWaits()).describe()));
     for (Map.Entry<String, Flood> entry :
         List.of(
             Map.entry("(a) nothing", none),
@@ -119,7 +193,8 @@ class PreemptionMeasurementTest {
           String.format(
               Locale.ROOT,
               "%s: premium TTFT p50/p90/p99 %.1f/%.1f/%.1f ms, p99 %.2fx, p90 %.2fx"
-                  + " (%d premium, %d batch, %d preemptions)%n",
+                  + " (%d premium, %d batch with TTFT p50 %.1f ms, %d preemptions, %d in the"
+                  + " engines), %s%n",
               entry.getKey(),
               flood.premium().ttftMs().p50(),
               flood.premium().ttftMs().p90(),
@@ -127,8 +202,11 @@ class PreemptionMeasurementTest {
               flood.premium().ttftMs().p99() / alone.ttftMs().p99(),
               flood.premium().ttftMs().p90() / alone.ttftMs().p90(),
               flood.premium().succeeded(),
-              flood.batch(),
-              flood.preemptions()));
+              flood.batch().succeeded(),
+              flood.batch().ttftMs().p50(),
+              flood.preemptions(),
+              flood.enginePreemptions(),
+              flood.waits().describe()));
     }
     System.out.print(figures);
 
@@ -140,17 +218,25 @@ class PreemptionMeasurementTest {
           .isZero();
       assertThat(flood.premium().succeeded()).as("premium served\n%s", figures).isPositive();
     }
-    // A ratio needs samples: a machine so loaded that a phase serves a handful of requests says
-    // nothing about scheduling, so the ratio is checked only when every phase had enough.
+    // A percentile needs samples: a machine so loaded that a phase serves a handful of requests
+    // says nothing about scheduling, so they are checked only when every phase had enough.
     int fewest =
-        Math.min(
-            alone.succeeded(), Math.min(none.premium().succeeded(), preempt.premium().succeeded()));
+        List.of(alone, none.premium(), preempt.premium(), engine.premium()).stream()
+            .mapToInt(GroupStats::succeeded)
+            .min()
+            .orElseThrow();
     Assumptions.assumeTrue(
         fewest >= 40,
-        "too few premium requests for a ratio on this machine (" + fewest + ")\n" + figures);
+        "too few premium requests for percentiles on this machine (" + fewest + ")\n" + figures);
     // p90, not p99: on a shared machine a p99 of ~100 samples is one scheduling hiccup.
     assertThat(preempt.premium().ttftMs().p90() / alone.ttftMs().p90())
         .as("premium TTFT p90 under the flood with preemption / alone\n%s", figures)
         .isLessThan(2.5);
+    assertThat(engine.waits().at(99))
+        .as("engine priority: premium gateway queue p99 vs its TTFT p90 alone\n%s", figures)
+        .isLessThan(alone.ttftMs().p90());
+    assertThat(engine.premium().ttftMs().p99())
+        .as("engine priority: premium TTFT p99 vs batch TTFT p50\n%s", figures)
+        .isLessThan(engine.batch().ttftMs().p50());
   }
 }

@@ -32,7 +32,7 @@ final class ConcurrencyGate extends PoolGate {
   }
 
   @Override
-  @Nullable Endpoint choose(boolean anyFresh) {
+  @Nullable Endpoint choose(boolean anyFresh, int priority) {
     return leastScored();
   }
 

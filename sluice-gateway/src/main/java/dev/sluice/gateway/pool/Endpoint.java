@@ -1,6 +1,7 @@
 package dev.sluice.gateway.pool;
 
 import com.linecorp.armeria.client.WebClient;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,11 @@ public final class Endpoint {
 
   /** Whether the gate turned work away for want of slots since the last scrape; pool's lock. */
   boolean starved;
+
+  /**
+   * This gateway's flow-controlled requests here, by priority: count. Guarded by the pool's lock.
+   */
+  private final TreeMap<Integer, Integer> byPriority = new TreeMap<>();
 
   Endpoint(String name, WebClient client, String metricsPath, boolean enginePriority) {
     this.name = name;
@@ -94,6 +100,39 @@ public final class Endpoint {
 
   void release() {
     inFlight.decrementAndGet();
+  }
+
+  /**
+   * {@link #acquire()} for a flow-controlled request of {@code priority}. Under the pool's lock.
+   */
+  void acquire(int priority) {
+    acquire();
+    byPriority.merge(priority, 1, Integer::sum);
+  }
+
+  /**
+   * {@link #release()} for a flow-controlled request of {@code priority}. Under the pool's lock.
+   */
+  void release(int priority) {
+    release();
+    byPriority.computeIfPresent(priority, (p, count) -> count == 1 ? null : count - 1);
+  }
+
+  /**
+   * Of this gateway's requests here, those the engine would preempt for a request of {@code
+   * priority}: with {@link #enginePriority()}, those of a lower priority (an engine scheduling by
+   * priority sends them back to its queue to run the newcomer); without it, none. Under the pool's
+   * lock.
+   */
+  int preemptibleBy(int priority) {
+    if (!enginePriority) {
+      return 0;
+    }
+    int count = 0;
+    for (int atPriority : byPriority.headMap(priority, false).values()) {
+      count += atPriority;
+    }
+    return count;
   }
 
   /** Requests sent since the last scrape began, which the backend's metrics may not show yet. */

@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *       SlotEstimate}); a slot frees the moment a response ends, without waiting for a scrape, so
  *       no slot idles while work waits, except a slot held for a flow that comes straight back
  *       ({@link ReturningFlows}, at most {@code slotHold}). The request goes to the fresh endpoint
- *       with the most free slots.
+ *       with the most free slots. On a backend with {@code enginePriority} a slot that a
+ *       lower-priority request holds is free to a higher-priority one: the engine preempts ({@link
+ *       SlotGate}).
  *   <li>{@code utilization}: GIE's formula, the core {@link UtilizationDetector}'s pool saturation
  *       plus the requests dispatched since each endpoint's last scrape, counted as waiting (without
  *       that, everything queued would be released between two scrapes). The request goes to the
@@ -266,10 +268,11 @@ public final class EndpointPool implements AutoCloseable {
       if (current != failed) {
         return current; // closed meanwhile (null), or already moved
       }
-      failed.release();
-      Endpoint next = gate.choose(true);
+      int priority = request.flowKey().priority();
+      failed.release(priority);
+      Endpoint next = gate.choose(true, priority);
       if (next != null) {
-        next.acquire();
+        next.acquire(priority);
       }
       placement.endpoint(next);
       return next;
@@ -284,7 +287,7 @@ public final class EndpointPool implements AutoCloseable {
    */
   public @Nullable Endpoint pickUncounted() {
     synchronized (lock) {
-      Endpoint best = gate.choose(true);
+      Endpoint best = gate.choose(true, Integer.MIN_VALUE); // it preempts nothing
       if (best != null) {
         best.acquire();
       }

@@ -22,10 +22,10 @@ abstract class PoolGate implements SaturationDetector {
   abstract boolean admits(FlowRequest request, double ceiling);
 
   /**
-   * The endpoint for the next request, or {@code null} if none is fresh (or, unless {@code
-   * anyFresh}, none has room). Under the lock.
+   * The endpoint for the next request, of {@code priority}, or {@code null} if none is fresh (or,
+   * unless {@code anyFresh}, none has room). Under the lock.
    */
-  abstract @Nullable Endpoint choose(boolean anyFresh);
+  abstract @Nullable Endpoint choose(boolean anyFresh, int priority);
 
   /** Undoes {@link #admits} for a request that found no endpoint. Under the lock. */
   void unadmit(FlowRequest request) {}
@@ -46,12 +46,13 @@ abstract class PoolGate implements SaturationDetector {
       if (!admits(request, ceiling)) {
         return false;
       }
-      Endpoint endpoint = choose(false);
+      int priority = request.flowKey().priority();
+      Endpoint endpoint = choose(false, priority);
       if (endpoint == null) {
         unadmit(request);
         return false;
       }
-      endpoint.acquire();
+      endpoint.acquire(priority);
       placement.endpoint(endpoint);
       return true;
     }
@@ -69,7 +70,7 @@ abstract class PoolGate implements SaturationDetector {
     synchronized (pool.lock()) {
       Endpoint endpoint = placement.endpoint();
       if (endpoint != null) {
-        endpoint.release();
+        endpoint.release(request.flowKey().priority());
         placement.endpoint(null);
       }
       wakeAfter = ended(request, endpoint);

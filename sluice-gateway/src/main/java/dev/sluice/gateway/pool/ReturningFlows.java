@@ -42,6 +42,7 @@ final class ReturningFlows {
   private final Map<FlowKey, State> flows = new HashMap<>();
   private final ArrayDeque<Hold> holds = new ArrayDeque<>();
   private final TreeMap<Integer, Integer> activeByPriority = new TreeMap<>();
+  private final TreeMap<Integer, Integer> queuedByPriority = new TreeMap<>();
   private long lastSweepNanos = NONE;
   private long queued;
 
@@ -55,6 +56,11 @@ final class ReturningFlows {
   /** Requests that arrived and have no outcome yet, over all flows. */
   long queued() {
     return queued;
+  }
+
+  /** The highest priority with a request queued, or {@link Integer#MIN_VALUE} if none is. */
+  int highestQueued() {
+    return queuedByPriority.isEmpty() ? Integer.MIN_VALUE : queuedByPriority.lastKey();
   }
 
   /** Slots held now. */
@@ -78,6 +84,7 @@ final class ReturningFlows {
     boolean had = state.hasWork();
     state.queued++;
     queued++;
+    queuedByPriority.merge(key.priority(), 1, Integer::sum);
     changed(state, had);
   }
 
@@ -88,6 +95,8 @@ final class ReturningFlows {
       boolean had = state.hasWork();
       state.queued--;
       queued--;
+      queuedByPriority.computeIfPresent(
+          key.priority(), (p, count) -> count == 1 ? null : count - 1);
       changed(state, had);
     }
   }

@@ -30,7 +30,7 @@ final class UtilizationGate extends PoolGate {
   }
 
   @Override
-  @Nullable Endpoint choose(boolean anyFresh) {
+  @Nullable Endpoint choose(boolean anyFresh, int priority) {
     return leastScored();
   }
 
