@@ -61,7 +61,8 @@ class PreemptionMeasurementTest {
                   ClosedLoop.urls(backends).stream()
                       .map(uri -> new Backend(uri, "/metrics", enginePriority))
                       .toList());
-      try (Gateway gateway = Gateway.builder(config).build().start()) {
+      Gateway gateway = Gateway.builder(config).build().start();
+      try {
         // A moment of load first, so that the gateway has learned the backends' slots.
         ClosedLoop.run(gateway.port(), WARM_UP, TIME_SCALE, List.of(new Streams(BATCH, 12)));
         GroupStats premiumAlone =
@@ -82,9 +83,12 @@ class PreemptionMeasurementTest {
             run.get("batch").total().succeeded(),
             gateway.preemptions().count(10),
             premiumAlone);
+      } finally {
+        gateway.closeAsync();
       }
     } finally {
-      ClosedLoop.stop(backends);
+      // Not joined: as GatewayFixture.stopWithoutWaiting.
+      backends.forEach(SimulatorServer::closeAsync);
     }
   }
 
