@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * answered 503 at once, new ones get 503), then the listener stops accepting and in-flight
  * responses get the configured grace period to finish before their connections are closed.
  *
- * <p>Thread-safe. {@link #start()} and {@link #close()} block until done; {@link #close()} is
- * idempotent.
+ * <p>Thread-safe. {@link #start()} and {@link #close()} block until done; {@link #close()} and
+ * {@link #closeAsync()} are idempotent.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -74,7 +74,7 @@ public final class Gateway implements AutoCloseable {
   private final Dashboard dashboard;
   private final Object drainSignal = new Object();
   private volatile boolean draining;
-  private boolean closed;
+  private @Nullable CompletableFuture<Void> closing;
 
   private Gateway(Builder builder) {
     this.config = builder.config;
@@ -264,11 +264,22 @@ public final class Gateway implements AutoCloseable {
    * the grace period plus a little.
    */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+  public void close() {
+    closeAsync().join();
+  }
+
+  /**
+   * Shuts down as {@link #close()} does, but returns once in-flight responses have drained (or the
+   * grace period has passed) and the listeners have begun to stop; the returned future completes
+   * when they have stopped and every resource is released. Stopping a listener waits out Netty's
+   * two-second quiet period on its acceptor thread, which a caller that only needs the gateway gone
+   * (a test, as Armeria's {@code ServerExtension} does) need not wait for. Idempotent: later calls
+   * return the same future.
+   */
+  public synchronized CompletableFuture<Void> closeAsync() {
+    if (closing != null) {
+      return closing;
     }
-    closed = true;
     if (tenants != null) {
       tenants.close();
     }
@@ -276,15 +287,17 @@ public final class Gateway implements AutoCloseable {
     controller.close();
     dashboard.close();
     awaitDrained(config.server().gracefulShutdown());
-    try {
-      CompletableFuture.allOf(
-              server.stop(), admin == null ? CompletableFuture.completedFuture(null) : admin.stop())
-          .join();
-    } finally {
-      pool.close();
-      clients.close();
-      metrics.registry().close();
-    }
+    closing =
+        CompletableFuture.allOf(
+                server.stop(),
+                admin == null ? CompletableFuture.completedFuture(null) : admin.stop())
+            .whenComplete(
+                (ignored, cause) -> {
+                  pool.close();
+                  clients.close();
+                  metrics.registry().close();
+                });
+    return closing;
   }
 
   /**

@@ -65,13 +65,12 @@ class EndToEndDefaultsTest {
   @AfterAll
   static void stop() {
     if (proxy != null) {
-      proxy.close();
+      proxy.closeAsync();
     }
     if (gateway != null) {
-      gateway.close();
-    }
-    if (backends != null) {
-      ClosedLoop.stop(backends);
+      GatewayFixture.stopWithoutWaiting(gateway, backends);
+    } else if (backends != null) {
+      backends.forEach(SimulatorServer::closeAsync);
     }
   }
 

@@ -121,14 +121,15 @@ class GrafanaDashboardTest {
 
   private static Set<String> exportedAfterTraffic() {
     List<SimulatorServer> backends = ClosedLoop.startBackends(1, 4);
-    try (Gateway gateway =
+    Gateway gateway =
         Gateway.builder(
                 GatewayConfig.parse(
                     "server: {port: 0}\nadmin: {port: 0}\nbackends: ["
                         + ClosedLoop.urls(backends).get(0)
                         + "]\n"))
             .build()
-            .start()) {
+            .start();
+    try {
       Await.until("the backend scraped", gateway.pool()::hasFreshEndpoint);
       ClosedLoop.run(
           gateway.port(),
@@ -156,7 +157,7 @@ class GrafanaDashboardTest {
           .forEach(line -> names.add(line.split("[{ ]", 2)[0]));
       return names;
     } finally {
-      ClosedLoop.stop(backends);
+      GatewayFixture.stopWithoutWaiting(gateway, backends);
     }
   }
 }

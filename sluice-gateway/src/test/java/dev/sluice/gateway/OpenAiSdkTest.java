@@ -56,7 +56,8 @@ class OpenAiSdkTest {
                 ClosedLoop.urls(backends).stream()
                     .map(uri -> new Backend(uri, "/metrics"))
                     .toList());
-    try (Gateway gateway = Gateway.builder(config).build().start()) {
+    Gateway gateway = Gateway.builder(config).build().start();
+    try {
       ProcessBuilder node =
           new ProcessBuilder("node", "sdk-check.mjs")
               .directory(NODE_DIR.toFile())
@@ -89,7 +90,7 @@ class OpenAiSdkTest {
       assertThat(overLimit.path("status").asInt()).isEqualTo(429);
       assertThat(overLimit.path("retryAfter").asText()).isEqualTo("1");
     } finally {
-      ClosedLoop.stop(backends);
+      GatewayFixture.stopWithoutWaiting(gateway, backends);
     }
   }
 

@@ -124,7 +124,8 @@ class PreemptionMeasurementTest {
                       .map(uri -> new Backend(uri, "/metrics", enginePriority))
                       .toList());
       PremiumWaits waits = new PremiumWaits();
-      try (Gateway gateway = Gateway.builder(config).listener(waits).build().start()) {
+      Gateway gateway = Gateway.builder(config).listener(waits).build().start();
+      try {
         // A moment of load first, so that the gateway has learned the backends' slots.
         ClosedLoop.run(gateway.port(), WARM_UP, TIME_SCALE, List.of(new Streams(BATCH, 12)));
         waits.drain();
@@ -151,9 +152,12 @@ class PreemptionMeasurementTest {
             waits.drain(),
             premiumAlone,
             aloneWaits);
+      } finally {
+        gateway.closeAsync();
       }
     } finally {
-      ClosedLoop.stop(backends);
+      // Not joined: as GatewayFixture.stopWithoutWaiting.
+      backends.forEach(SimulatorServer::closeAsync);
     }
   }
 
