@@ -3,6 +3,7 @@ package dev.sluice.gateway.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.client.WebClient;
+import dev.sluice.dashboard.HeadlessChromium;
 import dev.sluice.gateway.ClosedLoop;
 import dev.sluice.gateway.ClosedLoop.Streams;
 import dev.sluice.gateway.Gateway;
