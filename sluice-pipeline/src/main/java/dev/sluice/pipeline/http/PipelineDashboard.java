@@ -9,7 +9,6 @@ import dev.sluice.pipeline.PipelineConfig;
 import dev.sluice.pipeline.PipelineStatus;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.function.ToLongFunction;
 
 /**
  * What the pipeline's dashboard shows (sluice-dashboard's page on the admin port), as one {@link
@@ -45,29 +44,45 @@ final class PipelineDashboard {
 
   /** The counts the page lists; the last ones only grow, and have a rate. */
   private enum Count {
-    PENDING("pending", "items waiting for a producer", PipelineStatus::pending),
-    LEASED("leased", "items leased to producers", PipelineStatus::leased),
-    VISIBLE("results-visible", "results waiting for a consumer", PipelineStatus::resultsVisible),
-    RESULTS_LEASED("results-leased", "results leased to consumers", PipelineStatus::resultsLeased),
-    BACKLOG("backlog", "results committed, not acked", PipelineStatus::backlog),
-    ADDED("added", "items added", PipelineStatus::added),
-    COMMITTED("committed", "results committed", PipelineStatus::committed),
-    ACKED("acked", "results acked", PipelineStatus::acked),
-    FAILED("failed", "items failed for good", PipelineStatus::failed),
-    RETRIES("retries", "items sent back to pending", PipelineStatus::retries),
-    EXPIRED("expired-leases", "producer leases expired", PipelineStatus::expiredLeases),
-    EXPIRED_RESULTS(
-        "expired-result-leases", "consumer leases expired", PipelineStatus::expiredResultLeases),
-    REJECTED("rejected", "commits refused by the hard cap", PipelineStatus::rejectedOverCapacity);
+    PENDING("pending", "items waiting for a producer"),
+    LEASED("leased", "items leased to producers"),
+    VISIBLE("results-visible", "results waiting for a consumer"),
+    RESULTS_LEASED("results-leased", "results leased to consumers"),
+    BACKLOG("backlog", "results committed, not acked"),
+    ADDED("added", "items added"),
+    COMMITTED("committed", "results committed"),
+    ACKED("acked", "results acked"),
+    FAILED("failed", "items failed for good"),
+    RETRIES("retries", "items sent back to pending"),
+    EXPIRED("expired-leases", "producer leases expired"),
+    EXPIRED_RESULTS("expired-result-leases", "consumer leases expired"),
+    REJECTED("rejected", "commits refused by the hard cap");
 
     final String id;
     final String label;
-    final ToLongFunction<PipelineStatus> value;
 
-    Count(String id, String label, ToLongFunction<PipelineStatus> value) {
+    Count(String id, String label) {
       this.id = id;
       this.label = label;
-      this.value = value;
+    }
+
+    /** This count in {@code s}. */
+    long of(PipelineStatus s) {
+      return switch (this) {
+        case PENDING -> s.pending();
+        case LEASED -> s.leased();
+        case VISIBLE -> s.resultsVisible();
+        case RESULTS_LEASED -> s.resultsLeased();
+        case BACKLOG -> s.backlog();
+        case ADDED -> s.added();
+        case COMMITTED -> s.committed();
+        case ACKED -> s.acked();
+        case FAILED -> s.failed();
+        case RETRIES -> s.retries();
+        case EXPIRED -> s.expiredLeases();
+        case EXPIRED_RESULTS -> s.expiredResultLeases();
+        case REJECTED -> s.rejectedOverCapacity();
+      };
     }
 
     boolean counter() {
@@ -101,7 +116,7 @@ final class PipelineDashboard {
     double[] perSecond = new double[Count.values().length];
     for (Count count : Count.values()) {
       if (count.counter()) {
-        perSecond[count.ordinal()] = rates.rate(count, count.value.applyAsLong(status));
+        perSecond[count.ordinal()] = rates.rate(count, count.of(status));
       }
     }
     snapshot
@@ -119,10 +134,7 @@ final class PipelineDashboard {
             .column("rate", "per second");
     for (Count count : Count.values()) {
       Snapshot.Row row =
-          counts
-              .row(count.id)
-              .text("name", count.label)
-              .number("value", count.value.applyAsLong(status));
+          counts.row(count.id).text("name", count.label).number("value", count.of(status));
       if (count.counter()) {
         row.number("rate", perSecond[count.ordinal()], 1);
       }
