@@ -162,7 +162,7 @@ final class PipelineDashboard {
             .column("name", "bytes")
             .column("value", "now")
             .column("peak", "peak")
-            .barColumn("fill", scale == high && high > 0 ? "of the high watermark" : "of the cap");
+            .barColumn("fill", high > 0 ? "of the high watermark" : "of the cap");
     long held = status.residentBytes() + status.reservedBytes();
     row(
         table,
@@ -170,7 +170,7 @@ final class PipelineDashboard {
         "results held (committed, not acked)",
         status.residentBytes(),
         status.peakResidentBytes(),
-        cap > 0 ? cap : scale);
+        scale);
     row(table, "reserved", "reserved for leased items", status.reservedBytes(), -1, scale);
     row(table, "held", "resident + reserved (the latch's signal)", held, status.peakBytes(), scale);
   }
