@@ -52,6 +52,7 @@ final class Pipe {
   private final Outbox.Lane lane;
   private final @Nullable SendStream sendCredit; // null: the peer gave no window
   private final @Nullable ReceiveStream receiveCredit; // null: no credit kept for the peer
+  final PipeStats stats = new PipeStats();
   private final Object lock = new Object();
   // Guarded by lock.
   private final ArrayDeque<ByteString> queue = new ArrayDeque<>();
@@ -110,6 +111,7 @@ final class Pipe {
         return true;
       }
       queue.addLast(bytes);
+      stats.received(bytes.size());
       link.buffered(bytes.size());
       lock.notifyAll();
       if (receiveCredit == null && queue.size() >= link.maxQueuedPackets) {
@@ -131,6 +133,11 @@ final class Pipe {
   /** Sends a packet of this connection (its close) behind the data it already sent. */
   void sendLast(Packet packet) {
     lane.offer(packet, 0);
+  }
+
+  /** Bytes this connection may send now by its own window, or -1 without credit. */
+  long sendCredit() {
+    return sendCredit == null ? -1 : sendCredit.available();
   }
 
   /** How long, in stream bytes, this connection's packets waited behind others at most. */
@@ -200,6 +207,7 @@ final class Pipe {
         while (sent < n) {
           int grant = sendCredit == null ? n - sent : acquire(n - sent);
           lane.offer(Packets.data(connectId, ByteString.copyFrom(buffer, sent, grant)), grant);
+          stats.sent(grant);
           sent += grant;
         }
       }
@@ -225,7 +233,9 @@ final class Pipe {
     try {
       return Math.toIntExact(grant.get());
     } finally {
-      link.creditWaitEnded(link.ticker.read() - start);
+      long nanos = link.ticker.read() - start;
+      stats.blocked(nanos);
+      link.creditWaitEnded(nanos);
     }
   }
 

@@ -153,6 +153,17 @@ final class TunnelMetrics {
     Objects.requireNonNull(failures.get(failure), "every failure has a counter").increment();
   }
 
+  /** Successful dials so far. */
+  long dials() {
+    return dialDuration.count();
+  }
+
+  /** Dials that failed for {@code failure} so far. */
+  long dialFailures(Dialer.Failure failure) {
+    return (long)
+        Objects.requireNonNull(failures.get(failure), "every failure has a counter").count();
+  }
+
   /** The metrics in Prometheus text format. */
   String scrape() {
     return registry.scrape();

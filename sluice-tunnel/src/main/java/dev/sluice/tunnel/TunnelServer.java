@@ -2,13 +2,16 @@ package dev.sluice.tunnel;
 
 import static dev.sluice.internal.Preconditions.checkArgument;
 
+import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import dev.sluice.dashboard.DashboardService;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
 import java.io.IOException;
@@ -45,6 +48,7 @@ public final class TunnelServer implements AutoCloseable {
   private final TunnelMetrics metrics;
   private final int adminPortConfig;
   private @Nullable Server admin;
+  private @Nullable DashboardService dashboard;
   private final ExecutorService executor = TunnelThreads.newPool("sluice-tunnel-server");
   private @Nullable Server server;
   private @Nullable ConnectFrontend frontend;
@@ -101,8 +105,17 @@ public final class TunnelServer implements AutoCloseable {
       throw new UncheckedIOException("binding the CONNECT port " + connectPortConfig, e);
     }
     if (adminPortConfig >= 0) {
+      ServerBuilder adminBuilder = Server.builder();
+      dashboard =
+          DashboardService.addTo(
+              adminBuilder,
+              new TunnelDashboard(
+                      agents, metrics, settings.ticker(), TunnelDashboard.TOP_CONNECTIONS)
+                  ::render,
+              scheduler,
+              CommonPools.blockingTaskExecutor());
       admin =
-          Server.builder()
+          adminBuilder
               .http(new InetSocketAddress(host, adminPortConfig))
               .gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO)
               .service(
@@ -138,7 +151,7 @@ public final class TunnelServer implements AutoCloseable {
     return agents.links();
   }
 
-  /** The admin port serving {@code /metrics}, or -1 if there is none. */
+  /** The admin port serving {@code /metrics} and the dashboard, or -1 if there is none. */
   public int adminPort() {
     return admin == null ? -1 : admin.activeLocalPort();
   }
@@ -179,6 +192,9 @@ public final class TunnelServer implements AutoCloseable {
       link.close();
       link.completeOutbound();
     }
+    if (dashboard != null) {
+      dashboard.close();
+    }
     if (admin != null) {
       admin.stop().join();
     }
@@ -206,7 +222,10 @@ public final class TunnelServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** The port serving {@code /metrics}; 0 picks a free one, -1 (default) serves none. */
+    /**
+     * The port serving {@code /metrics} and the live dashboard at {@code /}; 0 picks a free one, -1
+     * (default) serves none.
+     */
     public Builder adminPort(int port) {
       this.adminPort = port == -1 ? -1 : checkPort("adminPort", port);
       return this;

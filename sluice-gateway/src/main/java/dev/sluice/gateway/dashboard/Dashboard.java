@@ -1,11 +1,8 @@
 package dev.sluice.gateway.dashboard;
 
 import com.linecorp.armeria.common.CommonPools;
-import com.linecorp.armeria.common.HttpMethod;
-import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.server.file.FileService;
-import dev.sluice.dashboard.SnapshotStream;
+import dev.sluice.dashboard.DashboardService;
 import dev.sluice.flow.FlowControlListener;
 import dev.sluice.flow.FlowController;
 import dev.sluice.flow.Scheduler;
@@ -15,10 +12,10 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The live dashboard on the gateway's admin port: the page at {@code /} (HTML, JS and CSS from the
- * jar, no CDN), its assets under {@code /dashboard/}, and at {@value #EVENTS} a server-sent event
- * stream carrying one {@link DashboardSnapshot} per second while a page is open, with the {@value
- * #TOP_FLOWS} busiest flows and the rest folded into one row.
+ * The live dashboard on the gateway's admin port: sluice-dashboard's page at {@code /} ({@link
+ * DashboardService}, the same page as the tunnel's and the pipeline's), fed at {@code
+ * /dashboard/events} one {@link DashboardSnapshot} per second while a page is open, with the
+ * {@value #TOP_FLOWS} busiest flows and the rest folded into one row.
  *
  * <p>Feed it the controller's events through {@link #listener()}, {@link #addTo} the admin server,
  * and {@link #close()} it with the gateway. Thread-safe.
@@ -26,21 +23,19 @@ import org.jspecify.annotations.Nullable;
 public final class Dashboard implements AutoCloseable {
 
   /** The path of the event stream. */
-  public static final String EVENTS = "/dashboard/events";
+  public static final String EVENTS = DashboardService.EVENTS;
 
   /** Flows listed by name; the others are summed into one row. */
   public static final int TOP_FLOWS = 20;
 
   /** How often an open page gets a snapshot. */
-  public static final Duration INTERVAL = Duration.ofSeconds(1);
-
-  private static final String ASSETS = "dev/sluice/gateway/dashboard";
+  public static final Duration INTERVAL = DashboardService.INTERVAL;
 
   private final EndpointPool pool;
   private final Ticker ticker;
   private final Scheduler scheduler;
   private final WaitHistograms waits = new WaitHistograms();
-  private @Nullable SnapshotStream stream;
+  private @Nullable DashboardService service;
 
   /** A dashboard of {@code pool}, timed by {@code ticker} and {@code scheduler}. */
   public Dashboard(EndpointPool pool, Ticker ticker, Scheduler scheduler) {
@@ -57,30 +52,24 @@ public final class Dashboard implements AutoCloseable {
   /** Registers the page, its assets and the stream of {@code controller}'s snapshots. */
   public synchronized void addTo(ServerBuilder admin, FlowController controller) {
     DashboardSnapshot snapshot = new DashboardSnapshot(pool, waits, ticker, TOP_FLOWS);
-    SnapshotStream events =
-        new SnapshotStream(
+    this.service =
+        DashboardService.addTo(
+            admin,
             () -> snapshot.render(controller.stats()),
             scheduler,
-            CommonPools.blockingTaskExecutor(),
-            INTERVAL);
-    this.stream = events;
-    FileService assets = FileService.of(Dashboard.class.getClassLoader(), ASSETS);
-    admin
-        .service(Route.builder().path(EVENTS).methods(HttpMethod.GET).build(), events.service())
-        .service(Route.builder().path("/").methods(HttpMethod.GET, HttpMethod.HEAD).build(), assets)
-        .serviceUnder("/dashboard/", assets);
+            CommonPools.blockingTaskExecutor());
   }
 
   /** Open event streams, for tests. */
   public synchronized int subscribers() {
-    return stream == null ? 0 : stream.subscribers();
+    return service == null ? 0 : service.subscribers();
   }
 
   /** Ends every open stream. */
   @Override
   public synchronized void close() {
-    if (stream != null) {
-      stream.close();
+    if (service != null) {
+      service.close();
     }
   }
 }

@@ -3,6 +3,8 @@ package dev.sluice.gateway.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.client.WebClient;
+import dev.sluice.dashboard.DashboardPage;
+import dev.sluice.dashboard.HeadlessChromium;
 import dev.sluice.gateway.ClosedLoop;
 import dev.sluice.gateway.ClosedLoop.Streams;
 import dev.sluice.gateway.Gateway;
@@ -14,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real browser (Debian's headless {@code chromium} through {@code
@@ -39,7 +39,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Pattern DISPATCHED =
       Pattern.compile(
           "sluice_flow_control_requests_total\\{fairness_id=\"alpha\",outcome=\"dispatched\","
@@ -48,6 +47,7 @@ class DashboardBrowserTest {
   private List<SimulatorServer> backends = List.of();
   private Gateway gateway;
   private ChromeDriver browser;
+  private DashboardPage page;
 
   @BeforeAll
   void start(@TempDir Path profile) {
@@ -55,6 +55,7 @@ class DashboardBrowserTest {
     backends = ClosedLoop.startBackends(2, 4);
     gateway = startGateway(0);
     browser = HeadlessChromium.start(profile, 1280, 900);
+    page = new DashboardPage(browser);
   }
 
   @AfterAll
@@ -86,29 +87,27 @@ class DashboardBrowserTest {
   @Test
   @Order(1)
   void loadsWithoutConsoleErrors() {
-    browser.get("http://127.0.0.1:" + gateway.adminPort() + "/");
-    awaitSnapshots(1);
+    page.open(gateway.adminPort());
     assertThat(browser.getTitle()).isEqualTo("Sluice gateway");
     assertThat(browser.findElement(By.id("connection")).getText()).isEqualTo("live");
     assertThat(browser.findElement(By.id("gate")).getText()).startsWith("gate open");
     assertThat(browser.findElements(By.cssSelector("#endpoints tbody tr"))).hasSize(2);
-    assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
+    assertThat(page.consoleErrors()).isEmpty();
   }
 
   @Test
   @Order(2)
   void numbersMoveUnderLoadAndAgreeWithMetrics() {
     CompletableFuture<?> load = load("alpha", 6, Duration.ofSeconds(8));
-    long first = awaitValue("tr[data-flow='alpha/0'] td.dispatched", 1);
-    long later = awaitValue("tr[data-flow='alpha/0'] td.dispatched", first + 1);
+    long first = page.awaitValue("tr[data-flow='alpha/0'] td.dispatched", 1);
+    long later = page.awaitValue("tr[data-flow='alpha/0'] td.dispatched", first + 1);
     assertThat(later).isGreaterThan(first);
-    assertThat(value("tr[data-flow='alpha/0'] td.rate")).isPositive();
-    assertThat(value("tr[data-priority='0'] td.rate")).isPositive();
+    assertThat(page.value("tr[data-flow='alpha/0'] td.rate")).isPositive();
+    assertThat(page.value("tr[data-priority='0'] td.rate")).isPositive();
 
     // The page shows a snapshot at most one interval old: take a fresh one, then scrape. The page
     // replaces its rows on every snapshot, so both numbers are read in one script.
-    long seq = value("#updated", "data-seq");
-    awaitSnapshots(seq + 1);
+    page.awaitNextSnapshot();
     List<?> row =
         (List<?>)
             browser.executeScript(
@@ -122,7 +121,7 @@ class DashboardBrowserTest {
     // What alpha can have dispatched in the two intervals since the snapshot was taken, and then
     // some for a rate that is smoothed.
     assertThat(scraped - onPage).isLessThanOrEqualTo(Math.max(10, 4 * rate));
-    assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
+    assertThat(page.consoleErrors()).isEmpty();
     load.join();
   }
 
@@ -131,11 +130,8 @@ class DashboardBrowserTest {
   void aTenantThatStartsSendingAppears() {
     assertThat(browser.findElements(By.cssSelector("tr[data-flow='gamma/0']"))).isEmpty();
     CompletableFuture<?> load = load("gamma", 2, Duration.ofSeconds(3));
-    awaitValue("tr[data-flow='gamma/0'] td.dispatched", 1);
-    assertThat(
-            browser.executeScript(
-                "return document.querySelector(\"tr[data-flow='gamma/0'] td.tenant\").textContent;"))
-        .isEqualTo("gamma");
+    page.awaitValue("tr[data-flow='gamma/0'] td.dispatched", 1);
+    assertThat(page.text("tr[data-flow='gamma/0'] td.tenant")).isEqualTo("gamma");
     load.join();
   }
 
@@ -143,17 +139,15 @@ class DashboardBrowserTest {
   @Order(4)
   void reconnectsWhenTheGatewayRestartsOnTheSamePort() {
     int adminPort = gateway.adminPort();
-    long before = value("#updated", "data-seq");
+    long before = page.snapshots();
     gateway.close();
-    new WebDriverWait(browser, WAIT)
-        .until(d -> d.findElement(By.id("connection")).getText().equals("reconnecting"));
+    page.awaitText("connection", "reconnecting");
     gateway = startGateway(adminPort);
-    new WebDriverWait(browser, WAIT)
-        .until(d -> d.findElement(By.id("connection")).getText().equals("live"));
-    awaitSnapshots(before + 1);
+    page.awaitText("connection", "live");
+    page.awaitSnapshots(before + 1);
     // A fresh gateway: tenants from before the restart are gone; a new one shows up again.
     CompletableFuture<?> load = load("delta", 2, Duration.ofSeconds(3));
-    awaitValue("tr[data-flow='delta/0'] td.dispatched", 1);
+    page.awaitValue("tr[data-flow='delta/0'] td.dispatched", 1);
     load.join();
   }
 
@@ -177,45 +171,5 @@ class DashboardBrowserTest {
     Matcher matcher = DISPATCHED.matcher(metrics);
     assertThat(matcher.find()).as("alpha's dispatched counter in /metrics").isTrue();
     return Double.parseDouble(matcher.group(1));
-  }
-
-  private void awaitSnapshots(long seq) {
-    awaitValue("#updated", "data-seq", seq);
-  }
-
-  private long awaitValue(String css, long atLeast) {
-    return awaitValue(css, "data-value", atLeast);
-  }
-
-  private long awaitValue(String css, String attribute, long atLeast) {
-    return new WebDriverWait(browser, WAIT)
-        .until(
-            d -> {
-              String text = attribute(css, attribute);
-              long value = text == null ? -1 : (long) Double.parseDouble(text);
-              return value >= atLeast ? value : null;
-            });
-  }
-
-  private double value(String css) {
-    return Double.parseDouble(String.valueOf(attribute(css, "data-value")));
-  }
-
-  private long value(String css, String attribute) {
-    return Long.parseLong(String.valueOf(attribute(css, attribute)));
-  }
-
-  /**
-   * {@code attribute} of the element {@code css} selects now, or null: one script, so a row the
-   * page replaces meanwhile cannot go stale between finding it and reading it.
-   */
-  private @Nullable String attribute(String css, String attribute) {
-    Object value =
-        browser.executeScript(
-            "var e = document.querySelector(arguments[0]);"
-                + " return e === null ? null : e.getAttribute(arguments[1]);",
-            css,
-            attribute);
-    return value == null ? null : value.toString();
   }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.dashboard;
 
+import dev.sluice.dashboard.HeadlessChromium;
 import dev.sluice.gateway.ClosedLoop;
 import dev.sluice.gateway.ClosedLoop.Streams;
 import dev.sluice.gateway.Gateway;

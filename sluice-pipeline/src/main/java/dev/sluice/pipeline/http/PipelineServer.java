@@ -3,6 +3,7 @@ package dev.sluice.pipeline.http;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -16,6 +17,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.sluice.dashboard.DashboardService;
 import dev.sluice.pipeline.Pipeline;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -27,8 +29,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The pipeline behind an HTTP JSON API, for producers and consumers in any language, and {@code
- * /metrics} (Prometheus) and {@code /health} on an admin port. See the module README for the routes
- * and their answers.
+ * /metrics} (Prometheus), {@code /health} and the live dashboard ({@code /}) on an admin port. See
+ * the module README for the routes and their answers.
  *
  * <p>Thread-safe. {@link #start} blocks until both ports are bound; {@link #close()} stops both
  * listeners (open long polls are cut) but does not close the pipeline, which the caller owns.
@@ -37,6 +39,7 @@ public final class PipelineServer implements AutoCloseable {
 
   private final Server server;
   private final @Nullable Server admin;
+  private final @Nullable DashboardService dashboard;
   private final PrometheusMeterRegistry registry;
 
   private PipelineServer(Pipeline pipeline, HttpSettings settings) {
@@ -70,8 +73,15 @@ public final class PipelineServer implements AutoCloseable {
         (ctx, req) -> api.status());
     this.server = sb.build();
     if (settings.adminPort() >= 0) {
+      ServerBuilder adminBuilder = Server.builder();
+      this.dashboard =
+          DashboardService.addTo(
+              adminBuilder,
+              new PipelineDashboard(pipeline, PipelineDashboard.TOP_WORKERS)::render,
+              pipeline.config().scheduler(),
+              CommonPools.blockingTaskExecutor());
       this.admin =
-          Server.builder()
+          adminBuilder
               .http(new InetSocketAddress(settings.adminHost(), settings.adminPort()))
               .gracefulShutdownTimeoutMillis(0, 0)
               .service(
@@ -87,6 +97,7 @@ public final class PipelineServer implements AutoCloseable {
                       HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, "{\"status\":\"ok\"}"))
               .build();
     } else {
+      this.dashboard = null;
       this.admin = null;
     }
   }
@@ -133,6 +144,9 @@ public final class PipelineServer implements AutoCloseable {
    *     down with a quiet period)
    */
   public CompletableFuture<Void> closeAsync() {
+    if (dashboard != null) {
+      dashboard.close();
+    }
     return CompletableFuture.allOf(
             server.stop(), admin == null ? CompletableFuture.completedFuture(null) : admin.stop())
         .whenComplete((ignored, cause) -> registry.close());

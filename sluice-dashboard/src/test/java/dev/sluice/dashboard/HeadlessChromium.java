@@ -1,4 +1,4 @@
-package dev.sluice.gateway.dashboard;
+package dev.sluice.dashboard;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -17,17 +17,18 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * Debian's {@code chromium}, headless, driven through Debian's {@code chromium-driver}: both paths
  * are set explicitly, so Selenium Manager never looks for (or downloads) a browser or a driver.
  * Runs as root in CI, hence {@code --no-sandbox}; a fresh profile and no background networking, so
- * the browser talks to nothing but the page under test. Not thread-safe.
+ * the browser talks to nothing but the page under test. Shared by the products' dashboard tests
+ * through this module's test jar. Not thread-safe.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
-  static final Path BROWSER = Path.of("/usr/bin/chromium");
-  static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  public static final Path BROWSER = Path.of("/usr/bin/chromium");
+  public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
   private HeadlessChromium() {}
 
   /** Skips the calling test unless both Debian packages are installed. */
-  static void assumeInstalled() {
+  public static void assumeInstalled() {
     Assumptions.assumeTrue(
         Files.isExecutable(BROWSER),
         "needs the Debian package chromium (" + BROWSER + "): apt-get install chromium");
@@ -39,7 +40,7 @@ final class HeadlessChromium {
   }
 
   /** Starts a browser with a fresh profile in {@code profile}, window {@code width x height}. */
-  static ChromeDriver start(Path profile, int width, int height) {
+  public static ChromeDriver start(Path profile, int width, int height) {
     // Both set: Selenium resolves neither through Selenium Manager.
     System.setProperty("webdriver.chrome.driver", DRIVER.toString());
     ChromeOptions options = new ChromeOptions();
@@ -68,7 +69,7 @@ final class HeadlessChromium {
   }
 
   /** The console messages at {@code SEVERE} since the last call (reading them clears them). */
-  static List<String> consoleErrors(ChromeDriver driver) {
+  public static List<String> consoleErrors(ChromeDriver driver) {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
         .map(LogEntry::getMessage)
