@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The {@code cluster} section: whether this gateway shares its limits with other replicas of the
  * same pool through Redis. Without the section every limit is this replica's alone, as a single
- * gateway has always behaved.
+ * gateway has always behaved. Immutable and thread-safe.
  *
  * @param mode {@code local} (the default: no Redis) or {@code redis}
  * @param uri the Redis to share through, for example {@code redis://10.0.0.5:6379}; {@code null} in
