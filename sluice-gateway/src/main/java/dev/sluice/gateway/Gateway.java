@@ -109,7 +109,7 @@ public final class Gateway implements AutoCloseable {
     this.controller =
         FlowController.create(
             (tenants == null
-                    ? config.flowControl()
+                    ? cluster.shareFairness(config.flowControl())
                     : tenants.shareBandsByTenant(config.flowControl()))
                 .toBuilder()
                     .saturationDetector(cluster.gate(pool.gate()))

@@ -2,10 +2,13 @@ package dev.sluice.gateway.cluster;
 
 import dev.sluice.cluster.ClusterCoordinator;
 import dev.sluice.cluster.ClusterMetrics;
+import dev.sluice.cluster.GlobalFairness;
 import dev.sluice.cluster.GlobalLimit;
 import dev.sluice.cluster.GlobalLimitDetector;
 import dev.sluice.cluster.Mode;
 import dev.sluice.cluster.RedisCoordinator;
+import dev.sluice.flow.BandConfig;
+import dev.sluice.flow.FlowControllerConfig;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
 import dev.sluice.flow.saturation.SaturationDetector;
@@ -31,12 +34,17 @@ public final class GatewayCluster implements AutoCloseable {
   /** The name the pool's concurrency limit is shared under. */
   public static final String POOL_LIMIT = "pool";
 
+  private static final String WEIGHTED_FAIR = "weighted-fair";
+
   private final ClusterCoordinator coordinator;
   private final @Nullable GlobalLimit poolLimit;
+  private final boolean globalFairness;
 
-  private GatewayCluster(ClusterCoordinator coordinator, @Nullable GlobalLimit poolLimit) {
+  private GatewayCluster(
+      ClusterCoordinator coordinator, @Nullable GlobalLimit poolLimit, boolean globalFairness) {
     this.coordinator = coordinator;
     this.poolLimit = poolLimit;
+    this.globalFairness = globalFairness;
   }
 
   /**
@@ -69,7 +77,37 @@ public final class GatewayCluster implements AutoCloseable {
     if (poolLimit != null) {
       ClusterMetrics.bind(poolLimit, registry);
     }
-    return new GatewayCluster(coordinator, poolLimit);
+    return new GatewayCluster(coordinator, poolLimit, config.globalFairness());
+  }
+
+  /**
+   * {@code flowControl} with {@code fairness: global} applied: every band that is {@code
+   * weighted-fair} (the default) becomes {@link GlobalFairness} over the service shared as {@code
+   * band<priority>}, every flow weighted 1; the templates of unconfigured bands share {@code
+   * band-dynamic} and {@code band-dynamic-sheddable}. Other fairness policies, and everything with
+   * {@code fairness: local}, are left as they are.
+   */
+  public FlowControllerConfig shareFairness(FlowControllerConfig flowControl) {
+    if (!globalFairness) {
+      return flowControl;
+    }
+    return flowControl.toBuilder()
+        .bands(
+            flowControl.bands().stream()
+                .map(band -> shared(band, "band" + band.priority()))
+                .toList())
+        .defaultBand(shared(flowControl.defaultBand(), "band-dynamic"))
+        .defaultSheddableBand(shared(flowControl.defaultSheddableBand(), "band-dynamic-sheddable"))
+        .build();
+  }
+
+  private BandConfig shared(BandConfig band, String service) {
+    if (!band.fairness().name().equals(WEIGHTED_FAIR)) {
+      return band;
+    }
+    return band.toBuilder()
+        .fairness(GlobalFairness.of(coordinator.service(service), key -> 1.0))
+        .build();
   }
 
   /**

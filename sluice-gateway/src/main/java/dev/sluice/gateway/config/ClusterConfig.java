@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * @param expectedReplicas the replica count to assume until Redis has been reached once. Default 1
  * @param poolLimit the global limit on requests in flight to the pool ({@code limits.pool}), or
  *     {@code null} for none
+ * @param globalFairness {@code fairness: global}: the bands that are {@code weighted-fair} order
+ *     their flows by the service they received on all replicas. Default false ({@code local})
  */
 public record ClusterConfig(
     Mode mode,
@@ -41,7 +43,8 @@ public record ClusterConfig(
     boolean strict,
     long headroom,
     int expectedReplicas,
-    @Nullable Limit poolLimit) {
+    @Nullable Limit poolLimit,
+    boolean globalFairness) {
 
   /** Checks for nulls. */
   public ClusterConfig {
@@ -67,7 +70,8 @@ public record ClusterConfig(
         false,
         0,
         1,
-        null);
+        null,
+        false);
   }
 
   /** How limits are shared. */

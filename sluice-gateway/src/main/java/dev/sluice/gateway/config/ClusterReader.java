@@ -29,7 +29,8 @@ final class ClusterReader {
           "strict",
           "headroom",
           "expectedReplicas",
-          "limits");
+          "limits",
+          "fairness");
 
   private final List<String> errors;
 
@@ -37,7 +38,11 @@ final class ClusterReader {
     this.errors = errors;
   }
 
-  ClusterConfig read(JsonNode node) {
+  /**
+   * The section at {@code node}; {@code tenants} is the tenants section's mode, as global fairness
+   * is not hierarchical (per tenant, then per end user) yet.
+   */
+  ClusterConfig read(JsonNode node, GatewayConfig.TenantMode tenants) {
     ClusterConfig none = ClusterConfig.none();
     if (node.isMissingNode() || node.isNull()) {
       return none;
@@ -68,8 +73,10 @@ final class ClusterReader {
               + ")");
     }
     Limit poolLimit = limits(node.path("limits"));
-    if (mode == Mode.REDIS && poolLimit == null) {
-      errors.add("cluster.limits: none (expected at least 'pool' in mode redis)");
+    boolean globalFairness = fairness(node.path("fairness"), tenants);
+    if (mode == Mode.REDIS && poolLimit == null && !globalFairness) {
+      errors.add(
+          "cluster.limits: none (expected 'pool', or cluster.fairness: global, in mode redis)");
     }
     String pool = name(node, "pool");
     return new ClusterConfig(
@@ -86,7 +93,26 @@ final class ClusterReader {
         (int)
             integer(
                 node.path("expectedReplicas"), "cluster.expectedReplicas", 1, 1, Integer.MAX_VALUE),
-        poolLimit);
+        poolLimit,
+        globalFairness);
+  }
+
+  private boolean fairness(JsonNode value, GatewayConfig.TenantMode tenants) {
+    String text = text(value, "cluster.fairness");
+    if (text == null || text.equals("local")) {
+      return false;
+    }
+    if (!text.equals("global")) {
+      errors.add("cluster.fairness: '" + text + "' (expected local or global)");
+      return false;
+    }
+    if (tenants == GatewayConfig.TenantMode.KEYS) {
+      errors.add(
+          "cluster.fairness: 'global' (expected local with tenants.mode keys: fairness between"
+              + " tenants is not shared across replicas yet)");
+      return false;
+    }
+    return true;
   }
 
   private @Nullable Limit limits(JsonNode node) {

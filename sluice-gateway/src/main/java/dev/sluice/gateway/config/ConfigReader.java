@@ -99,7 +99,7 @@ final class ConfigReader {
                 "fairnessIdLabelMaxLength", 64, FairnessLabels.MIN_MAX_LENGTH, Integer.MAX_VALUE));
     Tracing tracing = new Tracing(top.section("tracing").keys("enabled").bool("enabled", false));
     Tenants tenants = new TenantsReader(errors).read(root.path("tenants"), objectives);
-    ClusterConfig cluster = new ClusterReader(errors).read(root.path("cluster"));
+    ClusterConfig cluster = new ClusterReader(errors).read(root.path("cluster"), tenants.mode());
     if (tenants.mode() == TenantMode.KEYS) {
       identity = identity.withStripped("authorization"); // a Sluice key is not the backend's
     }

@@ -40,6 +40,7 @@ class ClusterConfigTest {
                   expectedReplicas: 3
                   limits:
                     pool: {limit: 48, failurePolicy: failClosed}
+                  fairness: global
                 """)
             .cluster();
 
@@ -57,7 +58,8 @@ class ClusterConfigTest {
                 true,
                 4,
                 3,
-                new Limit(48, FailurePolicy.FAIL_CLOSED)));
+                new Limit(48, FailurePolicy.FAIL_CLOSED),
+                true));
   }
 
   @Test
@@ -75,6 +77,7 @@ class ClusterConfigTest {
     assertThat(cluster.syncInterval()).isEqualTo(Duration.ofMillis(50));
     assertThat(cluster.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(cluster.strict()).isFalse();
+    assertThat(cluster.globalFairness()).isFalse();
   }
 
   @Test
@@ -105,6 +108,7 @@ class ClusterConfigTest {
                       headroom: -1
                       expectedReplicas: 0
                       shards: 3
+                      fairness: best
                       limits:
                         pool: {limit: 0, failurePolicy: maybe}
                         band: {limit: 1}
@@ -122,10 +126,11 @@ class ClusterConfigTest {
             "cluster.expectedReplicas: 0 (expected an integer >= 1)",
             "cluster.shards: unknown key (expected one of: mode, uri, pool, replicaId,"
                 + " syncInterval, heartbeatInterval, commandTimeout, decay, strict, headroom,"
-                + " expectedReplicas, limits)",
+                + " expectedReplicas, limits, fairness)",
             "cluster.limits.pool.limit: 0 (expected an integer >= 1)",
             "cluster.limits.pool.failurePolicy: 'maybe' (expected failOpen or failClosed)",
-            "cluster.limits.band: unknown key (expected one of: pool)");
+            "cluster.limits.band: unknown key (expected one of: pool)",
+            "cluster.fairness: 'best' (expected local or global)");
   }
 
   @Test
@@ -137,7 +142,7 @@ class ClusterConfigTest {
     assertThat(e.errors())
         .containsExactlyInAnyOrder(
             "cluster.uri: missing (expected a Redis URI such as redis://host:6379 in mode redis)",
-            "cluster.limits: none (expected at least 'pool' in mode redis)");
+            "cluster.limits: none (expected 'pool', or cluster.fairness: global, in mode redis)");
   }
 
   @Test
@@ -149,5 +154,33 @@ class ClusterConfigTest {
 
     assertThat(e.errors())
         .containsExactly("cluster.limits.pool.limit: missing (expected an integer >= 1)");
+  }
+
+  @Test
+  void globalFairnessAloneIsEnoughInRedisMode() {
+    ClusterConfig cluster =
+        GatewayConfig.parse("cluster: {mode: redis, uri: 'redis://127.0.0.1', fairness: global}")
+            .cluster();
+
+    assertThat(cluster.globalFairness()).isTrue();
+    assertThat(cluster.poolLimit()).isNull();
+  }
+
+  @Test
+  void globalFairnessIsNotHierarchicalSoTenantKeysRefuseIt() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                GatewayConfig.parse(
+                    """
+                    tenants: {anonymous: {weight: 1}}
+                    cluster: {fairness: global}
+                    """));
+
+    assertThat(e.errors())
+        .containsExactly(
+            "cluster.fairness: 'global' (expected local with tenants.mode keys: fairness between"
+                + " tenants is not shared across replicas yet)");
   }
 }
