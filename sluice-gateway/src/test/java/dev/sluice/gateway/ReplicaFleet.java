@@ -40,6 +40,10 @@ final class ReplicaFleet implements AutoCloseable {
   final AtomicInteger maxRunning = new AtomicInteger();
   final AtomicInteger finished = new AtomicInteger();
   final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+
+  /** {@code replica/tenant} of each call whose 200 arrived, in that order: dispatch order. */
+  final ConcurrentLinkedQueue<String> dispatched = new ConcurrentLinkedQueue<>();
+
   private final ClientFactory clients = ClientFactory.builder().build();
   private final List<WebClient> inference = new ArrayList<>();
   private final List<WebClient> admins = new ArrayList<>();
@@ -103,40 +107,50 @@ final class ReplicaFleet implements AutoCloseable {
   }
 
   /** Sends one streaming chat call through replica {@code replica}; errors are recorded. */
-  void call(int replica, String tenant) {
+  SseCall call(int replica, String tenant) {
+    return call(replica, tenant, 2);
+  }
+
+  /** As above, asking for {@code maxTokens} (the request's cost grows with it). */
+  SseCall call(int replica, String tenant, int maxTokens) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    String label = "replica " + replica + ", " + tenant;
-    SseCall.start(
-        inference.get(replica),
-        "/v1/chat/completions",
-        Map.of("x-gateway-inference-fairness-id", tenant),
-        GatewayFixture.chat(2),
-        new SseCall.Listener() {
-          private volatile @Nullable ResponseHeaders headers;
-          private volatile String last = "";
+    String label = replica + "/" + tenant;
+    SseCall call =
+        SseCall.start(
+            inference.get(replica),
+            "/v1/chat/completions",
+            Map.of("x-gateway-inference-fairness-id", tenant),
+            GatewayFixture.chat(maxTokens),
+            new SseCall.Listener() {
+              private volatile @Nullable ResponseHeaders headers;
+              private volatile String last = "";
 
-          @Override
-          public void onHeaders(ResponseHeaders value) {
-            headers = value;
-          }
+              @Override
+              public void onHeaders(ResponseHeaders value) {
+                headers = value;
+                if (value.status().code() == 200) {
+                  dispatched.add(label);
+                }
+              }
 
-          @Override
-          public void onEvent(String data) {
-            last = data;
-          }
+              @Override
+              public void onEvent(String data) {
+                last = data;
+              }
 
-          @Override
-          public void onEnd(byte[] body, @Nullable Throwable cause) {
-            ResponseHeaders h = headers;
-            if (cause != null || h == null || h.status().code() != 200) {
-              errors.add(label + ": " + (h == null ? "no headers" : h.status()) + ", " + cause);
-            } else if (!NOT_AN_ERROR.matcher(last).matches()) {
-              errors.add(label + ": ended without [DONE] (last event " + last + ")");
-            }
-            done.complete(null);
-          }
-        });
+              @Override
+              public void onEnd(byte[] body, @Nullable Throwable cause) {
+                ResponseHeaders h = headers;
+                if (cause != null || h == null || h.status().code() != 200) {
+                  errors.add(label + ": " + (h == null ? "no headers" : h.status()) + ", " + cause);
+                } else if (!NOT_AN_ERROR.matcher(last).matches()) {
+                  errors.add(label + ": ended without [DONE] (last event " + last + ")");
+                }
+                done.complete(null);
+              }
+            });
     calls.add(done);
+    return call;
   }
 
   /**

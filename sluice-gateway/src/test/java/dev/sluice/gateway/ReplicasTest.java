@@ -3,6 +3,7 @@ package dev.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.cluster.RedisServer;
+import dev.sluice.sim.load.SseCall;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +90,83 @@ class ReplicasTest {
       // No drift: once idle, the replicas' reservations in the restarted Redis are 0.
       fleet.await("every reservation in Redis back to 0", () -> reserved(redis) == 0);
     }
+  }
+
+  @Test
+  void globalFairnessYieldsToAFlowServedOnAnotherReplica() throws Exception {
+    String yaml =
+        """
+        server: {port: 0, gracefulShutdown: 5s}
+        admin: {port: 0}
+        backends: %BACKENDS%
+        saturation: {detector: concurrency, maxConcurrency: 1}
+        flowControl:
+          defaultTtl: 0s
+          bands: [{priority: 0}]
+        cluster:
+          mode: redis
+          uri: URI
+          pool: fair
+          replicaId: replica-%REPLICA%
+          commandTimeout: 250ms
+          fairness: global
+        """;
+    try (RedisServer redis = RedisServer.start();
+        ReplicaFleet fleet =
+            new ReplicaFleet(
+                2, yaml.replace("URI", "redis://127.0.0.1:" + redis.uri().getPort()))) {
+      // Replica 1 is busy; a and b each queue three calls there, backlogged together.
+      fleet.call(1, "c");
+      fleet.await("c runs", () -> fleet.running.get() == 1);
+      for (int i = 0; i < 3; i++) {
+        fleet.call(1, "a");
+        fleet.call(1, "b");
+      }
+      fleet.await("six queued on replica 1", () -> fleet.queued() == 6);
+
+      // Replica 0 serves a a large request meanwhile; replica 1 learns it at its next syncs. A
+      // fairness policy sees only what was queued (a request dispatched on arrival never meets
+      // it), so a queues there behind d, which is then cancelled.
+      SseCall blocker = fleet.call(0, "d");
+      fleet.await("d runs", () -> fleet.running.get() == 2);
+      fleet.call(0, "a", 400);
+      fleet.await("a queued on replica 0", () -> fleet.queued() == 7);
+      blocker.cancel();
+      String key = "sluice:{fair}:svc:band0:a";
+      fleet.await("replica 0 published a's service", () -> field(redis, key, "v:replica-0-") > 0);
+      for (int round = 0; round < 2; round++) { // two publications: the first one's reply is in
+        double before = field(redis, key, "s:replica-1-");
+        fleet.await("replica 1 synced a", () -> field(redis, key, "s:replica-1-") > before);
+      }
+
+      for (int i = 0; i < 7; i++) {
+        fleet.finishRunning();
+        int dispatchedOnReplica1 = i + 2;
+        fleet.await(
+            "the next dispatch on replica 1",
+            () ->
+                fleet.dispatched.stream().filter(d -> d.startsWith("1/")).count()
+                    >= Math.min(dispatchedOnReplica1, 7));
+      }
+      fleet.awaitCalls();
+
+      // Weighted fair by this replica's service alone would alternate a and b.
+      assertThat(fleet.dispatched.stream().filter(d -> d.startsWith("1/")))
+          .containsExactly("1/c", "1/b", "1/b", "1/b", "1/a", "1/a", "1/a");
+      assertThat(fleet.errors)
+          .hasSize(2)
+          .anyMatch(e -> e.startsWith("0/d: "))
+          .anyMatch(e -> e.startsWith("a backend saw request"));
+    }
+  }
+
+  /** The value of the first field of hash {@code key} whose name starts with {@code prefix}. */
+  private static double field(RedisServer redis, String key, String prefix) {
+    return redis.call(c -> c.hgetall(key)).entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .mapToDouble(e -> Double.parseDouble(e.getValue()))
+        .findFirst()
+        .orElse(-1);
   }
 
   /** Sends the calls, evenly over the replicas, three tenants on each. */

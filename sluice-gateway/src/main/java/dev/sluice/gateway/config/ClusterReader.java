@@ -56,7 +56,8 @@ final class ClusterReader {
       try {
         RedisURI.create(uri);
       } catch (IllegalArgumentException e) {
-        errors.add("cluster.uri: '" + uri + "' (expected a Redis URI such as redis://host:6379)");
+        // The value is not repeated: it may hold a password.
+        errors.add("cluster.uri: not a Redis URI (expected one such as redis://host:6379)");
       }
     } else if (mode == Mode.REDIS) {
       errors.add(

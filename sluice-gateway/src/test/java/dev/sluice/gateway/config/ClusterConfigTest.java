@@ -117,7 +117,7 @@ class ClusterConfigTest {
     assertThat(e.errors())
         .containsExactlyInAnyOrder(
             "cluster.mode: 'gossip' (expected local or redis)",
-            "cluster.uri: 'http://' (expected a Redis URI such as redis://host:6379)",
+            "cluster.uri: not a Redis URI (expected one such as redis://host:6379)",
             "cluster.pool: 'a{b}' (expected no curly braces)",
             "cluster.syncInterval: PT2S (expected <= cluster.heartbeatInterval, PT1S)",
             "cluster.commandTimeout: \"-5ms\" (expected a duration > 0 such as 50ms, 1s)",
