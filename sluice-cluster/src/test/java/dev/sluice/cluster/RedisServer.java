@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * no persistence, in a temp dir; it can be killed and restarted on the same port. Tests skip when
  * the binary is missing.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
   private final Path binary;
   private final Path dir;
   private final int port;
@@ -39,7 +39,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Starts a server, or skips the test if {@code redis-server} is not installed. */
-  static RedisServer start() throws IOException {
+  public static RedisServer start() throws IOException {
     Path binary = find();
     assumeTrue(
         binary != null,
@@ -56,18 +56,18 @@ final class RedisServer implements AutoCloseable {
     }
   }
 
-  RedisURI uri() {
+  public RedisURI uri() {
     return RedisURI.builder().withHost("127.0.0.1").withPort(port).build();
   }
 
   /** SIGKILL: the data and the script cache are gone. */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
     process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
   }
 
   /** Sends {@code kill -<signal>} (STOP hangs the server with its sockets open, CONT resumes). */
-  void signal(String signal) throws IOException, InterruptedException {
+  public void signal(String signal) throws IOException, InterruptedException {
     Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
     if (kill.waitFor() != 0) {
       throw new IllegalStateException("kill -" + signal + " failed");
@@ -75,12 +75,12 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Starts again on the same port (after {@link #kill}). */
-  void restart() {
+  public void restart() {
     process = launch();
   }
 
   /** Runs {@code command} on a fresh connection. */
-  <T> T call(Function<RedisCommands<String, String>, T> command) {
+  public <T> T call(Function<RedisCommands<String, String>, T> command) {
     RedisClient client = RedisClient.create(uri());
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
       return command.apply(connection.sync());

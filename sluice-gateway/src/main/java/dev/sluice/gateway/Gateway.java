@@ -17,6 +17,7 @@ import dev.sluice.flow.FlowController;
 import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
+import dev.sluice.gateway.cluster.GatewayCluster;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.dashboard.Dashboard;
 import dev.sluice.gateway.metrics.FlowMetrics;
@@ -65,6 +66,7 @@ public final class Gateway implements AutoCloseable {
   private final ClientFactory clients;
   private final EndpointPool pool;
   private final FlowMetrics metrics;
+  private final GatewayCluster cluster;
   private final FlowController controller;
   private final Preemptions preemptions;
   private final @Nullable TenantRegistry tenants;
@@ -101,13 +103,16 @@ public final class Gateway implements AutoCloseable {
       listeners.add(tracing.listener());
     }
     FlowControlListener listener = FlowControlListener.of(listeners);
+    this.cluster =
+        GatewayCluster.create(
+            config.cluster(), builder.ticker, builder.scheduler, metrics.registry());
     this.controller =
         FlowController.create(
             (tenants == null
-                    ? config.flowControl()
+                    ? cluster.shareFairness(config.flowControl())
                     : tenants.shareBandsByTenant(config.flowControl()))
                 .toBuilder()
-                    .saturationDetector(pool.gate())
+                    .saturationDetector(cluster.gate(pool.gate()))
                     .ticker(builder.ticker)
                     .scheduler(builder.scheduler)
                     .listener(listener)
@@ -205,12 +210,13 @@ public final class Gateway implements AutoCloseable {
       admin.start().join();
     }
     log.info(
-        "Sluice gateway listening on {}:{} (admin {}), {} backend(s), detector {}",
+        "Sluice gateway listening on {}:{} (admin {}), {} backend(s), detector {}, cluster {}",
         config.server().host(),
         port(),
         admin == null ? "off" : config.admin().host() + ":" + adminPort(),
         pool.endpoints().size(),
-        pool.gate());
+        pool.gate(),
+        cluster);
     return this;
   }
 
@@ -293,6 +299,7 @@ public final class Gateway implements AutoCloseable {
                 admin == null ? CompletableFuture.completedFuture(null) : admin.stop())
             .whenComplete(
                 (ignored, cause) -> {
+                  cluster.close(); // after the drain: its reservations cover what was still running
                   pool.close();
                   clients.close();
                   metrics.registry().close();

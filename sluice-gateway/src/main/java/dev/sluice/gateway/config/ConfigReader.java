@@ -78,7 +78,8 @@ final class ConfigReader {
         "saturation",
         "metrics",
         "tracing",
-        "tenants");
+        "tenants",
+        "cluster");
     Server server = server(top.section("server"));
     Admin admin = admin(top.section("admin"));
     List<Backend> backends = backends(top);
@@ -98,6 +99,7 @@ final class ConfigReader {
                 "fairnessIdLabelMaxLength", 64, FairnessLabels.MIN_MAX_LENGTH, Integer.MAX_VALUE));
     Tracing tracing = new Tracing(top.section("tracing").keys("enabled").bool("enabled", false));
     Tenants tenants = new TenantsReader(errors).read(root.path("tenants"), objectives);
+    ClusterConfig cluster = new ClusterReader(errors).read(root.path("cluster"), tenants.mode());
     if (tenants.mode() == TenantMode.KEYS) {
       identity = identity.withStripped("authorization"); // a Sluice key is not the backend's
     }
@@ -116,7 +118,8 @@ final class ConfigReader {
         saturation,
         metrics,
         tracing,
-        tenants);
+        tenants,
+        cluster);
   }
 
   private static String locationOf(JsonProcessingException e) {

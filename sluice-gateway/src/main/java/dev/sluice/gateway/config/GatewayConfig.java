@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  * @param metrics metric-label settings
  * @param tracing OpenTelemetry spans per request
  * @param tenants who the callers are: API keys and tenants, or trusted headers
+ * @param cluster limits shared with other replicas through Redis, or none ({@code local})
  */
 public record GatewayConfig(
     Server server,
@@ -49,7 +50,8 @@ public record GatewayConfig(
     Saturation saturation,
     Metrics metrics,
     Tracing tracing,
-    Tenants tenants) {
+    Tenants tenants,
+    ClusterConfig cluster) {
 
   /** Copies the collections and checks for nulls. */
   public GatewayConfig {
@@ -65,6 +67,7 @@ public record GatewayConfig(
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(tracing, "tracing");
     Objects.requireNonNull(tenants, "tenants");
+    Objects.requireNonNull(cluster, "cluster");
   }
 
   /**
@@ -105,7 +108,8 @@ public record GatewayConfig(
         saturation,
         metrics,
         tracing,
-        tenants);
+        tenants,
+        cluster);
   }
 
   /** The priority of {@code objective}: its configured value, else 0. */
