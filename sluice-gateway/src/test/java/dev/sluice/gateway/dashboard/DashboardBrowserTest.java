@@ -3,11 +3,11 @@ package dev.sluice.gateway.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.client.WebClient;
-import dev.sluice.gateway.ClosedLoop;
-import dev.sluice.gateway.ClosedLoop.Streams;
 import dev.sluice.gateway.Gateway;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.sim.server.SimulatorServer;
+import dev.sluice.sim.testbed.ClosedLoop;
+import dev.sluice.sim.testbed.ClosedLoop.Streams;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
