@@ -2,13 +2,18 @@ package dev.sluice.demo;
 
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.GatewayConfig.Backend;
+import dev.sluice.sim.load.LoadSpecYaml;
 import dev.sluice.sim.server.SimulatorServer;
 import dev.sluice.sim.testbed.ClosedLoop;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /** What the demos share: their command lines' amounts of time, and their gateway. Stateless. */
 final class DemoSupport {
+
+  private static final Pattern NUMBER = Pattern.compile("[0-9]+(\\.[0-9]*)?");
 
   private DemoSupport() {}
 
@@ -21,33 +26,21 @@ final class DemoSupport {
   }
 
   /**
-   * A command-line amount of time: a decimal number of {@code unit}s, optionally followed by the
-   * unit's symbol, as {@code 20}, {@code 2.5} or {@code 20s} for seconds and {@code 300} or {@code
-   * 300ms} for milliseconds.
+   * A command-line amount of time: a bare decimal number counts in {@code unit} ({@code 20} with
+   * seconds, {@code 300} with milliseconds); anything else is the simulator's duration grammar
+   * ({@link LoadSpecYaml#parseDuration}: {@code 20s}, {@code 300ms}, {@code 1m}).
    *
-   * @param symbol {@code "s"} (seconds) or {@code "ms"} (milliseconds)
-   * @throws IllegalArgumentException naming {@code value} if it is not such a number, or not
-   *     positive
+   * @throws IllegalArgumentException naming {@code value} if it is not a duration, or not positive
    */
-  static Duration amount(String value, String symbol) {
-    long nanosPerUnit =
-        switch (symbol) {
-          case "s" -> 1_000_000_000L;
-          case "ms" -> 1_000_000L;
-          default -> throw new IllegalArgumentException("symbol: " + symbol + " (expected: s, ms)");
-        };
-    String number =
-        value.endsWith(symbol) ? value.substring(0, value.length() - symbol.length()) : value;
-    double units;
-    try {
-      units = Double.parseDouble(number);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + value + "' is not a number", e);
-    }
-    if (!(units > 0) || Double.isInfinite(units)) {
+  static Duration amount(String value, TimeUnit unit) {
+    Duration duration =
+        NUMBER.matcher(value).matches()
+            ? Duration.ofNanos(Math.round(Double.parseDouble(value) * unit.toNanos(1)))
+            : LoadSpecYaml.parseDuration(value);
+    if (duration.isZero() || duration.isNegative()) {
       throw new IllegalArgumentException("'" + value + "' (expected: > 0)");
     }
-    return Duration.ofNanos(Math.round(units * nanosPerUnit));
+    return duration;
   }
 
   /** The gateway's configuration {@code yaml}, in front of {@code backends} (vLLM metrics). */

@@ -40,6 +40,9 @@ public final class GatewayDemo {
   /** Default length of each of the two runs. */
   static final Duration DEFAULT_PHASE = Duration.ofSeconds(20);
 
+  /** The load each run starts with, not counted in its figures. */
+  static final Duration WARM_UP = Duration.ofSeconds(2);
+
   /** Default time-to-first-token objective for goodput. */
   static final Duration DEFAULT_TTFT_OBJECTIVE = Duration.ofMillis(300);
 
@@ -64,9 +67,9 @@ public final class GatewayDemo {
       if ((arg.equals("--duration") || arg.equals("--ttft-objective")) && value != null) {
         try {
           if (arg.equals("--duration")) {
-            phase = DemoSupport.amount(value, "s");
+            phase = DemoSupport.amount(value, TimeUnit.SECONDS);
           } else {
-            objective = DemoSupport.amount(value, "ms");
+            objective = DemoSupport.amount(value, TimeUnit.MILLISECONDS);
           }
         } catch (IllegalArgumentException e) {
           System.err.println("demo: " + arg + ": " + e.getMessage());
@@ -131,14 +134,14 @@ public final class GatewayDemo {
           "Dashboard: http://127.0.0.1:%d/ (live while the demo runs)%n",
           gateway.adminPort());
       progress.println("[1/2] through the Sluice gateway ...");
-      gated = ClosedLoop.run(gateway.port(), phase, 1, tenants);
+      gated = warmThenRun(gateway.port(), phase, tenants);
       progress.println("[2/2] through a plain round-robin proxy ...");
       plain =
           withBackends(
               backends -> {
                 try (RoundRobinProxy proxy =
                     new RoundRobinProxy(ClosedLoop.urls(backends)).start()) {
-                  return ClosedLoop.run(proxy.port(), phase, 1, tenants);
+                  return warmThenRun(proxy.port(), phase, tenants);
                 }
               });
     } finally {
@@ -234,6 +237,16 @@ public final class GatewayDemo {
 
   private static String fixed(double value, int decimals) {
     return String.format(Locale.ROOT, "%." + decimals + "f", value);
+  }
+
+  /**
+   * Runs the load for {@link #WARM_UP} first, not counted, so that the run measures the steady
+   * state: the JVM's code compiled, the gateway's knowledge of the servers' slots learned.
+   */
+  private static Map<String, LoadReport> warmThenRun(
+      int port, Duration phase, List<Streams> tenants) {
+    ClosedLoop.run(port, WARM_UP, 1, tenants);
+    return ClosedLoop.run(port, phase, 1, tenants);
   }
 
   private interface Phase {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code sluice demo pipeline}: SpecForge's rollout-outpaces-training problem, live. Producers
@@ -51,7 +52,7 @@ public final class PipelineDemo {
       String value = i + 1 < args.length ? args[i + 1] : null;
       if (arg.equals("--duration") && value != null) {
         try {
-          phase = DemoSupport.amount(value, "s");
+          phase = DemoSupport.amount(value, TimeUnit.SECONDS);
         } catch (IllegalArgumentException e) {
           phase = Duration.ZERO;
         }
