@@ -42,8 +42,8 @@ class GatewayDemoTest {
     double gatedP50 = Objects.requireNonNull(gated.ttftMs().p50());
     double plainP50 = Objects.requireNonNull(plain.ttftMs().p50());
     assertThat(gatedP50).as("premium TTFT p50, Sluice vs proxy (ms)").isLessThan(plainP50);
-    // Not goodput: under a load average of 14 to 17 on 2 cores, the gateway's premium goodput was at
-    // or below the proxy's in 3 of 4 such runs, its p50 below in all four (sluice-demo/README.md).
+    // Not goodput: under a load average of 14 to 17 on 2 cores, premium's goodput through Sluice
+    // was at or below the proxy's in 3 of 4 runs, its p50 below in all four (see the README).
 
     String text = out.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("goodput/s", "Sluice", "proxy", "TTFT objective 300 ms");
