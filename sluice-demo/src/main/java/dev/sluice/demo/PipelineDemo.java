@@ -1,17 +1,17 @@
 package dev.sluice.demo;
 
 import dev.sluice.backpressure.BackpressureStats;
-import dev.sluice.gateway.ClosedLoop;
 import dev.sluice.gateway.Gateway;
 import dev.sluice.gateway.config.GatewayConfig;
-import dev.sluice.gateway.config.GatewayConfig.Backend;
 import dev.sluice.sim.server.SimulatorServer;
+import dev.sluice.sim.testbed.ClosedLoop;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code sluice demo pipeline}: SpecForge's rollout-outpaces-training problem, live. Producers
@@ -44,7 +44,7 @@ public final class PipelineDemo {
 
   /** {@code sluice demo pipeline [--duration 15] [--png docs/img/pipeline-demo.png]}. */
   public static void main(String[] args) throws Exception {
-    System.setProperty("org.slf4j.simpleLogger.log.com.linecorp.armeria.server.Server", "warn");
+    DemoSupport.quietServerStartup();
     Duration phase = DEFAULT_PHASE;
     Path chart = DEFAULT_CHART;
     for (int i = 0; i < args.length; i++) {
@@ -52,8 +52,8 @@ public final class PipelineDemo {
       String value = i + 1 < args.length ? args[i + 1] : null;
       if (arg.equals("--duration") && value != null) {
         try {
-          phase = Duration.ofMillis(Math.round(1000 * Double.parseDouble(value.replace("s", ""))));
-        } catch (NumberFormatException e) {
+          phase = DemoSupport.amount(value, TimeUnit.SECONDS);
+        } catch (IllegalArgumentException e) {
           phase = Duration.ZERO;
         }
         if (phase.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -104,12 +104,7 @@ public final class PipelineDemo {
     List<SimulatorServer> servers = ClosedLoop.startBackends(3, setup.timeScale());
     List<RunReport> runs;
     try {
-      GatewayConfig config =
-          GatewayConfig.parse(GATEWAY_YAML)
-              .withBackends(
-                  ClosedLoop.urls(servers).stream()
-                      .map(uri -> new Backend(uri, "/metrics"))
-                      .toList());
+      GatewayConfig config = DemoSupport.gatewayConfig(GATEWAY_YAML, servers);
       String model = servers.get(0).modelName();
       try (Gateway gateway = Gateway.builder(config).build().start()) {
         out.println("[1/2] with backpressure ...");

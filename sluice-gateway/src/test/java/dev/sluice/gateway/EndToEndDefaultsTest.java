@@ -2,13 +2,15 @@ package dev.sluice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.gateway.ClosedLoop.Streams;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.GatewayConfig.Backend;
 import dev.sluice.sim.load.GroupStats;
 import dev.sluice.sim.load.LoadReport;
 import dev.sluice.sim.load.Tenant;
 import dev.sluice.sim.server.SimulatorServer;
+import dev.sluice.sim.testbed.ClosedLoop;
+import dev.sluice.sim.testbed.ClosedLoop.Streams;
+import dev.sluice.sim.testbed.RoundRobinProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

@@ -9,6 +9,7 @@ import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.GatewayConfig.Backend;
 import dev.sluice.gateway.tenant.KeysFile;
 import dev.sluice.sim.server.SimulatorServer;
+import dev.sluice.sim.testbed.ClosedLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -54,7 +54,7 @@ final class TenantsReader {
       Duration parsed =
           interval.isIntegralNumber()
               ? Duration.ofMillis(interval.longValue())
-              : ConfigReader.parseDuration(interval.asText());
+              : Durations.parse(interval.asText());
       if (parsed == null || parsed.isNegative() || parsed.isZero()) {
         errors.add("tenants.reloadInterval: " + interval + " (expected a duration > 0 such as 2s)");
       } else {

@@ -1,11 +1,11 @@
 package dev.sluice.gateway.dashboard;
 
 import dev.sluice.dashboard.HeadlessChromium;
-import dev.sluice.gateway.ClosedLoop;
-import dev.sluice.gateway.ClosedLoop.Streams;
 import dev.sluice.gateway.Gateway;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.sim.server.SimulatorServer;
+import dev.sluice.sim.testbed.ClosedLoop;
+import dev.sluice.sim.testbed.ClosedLoop.Streams;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.sluice.gateway;
+package dev.sluice.sim.testbed;
 
 import dev.sluice.sim.engine.EngineConfig;
 import dev.sluice.sim.load.LoadReport;
@@ -19,9 +19,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Closed-loop tenants against realistic model servers: what the demo and the end-to-end tests run.
- * Each tenant keeps its own number of streams busy, sending the next request as soon as the
- * previous one ends, as a chat front-end or a batch worker does.
+ * Closed-loop tenants against realistic model servers: what the gateway demo and the gateway's
+ * end-to-end tests run. Each tenant keeps its own number of streams busy, sending the next request
+ * as soon as the previous one ends, as a chat front-end or a batch worker does.
  *
  * <p>The backends are the kind a default must cope with: {@value #SLOTS} running slots each and a
  * FIFO waiting queue beyond them (as vLLM's {@code --max-num-seqs} and its scheduler), metrics in

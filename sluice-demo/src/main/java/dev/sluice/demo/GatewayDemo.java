@@ -1,14 +1,15 @@
-package dev.sluice.gateway;
+package dev.sluice.demo;
 
 import dev.sluice.flow.FlowControlListener;
 import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.Outcome;
-import dev.sluice.gateway.ClosedLoop.Streams;
-import dev.sluice.gateway.config.GatewayConfig;
-import dev.sluice.gateway.config.GatewayConfig.Backend;
+import dev.sluice.gateway.Gateway;
 import dev.sluice.sim.load.GroupStats;
 import dev.sluice.sim.load.LoadReport;
 import dev.sluice.sim.server.SimulatorServer;
+import dev.sluice.sim.testbed.ClosedLoop;
+import dev.sluice.sim.testbed.ClosedLoop.Streams;
+import dev.sluice.sim.testbed.RoundRobinProxy;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -34,10 +35,13 @@ import org.jspecify.annotations.Nullable;
  * before {@link #run} returns. Stateless; each {@link #run} call is independent and confined to its
  * caller's thread.
  */
-public final class Demo {
+public final class GatewayDemo {
 
   /** Default length of each of the two runs. */
   static final Duration DEFAULT_PHASE = Duration.ofSeconds(20);
+
+  /** The load each run starts with, not counted in its figures. */
+  static final Duration WARM_UP = Duration.ofSeconds(2);
 
   /** Default time-to-first-token objective for goodput. */
   static final Duration DEFAULT_TTFT_OBJECTIVE = Duration.ofMillis(300);
@@ -50,12 +54,11 @@ public final class Demo {
       objectives: {premium: 10, standard: 0, batch: -1}
       """;
 
-  private Demo() {}
+  private GatewayDemo() {}
 
   /** {@code sluice demo [--duration 20] [--ttft-objective 300]}. */
   public static void main(String[] args) {
-    // The demo prints its own progress; the servers' start-up lines would only interleave with it.
-    System.setProperty("org.slf4j.simpleLogger.log.com.linecorp.armeria.server.Server", "warn");
+    DemoSupport.quietServerStartup();
     Duration phase = DEFAULT_PHASE;
     Duration objective = DEFAULT_TTFT_OBJECTIVE;
     for (int i = 0; i < args.length; i++) {
@@ -64,17 +67,12 @@ public final class Demo {
       if ((arg.equals("--duration") || arg.equals("--ttft-objective")) && value != null) {
         try {
           if (arg.equals("--duration")) {
-            phase =
-                Duration.ofMillis(Math.round(1000 * Double.parseDouble(value.replace("s", ""))));
+            phase = DemoSupport.amount(value, TimeUnit.SECONDS);
           } else {
-            objective = Duration.ofMillis(Math.round(Double.parseDouble(value.replace("ms", ""))));
+            objective = DemoSupport.amount(value, TimeUnit.MILLISECONDS);
           }
-        } catch (NumberFormatException e) {
-          System.err.println("demo: " + arg + ": '" + value + "' is not a number");
-          System.exit(2);
-        }
-        if (phase.isZero() || phase.isNegative() || objective.isZero() || objective.isNegative()) {
-          System.err.println("demo: " + arg + ": '" + value + "' (expected: > 0)");
+        } catch (IllegalArgumentException e) {
+          System.err.println("demo: " + arg + ": " + e.getMessage());
           System.exit(2);
         }
         i++;
@@ -127,20 +125,23 @@ public final class Demo {
     Map<String, LoadReport> gated;
     Map<String, LoadReport> plain;
     try (Gateway gateway =
-        Gateway.builder(gatewayConfig(gatewayBackends)).listener(waits).build().start()) {
+        Gateway.builder(DemoSupport.gatewayConfig(GATEWAY_YAML, gatewayBackends))
+            .listener(waits)
+            .build()
+            .start()) {
       out.printf(
           Locale.ROOT,
           "Dashboard: http://127.0.0.1:%d/ (live while the demo runs)%n",
           gateway.adminPort());
       progress.println("[1/2] through the Sluice gateway ...");
-      gated = ClosedLoop.run(gateway.port(), phase, 1, tenants);
+      gated = warmThenRun(gateway.port(), phase, tenants);
       progress.println("[2/2] through a plain round-robin proxy ...");
       plain =
           withBackends(
               backends -> {
                 try (RoundRobinProxy proxy =
                     new RoundRobinProxy(ClosedLoop.urls(backends)).start()) {
-                  return ClosedLoop.run(proxy.port(), phase, 1, tenants);
+                  return warmThenRun(proxy.port(), phase, tenants);
                 }
               });
     } finally {
@@ -160,13 +161,6 @@ public final class Demo {
             + "Running requests are not");
     out.println("preempted: batch gets what the higher priorities leave.");
     return new Result(gated, plain);
-  }
-
-  /** The gateway's configuration in front of {@code backends}. */
-  static GatewayConfig gatewayConfig(List<SimulatorServer> backends) {
-    return GatewayConfig.parse(GATEWAY_YAML)
-        .withBackends(
-            ClosedLoop.urls(backends).stream().map(uri -> new Backend(uri, "/metrics")).toList());
   }
 
   /** The comparison, one row per tenant; at most 120 columns. */
@@ -243,6 +237,16 @@ public final class Demo {
 
   private static String fixed(double value, int decimals) {
     return String.format(Locale.ROOT, "%." + decimals + "f", value);
+  }
+
+  /**
+   * Runs the load for {@link #WARM_UP} first, not counted, so that the run measures the steady
+   * state: the JVM's code compiled, the gateway's knowledge of the servers' slots learned.
+   */
+  private static Map<String, LoadReport> warmThenRun(
+      int port, Duration phase, List<Streams> tenants) {
+    ClosedLoop.run(port, WARM_UP, 1, tenants);
+    return ClosedLoop.run(port, phase, 1, tenants);
   }
 
   private interface Phase {
