@@ -26,8 +26,8 @@ import java.util.Objects;
 /**
  * Turns YAML into a {@link GatewayConfig}, collecting every error with its path instead of stopping
  * at the first: the sections are read by {@link ServerReader}, {@link FlowControlReader}, {@link
- * SaturationReader} and {@link TenantsReader}, each value through {@link YamlSection}. Confined to
- * one thread: one instance reads one document.
+ * SaturationReader}, {@link TenantsReader} and {@link ClusterReader}, each value through {@link
+ * YamlSection}. Confined to one thread: one instance reads one document.
  */
 final class ConfigReader {
 
@@ -80,7 +80,7 @@ final class ConfigReader {
                 "fairnessIdLabelMaxLength", 64, FairnessLabels.MIN_MAX_LENGTH, Integer.MAX_VALUE));
     Tracing tracing = new Tracing(top.section("tracing").keys("enabled").bool("enabled", false));
     Tenants tenants = new TenantsReader(errors).read(root.path("tenants"), objectives);
-    ClusterConfig cluster = new ClusterReader(errors).read(root.path("cluster"), tenants.mode());
+    ClusterConfig cluster = ClusterReader.read(top.section("cluster"), tenants.mode());
     if (tenants.mode() == TenantMode.KEYS) {
       identity = identity.withStripped("authorization"); // a Sluice key is not the backend's
     }

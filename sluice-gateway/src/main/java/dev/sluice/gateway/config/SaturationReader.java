@@ -26,20 +26,11 @@ final class SaturationReader {
         "maxConcurrency",
         "maxTokenConcurrency",
         "slotHold");
-    String detectorName = s.string("detector", "slots");
     DetectorKind detector =
-        switch (detectorName) {
-          case "slots" -> DetectorKind.SLOTS;
+        switch (s.choice("detector", "slots", "utilization", "concurrency")) {
           case "utilization" -> DetectorKind.UTILIZATION;
           case "concurrency" -> DetectorKind.CONCURRENCY;
-          default -> {
-            s.error(
-                s.path("detector")
-                    + ": '"
-                    + detectorName
-                    + "' (expected one of: slots, utilization, concurrency)");
-            yield DetectorKind.SLOTS;
-          }
+          default -> DetectorKind.SLOTS;
         };
     Duration interval = s.duration("scrapeInterval", Duration.ofMillis(50), false);
     Duration timeout = s.duration("scrapeTimeout", Duration.ofSeconds(1), false);

@@ -120,6 +120,22 @@ final class YamlSection {
     return value.asText();
   }
 
+  /**
+   * The string at {@code key} if it is one of {@code choices}; otherwise (an error naming them, if
+   * present) the first choice, the default.
+   */
+  String choice(String key, String... choices) {
+    JsonNode value = value(key);
+    if (value.isMissingNode()) {
+      return choices[0];
+    }
+    if (value.isTextual() && List.of(choices).contains(value.asText())) {
+      return value.asText();
+    }
+    error(path(key), value, "one of: " + String.join(", ", choices));
+    return choices[0];
+  }
+
   boolean bool(String key, boolean defaultValue) {
     JsonNode value = value(key);
     if (value.isMissingNode()) {

@@ -116,21 +116,46 @@ class ClusterConfigTest {
 
     assertThat(e.errors())
         .containsExactlyInAnyOrder(
-            "cluster.mode: 'gossip' (expected local or redis)",
+            "cluster.mode: 'gossip' (expected one of: local, redis)",
             "cluster.uri: not a Redis URI (expected one such as redis://host:6379)",
             "cluster.pool: 'a{b}' (expected no curly braces)",
             "cluster.syncInterval: PT2S (expected <= cluster.heartbeatInterval, PT1S)",
-            "cluster.commandTimeout: \"-5ms\" (expected a duration > 0 such as 50ms, 1s)",
-            "cluster.strict: \"yes please\" (expected true or false)",
-            "cluster.headroom: -1 (expected an integer >= 0)",
-            "cluster.expectedReplicas: 0 (expected an integer >= 1)",
+            "cluster.commandTimeout: '-5ms' (expected a duration > 0 such as 50ms, 2s, 1m)",
+            "cluster.strict: 'yes please' (expected true or false)",
+            "cluster.headroom: -1 (expected >= 0)",
+            "cluster.expectedReplicas: 0 (expected >= 1)",
             "cluster.shards: unknown key (expected one of: mode, uri, pool, replicaId,"
                 + " syncInterval, heartbeatInterval, commandTimeout, decay, strict, headroom,"
                 + " expectedReplicas, limits, fairness)",
-            "cluster.limits.pool.limit: 0 (expected an integer >= 1)",
-            "cluster.limits.pool.failurePolicy: 'maybe' (expected failOpen or failClosed)",
+            "cluster.limits.pool.limit: 0 (expected >= 1)",
+            "cluster.limits.pool.failurePolicy: 'maybe' (expected one of: failOpen, failClosed)",
             "cluster.limits.band: unknown key (expected one of: pool)",
-            "cluster.fairness: 'best' (expected local or global)");
+            "cluster.fairness: 'best' (expected one of: local, global)");
+  }
+
+  @Test
+  void valuesOfTheWrongShapeNameTheirPath() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                GatewayConfig.parse(
+                    "cluster: {mode: 1, pool: ' ', replicaId: 7, limits: {pool: [1]}}"));
+
+    assertThat(e.errors())
+        .containsExactlyInAnyOrder(
+            "cluster.mode: 1 (expected one of: local, redis)",
+            "cluster.pool: ' ' (expected a non-empty string)",
+            "cluster.replicaId: 7 (expected a string)",
+            "cluster.limits.pool: [1] (expected a mapping)");
+  }
+
+  @Test
+  void aSectionThatIsNotAMappingIsAnError() {
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> GatewayConfig.parse("cluster: redis"));
+
+    assertThat(e.errors()).containsExactly("cluster: 'redis' (expected a mapping)");
   }
 
   @Test
