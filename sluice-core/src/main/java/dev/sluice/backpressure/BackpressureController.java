@@ -5,17 +5,9 @@ import static dev.sluice.internal.Preconditions.checkState;
 
 import dev.sluice.flow.Ticker;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -68,77 +60,39 @@ import org.jspecify.annotations.Nullable;
  * × {@code maxInFlightPerProducer} items. Keep a hard cap in the data plane as the backstop.
  */
 public final class BackpressureController implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(BackpressureController.class.getName());
+  // A facade over package-private parts, each with one invariant and its own test: WatermarkLatch
+  // (the latch, the consumer quantum and paused time), ProducerCaps (per-producer in flight),
+  // StarvationClock (starvation intervals), ResumeWaiters (awaitResume futures) and
+  // TransitionRelay (ordered listener delivery). This class holds the lock and orders the effects.
+
   private static final Grant PAUSED = new Grant(0, true);
+  private static final String CLOSED = "backpressure controller closed";
 
   private final Ticker ticker;
   private final @Nullable CapacityReporter reporter; // null: levels are only pushed
-  private final BackpressureListener[] listeners;
-  private final String[] signals;
-  private final Map<String, Integer> indexOf;
-  private final int watermarked;
-  private final long[] low;
-  private final long[] high;
-  private final int quantumIndex;
-  private final long quantum;
-  private final int producerCap;
   private final int leaseCap;
+  private final TransitionRelay relay;
 
   private final Object lock = new Object();
   private final AtomicLong readings = new AtomicLong();
-  private final ConcurrentLinkedQueue<Transition> events = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean delivering = new AtomicBoolean();
 
-  // Guarded by lock; paused is also read without it, by isPaused().
-  private final long[] levels;
-  private final long[] stamps;
-  private volatile boolean paused;
-  private long pauses;
-  private long resumes;
-  private long pausedSince;
-  private long pausedNanos;
-  private final Map<String, Producer> producers = new HashMap<>();
-  private final Map<String, Long> starvedConsumers = new HashMap<>();
-  private long inFlight;
-  private long producerStarvations;
-  private long producerStarvedNanos;
-  private long consumerStarvations;
-  private long consumerStarvedNanos;
-  private final Set<Waiter> waiters = new LinkedHashSet<>();
+  // Guarded by lock; the latch's paused state is also read without it, by isPaused().
+  private final WatermarkLatch latch;
+  private final ProducerCaps producers;
+  private final StarvationClock producerStarvation;
+  private final StarvationClock consumerStarvation;
+  private final ResumeWaiters waiters = new ResumeWaiters(lock);
   private boolean closed;
-
-  private static final class Producer {
-    long inFlight;
-    boolean starved;
-    long starvedSince;
-  }
-
-  private record Transition(boolean paused, String signal, long level) {}
 
   private BackpressureController(BackpressureConfig config) {
     this.ticker = config.ticker();
     this.reporter = config.reporter().orElse(null);
-    this.listeners = config.listeners().toArray(new BackpressureListener[0]);
-    this.signals = config.signals().toArray(new String[0]);
-    this.watermarked = config.watermarks().size();
-    this.low = new long[watermarked];
-    this.high = new long[watermarked];
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < signals.length; i++) {
-      index.put(signals[i], i);
-    }
-    for (Watermark mark : config.watermarks()) {
-      int i = Objects.requireNonNull(index.get(mark.signal()), "a watermark's signal is a signal");
-      low[i] = mark.low();
-      high[i] = mark.high();
-    }
-    this.indexOf = Map.copyOf(index);
-    this.quantumIndex = config.quantumSignal().map(index::get).orElse(-1);
-    this.quantum = config.consumerQuantum();
-    this.producerCap = config.maxInFlightPerProducer();
     this.leaseCap = config.maxLeasePerCall();
-    this.levels = new long[signals.length];
-    this.stamps = new long[signals.length];
+    this.relay = new TransitionRelay(config.listeners());
+    this.latch = new WatermarkLatch(config);
+    this.producers = new ProducerCaps(config.maxInFlightPerProducer());
+    this.producerStarvation = new StarvationClock(ticker);
+    this.consumerStarvation = new StarvationClock(ticker);
   }
 
   /**
@@ -160,17 +114,16 @@ public final class BackpressureController implements AutoCloseable {
    * @throws IllegalArgumentException if the signal is unknown or the level negative
    */
   public boolean update(String signal, long level) {
-    int i = index(signal);
+    int i = latch.index(signal);
     checkArgument(level >= 0, "%s level: %s (expected: >= 0)", signal, level);
     boolean transition;
-    List<Waiter> wake;
+    List<ResumeWaiters.Waiter> wake;
     boolean nowPaused;
     synchronized (lock) {
-      levels[i] = level;
-      stamps[i] = readings.incrementAndGet();
+      latch.set(i, level, readings.incrementAndGet());
       transition = evaluateLocked();
-      wake = transition && !paused ? takeWaitersLocked() : List.of();
-      nowPaused = paused;
+      wake = transition && !latch.isPaused() ? waiters.takeAll() : List.of();
+      nowPaused = latch.isPaused();
     }
     publish(transition, wake);
     return nowPaused;
@@ -186,27 +139,25 @@ public final class BackpressureController implements AutoCloseable {
    */
   public boolean refresh() {
     if (reporter == null) {
-      return paused;
+      return latch.isPaused();
     }
     long stamp = readings.incrementAndGet();
-    long[] read = new long[signals.length];
-    for (int i = 0; i < signals.length; i++) {
-      read[i] = reporter.level(signals[i]);
-      checkState(read[i] >= 0, "reporter %s level: %s (expected: >= 0)", signals[i], read[i]);
+    long[] read = new long[latch.signalCount()];
+    for (int i = 0; i < read.length; i++) {
+      String signal = latch.signal(i);
+      read[i] = reporter.level(signal);
+      checkState(read[i] >= 0, "reporter %s level: %s (expected: >= 0)", signal, read[i]);
     }
     boolean transition;
-    List<Waiter> wake;
+    List<ResumeWaiters.Waiter> wake;
     boolean nowPaused;
     synchronized (lock) {
-      for (int i = 0; i < signals.length; i++) {
-        if (stamp > stamps[i]) {
-          levels[i] = read[i];
-          stamps[i] = stamp;
-        }
+      for (int i = 0; i < read.length; i++) {
+        latch.offer(i, read[i], stamp);
       }
       transition = evaluateLocked();
-      wake = transition && !paused ? takeWaitersLocked() : List.of();
-      nowPaused = paused;
+      wake = transition && !latch.isPaused() ? waiters.takeAll() : List.of();
+      nowPaused = latch.isPaused();
     }
     publish(transition, wake);
     return nowPaused;
@@ -218,7 +169,7 @@ public final class BackpressureController implements AutoCloseable {
    * @return {@code true} if paused
    */
   public boolean isPaused() {
-    return paused;
+    return latch.isPaused();
   }
 
   /**
@@ -239,38 +190,16 @@ public final class BackpressureController implements AutoCloseable {
     Objects.requireNonNull(producer, "producer");
     checkArgument(requested >= 0, "requested: %s (expected: >= 0)", requested);
     synchronized (lock) {
-      checkState(!closed, "backpressure controller closed");
-      Producer state = producers.get(producer);
-      if (paused) {
+      checkState(!closed, CLOSED);
+      if (latch.isPaused()) {
         if (requested > 0) {
-          if (state == null) {
-            state = new Producer();
-            producers.put(producer, state);
-          }
-          if (!state.starved) {
-            state.starved = true;
-            state.starvedSince = ticker.read();
-            producerStarvations++;
-          }
+          producerStarvation.start(producer);
         }
         return PAUSED;
       }
-      long held = state == null ? 0 : state.inFlight;
-      int granted =
-          producerCap == BackpressureConfig.UNLIMITED
-              ? requested
-              : (int) Math.max(0, Math.min(requested, producerCap - held));
+      int granted = producers.grant(producer, requested);
       if (granted > 0) {
-        if (state == null) {
-          state = new Producer();
-          producers.put(producer, state);
-        }
-        if (state.starved) {
-          state.starved = false;
-          producerStarvedNanos += ticker.read() - state.starvedSince;
-        }
-        state.inFlight += granted;
-        inFlight += granted;
+        producerStarvation.end(producer);
       }
       return new Grant(granted, false);
     }
@@ -287,22 +216,7 @@ public final class BackpressureController implements AutoCloseable {
   public void release(String producer, int count) {
     Objects.requireNonNull(producer, "producer");
     synchronized (lock) {
-      Producer state = producers.get(producer);
-      long held = state == null ? 0 : state.inFlight;
-      checkArgument(
-          count >= 0 && count <= held,
-          "count: %s (expected: 0 to %s, the items in flight for producer %s)",
-          count,
-          held,
-          producer);
-      if (state == null) {
-        return;
-      }
-      state.inFlight -= count;
-      inFlight -= count;
-      if (state.inFlight == 0 && !state.starved) {
-        producers.remove(producer);
-      }
+      producers.release(producer, count);
     }
   }
 
@@ -318,15 +232,8 @@ public final class BackpressureController implements AutoCloseable {
   public long forgetProducer(String producer) {
     Objects.requireNonNull(producer, "producer");
     synchronized (lock) {
-      Producer state = producers.remove(producer);
-      if (state == null) {
-        return 0;
-      }
-      if (state.starved) {
-        producerStarvedNanos += ticker.read() - state.starvedSince;
-      }
-      inFlight -= state.inFlight;
-      return state.inFlight;
+      producerStarvation.end(producer);
+      return producers.forget(producer);
     }
   }
 
@@ -338,10 +245,7 @@ public final class BackpressureController implements AutoCloseable {
   public void forgetConsumer(String consumer) {
     Objects.requireNonNull(consumer, "consumer");
     synchronized (lock) {
-      Long since = starvedConsumers.remove(consumer);
-      if (since != null) {
-        consumerStarvedNanos += ticker.read() - since;
-      }
+      consumerStarvation.end(consumer);
     }
   }
 
@@ -353,8 +257,7 @@ public final class BackpressureController implements AutoCloseable {
    */
   public long inFlight(String producer) {
     synchronized (lock) {
-      Producer state = producers.get(producer);
-      return state == null ? 0 : state.inFlight;
+      return producers.held(producer);
     }
   }
 
@@ -384,15 +287,9 @@ public final class BackpressureController implements AutoCloseable {
     checkArgument(received >= 0, "received: %s (expected: >= 0)", received);
     synchronized (lock) {
       if (received == 0) {
-        if (!starvedConsumers.containsKey(consumer)) {
-          starvedConsumers.put(consumer, ticker.read());
-          consumerStarvations++;
-        }
+        consumerStarvation.start(consumer);
       } else {
-        Long since = starvedConsumers.remove(consumer);
-        if (since != null) {
-          consumerStarvedNanos += ticker.read() - since;
-        }
+        consumerStarvation.end(consumer);
       }
     }
   }
@@ -410,15 +307,12 @@ public final class BackpressureController implements AutoCloseable {
   public CompletableFuture<Void> awaitResume() {
     synchronized (lock) {
       if (closed) {
-        return CompletableFuture.failedFuture(
-            new IllegalStateException("backpressure controller closed"));
+        return CompletableFuture.failedFuture(new IllegalStateException(CLOSED));
       }
-      if (!paused) {
+      if (!latch.isPaused()) {
         return CompletableFuture.completedFuture(null);
       }
-      Waiter waiter = new Waiter();
-      waiters.add(waiter);
-      return waiter;
+      return waiters.add();
     }
   }
 
@@ -430,32 +324,17 @@ public final class BackpressureController implements AutoCloseable {
   public BackpressureStats stats() {
     synchronized (lock) {
       long now = ticker.read();
-      long pausedTotal = pausedNanos + (paused ? now - pausedSince : 0);
-      long producerStarved = producerStarvedNanos;
-      for (Producer producer : producers.values()) {
-        if (producer.starved) {
-          producerStarved += now - producer.starvedSince;
-        }
-      }
-      long consumerStarved = consumerStarvedNanos;
-      for (long since : starvedConsumers.values()) {
-        consumerStarved += now - since;
-      }
-      Map<String, Long> snapshot = new LinkedHashMap<>();
-      for (int i = 0; i < signals.length; i++) {
-        snapshot.put(signals[i], levels[i]);
-      }
       return new BackpressureStats(
-          paused,
-          pauses,
-          resumes,
-          Duration.ofNanos(pausedTotal),
-          snapshot,
-          inFlight,
-          producerStarvations,
-          Duration.ofNanos(producerStarved),
-          consumerStarvations,
-          Duration.ofNanos(consumerStarved));
+          latch.isPaused(),
+          latch.pauses(),
+          latch.resumes(),
+          Duration.ofNanos(latch.pausedNanos(now)),
+          latch.levels(),
+          producers.total(),
+          producerStarvation.intervals(),
+          Duration.ofNanos(producerStarvation.starvedNanos(now)),
+          consumerStarvation.intervals(),
+          Duration.ofNanos(consumerStarvation.starvedNanos(now)));
     }
   }
 
@@ -466,16 +345,16 @@ public final class BackpressureController implements AutoCloseable {
    */
   @Override
   public void close() {
-    List<Waiter> fail;
+    List<ResumeWaiters.Waiter> fail;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
-      fail = takeWaitersLocked();
+      fail = waiters.takeAll();
     }
-    for (Waiter waiter : fail) {
-      waiter.fail(new IllegalStateException("backpressure controller closed"));
+    for (ResumeWaiters.Waiter waiter : fail) {
+      waiter.fail(new IllegalStateException(CLOSED));
     }
   }
 
@@ -486,132 +365,25 @@ public final class BackpressureController implements AutoCloseable {
     }
   }
 
-  private int index(String signal) {
-    int i = indexOf.getOrDefault(Objects.requireNonNull(signal, "signal"), -1);
-    checkArgument(i >= 0, "signal: %s (expected: one of %s)", signal, List.of(signals));
-    return i;
-  }
-
   /**
    * Evaluates the latch; a transition is queued for the listeners here, under the lock, in order.
    */
   private boolean evaluateLocked() {
-    boolean quantumMet = quantumIndex < 0 || levels[quantumIndex] >= quantum;
-    if (!paused) {
-      if (quantumMet) {
-        for (int i = 0; i < watermarked; i++) {
-          if (levels[i] >= high[i]) {
-            paused = true;
-            pauses++;
-            pausedSince = ticker.read();
-            events.add(new Transition(true, signals[i], levels[i]));
-            return true;
-          }
-        }
-      }
+    Transition transition = latch.evaluate();
+    if (transition == null) {
       return false;
     }
-    if (quantumMet) {
-      for (int i = 0; i < watermarked; i++) {
-        if (levels[i] > low[i] || levels[i] >= high[i]) {
-          return false;
-        }
-      }
-    }
-    paused = false;
-    resumes++;
-    pausedNanos += ticker.read() - pausedSince;
-    events.add(new Transition(false, "", 0));
+    relay.enqueue(transition);
     return true;
   }
 
-  private List<Waiter> takeWaitersLocked() {
-    if (waiters.isEmpty()) {
-      return List.of();
-    }
-    List<Waiter> taken = new ArrayList<>(waiters);
-    waiters.clear();
-    return taken;
-  }
-
   /** Outside the lock: wakes the waiters, then delivers pending transitions in order. */
-  private void publish(boolean transition, List<Waiter> wake) {
-    for (Waiter waiter : wake) {
+  private void publish(boolean transition, List<ResumeWaiters.Waiter> wake) {
+    for (ResumeWaiters.Waiter waiter : wake) {
       waiter.wake();
     }
-    if (!transition) {
-      return;
-    }
-    // One thread at a time delivers, so listeners see transitions in order and never re-entrantly.
-    while (!events.isEmpty() && delivering.compareAndSet(false, true)) {
-      try {
-        Transition next;
-        while ((next = events.poll()) != null) {
-          notifyListeners(next);
-        }
-      } finally {
-        delivering.set(false);
-      }
-    }
-  }
-
-  private void notifyListeners(Transition transition) {
-    for (BackpressureListener listener : listeners) {
-      try {
-        if (transition.paused()) {
-          listener.onPaused(transition.signal(), transition.level());
-        } else {
-          listener.onResumed();
-        }
-      } catch (RuntimeException e) {
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "backpressure listener "
-                + listener
-                + " failed on "
-                + (transition.paused() ? "onPaused" : "onResumed"),
-            e);
-      }
-    }
-  }
-
-  /**
-   * A paused producer's wait. Completed by the controller through {@link #wake} and {@link #fail}
-   * after it was taken out of {@link #waiters}; completed by anyone else (cancel, {@code
-   * orTimeout}, {@code complete}) it withdraws itself, so waits that time out during a long pause
-   * do not pile up.
-   */
-  private final class Waiter extends CompletableFuture<Void> {
-    void wake() {
-      super.complete(null);
-    }
-
-    void fail(Throwable cause) {
-      super.completeExceptionally(cause);
-    }
-
-    @Override
-    public boolean complete(@Nullable Void value) {
-      return withdrawIf(super.complete(null));
-    }
-
-    @Override
-    public boolean completeExceptionally(Throwable cause) {
-      return withdrawIf(super.completeExceptionally(cause));
-    }
-
-    @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      return withdrawIf(super.cancel(mayInterruptIfRunning));
-    }
-
-    private boolean withdrawIf(boolean completed) {
-      if (completed) {
-        synchronized (lock) {
-          waiters.remove(this);
-        }
-      }
-      return completed;
+    if (transition) {
+      relay.deliver();
     }
   }
 }

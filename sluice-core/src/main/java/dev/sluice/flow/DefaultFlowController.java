@@ -179,7 +179,7 @@ final class DefaultFlowController implements FlowController {
   /** A failed future if {@code request} is invalid or the controller closed, else null. */
   private @Nullable CompletableFuture<Admission> checkSubmittable(FlowRequest request) {
     Objects.requireNonNull(request, "request");
-    String problems = validate(request);
+    String problems = RequestChecks.problems(request);
     if (problems != null) {
       return endings.rejectUnattributed(request, Outcome.REJECTED_INVALID, problems);
     }
@@ -228,35 +228,6 @@ final class DefaultFlowController implements FlowController {
     QueuedRequest item = new QueuedRequest(request, flow, callerDeadline, false);
     placement.admit(item);
     return item.future;
-  }
-
-  private static @Nullable String validate(FlowRequest request) {
-    boolean valid =
-        !request.flowKey().id().isBlank()
-            && request.byteSize() >= 0
-            && request.cost() >= 1
-            && (request.ttl() == null || !(request.ttl().isNegative() || request.ttl().isZero()))
-            && (request.slo() == null || !request.slo().isNegative());
-    if (valid) {
-      return null; // the hot path allocates nothing here
-    }
-    List<String> problems = new ArrayList<>();
-    if (request.flowKey().id().isBlank()) {
-      problems.add("flowKey.id: '" + request.flowKey().id() + "' (expected: a non-blank id)");
-    }
-    if (request.byteSize() < 0) {
-      problems.add("byteSize: " + request.byteSize() + " (expected: >= 0)");
-    }
-    if (request.cost() < 1) {
-      problems.add("cost: " + request.cost() + " (expected: >= 1)");
-    }
-    if (request.ttl() != null && (request.ttl().isNegative() || request.ttl().isZero())) {
-      problems.add("ttl: " + request.ttl() + " (expected: > 0, or null for none)");
-    }
-    if (request.slo() != null && request.slo().isNegative()) {
-      problems.add("slo: " + request.slo() + " (expected: >= 0, or null for none)");
-    }
-    return String.join("; ", problems);
   }
 
   // ------------------------------------------------------ from admissions and futures

@@ -5,9 +5,7 @@ import dev.sluice.flow.saturation.ConcurrencyDetector;
 import dev.sluice.flow.saturation.SaturationDetector;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -355,61 +353,16 @@ public final class FlowControllerConfig {
       List<String> errors = new ArrayList<>();
       BandConfig.checkLimit("maxBytes", maxBytes, errors);
       BandConfig.checkLimit("maxRequests", maxRequests, errors);
-      if (defaultTtl == null || defaultTtl.isNegative()) {
-        errors.add("defaultTtl: " + defaultTtl + " (expected: >= 0, 0 = none)");
-      }
-      if (shards < 1 || shards > MAX_SHARDS) {
-        errors.add("shards: " + shards + " (expected: 1 to " + MAX_SHARDS + ")");
-      }
-      boolean flowTimeoutValid = isPositive(flowIdleTimeout);
-      if (!flowTimeoutValid) {
-        errors.add("flowIdleTimeout: " + flowIdleTimeout + " (expected: > 0)");
-      }
-      if (!isPositive(bandIdleTimeout)) {
-        errors.add("bandIdleTimeout: " + bandIdleTimeout + " (expected: > 0)");
-      } else if (flowTimeoutValid && bandIdleTimeout.compareTo(flowIdleTimeout) < 0) {
-        errors.add(
-            "bandIdleTimeout: "
-                + bandIdleTimeout
-                + " (expected: >= flowIdleTimeout "
-                + flowIdleTimeout
-                + ")");
-      }
-      Map<Integer, Integer> seen = new HashMap<>();
-      for (int i = 0; i < bands.size(); i++) {
-        BandConfig band = bands.get(i);
-        if (band == null) {
-          errors.add("bands[" + i + "]: null (expected: a band)");
-          continue;
-        }
-        band.validate("bands[" + i + "].", errors);
-        Integer previous = seen.putIfAbsent(band.priority(), i);
-        if (previous != null) {
-          errors.add(
-              "bands["
-                  + i
-                  + "].priority: "
-                  + band.priority()
-                  + " (expected: unique; bands["
-                  + previous
-                  + "] has it too)");
-        }
-      }
+      ConfigChecks.checkDefaultTtl(defaultTtl, errors);
+      ConfigChecks.checkShards(shards, errors);
+      ConfigChecks.checkIdleTimeouts(flowIdleTimeout, bandIdleTimeout, errors);
+      ConfigChecks.checkBands(bands, errors);
       defaultBand.validate("defaultBand.", errors);
       defaultSheddableBand.validate("defaultSheddableBand.", errors);
       if (!errors.isEmpty()) {
         throw new FlowConfigException(errors);
       }
-      List<BandConfig> resolved = new ArrayList<>();
-      for (BandConfig band : bands) {
-        resolved.add(band.resolved());
-      }
-      resolved.sort((a, b) -> Integer.compare(b.priority(), a.priority()));
-      return new FlowControllerConfig(this, resolved);
-    }
-
-    private static boolean isPositive(Duration duration) {
-      return duration != null && !duration.isNegative() && !duration.isZero();
+      return new FlowControllerConfig(this, ConfigChecks.resolvedByPriority(bands));
     }
   }
 }

@@ -217,4 +217,38 @@ class WatermarkLatchTest {
         .isFalse(); // the consumer took a batch: it needs more to ack
     assertThat(transitions).containsExactly("pause bytes=300", "resume");
   }
+
+  // ------------------------------------------------ the WatermarkLatch part on its own
+
+  @Test
+  void theLatchPartReturnsEachTransitionOnceAndCountsPausedTimeUpToNow() {
+    WatermarkLatch latch = new WatermarkLatch(config().watermark("bytes", 50, 100).build());
+
+    latch.set(0, 100, 1);
+    assertThat(latch.evaluate()).isEqualTo(new Transition(true, "bytes", 100));
+    assertThat(latch.evaluate()).isNull(); // still paused: no second transition
+    clock.advanceNanos(7);
+    assertThat(latch.pausedNanos(clock.read())).isEqualTo(7);
+    latch.set(0, 50, 2);
+    clock.advanceNanos(3);
+    assertThat(latch.evaluate()).isEqualTo(new Transition(false, "", 0));
+    clock.advanceNanos(100);
+    assertThat(latch.pausedNanos(clock.read())).isEqualTo(10);
+    assertThat(latch.pauses() - latch.resumes()).isZero();
+    assertThat(latch.levels()).containsExactly(Map.entry("bytes", 50L));
+  }
+
+  @Test
+  void theLatchPartIgnoresAPulledLevelReadBeforeTheCurrentOne() {
+    WatermarkLatch latch = new WatermarkLatch(config().watermark("bytes", 50, 100).build());
+
+    latch.set(0, 10, 5);
+    latch.offer(0, 200, 4); // began before the pushed level: stale
+    assertThat(latch.evaluate()).isNull();
+    assertThat(latch.levels()).containsEntry("bytes", 10L);
+    latch.offer(0, 200, 6);
+    assertThat(latch.evaluate()).isEqualTo(new Transition(true, "bytes", 200));
+    assertThatThrownBy(() -> latch.index("nope"))
+        .hasMessage("signal: nope (expected: one of [bytes])");
+  }
 }
