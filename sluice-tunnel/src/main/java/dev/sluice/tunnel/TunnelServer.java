@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.jspecify.annotations.Nullable;
 
@@ -185,6 +186,15 @@ public final class TunnelServer implements AutoCloseable {
 
   @Override
   public void close() {
+    closeAsync().join();
+  }
+
+  /**
+   * Ends every tunnel and connection at once and starts stopping both ports; the future completes
+   * once they have stopped (Netty's quiet period included). Idempotent in effect: a second call
+   * stops nothing more.
+   */
+  public CompletableFuture<Void> closeAsync() {
     if (frontend != null) {
       frontend.close();
     }
@@ -195,13 +205,10 @@ public final class TunnelServer implements AutoCloseable {
     if (dashboard != null) {
       dashboard.close();
     }
-    if (admin != null) {
-      admin.stop().join();
-    }
-    if (server != null) {
-      server.stop().join();
-    }
-    executor.shutdownNow();
+    return CompletableFuture.allOf(
+            admin == null ? CompletableFuture.completedFuture(null) : admin.stop(),
+            server == null ? CompletableFuture.completedFuture(null) : server.stop())
+        .whenComplete((ignored, cause) -> executor.shutdownNow());
   }
 
   /** Configures a {@link TunnelServer}. Not thread-safe. */

@@ -64,7 +64,7 @@ class TunnelDashboardBrowserTest {
       agent.close();
     }
     if (server != null) {
-      server.close();
+      server.closeAsync(); // not joined: the next test binds a new port
     }
     if (loopback != null) {
       loopback.close();
