@@ -237,9 +237,15 @@ class PreemptionMeasurementTest {
     assertThat(preempt.premium().ttftMs().p90() / alone.ttftMs().p90())
         .as("premium TTFT p90 under the flood with preemption / alone\n%s", figures)
         .isLessThan(2.5);
+    // Without engine priority a premium request that finds the slots taken waits in the gateway
+    // for a batch request to end (about half of batch's TTFT p50 here); with it, it goes on to the
+    // engine. A few still wait for a held slot (tens of ms on a quiet machine), so the bound is on
+    // the scale of a batch request, not of premium's own TTFT.
     assertThat(engine.waits().at(99))
-        .as("engine priority: premium gateway queue p99 vs its TTFT p90 alone\n%s", figures)
-        .isLessThan(alone.ttftMs().p90());
+        .as(
+            "engine priority: premium gateway queue p99 vs a fifth of batch's TTFT p50\n%s",
+            figures)
+        .isLessThan(engine.batch().ttftMs().p50() / 5);
     assertThat(engine.premium().ttftMs().p99())
         .as("engine priority: premium TTFT p99 vs batch TTFT p50\n%s", figures)
         .isLessThan(engine.batch().ttftMs().p50());
