@@ -152,6 +152,11 @@ public final class TunnelServer implements AutoCloseable {
     return agents.links();
   }
 
+  /** The address the ports bind to. */
+  public String host() {
+    return host;
+  }
+
   /** The admin port serving {@code /metrics} and the dashboard, or -1 if there is none. */
   public int adminPort() {
     return admin == null ? -1 : admin.activeLocalPort();

@@ -21,7 +21,7 @@ public final class TunnelServerMain {
         --host             address the ports bind to (default 127.0.0.1)
         --agent-port       gRPC port agents (and gRPC frontends) dial in to (default 8091)
         --connect-port     HTTP CONNECT port for clients (default 8090)
-        --admin-port       port serving /metrics; -1 = none (default 8092)
+        --admin-port       port serving /metrics and the dashboard at /; -1 = none (default 8092)
         --window           per-connection receive window in bytes; 0 = no byte credit
                            (default 262144)
         --tunnel-window    receive window of one agent's whole tunnel in bytes; 0 = none
@@ -96,6 +96,10 @@ public final class TunnelServerMain {
             + server.connectPort()
             + (server.adminPort() >= 0 ? "  /metrics -> :" + server.adminPort() : "")
             + "  (Ctrl-C stops)");
+    if (server.adminPort() >= 0) {
+      String host = server.host().contains(":") ? "[" + server.host() + "]" : server.host();
+      System.out.println("Dashboard: http://" + host + ":" + server.adminPort() + "/");
+    }
     stopped.await();
   }
 }
