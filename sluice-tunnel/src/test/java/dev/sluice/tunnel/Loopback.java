@@ -33,26 +33,7 @@ final class Loopback implements AutoCloseable {
   /** A server that echoes every byte back. Returns its port. */
   synchronized int echoServer() throws IOException {
     ServerSocket listener = listen(0);
-    threads.execute(
-        () -> {
-          while (true) {
-            Socket socket;
-            try {
-              socket = listener.accept();
-            } catch (IOException e) {
-              return;
-            }
-            remember(socket);
-            threads.execute(
-                () -> {
-                  try (socket) {
-                    socket.getInputStream().transferTo(socket.getOutputStream());
-                  } catch (IOException e) {
-                    // the test ended it
-                  }
-                });
-          }
-        });
+    serveEach(listener, socket -> socket.getInputStream().transferTo(socket.getOutputStream()));
     return listener.getLocalPort();
   }
 
@@ -61,10 +42,7 @@ final class Loopback implements AutoCloseable {
    * accepted sockets inherit it). {@code accepted} completes at the first connection.
    */
   synchronized int stuckServer(CompletableFuture<Socket> accepted) throws IOException {
-    ServerSocket listener = new ServerSocket();
-    listener.setReceiveBufferSize(4096);
-    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    opened.add(listener);
+    ServerSocket listener = listenWithSmallBuffer();
     threads.execute(
         () -> {
           while (true) {
@@ -93,10 +71,34 @@ final class Loopback implements AutoCloseable {
   /** A {@link #sinkServer} that reads at most {@code readChunk} bytes per read: a slow reader. */
   synchronized int sinkServer(CompletableFuture<Void> gate, AtomicLong received, int readChunk)
       throws IOException {
-    ServerSocket listener = new ServerSocket();
-    listener.setReceiveBufferSize(4096);
-    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    opened.add(listener);
+    ServerSocket listener = listenWithSmallBuffer();
+    serveEach(
+        listener,
+        socket -> {
+          byte[] buffer = new byte[readChunk];
+          gate.join();
+          InputStream in = socket.getInputStream();
+          int n;
+          while ((n = in.read(buffer)) >= 0) {
+            synchronized (received) {
+              received.addAndGet(n);
+              received.notifyAll();
+            }
+          }
+        });
+    return listener.getLocalPort();
+  }
+
+  /** What a test server does with one accepted connection, on a thread of its own. */
+  private interface ConnectionHandler {
+    void serve(Socket socket) throws IOException;
+  }
+
+  /**
+   * Accepts {@code listener}'s connections until it closes, serving each on a thread of its own and
+   * closing it after; an I/O error ends that connection (the test ended it).
+   */
+  private void serveEach(ServerSocket listener, ConnectionHandler handler) {
     threads.execute(
         () -> {
           while (true) {
@@ -109,24 +111,26 @@ final class Loopback implements AutoCloseable {
             remember(socket);
             threads.execute(
                 () -> {
-                  byte[] buffer = new byte[readChunk];
                   try (socket) {
-                    gate.join();
-                    InputStream in = socket.getInputStream();
-                    int n;
-                    while ((n = in.read(buffer)) >= 0) {
-                      synchronized (received) {
-                        received.addAndGet(n);
-                        received.notifyAll();
-                      }
-                    }
+                    handler.serve(socket);
                   } catch (IOException e) {
                     // the test ended it
                   }
                 });
           }
         });
-    return listener.getLocalPort();
+  }
+
+  /**
+   * A loopback listener with a 4 KiB receive buffer, set before bind so that accepted sockets
+   * inherit it.
+   */
+  private ServerSocket listenWithSmallBuffer() throws IOException {
+    ServerSocket listener = new ServerSocket();
+    listener.setReceiveBufferSize(4096);
+    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    opened.add(listener);
+    return listener;
   }
 
   /** Writes {@code bytes} zero bytes to {@code socket} on a test thread. */

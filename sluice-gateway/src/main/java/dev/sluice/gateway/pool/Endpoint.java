@@ -31,7 +31,8 @@ public final class Endpoint {
   boolean starved;
 
   /**
-   * This gateway's flow-controlled requests here, by priority: count. Guarded by the pool's lock.
+   * This gateway's flow-controlled requests here, by priority: count; kept only with {@link
+   * #enginePriority()}, the one case that reads it. Guarded by the pool's lock.
    */
   private final TreeMap<Integer, Integer> byPriority = new TreeMap<>();
 
@@ -107,7 +108,9 @@ public final class Endpoint {
    */
   void acquire(int priority) {
     acquire();
-    byPriority.merge(priority, 1, Integer::sum);
+    if (enginePriority) {
+      byPriority.merge(priority, 1, Integer::sum);
+    }
   }
 
   /**
@@ -115,7 +118,9 @@ public final class Endpoint {
    */
   void release(int priority) {
     release();
-    byPriority.computeIfPresent(priority, (p, count) -> count == 1 ? null : count - 1);
+    if (enginePriority) {
+      byPriority.computeIfPresent(priority, (p, count) -> count == 1 ? null : count - 1);
+    }
   }
 
   /**
