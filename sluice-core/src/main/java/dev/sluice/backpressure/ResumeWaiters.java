@@ -63,26 +63,31 @@ final class ResumeWaiters {
 
     @Override
     public boolean complete(@Nullable Void value) {
-      return withdrawIf(super.complete(null));
+      withdraw();
+      return super.complete(null);
     }
 
     @Override
     public boolean completeExceptionally(Throwable cause) {
-      return withdrawIf(super.completeExceptionally(cause));
+      withdraw();
+      return super.completeExceptionally(cause);
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      return withdrawIf(super.cancel(mayInterruptIfRunning));
+      withdraw();
+      return super.cancel(mayInterruptIfRunning);
     }
 
-    private boolean withdrawIf(boolean completed) {
-      if (completed) {
-        synchronized (lock) {
-          waiters.remove(this);
-        }
+    /**
+     * Leaves the set before completing, so that whoever sees this waiter done also sees it gone (an
+     * {@code orTimeout} fires on another thread). Harmless if it was already taken: a waiter
+     * already complete is not in the set.
+     */
+    private void withdraw() {
+      synchronized (lock) {
+        waiters.remove(this);
       }
-      return completed;
     }
   }
 }

@@ -53,7 +53,9 @@ class ResumeWaitersTest {
     CompletableFuture<Void> bounded = waiter.orTimeout(1, TimeUnit.NANOSECONDS);
 
     assertThat(bounded).failsWithin(Duration.ofSeconds(10));
-    assertThat(waiters.size()).isZero();
+    synchronized (lock) {
+      assertThat(waiters.size()).isZero();
+    }
   }
 
   @Test
