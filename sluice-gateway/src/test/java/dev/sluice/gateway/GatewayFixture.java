@@ -12,7 +12,7 @@ import com.linecorp.armeria.common.RequestHeadersBuilder;
 import com.linecorp.armeria.common.ResponseHeaders;
 import dev.sluice.flow.FlowStats;
 import dev.sluice.gateway.config.GatewayConfig;
-import dev.sluice.gateway.pool.Endpoint;
+import dev.sluice.gateway.internal.pool.Endpoint;
 import dev.sluice.sim.engine.EngineConfig;
 import dev.sluice.sim.engine.EngineObserver;
 import dev.sluice.sim.load.SseCall;

@@ -4,7 +4,7 @@ import static dev.sluice.gateway.GatewayFixture.concurrencyConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.gateway.GatewayFixture.Call;
-import dev.sluice.gateway.proxy.RequestBodyGuard;
+import dev.sluice.gateway.internal.proxy.RequestBodyGuard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

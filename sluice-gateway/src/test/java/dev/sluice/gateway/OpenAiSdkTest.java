@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.GatewayConfig.Backend;
-import dev.sluice.gateway.tenant.KeysFile;
+import dev.sluice.gateway.internal.tenant.KeysFile;
 import dev.sluice.sim.server.SimulatorServer;
 import dev.sluice.sim.testbed.ClosedLoop;
 import java.io.IOException;

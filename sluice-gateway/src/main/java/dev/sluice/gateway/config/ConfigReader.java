@@ -15,7 +15,7 @@ import dev.sluice.gateway.config.GatewayConfig.TenantMode;
 import dev.sluice.gateway.config.GatewayConfig.Tenants;
 import dev.sluice.gateway.config.GatewayConfig.Tracing;
 import dev.sluice.gateway.config.GatewayConfig.Upstream;
-import dev.sluice.gateway.metrics.FairnessLabels;
+import dev.sluice.gateway.internal.metrics.FairnessLabels;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -344,8 +344,8 @@ public record GatewayConfig(
       TenantMode mode,
       @Nullable String keysFile,
       Duration reloadInterval,
-      dev.sluice.gateway.tenant.@Nullable Tenant anonymous,
-      List<dev.sluice.gateway.tenant.Tenant> list) {
+      dev.sluice.gateway.internal.tenant.@Nullable Tenant anonymous,
+      List<dev.sluice.gateway.internal.tenant.Tenant> list) {
     /** Copies the list. */
     public Tenants {
       Objects.requireNonNull(mode, "mode");

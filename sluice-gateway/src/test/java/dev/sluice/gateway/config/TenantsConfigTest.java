@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.sluice.gateway.config.GatewayConfig.TenantMode;
-import dev.sluice.gateway.tenant.KeysFile;
-import dev.sluice.gateway.tenant.Tenant;
+import dev.sluice.gateway.internal.tenant.KeysFile;
+import dev.sluice.gateway.internal.tenant.Tenant;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,9 @@
+/**
+ * The backends behind the gateway: {@link dev.sluice.gateway.internal.pool.EndpointPool} scrapes
+ * each model server's metrics, decides which are fresh, learns their running slots, and provides
+ * the saturation detector that dispatches a request and reserves its endpoint in one step.
+ *
+ * <p>Internal: not part of the gateway's API (that is {@code dev.sluice.gateway} and {@code
+ * dev.sluice.gateway.config}); may change in any release.
+ */
+package dev.sluice.gateway.internal.pool;

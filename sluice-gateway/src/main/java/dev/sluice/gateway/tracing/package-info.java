@@ -1,5 +1,0 @@
-/**
- * OpenTelemetry spans through the gateway's queue, off unless configured: {@link
- * dev.sluice.gateway.tracing.RequestTracing}.
- */
-package dev.sluice.gateway.tracing;
