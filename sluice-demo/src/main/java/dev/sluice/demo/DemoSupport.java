@@ -1,8 +1,8 @@
 package dev.sluice.demo;
 
+import dev.sluice.config.Durations;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.GatewayConfig.Backend;
-import dev.sluice.sim.load.LoadSpecYaml;
 import dev.sluice.sim.server.SimulatorServer;
 import dev.sluice.sim.testbed.ClosedLoop;
 import java.time.Duration;
@@ -28,7 +28,7 @@ final class DemoSupport {
   /**
    * A command-line amount of time: a bare decimal number counts in {@code unit} ({@code 20} with
    * seconds, {@code 300} with milliseconds); anything else is the simulator's duration grammar
-   * ({@link LoadSpecYaml#parseDuration}: {@code 20s}, {@code 300ms}, {@code 1m}).
+   * ({@link Durations}: {@code 20s}, {@code 300ms}, {@code 1m}).
    *
    * @throws IllegalArgumentException naming {@code value} if it is not a duration, or not positive
    */
@@ -36,7 +36,7 @@ final class DemoSupport {
     Duration duration =
         NUMBER.matcher(value).matches()
             ? Duration.ofNanos(Math.round(Double.parseDouble(value) * unit.toNanos(1)))
-            : LoadSpecYaml.parseDuration(value);
+            : Durations.parseOrThrow(value);
     if (duration.isZero() || duration.isNegative()) {
       throw new IllegalArgumentException("'" + value + "' (expected: > 0)");
     }

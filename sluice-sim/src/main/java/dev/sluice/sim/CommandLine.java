@@ -133,7 +133,7 @@ final class CommandLine {
       return null;
     }
     try {
-      return dev.sluice.sim.load.LoadSpecYaml.parseDuration(value);
+      return dev.sluice.config.Durations.parseOrThrow(value);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--" + name + ": " + e.getMessage());
     }

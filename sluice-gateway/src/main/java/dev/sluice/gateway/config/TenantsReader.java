@@ -1,6 +1,7 @@
 package dev.sluice.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.config.Durations;
 import dev.sluice.gateway.config.GatewayConfig.TenantMode;
 import dev.sluice.gateway.config.GatewayConfig.Tenants;
 import dev.sluice.gateway.internal.tenant.KeysFile;

@@ -2,6 +2,7 @@ package dev.sluice.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.sluice.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sluice.config.ByteSizes;
+import dev.sluice.config.Durations;
 import dev.sluice.flow.FlowConfigException;
 import dev.sluice.pipeline.PipelineConfig;
 import dev.sluice.pipeline.http.HttpSettings;
@@ -18,9 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Turns YAML into a {@link PipelineFileConfig}, collecting every error with its path instead of
@@ -29,8 +28,6 @@ import org.jspecify.annotations.Nullable;
 final class ConfigReader {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)");
 
   /** Where each {@link PipelineConfig} field lives in the file, to prefix the builder's errors. */
   private static final Map<String, String> PATHS =
@@ -143,52 +140,6 @@ final class ConfigReader {
     return new StoreSettings(path.isEmpty() ? null : Path.of(path), synchronous);
   }
 
-  /** Parses {@code 500ms}, {@code 2s}, {@code 1.5m}, {@code 1h}, or ISO-8601 {@code PT2S}. */
-  static @Nullable Duration parseDuration(String text) {
-    Matcher m = DURATION.matcher(text.trim());
-    if (m.matches()) {
-      double amount = Double.parseDouble(m.group(1));
-      double nanosPerUnit =
-          switch (m.group(2)) {
-            case "ms" -> 1e6;
-            case "s" -> 1e9;
-            case "m" -> 60e9;
-            default -> 3600e9;
-          };
-      return Duration.ofNanos(Math.round(amount * nanosPerUnit));
-    }
-    try {
-      return Duration.parse(text.trim());
-    } catch (java.time.format.DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  /**
-   * Parses {@code 512B}, {@code 16KiB}, {@code 64MiB}, {@code 2GiB}, {@code 1TiB}; -1 if not a
-   * size.
-   */
-  static long parseBytes(String text) {
-    Matcher m = SIZE.matcher(text.trim());
-    if (!m.matches()) {
-      return -1;
-    }
-    int shift =
-        switch (m.group(2)) {
-          case "B" -> 0;
-          case "KiB" -> 10;
-          case "MiB" -> 20;
-          case "GiB" -> 30;
-          default -> 40;
-        };
-    try {
-      long amount = Long.parseLong(m.group(1));
-      return amount > (Long.MAX_VALUE >> shift) ? -1 : amount << shift;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
   private static String render(JsonNode value) {
     if (value == null || value.isMissingNode()) {
       return "missing";
@@ -276,13 +227,9 @@ final class ConfigReader {
       long parsed =
           value.isIntegralNumber() && value.canConvertToLong()
               ? value.longValue()
-              : value.isTextual() ? parseBytes(value.asText()) : -1;
+              : value.isTextual() ? ByteSizes.parse(value.asText()) : -1;
       if (parsed < 0) {
-        errors.add(
-            path(key)
-                + ": "
-                + render(value)
-                + " (expected a size >= 0: bytes, or 512B, 16KiB, 64MiB, 2GiB, 1TiB)");
+        errors.add(path(key) + ": " + render(value) + " (expected " + ByteSizes.EXPECTED + ")");
         return defaultValue;
       }
       return parsed;
@@ -296,7 +243,7 @@ final class ConfigReader {
       Duration parsed =
           value.isIntegralNumber()
               ? Duration.ofMillis(value.longValue())
-              : value.isTextual() ? parseDuration(value.asText()) : null;
+              : value.isTextual() ? Durations.parse(value.asText()) : null;
       if (parsed == null || parsed.isNegative() || parsed.isZero()) {
         errors.add(
             path(key)

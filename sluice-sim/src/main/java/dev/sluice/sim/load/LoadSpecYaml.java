@@ -3,15 +3,13 @@ package dev.sluice.sim.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sluice.config.Durations;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +19,6 @@ import org.jspecify.annotations.Nullable;
 public final class LoadSpecYaml {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|us|s|m|h)");
   private static final Set<String> TOP =
       Set.of(
           "target",
@@ -190,44 +187,9 @@ public final class LoadSpecYaml {
           where + key + ": expected a duration such as 500ms, 30s or 2m, got " + value);
     }
     try {
-      return parseDuration(value.asText());
+      return Durations.parseOrThrow(value.asText());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + key + ": " + e.getMessage());
-    }
-  }
-
-  /**
-   * Parses {@code 250us}, {@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 1h} or an ISO-8601
-   * duration.
-   */
-  public static Duration parseDuration(String text) {
-    Matcher matcher = DURATION.matcher(text.trim());
-    if (matcher.matches()) {
-      double amount = Double.parseDouble(matcher.group(1));
-      double nanosPerUnit;
-      switch (matcher.group(2)) {
-        case "ms":
-          nanosPerUnit = 1e6;
-          break;
-        case "us":
-          nanosPerUnit = 1e3;
-          break;
-        case "s":
-          nanosPerUnit = 1e9;
-          break;
-        case "m":
-          nanosPerUnit = 60e9;
-          break;
-        default:
-          nanosPerUnit = 3600e9;
-      }
-      return Duration.ofNanos(Math.round(amount * nanosPerUnit));
-    }
-    try {
-      return Duration.parse(text.trim());
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "'" + text + "' is not a duration (expected e.g. 500ms, 30s, 2m)");
     }
   }
 }

@@ -59,7 +59,7 @@ class LoadSpecYamlTest {
     assertThatThrownBy(() -> LoadSpecYaml.parse("rate: fast\ntenants: [{name: a}]"))
         .hasMessageContaining("rate: expected a number");
     assertThatThrownBy(() -> LoadSpecYaml.parse("duration: soon\ntenants: [{name: a}]"))
-        .hasMessageContaining("duration: 'soon' is not a duration");
+        .hasMessageContaining("duration: 'soon' (expected: a duration such as 500ms, 30s or 2m)");
     assertThatThrownBy(() -> LoadSpecYaml.parse("rate: 0\ntenants: [{name: a}]"))
         .hasMessageContaining("rate: 0.0 (expected: > 0");
   }
