@@ -12,7 +12,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +123,14 @@ final class LoopbackTraffic {
     private final ServerSocket listener = new ServerSocket();
     private final Map<Long, Long> received = new HashMap<>(); // guarded by itself
 
+    /**
+     * The connections a stuck sink holds unread. Kept reachable on purpose: the JDK closes an
+     * unreachable socket's descriptor once it is garbage collected, and a stalled destination that
+     * a GC quietly closes is no stall at all (the demo's no-credit run then did not wedge, now and
+     * then).
+     */
+    private final List<Socket> unread = new CopyOnWriteArrayList<>();
+
     Sink(boolean stuck) throws IOException {
       listener.setReceiveBufferSize(stuck ? 4096 : 256 * 1024);
       listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -133,7 +143,9 @@ final class LoopbackTraffic {
               } catch (IOException e) {
                 return;
               }
-              if (!stuck) {
+              if (stuck) {
+                unread.add(socket);
+              } else {
                 THREADS.execute(() -> drain(socket));
               }
             }
@@ -194,6 +206,9 @@ final class LoopbackTraffic {
     @Override
     public void close() throws IOException {
       listener.close();
+      for (Socket socket : unread) {
+        socket.close();
+      }
     }
   }
 }
