@@ -27,6 +27,10 @@ public final class TunnelDemo {
 
   /** {@code [--mib N]}. */
   public static void main(String[] args) throws Exception {
+    // The demo's output is its table: Armeria's start-up flags and Micrometer's notice that
+    // several servers in one JVM share its global registry are noise here.
+    System.setProperty("org.slf4j.simpleLogger.log.com.linecorp.armeria", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.io.micrometer", "error");
     long mib = 64;
     if (args.length == 2 && args[0].equals("--mib")) {
       mib = Long.parseLong(args[1]);
