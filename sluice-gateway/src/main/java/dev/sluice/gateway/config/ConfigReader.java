@@ -76,7 +76,7 @@ final class ConfigReader {
             metricsSection.integer(
                 "fairnessIdLabelMaxLength", 64, FairnessLabels.MIN_MAX_LENGTH, Integer.MAX_VALUE));
     Tracing tracing = new Tracing(top.section("tracing").keys("enabled").bool("enabled", false));
-    TenantsConfig tenants = new TenantsReader(errors).read(root.path("tenants"), objectives);
+    TenantsConfig tenants = TenantsReader.read(top.at("tenants", root.path("tenants")), objectives);
     ClusterConfig cluster = ClusterReader.read(top.section("cluster"), tenants.mode());
     if (tenants.mode() == TenantsConfig.Mode.KEYS) {
       identity = identity.withStripped("authorization"); // a Sluice key is not the backend's
