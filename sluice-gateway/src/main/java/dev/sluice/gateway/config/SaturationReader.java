@@ -1,20 +1,23 @@
 package dev.sluice.gateway.config;
 
-import dev.sluice.gateway.config.GatewayConfig.DetectorKind;
-import dev.sluice.gateway.config.GatewayConfig.Saturation;
+import dev.sluice.flow.Ticker;
+import dev.sluice.flow.saturation.ConcurrencyDetector;
+import dev.sluice.flow.saturation.UtilizationDetector;
 import java.time.Duration;
 import java.util.Set;
 
 /**
  * Reads the {@code saturation} section: the detector, the scrape and its staleness, and the
- * detectors' thresholds. Every problem goes, with its path, to the section's errors. Stateless.
+ * detectors' thresholds. The thresholds' defaults and checks are the core detectors' own ({@link
+ * UtilizationDetector}, {@link ConcurrencyDetector}). Every problem goes, with its path, to the
+ * section's errors. Stateless.
  */
 final class SaturationReader {
 
   private SaturationReader() {}
 
   /** The section, with {@code preempting} the priorities of the bands that preempt. */
-  static Saturation read(YamlSection s, Set<Integer> preempting) {
+  static SaturationConfig read(YamlSection s, Set<Integer> preempting) {
     s.keys(
         "detector",
         "scrapeInterval",
@@ -26,31 +29,37 @@ final class SaturationReader {
         "maxConcurrency",
         "maxTokenConcurrency",
         "slotHold");
-    DetectorKind detector =
+    SaturationConfig.Detector detector =
         switch (s.choice("detector", "slots", "utilization", "concurrency")) {
-          case "utilization" -> DetectorKind.UTILIZATION;
-          case "concurrency" -> DetectorKind.CONCURRENCY;
-          default -> DetectorKind.SLOTS;
+          case "utilization" -> SaturationConfig.Detector.UTILIZATION;
+          case "concurrency" -> SaturationConfig.Detector.CONCURRENCY;
+          default -> SaturationConfig.Detector.SLOTS;
         };
     Duration interval = s.duration("scrapeInterval", Duration.ofMillis(50), false);
     Duration timeout = s.duration("scrapeTimeout", Duration.ofSeconds(1), false);
-    Duration staleness = s.duration("staleness", Duration.ofMillis(200), false);
-    int queueDepth = s.integer("queueDepthThreshold", 5, 1, Integer.MAX_VALUE);
-    double kv = s.decimal("kvCacheUtilThreshold", 0.8);
-    if (!(kv > 0 && kv <= 1)) {
-      s.error(s.path("kvCacheUtilThreshold") + ": " + kv + " (expected in (0, 1])");
-    }
-    double headroom = s.decimal("headroom", 0.0);
-    if (!(headroom >= 0) || Double.isInfinite(headroom)) {
-      s.error(s.path("headroom") + ": " + headroom + " (expected >= 0)");
-    }
-    long maxConcurrency = s.longValue("maxConcurrency", 100, 0, Long.MAX_VALUE);
+    Duration staleness =
+        s.duration(
+            "staleness", Duration.ofMillis(UtilizationDetector.DEFAULT_STALENESS_MILLIS), false);
+    int queueDepth =
+        s.integer(
+            "queueDepthThreshold",
+            UtilizationDetector.DEFAULT_QUEUE_DEPTH_THRESHOLD,
+            1,
+            Integer.MAX_VALUE);
+    double kv =
+        s.decimal("kvCacheUtilThreshold", UtilizationDetector.DEFAULT_KV_CACHE_UTIL_THRESHOLD);
+    double headroom = s.decimal("headroom", UtilizationDetector.DEFAULT_HEADROOM);
+    checkUtilization(s, queueDepth, kv, staleness, headroom);
+    long maxConcurrency =
+        s.longValue("maxConcurrency", ConcurrencyDetector.DEFAULT_MAX_REQUESTS, 0, Long.MAX_VALUE);
     long maxTokens = s.longValue("maxTokenConcurrency", 0, 0, Long.MAX_VALUE);
-    if (maxConcurrency == 0 && maxTokens == 0) {
+    try {
+      ConcurrencyDetector unused = ConcurrencyDetector.of(maxConcurrency, maxTokens);
+    } catch (IllegalArgumentException e) {
       s.error(s.path("maxConcurrency") + ": 0 (expected > 0 unless maxTokenConcurrency is set)");
     }
     Duration slotHold = s.duration("slotHold", Duration.ofMillis(50), true);
-    return new Saturation(
+    return new SaturationConfig(
         detector,
         interval,
         timeout,
@@ -62,5 +71,28 @@ final class SaturationReader {
         maxTokens,
         slotHold,
         preempting);
+  }
+
+  /**
+   * Checks the {@code utilization} thresholds with the core detector's own builder, so that the
+   * gateway accepts exactly what the detector does; each problem is reported at its path, as {@code
+   * saturation.kvCacheUtilThreshold: 2.0 (expected in (0, 1])}.
+   */
+  private static void checkUtilization(
+      YamlSection s, int queueDepth, double kv, Duration staleness, double headroom) {
+    try {
+      UtilizationDetector unused =
+          UtilizationDetector.builder(Ticker.system())
+              .queueDepthThreshold(queueDepth)
+              .kvCacheUtilThreshold(kv)
+              .staleness(staleness)
+              .headroom(headroom)
+              .build();
+    } catch (IllegalArgumentException e) {
+      // The core lists "field: value (expected: ...)" problems joined by "; ".
+      for (String problem : String.valueOf(e.getMessage()).split("; ", -1)) {
+        s.error(s.prefix() + "." + problem.replace("(expected: ", "(expected "));
+      }
+    }
   }
 }

@@ -2,97 +2,93 @@ package dev.sluice.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.config.Durations;
-import dev.sluice.gateway.config.GatewayConfig.TenantMode;
-import dev.sluice.gateway.config.GatewayConfig.Tenants;
 import dev.sluice.gateway.internal.tenant.KeysFile;
-import dev.sluice.gateway.internal.tenant.Tenant;
 import java.time.Duration;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the {@code tenants} section: {@code mode}, {@code keysFile}, {@code reloadInterval}, {@code
- * anonymous} and {@code list}. Adds every problem, with its path, to the reader's errors. Confined
- * to one thread.
+ * anonymous} and {@code list} (the tenant entries themselves are parsed by {@link KeysFile}, as the
+ * keys file's are). Every problem goes, with its path, to the section's errors. Stateless.
  */
 final class TenantsReader {
 
-  private static final Set<String> KEYS =
-      Set.of("mode", "keysFile", "reloadInterval", "anonymous", "list");
+  private TenantsReader() {}
 
-  private final List<String> errors;
-
-  TenantsReader(List<String> errors) {
-    this.errors = errors;
-  }
-
-  Tenants read(JsonNode node, Map<String, Integer> objectives) {
+  /** The section {@code s}; {@code objectives} are the ones a tenant's ceiling may name. */
+  static TenantsConfig read(YamlSection s, Map<String, Integer> objectives) {
+    JsonNode node = s.node();
     if (node.isMissingNode() || node.isNull()) {
-      return Tenants.none();
+      return TenantsConfig.none();
     }
     if (!node.isObject()) {
-      errors.add("tenants: " + node + " (expected a mapping)");
-      return Tenants.none();
+      s.error(s.prefix() + ": " + node + " (expected a mapping)");
+      return TenantsConfig.none();
     }
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!KEYS.contains(key)) {
-        errors.add(
-            "tenants."
-                + key
-                + ": unknown key (expected one of: mode, keysFile, reloadInterval, anonymous,"
-                + " list)");
-      }
-    }
-    TenantMode mode = mode(node.path("mode"));
-    String keysFile = text(node.path("keysFile"), "tenants.keysFile");
-    Duration reload = Duration.ofSeconds(2);
-    JsonNode interval = node.path("reloadInterval");
-    if (!interval.isMissingNode()) {
-      Duration parsed =
-          interval.isIntegralNumber()
-              ? Duration.ofMillis(interval.longValue())
-              : Durations.parse(interval.asText());
-      if (parsed == null || parsed.isNegative() || parsed.isZero()) {
-        errors.add("tenants.reloadInterval: " + interval + " (expected a duration > 0 such as 2s)");
-      } else {
-        reload = parsed;
-      }
-    }
+    s.keys("mode", "keysFile", "reloadInterval", "anonymous", "list");
+    TenantsConfig.Mode mode = mode(s);
+    String keysFile = text(s, "keysFile");
+    Duration reload = reloadInterval(s);
+    List<String> entryErrors = new ArrayList<>();
     Tenant anonymous = null;
     if (node.hasNonNull("anonymous")) {
       anonymous =
           KeysFile.parseEntry(
-              node.get("anonymous"), "tenants.anonymous", false, objectives, errors);
+              node.get("anonymous"), s.path("anonymous"), false, objectives, entryErrors);
     }
-    List<Tenant> list = KeysFile.parseList(node.path("list"), "tenants.list", objectives, errors);
-    if (mode == TenantMode.KEYS && list.isEmpty() && keysFile == null && anonymous == null) {
-      errors.add("tenants: no tenants (expected 'list', 'keysFile' or 'anonymous' in mode keys)");
+    List<Tenant> list =
+        KeysFile.parseList(node.path("list"), s.path("list"), objectives, entryErrors);
+    entryErrors.forEach(s::error);
+    if (mode == TenantsConfig.Mode.KEYS
+        && list.isEmpty()
+        && keysFile == null
+        && anonymous == null) {
+      s.error(
+          s.prefix() + ": no tenants (expected 'list', 'keysFile' or 'anonymous' in mode keys)");
     }
-    return new Tenants(mode, keysFile, reload, anonymous, list);
+    return new TenantsConfig(mode, keysFile, reload, anonymous, list);
   }
 
-  private TenantMode mode(JsonNode value) {
-    String text = text(value, "tenants.mode");
+  private static TenantsConfig.Mode mode(YamlSection s) {
+    String text = text(s, "mode");
     if (text == null || text.equals("keys")) {
-      return TenantMode.KEYS;
+      return TenantsConfig.Mode.KEYS;
     }
     if (text.equals("trustedHeaders")) {
-      return TenantMode.TRUSTED_HEADERS;
+      return TenantsConfig.Mode.TRUSTED_HEADERS;
     }
-    errors.add("tenants.mode: '" + text + "' (expected keys or trustedHeaders)");
-    return TenantMode.KEYS;
+    s.error(s.path("mode") + ": '" + text + "' (expected keys or trustedHeaders)");
+    return TenantsConfig.Mode.KEYS;
   }
 
-  private @Nullable String text(JsonNode value, String path) {
+  /** How often the keys file is checked: default 2 s; an integer is milliseconds. */
+  private static Duration reloadInterval(YamlSection s) {
+    JsonNode interval = s.node().path("reloadInterval");
+    if (interval.isMissingNode()) {
+      return Duration.ofSeconds(2);
+    }
+    Duration parsed =
+        interval.isIntegralNumber()
+            ? Duration.ofMillis(interval.longValue())
+            : Durations.parse(interval.asText());
+    if (parsed == null || parsed.isNegative() || parsed.isZero()) {
+      s.error(s.path("reloadInterval") + ": " + interval + " (expected a duration > 0 such as 2s)");
+      return Duration.ofSeconds(2);
+    }
+    return parsed;
+  }
+
+  /** The non-empty string at {@code key}, or {@code null} if absent (or not one: an error). */
+  private static @Nullable String text(YamlSection s, String key) {
+    JsonNode value = s.node().path(key);
     if (value.isMissingNode() || value.isNull()) {
       return null;
     }
     if (!value.isTextual() || value.asText().isBlank()) {
-      errors.add(path + ": " + value + " (expected a non-empty string)");
+      s.error(s.path(key) + ": " + value + " (expected a non-empty string)");
       return null;
     }
     return value.asText();
