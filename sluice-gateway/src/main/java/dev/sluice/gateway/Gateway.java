@@ -175,8 +175,8 @@ public final class Gateway implements AutoCloseable {
     return admin == null ? -1 : admin.activeLocalPort();
   }
 
-  /** Preemption of requests that have not started: its bands and counts. */
-  public Preemptions preemptions() {
+  /** Preemption of requests that have not started: its bands and counts. For tests. */
+  Preemptions preemptions() {
     return preemptions;
   }
 
@@ -185,18 +185,18 @@ public final class Gateway implements AutoCloseable {
     return controller;
   }
 
-  /** The backend pool. */
-  public EndpointPool pool() {
+  /** The backend pool. For tests. */
+  EndpointPool pool() {
     return pool;
   }
 
-  /** The metrics. */
-  public FlowMetrics metrics() {
+  /** The metrics. For tests. */
+  FlowMetrics metrics() {
     return metrics;
   }
 
   /** The tenants and their keys, or {@code null} unless {@code tenants.mode} is {@code keys}. */
-  public @Nullable TenantRegistry tenants() {
+  @Nullable TenantRegistry tenants() {
     return tenants;
   }
 
