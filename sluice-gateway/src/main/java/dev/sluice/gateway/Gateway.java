@@ -2,13 +2,13 @@ package dev.sluice.gateway;
 
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
 import dev.sluice.flow.FlowControlListener;
 import dev.sluice.flow.FlowController;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.TenantsConfig;
+import dev.sluice.gateway.internal.admin.AdminServer;
 import dev.sluice.gateway.internal.admin.AdminService;
 import dev.sluice.gateway.internal.cluster.GatewayCluster;
 import dev.sluice.gateway.internal.dashboard.Dashboard;
@@ -25,7 +25,6 @@ import dev.sluice.gateway.internal.tracing.RequestTracing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -125,18 +124,12 @@ public final class Gateway implements AutoCloseable {
             metrics.registry());
     this.preemptions = inference.preemptions();
     metrics.bindProxy(preemptions, bodyGuard);
-    if (config.admin().port() >= 0) {
-      ServerBuilder adminServer =
-          Server.builder()
-              .http(new InetSocketAddress(config.admin().host(), config.admin().port()))
-              .gracefulShutdownTimeoutMillis(0, 0);
-      new AdminService(controller, pool, metrics, drain::isDraining, preemptions)
-          .addTo(adminServer);
-      dashboard.addTo(adminServer, controller);
-      this.admin = adminServer.build();
-    } else {
-      this.admin = null;
-    }
+    this.admin =
+        AdminServer.build(
+            config.admin(),
+            new AdminService(controller, pool, metrics, drain::isDraining, preemptions),
+            dashboard,
+            controller);
   }
 
   /** Starts a builder for a gateway with {@code config}. */
@@ -175,8 +168,8 @@ public final class Gateway implements AutoCloseable {
     return admin == null ? -1 : admin.activeLocalPort();
   }
 
-  /** Preemption of requests that have not started: its bands and counts. */
-  public Preemptions preemptions() {
+  /** Preemption of requests that have not started: its bands and counts. For tests. */
+  Preemptions preemptions() {
     return preemptions;
   }
 
@@ -185,18 +178,18 @@ public final class Gateway implements AutoCloseable {
     return controller;
   }
 
-  /** The backend pool. */
-  public EndpointPool pool() {
+  /** The backend pool. For tests. */
+  EndpointPool pool() {
     return pool;
   }
 
-  /** The metrics. */
-  public FlowMetrics metrics() {
+  /** The metrics. For tests. */
+  FlowMetrics metrics() {
     return metrics;
   }
 
   /** The tenants and their keys, or {@code null} unless {@code tenants.mode} is {@code keys}. */
-  public @Nullable TenantRegistry tenants() {
+  @Nullable TenantRegistry tenants() {
     return tenants;
   }
 

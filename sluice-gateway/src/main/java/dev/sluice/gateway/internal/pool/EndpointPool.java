@@ -113,6 +113,8 @@ public final class EndpointPool implements AutoCloseable {
             ? new ReturningFlows(settings.slotHold().toNanos())
             : null;
     this.returning = held;
+    // Scrapes are timed on the factory's event loops (real time), not on the injected scheduler:
+    // the gateway tests drive flow-control time by hand and rely on scrapes going on meanwhile.
     this.scraper =
         new EndpointScraper(this, config, factory, Scheduler.of(factory.eventLoopGroup()), held);
     this.gate = PoolGate.create(this, settings, held);
