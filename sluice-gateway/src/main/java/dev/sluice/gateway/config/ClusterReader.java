@@ -2,6 +2,7 @@ package dev.sluice.gateway.config;
 
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.sluice.cluster.FailurePolicy;
+import dev.sluice.config.YamlSection;
 import dev.sluice.gateway.config.ClusterConfig.Limit;
 import dev.sluice.gateway.config.ClusterConfig.Mode;
 import io.lettuce.core.RedisURI;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sluice.config.YamlSection;
 import dev.sluice.flow.FlowControllerConfig;
 import dev.sluice.gateway.config.GatewayConfig.Admin;
 import dev.sluice.gateway.config.GatewayConfig.Backend;

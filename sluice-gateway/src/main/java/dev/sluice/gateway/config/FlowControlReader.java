@@ -1,6 +1,7 @@
 package dev.sluice.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.config.YamlSection;
 import dev.sluice.flow.BandConfig;
 import dev.sluice.flow.FlowConfigException;
 import dev.sluice.flow.FlowControllerConfig;

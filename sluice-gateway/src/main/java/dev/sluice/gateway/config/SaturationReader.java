@@ -1,5 +1,6 @@
 package dev.sluice.gateway.config;
 
+import dev.sluice.config.YamlSection;
 import dev.sluice.flow.Ticker;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
 import dev.sluice.flow.saturation.UtilizationDetector;

@@ -2,6 +2,7 @@ package dev.sluice.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.sluice.config.YamlSection;
 import dev.sluice.gateway.config.GatewayConfig.Admin;
 import dev.sluice.gateway.config.GatewayConfig.Backend;
 import dev.sluice.gateway.config.GatewayConfig.Identity;
@@ -171,7 +172,8 @@ final class ServerReader {
         "sloTtftHeaders",
         "stripHeaders");
     List<String> fairness =
-        s.headers(
+        headers(
+            s,
             "fairnessIdHeaders",
             List.of("x-gateway-inference-fairness-id", "x-llm-d-inference-fairness-id"));
     String defaultId = s.string("defaultFairnessId", "default-flow");
@@ -179,7 +181,8 @@ final class ServerReader {
       s.error(s.path("defaultFairnessId") + ": '' (expected a non-blank id)");
     }
     List<String> objective =
-        s.headers(
+        headers(
+            s,
             "objectiveHeaders",
             List.of("x-gateway-inference-objective", "x-llm-d-inference-objective"));
     String priority = s.optionalString("priorityHeader");
@@ -187,15 +190,43 @@ final class ServerReader {
       priority = priority.toLowerCase(Locale.ROOT);
     }
     List<String> ttl =
-        s.headers("ttlHeaders", List.of("x-sluice-ttl-ms", "x-llm-d-inference-ttl-ms"));
-    List<String> slo = s.headers("sloTtftHeaders", List.of("x-slo-ttft-ms", "x-llm-d-slo-ttft-ms"));
+        headers(s, "ttlHeaders", List.of("x-sluice-ttl-ms", "x-llm-d-inference-ttl-ms"));
+    List<String> slo =
+        headers(s, "sloTtftHeaders", List.of("x-slo-ttft-ms", "x-llm-d-slo-ttft-ms"));
     List<String> strippedDefault = new ArrayList<>(fairness);
     strippedDefault.addAll(objective);
     strippedDefault.addAll(ttl);
     if (priority != null) {
       strippedDefault.add(priority);
     }
-    List<String> stripped = s.headers("stripHeaders", strippedDefault);
+    List<String> stripped = headers(s, "stripHeaders", strippedDefault);
     return new Identity(fairness, defaultId, objective, priority, ttl, slo, stripped);
+  }
+
+  /** The header name or list of them at {@code key}, lower-cased, or the default. */
+  private static List<String> headers(YamlSection s, String key, List<String> defaultValue) {
+    JsonNode value = s.node().path(key);
+    if (value.isMissingNode() || value.isNull()) {
+      return defaultValue;
+    }
+    List<JsonNode> items = new ArrayList<>();
+    if (value.isTextual()) {
+      items.add(value);
+    } else if (value.isArray()) {
+      value.forEach(items::add);
+    } else {
+      s.error(s.path(key), value, "a header name or a list of them");
+      return defaultValue;
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      JsonNode item = items.get(i);
+      if (!item.isTextual() || !item.asText().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+        s.error(s.path(key) + "[" + i + "]", item, "an HTTP header name");
+        continue;
+      }
+      names.add(item.asText().toLowerCase(Locale.ROOT));
+    }
+    return names;
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.config.Durations;
+import dev.sluice.config.YamlSection;
 import dev.sluice.gateway.internal.tenant.KeysFile;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -98,8 +98,7 @@ class PipelineFileConfigTest {
                         "server.port: 70000 (expected 0 to 65535)",
                         "backpressure.maxResidentBytes: 'lots' (expected a size >= 0: bytes, or 512B, 16KiB,"
                             + " 64MiB, 2GiB, 1TiB)",
-                        "leases.timeout: '0s' (expected a duration > 0 such as 500ms, 30s, 5m; a bare number"
-                            + " is milliseconds)",
+                        "leases.timeout: '0s' (expected a duration > 0 such as 50ms, 2s, 1m)",
                         "backpressure.lowWatermarkBytes: 20480 (expected: <= highWatermarkBytes 10240)",
                         "backpressure.maxInFlightPerWorker: -2 (expected: >= 0, 0 = unlimited)",
                         "leases.maxAttempts: 0 (expected: >= 1)"));

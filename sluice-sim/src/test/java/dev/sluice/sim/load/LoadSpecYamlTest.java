@@ -57,10 +57,26 @@ class LoadSpecYamlTest {
     assertThatThrownBy(() -> LoadSpecYaml.parse("tenants: [{name: a, shares: 2}]"))
         .hasMessageContaining("tenants[0].shares: unknown key");
     assertThatThrownBy(() -> LoadSpecYaml.parse("rate: fast\ntenants: [{name: a}]"))
-        .hasMessageContaining("rate: expected a number");
+        .hasMessageContaining("rate: 'fast' (expected a number)");
     assertThatThrownBy(() -> LoadSpecYaml.parse("duration: soon\ntenants: [{name: a}]"))
-        .hasMessageContaining("duration: 'soon' (expected: a duration such as 500ms, 30s or 2m)");
+        .hasMessageContaining("duration: 'soon' (expected a duration >= 0 such as 50ms, 2s, 1m)");
     assertThatThrownBy(() -> LoadSpecYaml.parse("rate: 0\ntenants: [{name: a}]"))
         .hasMessageContaining("rate: 0.0 (expected: > 0");
+  }
+
+  @Test
+  void everyBadKeyIsReportedAtOnceByItsPath() {
+    assertThatThrownBy(
+            () ->
+                LoadSpecYaml.parse(
+                    "mode: sideways\nseed: x\ntenants: [{share: 2, slo: {ttft: 5 parsecs}}, 3]"))
+        .hasMessage(
+            String.join(
+                "\n",
+                "mode: 'sideways' (expected one of: open-loop, closed-loop)",
+                "seed: 'x' (expected an integer)",
+                "tenants[0].name: missing (expected a string)",
+                "tenants[0].slo.ttft: '5 parsecs' (expected a duration >= 0 such as 50ms, 2s, 1m)",
+                "tenants[1]: expected a mapping"));
   }
 }

@@ -1,13 +1,10 @@
-package dev.sluice.gateway.config;
+package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import dev.sluice.config.Durations;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -17,9 +14,11 @@ import org.jspecify.annotations.Nullable;
  * the wrong type, out of range, or an unknown key is not thrown: it is added, with its path (as
  * {@code server.port} or {@code flowControl.bands[0].priority}), to the error list that every
  * section of one document shares, and the default is used, so that one read reports every problem.
- * Confined to one thread.
+ * Durations and byte sizes are read by this module's one grammar ({@link Durations}, {@link
+ * ByteSizes}). The gateway's, the pipeline's and the simulator's readers are built on it. Confined
+ * to one thread.
  */
-final class YamlSection {
+public final class YamlSection {
 
   private final String prefix;
   private final JsonNode node;
@@ -28,34 +27,34 @@ final class YamlSection {
   /**
    * The mapping {@code node} at {@code prefix} ({@code ""} at the top), adding to {@code errors}.
    */
-  YamlSection(String prefix, @Nullable JsonNode node, List<String> errors) {
+  public YamlSection(String prefix, @Nullable JsonNode node, List<String> errors) {
     this.prefix = prefix;
     this.node = node == null ? MissingNode.getInstance() : node;
     this.errors = errors;
   }
 
   /** This section's path. */
-  String prefix() {
+  public String prefix() {
     return prefix;
   }
 
   /** The mapping itself (missing when the document has none). */
-  JsonNode node() {
+  public JsonNode node() {
     return node;
   }
 
   /** Another mapping, at {@code path}, adding to the same errors. */
-  YamlSection at(String path, @Nullable JsonNode child) {
+  public YamlSection at(String path, @Nullable JsonNode child) {
     return new YamlSection(path, child, errors);
   }
 
   /** Adds {@code message}, which starts with the path it is about. */
-  void error(String message) {
+  public void error(String message) {
     errors.add(message);
   }
 
   /** Adds "{@code path}: {@code value} (expected {@code expected})". */
-  void error(String path, JsonNode value, String expected) {
+  public void error(String path, JsonNode value, String expected) {
     errors.add(path + ": " + render(value) + " (expected " + expected + ")");
   }
 
@@ -70,11 +69,12 @@ final class YamlSection {
   }
 
   /** The path of {@code key} in this section. */
-  String path(String key) {
+  public String path(String key) {
     return prefix.isEmpty() ? key : prefix + "." + key;
   }
 
-  YamlSection section(String key) {
+  /** The mapping at {@code key} (missing if absent; something else there is an error). */
+  public YamlSection section(String key) {
     JsonNode child = node.path(key);
     if (!child.isMissingNode() && !child.isNull() && !child.isObject()) {
       error(path(key), child, "a mapping");
@@ -84,7 +84,7 @@ final class YamlSection {
   }
 
   /** Reports keys other than {@code known}. */
-  YamlSection keys(String... known) {
+  public YamlSection keys(String... known) {
     if (!node.isObject()) {
       return this;
     }
@@ -103,13 +103,14 @@ final class YamlSection {
     return value.isNull() ? MissingNode.getInstance() : value;
   }
 
-  String string(String key, String defaultValue) {
+  /** The string at {@code key}, or the default (also when it is not a string: an error). */
+  public String string(String key, String defaultValue) {
     String value = optionalString(key);
     return value == null ? defaultValue : value;
   }
 
   /** The string at {@code key}, or {@code null} if it is absent (or not a string: an error). */
-  @Nullable String optionalString(String key) {
+  public @Nullable String optionalString(String key) {
     JsonNode value = value(key);
     if (value.isMissingNode()) {
       return null;
@@ -125,7 +126,7 @@ final class YamlSection {
    * The string at {@code key} if it is one of {@code choices}; otherwise (an error naming them, if
    * present) the first choice, the default.
    */
-  String choice(String key, String... choices) {
+  public String choice(String key, String... choices) {
     JsonNode value = value(key);
     if (value.isMissingNode()) {
       return choices[0];
@@ -137,7 +138,8 @@ final class YamlSection {
     return choices[0];
   }
 
-  boolean bool(String key, boolean defaultValue) {
+  /** The boolean at {@code key}, or the default. */
+  public boolean bool(String key, boolean defaultValue) {
     JsonNode value = value(key);
     if (value.isMissingNode()) {
       return defaultValue;
@@ -149,23 +151,25 @@ final class YamlSection {
     return value.booleanValue();
   }
 
-  int integer(String key, int defaultValue, int min, int max) {
+  /** The integer at {@code key} within {@code [min, max]}, or the default. */
+  public int integer(String key, int defaultValue, int min, int max) {
     return (int) longValue(key, defaultValue, min, max);
   }
 
   /** The integer at {@code key}, or {@code null} if absent or invalid (an error). */
-  @Nullable Integer optionalInteger(String key, int min, int max) {
+  public @Nullable Integer optionalInteger(String key, int min, int max) {
     Long value = optionalLong(key, min, max);
     return value == null ? null : (int) (long) value;
   }
 
-  long longValue(String key, long defaultValue, long min, long max) {
+  /** The integer at {@code key} within {@code [min, max]}, or the default. */
+  public long longValue(String key, long defaultValue, long min, long max) {
     Long value = optionalLong(key, min, max);
     return value == null ? defaultValue : value;
   }
 
   /** The integer at {@code key}, or {@code null} if absent or invalid (an error). */
-  @Nullable Long optionalLong(String key, long min, long max) {
+  public @Nullable Long optionalLong(String key, long min, long max) {
     JsonNode value = value(key);
     if (value.isMissingNode()) {
       return null;
@@ -184,7 +188,8 @@ final class YamlSection {
     return v;
   }
 
-  double decimal(String key, double defaultValue) {
+  /** The number at {@code key}, or the default. */
+  public double decimal(String key, double defaultValue) {
     JsonNode value = value(key);
     if (value.isMissingNode()) {
       return defaultValue;
@@ -196,7 +201,33 @@ final class YamlSection {
     return value.doubleValue();
   }
 
-  Duration duration(String key, Duration defaultValue, boolean zeroAllowed) {
+  /** Whether {@code key} is present and not null. */
+  public boolean has(String key) {
+    return !value(key).isMissingNode();
+  }
+
+  /** The byte size at {@code key} ({@link ByteSizes}; an integer is bytes), or the default. */
+  public long bytes(String key, long defaultValue) {
+    JsonNode value = value(key);
+    if (value.isMissingNode()) {
+      return defaultValue;
+    }
+    long parsed =
+        value.isIntegralNumber() && value.canConvertToLong()
+            ? value.longValue()
+            : value.isTextual() ? ByteSizes.parse(value.asText()) : -1;
+    if (parsed < 0) {
+      error(path(key), value, ByteSizes.EXPECTED);
+      return defaultValue;
+    }
+    return parsed;
+  }
+
+  /**
+   * The duration at {@code key} ({@link Durations}; an integer is milliseconds), or the default;
+   * negative is an error, and zero too unless {@code zeroAllowed}.
+   */
+  public Duration duration(String key, Duration defaultValue, boolean zeroAllowed) {
     JsonNode value = value(key);
     if (value.isMissingNode()) {
       return defaultValue;
@@ -216,34 +247,8 @@ final class YamlSection {
     return parsed;
   }
 
-  List<String> headers(String key, List<String> defaultValue) {
-    JsonNode value = value(key);
-    if (value.isMissingNode()) {
-      return defaultValue;
-    }
-    List<JsonNode> items = new ArrayList<>();
-    if (value.isTextual()) {
-      items.add(value);
-    } else if (value.isArray()) {
-      value.forEach(items::add);
-    } else {
-      error(path(key), value, "a header name or a list of them");
-      return defaultValue;
-    }
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < items.size(); i++) {
-      JsonNode item = items.get(i);
-      if (!item.isTextual() || !item.asText().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-        error(path(key) + "[" + i + "]", item, "an HTTP header name");
-        continue;
-      }
-      names.add(item.asText().toLowerCase(Locale.ROOT));
-    }
-    return names;
-  }
-
   /** The plug-in called {@code name}, or {@code null} (an error naming the known ones). */
-  <T> @Nullable T named(String key, String name, Function<String, T> lookup) {
+  public <T> @Nullable T named(String key, String name, Function<String, T> lookup) {
     try {
       return lookup.apply(name);
     } catch (IllegalArgumentException e) {
