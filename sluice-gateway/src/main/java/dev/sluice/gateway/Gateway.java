@@ -1,42 +1,31 @@
 package dev.sluice.gateway;
 
 import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.common.AggregatedHttpResponse;
-import com.linecorp.armeria.common.HttpMethod;
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.RequestHeaders;
-import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.server.ServerErrorHandler;
-import com.linecorp.armeria.server.ServiceConfig;
-import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.sluice.flow.FlowControlListener;
 import dev.sluice.flow.FlowController;
-import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
 import dev.sluice.gateway.config.GatewayConfig;
+import dev.sluice.gateway.config.TenantsConfig;
+import dev.sluice.gateway.internal.admin.AdminService;
 import dev.sluice.gateway.internal.cluster.GatewayCluster;
 import dev.sluice.gateway.internal.dashboard.Dashboard;
 import dev.sluice.gateway.internal.metrics.FlowMetrics;
-import dev.sluice.gateway.internal.metrics.ResponseMetrics;
 import dev.sluice.gateway.internal.pool.EndpointPool;
-import dev.sluice.gateway.internal.proxy.Errors;
 import dev.sluice.gateway.internal.proxy.InferenceService;
 import dev.sluice.gateway.internal.proxy.Preemptions;
 import dev.sluice.gateway.internal.proxy.RequestBodyGuard;
+import dev.sluice.gateway.internal.server.DrainWatch;
+import dev.sluice.gateway.internal.server.ProxyServer;
 import dev.sluice.gateway.internal.tenant.TenantRegistry;
 import dev.sluice.gateway.internal.tenant.TenantResolver;
 import dev.sluice.gateway.internal.tracing.RequestTracing;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -74,8 +63,7 @@ public final class Gateway implements AutoCloseable {
   private final Server server;
   private final @Nullable Server admin;
   private final Dashboard dashboard;
-  private final Object drainSignal = new Object();
-  private volatile boolean draining;
+  private final DrainWatch drain = new DrainWatch();
   private @Nullable CompletableFuture<Void> closing;
 
   private Gateway(Builder builder) {
@@ -90,11 +78,11 @@ public final class Gateway implements AutoCloseable {
             config.metrics().fairnessIdLabelMaxLength());
     this.dashboard = new Dashboard(pool, builder.ticker, builder.scheduler);
     this.tenants =
-        config.tenants().mode() == GatewayConfig.TenantMode.KEYS
+        config.tenants().mode() == TenantsConfig.Mode.KEYS
             ? new TenantRegistry(config, builder.scheduler, metrics.registry())
             : null;
     List<FlowControlListener> listeners =
-        new ArrayList<>(List.of(pool.listener(), metrics, dashboard.listener(), new DrainWatch()));
+        new ArrayList<>(List.of(pool.listener(), metrics, dashboard.listener(), drain));
     if (builder.listener != null) {
       listeners.add(builder.listener);
     }
@@ -127,66 +115,23 @@ public final class Gateway implements AutoCloseable {
             builder.scheduler,
             new TenantResolver(config, tenants, metrics.registry(), builder.ticker));
     GatewayConfig.Server listen = config.server();
-    Duration grace = listen.gracefulShutdown();
     this.bodyGuard =
         new RequestBodyGuard(
             listen.maxBufferedRequestBytes(), listen.requestBodyTimeout(), listen.retryAfter());
-    ResponseMetrics responses = new ResponseMetrics(metrics.registry());
-    Gauge.builder(
-            "sluice.gateway.buffered_request_bytes", bodyGuard, RequestBodyGuard::bufferedBytes)
-        .description("Request-body bytes held now (server.maxBufferedRequestBytes bounds them)")
-        .strongReference(true)
-        .register(metrics.registry());
     this.server =
-        Server.builder()
-            .http(new InetSocketAddress(listen.host(), listen.port()))
-            .requestTimeoutMillis(0)
-            .maxRequestLength(listen.maxRequestBytes())
-            .gracefulShutdownTimeout(Duration.ZERO, grace)
-            .meterRegistry(metrics.registry())
-            .errorHandler(new OpenAiErrorHandler(responses))
-            .serviceUnder(
-                "/v1/", RequestTracing.wrap(tracing, inference.decorate(bodyGuard.decorator())))
-            // Every routed answer, including Armeria's 404, once it has been sent; protocol
-            // violations
-            // (431 ...) never reach a service and are counted by the error handler.
-            .decorator(
-                (delegate, ctx, req) -> {
-                  CompletableFuture<Void> unused =
-                      ctx.log()
-                          .whenComplete()
-                          .thenAccept(log -> responses.record(log.responseHeaders()));
-                  return delegate.serve(ctx, req);
-                })
-            .build();
+        ProxyServer.build(
+            listen,
+            RequestTracing.wrap(tracing, inference.decorate(bodyGuard.decorator())),
+            metrics.registry());
     this.preemptions = inference.preemptions();
-    for (int priority : preemptions.preemptingPriorities()) {
-      FunctionCounter.builder("sluice.preemptions", preemptions, p -> p.count(priority))
-          .description("Requests taken back before their first byte for a request of this band")
-          .tag("band", Integer.toString(priority))
-          .register(metrics.registry());
-    }
-    AdminService adminService =
-        new AdminService(controller, pool, metrics, () -> draining, preemptions);
+    metrics.bindProxy(preemptions, bodyGuard);
     if (config.admin().port() >= 0) {
-      Route get = Route.builder().path("/metrics").methods(HttpMethod.GET).build();
       ServerBuilder adminServer =
           Server.builder()
               .http(new InetSocketAddress(config.admin().host(), config.admin().port()))
-              .gracefulShutdownTimeoutMillis(0, 0)
-              .service(get, (ctx, req) -> adminService.metrics())
-              .service(
-                  Route.builder().path("/admin/flows").methods(HttpMethod.GET).build(),
-                  (ctx, req) -> adminService.flows(ctx.queryParam("limit")))
-              .service(
-                  Route.builder().path("/health").methods(HttpMethod.GET, HttpMethod.HEAD).build(),
-                  (ctx, req) -> adminService.health())
-              .service(
-                  Route.builder()
-                      .path("/health/ready")
-                      .methods(HttpMethod.GET, HttpMethod.HEAD)
-                      .build(),
-                  (ctx, req) -> adminService.ready());
+              .gracefulShutdownTimeoutMillis(0, 0);
+      new AdminService(controller, pool, metrics, drain::isDraining, preemptions)
+          .addTo(adminServer);
       dashboard.addTo(adminServer, controller);
       this.admin = adminServer.build();
     } else {
@@ -289,10 +234,10 @@ public final class Gateway implements AutoCloseable {
     if (tenants != null) {
       tenants.close();
     }
-    draining = true;
+    drain.begin();
     controller.close();
     dashboard.close();
-    awaitDrained(config.server().gracefulShutdown());
+    drain.awaitDrained(controller, config.server().gracefulShutdown());
     closing =
         CompletableFuture.allOf(
                 server.stop(),
@@ -305,37 +250,6 @@ public final class Gateway implements AutoCloseable {
                   metrics.registry().close();
                 });
     return closing;
-  }
-
-  /**
-   * Waits until every admission is closed or {@code grace} has passed. The grace period bounds an
-   * operator's shutdown in real time, so it is measured on the system clock, not the injected
-   * flow-control clock.
-   */
-  private void awaitDrained(Duration grace) {
-    long deadline = System.nanoTime() + grace.toNanos();
-    synchronized (drainSignal) {
-      long inFlight;
-      while ((inFlight = controller.stats().inFlightRequests()) > 0) {
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-          log.warn(
-              "Shutdown grace period of {} passed with {} response(s) still streaming; "
-                  + "closing them",
-              grace,
-              inFlight);
-          return;
-        }
-        try {
-          // Woken by each admission close; also looks again every 50 ms, because a request that
-          // was refused (shutdown) held its flow for a moment without ever closing an admission.
-          drainSignal.wait(Math.max(1, Math.min(50, remaining / 1_000_000)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
   }
 
   /** Configures a {@link Gateway}. Not thread-safe. */
@@ -380,69 +294,6 @@ public final class Gateway implements AutoCloseable {
     /** Builds the gateway; nothing listens until {@link Gateway#start()}. */
     public Gateway build() {
       return new Gateway(this);
-    }
-  }
-
-  /**
-   * Answers Armeria's own errors (404, 405, 413, 431 ...) with OpenAI-style bodies and an {@code
-   * x-sluice-outcome}; counts the protocol violations, which no decorator sees.
-   */
-  private static final class OpenAiErrorHandler implements ServerErrorHandler {
-    private final ResponseMetrics responses;
-
-    OpenAiErrorHandler(ResponseMetrics responses) {
-      this.responses = responses;
-    }
-
-    @Override
-    public @Nullable HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
-      return null;
-    }
-
-    @Override
-    public AggregatedHttpResponse onProtocolViolation(
-        ServiceConfig config,
-        RequestHeaders headers,
-        HttpStatus status,
-        String description,
-        Throwable cause) {
-      AggregatedHttpResponse response = render(status, description);
-      responses.record(response.headers());
-      return response;
-    }
-
-    @Override
-    public AggregatedHttpResponse renderStatus(
-        ServiceRequestContext ctx,
-        ServiceConfig config,
-        RequestHeaders headers,
-        HttpStatus status,
-        String description,
-        Throwable cause) {
-      return render(status, description);
-    }
-
-    private static AggregatedHttpResponse render(HttpStatus status, String description) {
-      String message =
-          switch (status.code()) {
-            case 404 -> "No such endpoint; the gateway serves /v1/*.";
-            case 413 -> "The request body is larger than the gateway's limit.";
-            case 431 -> "The request line or headers are larger than the gateway's limit.";
-            default -> description != null ? description : status.reasonPhrase();
-          };
-      return Errors.render(status, message);
-    }
-  }
-
-  /** Wakes a draining {@link #close()} whenever an admission closes. */
-  private final class DrainWatch implements FlowControlListener {
-    @Override
-    public void onAdmissionClosed(FlowRequest request) {
-      if (draining) {
-        synchronized (drainSignal) {
-          drainSignal.notifyAll();
-        }
-      }
     }
   }
 }

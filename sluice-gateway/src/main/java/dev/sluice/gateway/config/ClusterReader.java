@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.sluice.cluster.FailurePolicy;
 import dev.sluice.gateway.config.ClusterConfig.Limit;
 import dev.sluice.gateway.config.ClusterConfig.Mode;
-import dev.sluice.gateway.config.GatewayConfig.TenantMode;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +21,7 @@ final class ClusterReader {
    * The section; {@code tenants} is the tenants section's mode, as global fairness is not
    * hierarchical (per tenant, then per end user) yet.
    */
-  static ClusterConfig read(YamlSection s, TenantMode tenants) {
+  static ClusterConfig read(YamlSection s, TenantsConfig.Mode tenants) {
     ClusterConfig none = ClusterConfig.none();
     if (s.node().isMissingNode()) {
       return none;
@@ -94,11 +93,11 @@ final class ClusterReader {
         globalFairness);
   }
 
-  private static boolean globalFairness(YamlSection s, TenantMode tenants) {
+  private static boolean globalFairness(YamlSection s, TenantsConfig.Mode tenants) {
     if (s.choice("fairness", "local", "global").equals("local")) {
       return false;
     }
-    if (tenants == TenantMode.KEYS) {
+    if (tenants == TenantsConfig.Mode.KEYS) {
       s.error(
           s.path("fairness")
               + ": 'global' (expected local with tenants.mode keys: fairness between"

@@ -9,10 +9,7 @@ import dev.sluice.gateway.config.GatewayConfig.Admin;
 import dev.sluice.gateway.config.GatewayConfig.Backend;
 import dev.sluice.gateway.config.GatewayConfig.Identity;
 import dev.sluice.gateway.config.GatewayConfig.Metrics;
-import dev.sluice.gateway.config.GatewayConfig.Saturation;
 import dev.sluice.gateway.config.GatewayConfig.Server;
-import dev.sluice.gateway.config.GatewayConfig.TenantMode;
-import dev.sluice.gateway.config.GatewayConfig.Tenants;
 import dev.sluice.gateway.config.GatewayConfig.Tracing;
 import dev.sluice.gateway.config.GatewayConfig.Upstream;
 import dev.sluice.gateway.internal.metrics.FairnessLabels;
@@ -69,7 +66,7 @@ final class ConfigReader {
     Duration noEndpointTtl = flow.duration("noEndpointTtl", Duration.ofSeconds(60), true);
     FlowControlReader flowReader = new FlowControlReader();
     FlowControllerConfig flowControl = flowReader.read(flow);
-    Saturation saturation =
+    SaturationConfig saturation =
         SaturationReader.read(top.section("saturation"), flowReader.preempting());
     YamlSection metricsSection =
         top.section("metrics").keys("fairnessIdLabelLimit", "fairnessIdLabelMaxLength");
@@ -79,9 +76,9 @@ final class ConfigReader {
             metricsSection.integer(
                 "fairnessIdLabelMaxLength", 64, FairnessLabels.MIN_MAX_LENGTH, Integer.MAX_VALUE));
     Tracing tracing = new Tracing(top.section("tracing").keys("enabled").bool("enabled", false));
-    Tenants tenants = new TenantsReader(errors).read(root.path("tenants"), objectives);
+    TenantsConfig tenants = new TenantsReader(errors).read(root.path("tenants"), objectives);
     ClusterConfig cluster = ClusterReader.read(top.section("cluster"), tenants.mode());
-    if (tenants.mode() == TenantMode.KEYS) {
+    if (tenants.mode() == TenantsConfig.Mode.KEYS) {
       identity = identity.withStripped("authorization"); // a Sluice key is not the backend's
     }
     if (!errors.isEmpty()) {

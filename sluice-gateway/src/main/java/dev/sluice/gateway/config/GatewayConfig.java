@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,10 +46,10 @@ public record GatewayConfig(
     Map<String, Integer> objectives,
     FlowControllerConfig flowControl,
     Duration noEndpointTtl,
-    Saturation saturation,
+    SaturationConfig saturation,
     Metrics metrics,
     Tracing tracing,
-    Tenants tenants,
+    TenantsConfig tenants,
     ClusterConfig cluster) {
 
   /** Copies the collections and checks for nulls. */
@@ -251,58 +250,6 @@ public record GatewayConfig(
     }
   }
 
-  /** The saturation detector that gates dispatch. */
-  public enum DetectorKind {
-    /**
-     * A backend gets new work only while it has a free running slot, learned from its metrics (the
-     * default): requests wait in the gateway, where priority and fairness decide.
-     */
-    SLOTS,
-    /** From each backend's scraped queue depth and KV-cache utilization (GIE's default). */
-    UTILIZATION,
-    /** From this gateway's own in-flight requests (and optionally tokens). */
-    CONCURRENCY
-  }
-
-  /**
-   * The dispatch gate and the scraping of backend metrics. Metrics are scraped whatever the
-   * detector: endpoint freshness and load scores come from them.
-   *
-   * @param detector {@code slots} (default), {@code utilization} or {@code concurrency}
-   * @param scrapeInterval time between two scrapes of one backend. Default 50 ms
-   * @param scrapeTimeout the longest one scrape may take. Default 1 s
-   * @param staleness age after which an endpoint's metrics are stale. Default 200 ms
-   * @param queueDepthThreshold waiting requests at which an endpoint is full. Default 5
-   * @param kvCacheUtilThreshold KV-cache utilization at which an endpoint is full. Default 0.8
-   * @param headroom fraction above the thresholds an endpoint may still be picked at. Default 0
-   * @param maxConcurrency {@code concurrency}: in-flight requests at saturation. Default 100
-   * @param maxTokenConcurrency {@code concurrency}: in-flight cost (tokens) at saturation; 0 = no
-   *     token limit (the default)
-   * @param slotHold {@code slots}: the longest a slot is held for a flow that comes straight back
-   *     (see the README); 0 holds none. Default 50 ms
-   * @param preempt the priorities of the bands whose requests may take back a lower-priority
-   *     request that has not produced its first byte when they find no free slot ({@code
-   *     flowControl.bands[].preempt: true}); empty (the default) turns preemption off
-   */
-  public record Saturation(
-      DetectorKind detector,
-      Duration scrapeInterval,
-      Duration scrapeTimeout,
-      Duration staleness,
-      int queueDepthThreshold,
-      double kvCacheUtilThreshold,
-      double headroom,
-      long maxConcurrency,
-      long maxTokenConcurrency,
-      Duration slotHold,
-      Set<Integer> preempt) {
-
-    /** Copies the set. */
-    public Saturation {
-      preempt = Set.copyOf(preempt);
-    }
-  }
-
   /**
    * Metric settings.
    *
@@ -312,50 +259,4 @@ public record GatewayConfig(
    *     to a prefix plus {@code ~} and 12 hex digits of their hash. At least 16. Default 64
    */
   public record Metrics(int fairnessIdLabelLimit, int fairnessIdLabelMaxLength) {}
-
-  /** How callers are identified. */
-  public enum TenantMode {
-    /**
-     * The fairness and objective headers are believed as sent: for a gateway behind a trusted proxy
-     * that sets them (GIE's model). The mode without a {@code tenants} section.
-     */
-    TRUSTED_HEADERS,
-    /**
-     * The caller's tenant comes from its {@code Authorization: Bearer} key; the fairness header
-     * names an end user inside the tenant and the objective is clamped to the tenant's ceiling. The
-     * default mode of a {@code tenants} section.
-     */
-    KEYS
-  }
-
-  /**
-   * Tenants and their API keys (the {@code tenants} section).
-   *
-   * @param mode {@code keys} (the default when the section is present) or {@code trustedHeaders}
-   *     (the behaviour without the section)
-   * @param keysFile a YAML file {@code tenants: [ ... ]} of more tenants, reloaded when it changes,
-   *     or {@code null}. Relative paths are relative to the working directory
-   * @param reloadInterval how often the keys file is checked for changes. Default 2 s
-   * @param anonymous the tenant of requests without a known key, or {@code null} (the default) to
-   *     answer them 401
-   * @param list tenants defined in {@code sluice.yaml} itself
-   */
-  public record Tenants(
-      TenantMode mode,
-      @Nullable String keysFile,
-      Duration reloadInterval,
-      dev.sluice.gateway.internal.tenant.@Nullable Tenant anonymous,
-      List<dev.sluice.gateway.internal.tenant.Tenant> list) {
-    /** Copies the list. */
-    public Tenants {
-      Objects.requireNonNull(mode, "mode");
-      Objects.requireNonNull(reloadInterval, "reloadInterval");
-      list = List.copyOf(list);
-    }
-
-    /** No tenants: the headers are trusted, as without a {@code tenants} section. */
-    public static Tenants none() {
-      return new Tenants(TenantMode.TRUSTED_HEADERS, null, Duration.ofSeconds(2), null, List.of());
-    }
-  }
 }

@@ -1,7 +1,5 @@
 package dev.sluice.gateway.config;
 
-import dev.sluice.gateway.config.GatewayConfig.DetectorKind;
-import dev.sluice.gateway.config.GatewayConfig.Saturation;
 import java.time.Duration;
 import java.util.Set;
 
@@ -14,7 +12,7 @@ final class SaturationReader {
   private SaturationReader() {}
 
   /** The section, with {@code preempting} the priorities of the bands that preempt. */
-  static Saturation read(YamlSection s, Set<Integer> preempting) {
+  static SaturationConfig read(YamlSection s, Set<Integer> preempting) {
     s.keys(
         "detector",
         "scrapeInterval",
@@ -26,11 +24,11 @@ final class SaturationReader {
         "maxConcurrency",
         "maxTokenConcurrency",
         "slotHold");
-    DetectorKind detector =
+    SaturationConfig.Detector detector =
         switch (s.choice("detector", "slots", "utilization", "concurrency")) {
-          case "utilization" -> DetectorKind.UTILIZATION;
-          case "concurrency" -> DetectorKind.CONCURRENCY;
-          default -> DetectorKind.SLOTS;
+          case "utilization" -> SaturationConfig.Detector.UTILIZATION;
+          case "concurrency" -> SaturationConfig.Detector.CONCURRENCY;
+          default -> SaturationConfig.Detector.SLOTS;
         };
     Duration interval = s.duration("scrapeInterval", Duration.ofMillis(50), false);
     Duration timeout = s.duration("scrapeTimeout", Duration.ofSeconds(1), false);
@@ -50,7 +48,7 @@ final class SaturationReader {
       s.error(s.path("maxConcurrency") + ": 0 (expected > 0 unless maxTokenConcurrency is set)");
     }
     Duration slotHold = s.duration("slotHold", Duration.ofMillis(50), true);
-    return new Saturation(
+    return new SaturationConfig(
         detector,
         interval,
         timeout,

@@ -1,10 +1,7 @@
 package dev.sluice.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.gateway.config.GatewayConfig.TenantMode;
-import dev.sluice.gateway.config.GatewayConfig.Tenants;
 import dev.sluice.gateway.internal.tenant.KeysFile;
-import dev.sluice.gateway.internal.tenant.Tenant;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -28,13 +25,13 @@ final class TenantsReader {
     this.errors = errors;
   }
 
-  Tenants read(JsonNode node, Map<String, Integer> objectives) {
+  TenantsConfig read(JsonNode node, Map<String, Integer> objectives) {
     if (node.isMissingNode() || node.isNull()) {
-      return Tenants.none();
+      return TenantsConfig.none();
     }
     if (!node.isObject()) {
       errors.add("tenants: " + node + " (expected a mapping)");
-      return Tenants.none();
+      return TenantsConfig.none();
     }
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
@@ -46,7 +43,7 @@ final class TenantsReader {
                 + " list)");
       }
     }
-    TenantMode mode = mode(node.path("mode"));
+    TenantsConfig.Mode mode = mode(node.path("mode"));
     String keysFile = text(node.path("keysFile"), "tenants.keysFile");
     Duration reload = Duration.ofSeconds(2);
     JsonNode interval = node.path("reloadInterval");
@@ -68,22 +65,25 @@ final class TenantsReader {
               node.get("anonymous"), "tenants.anonymous", false, objectives, errors);
     }
     List<Tenant> list = KeysFile.parseList(node.path("list"), "tenants.list", objectives, errors);
-    if (mode == TenantMode.KEYS && list.isEmpty() && keysFile == null && anonymous == null) {
+    if (mode == TenantsConfig.Mode.KEYS
+        && list.isEmpty()
+        && keysFile == null
+        && anonymous == null) {
       errors.add("tenants: no tenants (expected 'list', 'keysFile' or 'anonymous' in mode keys)");
     }
-    return new Tenants(mode, keysFile, reload, anonymous, list);
+    return new TenantsConfig(mode, keysFile, reload, anonymous, list);
   }
 
-  private TenantMode mode(JsonNode value) {
+  private TenantsConfig.Mode mode(JsonNode value) {
     String text = text(value, "tenants.mode");
     if (text == null || text.equals("keys")) {
-      return TenantMode.KEYS;
+      return TenantsConfig.Mode.KEYS;
     }
     if (text.equals("trustedHeaders")) {
-      return TenantMode.TRUSTED_HEADERS;
+      return TenantsConfig.Mode.TRUSTED_HEADERS;
     }
     errors.add("tenants.mode: '" + text + "' (expected keys or trustedHeaders)");
-    return TenantMode.KEYS;
+    return TenantsConfig.Mode.KEYS;
   }
 
   private @Nullable String text(JsonNode value, String path) {

@@ -32,7 +32,7 @@ class GatewayConfigTest {
         .containsExactly("x-gateway-inference-fairness-id", "x-llm-d-inference-fairness-id");
     assertThat(config.identity().defaultFairnessId()).isEqualTo("default-flow");
     assertThat(config.identity().priorityHeader()).isNull();
-    assertThat(config.saturation().detector()).isEqualTo(GatewayConfig.DetectorKind.SLOTS);
+    assertThat(config.saturation().detector()).isEqualTo(SaturationConfig.Detector.SLOTS);
     assertThat(config.saturation().slotHold()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.saturation().scrapeInterval()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.saturation().staleness()).isEqualTo(Duration.ofMillis(200));

@@ -3,9 +3,7 @@ package dev.sluice.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.sluice.gateway.config.GatewayConfig.TenantMode;
 import dev.sluice.gateway.internal.tenant.KeysFile;
-import dev.sluice.gateway.internal.tenant.Tenant;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,8 +17,8 @@ class TenantsConfigTest {
   void withoutATenantsSectionTheHeadersAreTrustedAsBefore() {
     GatewayConfig config = GatewayConfig.parse("");
 
-    assertThat(config.tenants()).isEqualTo(GatewayConfig.Tenants.none());
-    assertThat(config.tenants().mode()).isEqualTo(TenantMode.TRUSTED_HEADERS);
+    assertThat(config.tenants()).isEqualTo(TenantsConfig.none());
+    assertThat(config.tenants().mode()).isEqualTo(TenantsConfig.Mode.TRUSTED_HEADERS);
     assertThat(config.identity().stripped()).doesNotContain("authorization");
   }
 
@@ -44,8 +42,8 @@ class TenantsConfigTest {
             """
                 .formatted(HASH, KeysFile.sha256Hex("sk-acme-2").toUpperCase()));
 
-    GatewayConfig.Tenants tenants = config.tenants();
-    assertThat(tenants.mode()).isEqualTo(TenantMode.KEYS);
+    TenantsConfig tenants = config.tenants();
+    assertThat(tenants.mode()).isEqualTo(TenantsConfig.Mode.KEYS);
     assertThat(tenants.keysFile()).isEqualTo("/etc/sluice/keys.yaml");
     assertThat(tenants.reloadInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(tenants.anonymous())
@@ -68,7 +66,7 @@ class TenantsConfigTest {
   void trustedHeadersModeIsChosenExplicitly() {
     GatewayConfig config = GatewayConfig.parse("tenants: {mode: trustedHeaders}");
 
-    assertThat(config.tenants().mode()).isEqualTo(TenantMode.TRUSTED_HEADERS);
+    assertThat(config.tenants().mode()).isEqualTo(TenantsConfig.Mode.TRUSTED_HEADERS);
   }
 
   @Test

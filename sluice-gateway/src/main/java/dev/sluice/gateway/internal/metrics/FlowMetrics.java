@@ -7,7 +7,10 @@ import dev.sluice.flow.FlowStats;
 import dev.sluice.flow.Outcome;
 import dev.sluice.gateway.internal.pool.Endpoint;
 import dev.sluice.gateway.internal.pool.EndpointPool;
+import dev.sluice.gateway.internal.proxy.Preemptions;
+import dev.sluice.gateway.internal.proxy.RequestBodyGuard;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -133,6 +136,24 @@ public final class FlowMetrics implements FlowControlListener {
           .strongReference(true)
           .register(registry);
     }
+  }
+
+  /**
+   * Registers the proxy's meters: the requests preempted per preempting band, and the request-body
+   * bytes held now. Call once, before serving.
+   */
+  public void bindProxy(Preemptions preemptions, RequestBodyGuard bodyGuard) {
+    for (int priority : preemptions.preemptingPriorities()) {
+      FunctionCounter.builder("sluice.preemptions", preemptions, p -> p.count(priority))
+          .description("Requests taken back before their first byte for a request of this band")
+          .tag("band", Integer.toString(priority))
+          .register(registry);
+    }
+    Gauge.builder(
+            "sluice.gateway.buffered_request_bytes", bodyGuard, RequestBodyGuard::bufferedBytes)
+        .description("Request-body bytes held now (server.maxBufferedRequestBytes bounds them)")
+        .strongReference(true)
+        .register(registry);
   }
 
   @Override

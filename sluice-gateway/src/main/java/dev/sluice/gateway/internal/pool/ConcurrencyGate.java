@@ -4,7 +4,10 @@ import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.saturation.ConcurrencyDetector;
 import org.jspecify.annotations.Nullable;
 
-/** {@code concurrency}, closed while no endpoint is fresh. */
+/**
+ * {@code concurrency}: the core {@link ConcurrencyDetector}, closed while no endpoint is fresh.
+ * Places by {@link EndpointPicker}.
+ */
 final class ConcurrencyGate extends PoolGate {
   private final ConcurrencyDetector delegate;
 
@@ -12,7 +15,7 @@ final class ConcurrencyGate extends PoolGate {
     super(pool);
     this.delegate = delegate;
     // A raised limit wakes the controller too.
-    delegate.addListener(pool::wakeUp);
+    delegate.addListener(this::wakeUp);
   }
 
   @Override
@@ -33,7 +36,7 @@ final class ConcurrencyGate extends PoolGate {
 
   @Override
   @Nullable Endpoint choose(boolean anyFresh, int priority) {
-    return leastScored();
+    return EndpointPicker.leastScored(pool);
   }
 
   @Override

@@ -2,31 +2,19 @@ package dev.sluice.gateway.internal.pool;
 
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.WebClient;
-import com.linecorp.armeria.common.AggregatedHttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
 import dev.sluice.flow.FlowControlListener;
 import dev.sluice.flow.FlowRequest;
 import dev.sluice.flow.Outcome;
 import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.Ticker;
-import dev.sluice.flow.saturation.ConcurrencyDetector;
 import dev.sluice.flow.saturation.SaturationDetector;
 import dev.sluice.flow.saturation.UtilizationDetector;
-import dev.sluice.flow.saturation.UtilizationDetector.EndpointMetrics;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.GatewayConfig.Backend;
-import dev.sluice.gateway.config.GatewayConfig.DetectorKind;
+import dev.sluice.gateway.config.SaturationConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -56,19 +44,17 @@ import org.slf4j.LoggerFactory;
  *       with the most free slots. On a backend with {@code enginePriority} a slot that a
  *       lower-priority request holds is free to a higher-priority one: the engine preempts ({@link
  *       SlotGate}).
- *   <li>{@code utilization}: GIE's formula, the core {@link UtilizationDetector}'s pool saturation
- *       plus the requests dispatched since each endpoint's last scrape, counted as waiting (without
- *       that, everything queued would be released between two scrapes). The request goes to the
- *       fresh endpoint below the thresholds (all fresh ones if none is) with the lowest {@code
- *       max(waiting / queueDepthThreshold, kv / kvCacheUtilThreshold) + inFlight /
- *       queueDepthThreshold}.
- *   <li>{@code concurrency}: the core {@link ConcurrencyDetector}; placed as for utilization.
+ *   <li>{@code utilization}: GIE's formula on the scraped metrics ({@link UtilizationGate}); placed
+ *       by GIE's score ({@link EndpointPicker}).
+ *   <li>{@code concurrency}: the core concurrency detector ({@link ConcurrencyGate}); placed as for
+ *       utilization.
  * </ul>
  *
  * Ties go to the endpoint that was sent the fewest requests.
  *
  * <p>Thread-safe. The lock is a leaf: nothing is called under it but the endpoint bookkeeping.
- * Scrapes run on the client factory's event loops; {@link #close()} stops them.
+ * Scrapes ({@link EndpointScraper}) run on the client factory's event loops; {@link #close()} stops
+ * them.
  */
 public final class EndpointPool implements AutoCloseable {
 
@@ -76,11 +62,9 @@ public final class EndpointPool implements AutoCloseable {
 
   private final List<Endpoint> endpoints;
   private final Map<String, Endpoint> byName;
-  private final Map<String, WebClient> scrapers;
-  private final GatewayConfig.Saturation settings;
+  private final SaturationConfig settings;
   private final Ticker ticker;
   private final Scheduler scheduler;
-  private final ScheduledExecutorService timer;
   private final UtilizationDetector metrics;
   private final PoolGate gate;
   private final Object lock = new Object();
@@ -88,11 +72,7 @@ public final class EndpointPool implements AutoCloseable {
   /** Slots held for returning flows; {@code null} unless the detector is {@code slots}. */
   private final @Nullable ReturningFlows returning;
 
-  private final List<Runnable> wakeUps = new CopyOnWriteArrayList<>();
-  private final List<BiConsumer<Endpoint, @Nullable String>> scrapeListeners =
-      new CopyOnWriteArrayList<>();
-  private final Set<String> failing = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
+  private final EndpointScraper scraper;
 
   /**
    * Creates a pool; call {@link #start()} to begin scraping.
@@ -105,7 +85,6 @@ public final class EndpointPool implements AutoCloseable {
     this.settings = config.saturation();
     this.ticker = ticker;
     this.scheduler = scheduler;
-    this.timer = factory.eventLoopGroup();
     this.metrics =
         UtilizationDetector.builder(ticker)
             .queueDepthThreshold(settings.queueDepthThreshold())
@@ -115,7 +94,6 @@ public final class EndpointPool implements AutoCloseable {
             .build();
     List<Endpoint> list = new ArrayList<>();
     Map<String, Endpoint> names = new java.util.LinkedHashMap<>();
-    Map<String, WebClient> scrapeClients = new java.util.HashMap<>();
     for (Backend backend : config.backends()) {
       WebClient client =
           WebClient.builder(backend.url())
@@ -127,39 +105,23 @@ public final class EndpointPool implements AutoCloseable {
           new Endpoint(backend.name(), client, backend.metricsPath(), backend.enginePriority());
       list.add(endpoint);
       names.put(endpoint.name(), endpoint);
-      scrapeClients.put(
-          endpoint.name(),
-          WebClient.builder(backend.url())
-              .factory(factory)
-              .responseTimeoutMillis(settings.scrapeTimeout().toMillis())
-              .build());
     }
     this.endpoints = List.copyOf(list);
     this.byName = Map.copyOf(names);
-    this.scrapers = Map.copyOf(scrapeClients);
-    metrics.addListener(this::wakeUp);
     ReturningFlows held =
-        settings.detector() == DetectorKind.SLOTS
+        settings.detector() == SaturationConfig.Detector.SLOTS
             ? new ReturningFlows(settings.slotHold().toNanos())
             : null;
     this.returning = held;
-    this.gate =
-        switch (settings.detector()) {
-          case SLOTS -> new SlotGate(this, Objects.requireNonNull(held));
-          case UTILIZATION -> new UtilizationGate(this);
-          case CONCURRENCY ->
-              new ConcurrencyGate(
-                  this,
-                  ConcurrencyDetector.of(
-                      settings.maxConcurrency(), settings.maxTokenConcurrency()));
-        };
+    this.scraper =
+        new EndpointScraper(this, config, factory, Scheduler.of(factory.eventLoopGroup()), held);
+    this.gate = PoolGate.create(this, settings, held);
+    metrics.addListener(gate::wakeUp);
   }
 
   /** Starts one scraping loop per endpoint. */
   public EndpointPool start() {
-    for (Endpoint endpoint : endpoints) {
-      scrape(endpoint);
-    }
+    scraper.start();
     return this;
   }
 
@@ -227,7 +189,7 @@ public final class EndpointPool implements AutoCloseable {
    * error. Called on an event loop; must be quick.
    */
   public void addScrapeListener(BiConsumer<Endpoint, @Nullable String> listener) {
-    scrapeListeners.add(listener);
+    scraper.addListener(listener);
   }
 
   /**
@@ -247,7 +209,7 @@ public final class EndpointPool implements AutoCloseable {
    * already closed, or every endpoint refused it).
    */
   public @Nullable Endpoint placed(FlowRequest request) {
-    return placementOf(request).endpoint();
+    return Placement.of(request).endpoint();
   }
 
   /**
@@ -262,7 +224,7 @@ public final class EndpointPool implements AutoCloseable {
       failed.refusing(true);
       log.warn("{} refused a connection; it gets no new work until a scrape succeeds", failed);
     }
-    Placement placement = placementOf(request);
+    Placement placement = Placement.of(request);
     synchronized (lock) {
       Endpoint current = placement.endpoint();
       if (current != failed) {
@@ -302,23 +264,13 @@ public final class EndpointPool implements AutoCloseable {
     }
   }
 
-  static Placement placementOf(FlowRequest request) {
-    if (request.payload() instanceof Placement placement) {
-      return placement;
-    }
-    throw new IllegalArgumentException(
-        "request "
-            + request.id()
-            + ": payload is not a Placement (expected: every gateway request carries one)");
-  }
-
   // ---- for the gates, which share the pool's lock ----
 
   Object lock() {
     return lock;
   }
 
-  GatewayConfig.Saturation settings() {
+  SaturationConfig settings() {
     return settings;
   }
 
@@ -335,93 +287,9 @@ public final class EndpointPool implements AutoCloseable {
     return byName.get(name);
   }
 
-  void addWakeUp(Runnable listener) {
-    wakeUps.add(listener);
-  }
-
-  /** Runs the flow controller's wake-up listeners: saturation may have dropped. */
-  void wakeUp() {
-    for (Runnable listener : wakeUps) {
-      listener.run();
-    }
-  }
-
-  private void scrape(Endpoint endpoint) {
-    if (closed) {
-      return;
-    }
-    endpoint.scrapeStarted();
-    // onScraped handles every outcome, including failures, and schedules the next scrape.
-    CompletableFuture<Void> unused =
-        Objects.requireNonNull(scrapers.get(endpoint.name()), "every endpoint has a scraper")
-            .get(endpoint.metricsPath())
-            .aggregate()
-            .handle(
-                (response, cause) -> {
-                  onScraped(endpoint, response, cause);
-                  return null;
-                });
-  }
-
-  private void onScraped(
-      Endpoint endpoint, @Nullable AggregatedHttpResponse response, @Nullable Throwable cause) {
-    if (closed) {
-      return;
-    }
-    String error = null;
-    try {
-      if (cause != null || response == null) {
-        error = String.valueOf(cause);
-      } else if (!response.status().equals(HttpStatus.OK)) {
-        error = "status " + response.status().code();
-      } else {
-        EngineMetrics engine = EngineMetrics.parse(response.contentUtf8());
-        long now = ticker.read();
-        synchronized (lock) {
-          // Work waiting in the gateway, or turned away by the gate, is demand for more slots.
-          boolean wantedMore = endpoint.starved || (returning != null && returning.queued() > 0);
-          endpoint.slots.observe(
-              engine.runningRequests(),
-              engine.waitingRequests(),
-              engine.kvCacheUtilization() >= settings.kvCacheUtilThreshold(),
-              endpoint.inFlightDuringScrape(),
-              wantedMore,
-              now);
-          endpoint.starved = false;
-        }
-        endpoint.refusing(false);
-        metrics.update(
-            new EndpointMetrics(
-                endpoint.name(), engine.waitingRequests(), engine.kvCacheUtilization(), now));
-      }
-    } catch (RuntimeException e) {
-      error = e.getMessage();
-    }
-    endpoint.scrapeResult(error);
-    if (error != null && failing.add(endpoint.name())) {
-      log.warn(
-          "Scraping {} failed: {}; it gets no new work once its metrics are stale",
-          endpoint.name(),
-          error);
-    } else if (error == null && failing.remove(endpoint.name())) {
-      log.info("Scraping {} works again", endpoint.name());
-    }
-    for (BiConsumer<Endpoint, @Nullable String> listener : scrapeListeners) {
-      try {
-        listener.accept(endpoint, error);
-      } catch (RuntimeException e) {
-        log.warn("Scrape listener failed", e);
-      }
-    }
-    // The loop stops through `closed`, not by cancelling: the future is not needed.
-    ScheduledFuture<?> unused =
-        timer.schedule(
-            () -> scrape(endpoint), settings.scrapeInterval().toNanos(), TimeUnit.NANOSECONDS);
-  }
-
   /** Stops scraping. Clients belong to the factory's owner. */
   @Override
   public void close() {
-    closed = true;
+    scraper.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.internal.pool;
 
+import dev.sluice.flow.FlowRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,21 @@ public final class Placement {
 
   private final String model;
   private volatile @Nullable Endpoint endpoint;
+
+  /**
+   * The placement {@code request} carries.
+   *
+   * @throws IllegalArgumentException if its payload is not a placement
+   */
+  static Placement of(FlowRequest request) {
+    if (request.payload() instanceof Placement placement) {
+      return placement;
+    }
+    throw new IllegalArgumentException(
+        "request "
+            + request.id()
+            + ": payload is not a Placement (expected: every gateway request carries one)");
+  }
 
   /** A placement for a request for {@code model}; no endpoint yet. */
   public Placement(String model) {

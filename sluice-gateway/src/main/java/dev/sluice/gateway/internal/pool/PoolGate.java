@@ -1,9 +1,12 @@
 package dev.sluice.gateway.internal.pool;
 
 import dev.sluice.flow.FlowRequest;
+import dev.sluice.flow.saturation.ConcurrencyDetector;
 import dev.sluice.flow.saturation.SaturationDetector;
-import dev.sluice.flow.saturation.UtilizationDetector.EndpointMetrics;
-import java.util.Map;
+import dev.sluice.gateway.config.SaturationConfig;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,9 +16,23 @@ import org.jspecify.annotations.Nullable;
 abstract class PoolGate implements SaturationDetector {
 
   final EndpointPool pool;
+  private final List<Runnable> wakeUps = new CopyOnWriteArrayList<>();
 
   PoolGate(EndpointPool pool) {
     this.pool = pool;
+  }
+
+  /** The gate {@code settings} ask for; {@code held} is required for {@code slots}. */
+  static PoolGate create(
+      EndpointPool pool, SaturationConfig settings, @Nullable ReturningFlows held) {
+    return switch (settings.detector()) {
+      case SLOTS -> new SlotGate(pool, Objects.requireNonNull(held, "held"));
+      case UTILIZATION -> new UtilizationGate(pool);
+      case CONCURRENCY ->
+          new ConcurrencyGate(
+              pool,
+              ConcurrencyDetector.of(settings.maxConcurrency(), settings.maxTokenConcurrency()));
+    };
   }
 
   /** Whether {@code request} may be dispatched now. Under the lock. */
@@ -41,7 +58,7 @@ abstract class PoolGate implements SaturationDetector {
 
   @Override
   public final boolean tryDispatch(FlowRequest request, double ceiling) {
-    Placement placement = EndpointPool.placementOf(request);
+    Placement placement = Placement.of(request);
     synchronized (pool.lock()) {
       if (!admits(request, ceiling)) {
         return false;
@@ -65,7 +82,7 @@ abstract class PoolGate implements SaturationDetector {
 
   @Override
   public final void onFinished(FlowRequest request) {
-    Placement placement = EndpointPool.placementOf(request);
+    Placement placement = Placement.of(request);
     long wakeAfter;
     synchronized (pool.lock()) {
       Endpoint endpoint = placement.endpoint();
@@ -76,38 +93,19 @@ abstract class PoolGate implements SaturationDetector {
       wakeAfter = ended(request, endpoint);
     }
     if (wakeAfter >= 0) {
-      pool.scheduler().schedule(pool::wakeUp, wakeAfter);
+      pool.scheduler().schedule(this::wakeUp, wakeAfter);
     }
   }
 
   @Override
   public void addListener(Runnable listener) {
-    pool.addWakeUp(listener);
+    wakeUps.add(listener);
   }
 
-  /** GIE's score among the fresh endpoints below the thresholds (all fresh if none is). */
-  @Nullable Endpoint leastScored() {
-    Map<String, EndpointMetrics> snapshots = pool.metrics().snapshots();
-    Endpoint best = null;
-    double bestLoad = Double.MAX_VALUE;
-    for (String name : pool.metrics().availableEndpoints()) {
-      Endpoint endpoint = pool.endpoint(name);
-      EndpointMetrics m = snapshots.get(name);
-      if (endpoint == null || m == null || endpoint.isRefusing()) {
-        continue;
-      }
-      double load =
-          Math.max(
-                  (double) m.waitingRequests() / pool.settings().queueDepthThreshold(),
-                  m.kvCacheUtilization() / pool.settings().kvCacheUtilThreshold())
-              + (double) endpoint.inFlight() / pool.settings().queueDepthThreshold();
-      if (best == null
-          || load < bestLoad
-          || (load == bestLoad && endpoint.dispatched() < best.dispatched())) {
-        best = endpoint;
-        bestLoad = load;
-      }
+  /** Runs the flow controller's wake-up listeners: saturation may have dropped. */
+  final void wakeUp() {
+    for (Runnable listener : wakeUps) {
+      listener.run();
     }
-    return best;
   }
 }

@@ -3,7 +3,12 @@ package dev.sluice.gateway.internal.pool;
 import dev.sluice.flow.FlowRequest;
 import org.jspecify.annotations.Nullable;
 
-/** {@code utilization} with the not-yet-scraped requests counted as waiting. */
+/**
+ * {@code utilization}: GIE's formula, the core {@link
+ * dev.sluice.flow.saturation.UtilizationDetector}'s pool saturation plus the requests dispatched
+ * since each endpoint's last scrape, counted as waiting (without that, everything queued would be
+ * released between two scrapes). Places by {@link EndpointPicker}.
+ */
 final class UtilizationGate extends PoolGate {
 
   UtilizationGate(EndpointPool pool) {
@@ -31,7 +36,7 @@ final class UtilizationGate extends PoolGate {
 
   @Override
   @Nullable Endpoint choose(boolean anyFresh, int priority) {
-    return leastScored();
+    return EndpointPicker.leastScored(pool);
   }
 
   @Override

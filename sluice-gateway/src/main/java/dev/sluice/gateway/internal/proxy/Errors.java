@@ -143,6 +143,20 @@ public final class Errors {
     return status.isClientError() ? "invalid_request_error" : "server_error";
   }
 
+  /**
+   * {@code cause} without the {@link java.util.concurrent.CompletionException} and {@link
+   * java.util.concurrent.ExecutionException} wrappers futures add.
+   */
+  static Throwable unwrap(Throwable cause) {
+    Throwable current = cause;
+    while ((current instanceof java.util.concurrent.CompletionException
+            || current instanceof java.util.concurrent.ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
   static String body(String message, String type, @Nullable String param, @Nullable String code) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode error = root.putObject("error");

@@ -5,6 +5,8 @@ import dev.sluice.flow.Scheduler;
 import dev.sluice.flow.policy.FairnessPolicy;
 import dev.sluice.gateway.config.ConfigException;
 import dev.sluice.gateway.config.GatewayConfig;
+import dev.sluice.gateway.config.Tenant;
+import dev.sluice.gateway.config.TenantsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -42,7 +44,7 @@ public final class TenantRegistry implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TenantRegistry.class);
 
-  private final GatewayConfig.Tenants config;
+  private final TenantsConfig config;
   private final Map<String, Integer> objectives;
   private final Scheduler scheduler;
   private final Counter reloaded;

@@ -8,6 +8,8 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.RequestHeaders;
 import dev.sluice.flow.Ticker;
 import dev.sluice.gateway.config.GatewayConfig;
+import dev.sluice.gateway.config.Tenant;
+import dev.sluice.gateway.config.TenantsConfig;
 import dev.sluice.gateway.internal.proxy.Errors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,12 +24,11 @@ import org.jspecify.annotations.Nullable;
  * Turns a request's headers into its flow: the flow id and the priority, after authenticating the
  * caller and holding it to its tenant's limits.
  *
- * <p>In {@link GatewayConfig.TenantMode#TRUSTED_HEADERS} (the mode without a {@code tenants}
- * section) the headers are believed: the flow id is the first fairness header present (else the
- * default id), the priority that of the objective header (or the direct priority header, where one
- * is configured).
+ * <p>In {@link TenantsConfig.Mode#TRUSTED_HEADERS} (the mode without a {@code tenants} section) the
+ * headers are believed: the flow id is the first fairness header present (else the default id), the
+ * priority that of the objective header (or the direct priority header, where one is configured).
  *
- * <p>In {@link GatewayConfig.TenantMode#KEYS} the tenant is the owner of the {@code Authorization:
+ * <p>In {@link TenantsConfig.Mode#KEYS} the tenant is the owner of the {@code Authorization:
  * Bearer} key, or the anonymous tenant if the key is missing or unknown and one is configured;
  * otherwise the answer is 401 {@code invalid_api_key}. The flow id is {@code tenant/end-user}, the
  * end user being the fairness header's value (else the default id), so that {@code
@@ -58,7 +59,7 @@ public final class TenantResolver {
   /**
    * Creates the resolver.
    *
-   * @param registry the tenants; required in {@link GatewayConfig.TenantMode#KEYS}
+   * @param registry the tenants; required in {@link TenantsConfig.Mode#KEYS}
    * @param ticker the clock of {@code tokensPerMinute}
    */
   public TenantResolver(
@@ -67,7 +68,7 @@ public final class TenantResolver {
       MeterRegistry meters,
       Ticker ticker) {
     checkArgument(
-        config.tenants().mode() != GatewayConfig.TenantMode.KEYS || registry != null,
+        config.tenants().mode() != TenantsConfig.Mode.KEYS || registry != null,
         "registry: null (expected: the tenants, in mode keys)");
     this.config = config;
     this.identity = config.identity();
@@ -172,7 +173,7 @@ public final class TenantResolver {
     }
     user = user.trim();
     int requested = requestedPriority(headers);
-    if (registry == null || config.tenants().mode() == GatewayConfig.TenantMode.TRUSTED_HEADERS) {
+    if (registry == null || config.tenants().mode() == TenantsConfig.Mode.TRUSTED_HEADERS) {
       return new Identified(user, requested, null, null);
     }
     Tenant tenant = authenticate(headers, registry);

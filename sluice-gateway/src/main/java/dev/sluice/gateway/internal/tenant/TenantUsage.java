@@ -1,6 +1,7 @@
 package dev.sluice.gateway.internal.tenant;
 
 import com.linecorp.armeria.common.HttpStatus;
+import dev.sluice.gateway.config.Tenant;
 import dev.sluice.gateway.internal.proxy.Errors;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;

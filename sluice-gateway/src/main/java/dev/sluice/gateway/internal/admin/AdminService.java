@@ -1,11 +1,14 @@
-package dev.sluice.gateway;
+package dev.sluice.gateway.internal.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.Route;
+import com.linecorp.armeria.server.ServerBuilder;
 import dev.sluice.flow.FlowController;
 import dev.sluice.flow.FlowStats;
 import dev.sluice.flow.Outcome;
@@ -22,8 +25,12 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
-/** The admin endpoints' answers. Stateless and thread-safe; reads live objects on each call. */
-final class AdminService {
+/**
+ * The admin endpoints' answers: {@code /metrics}, {@code /admin/flows}, {@code /health} and {@code
+ * /health/ready}, added to an admin server by {@link #addTo}. Stateless and thread-safe; reads live
+ * objects on each call.
+ */
+public final class AdminService {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,7 +43,8 @@ final class AdminService {
   private final BooleanSupplier draining;
   private final Preemptions preemptions;
 
-  AdminService(
+  /** Answers from these live objects; {@code draining} says whether shutdown began. */
+  public AdminService(
       FlowController controller,
       EndpointPool pool,
       FlowMetrics metrics,
@@ -47,6 +55,23 @@ final class AdminService {
     this.metrics = metrics;
     this.draining = draining;
     this.preemptions = preemptions;
+  }
+
+  /** Adds the admin endpoints to {@code server}. */
+  public void addTo(ServerBuilder server) {
+    server
+        .service(
+            Route.builder().path("/metrics").methods(HttpMethod.GET).build(),
+            (ctx, req) -> metrics())
+        .service(
+            Route.builder().path("/admin/flows").methods(HttpMethod.GET).build(),
+            (ctx, req) -> flows(ctx.queryParam("limit")))
+        .service(
+            Route.builder().path("/health").methods(HttpMethod.GET, HttpMethod.HEAD).build(),
+            (ctx, req) -> health())
+        .service(
+            Route.builder().path("/health/ready").methods(HttpMethod.GET, HttpMethod.HEAD).build(),
+            (ctx, req) -> ready());
   }
 
   HttpResponse metrics() {

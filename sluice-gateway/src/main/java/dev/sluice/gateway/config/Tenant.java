@@ -1,10 +1,11 @@
-package dev.sluice.gateway.internal.tenant;
+package dev.sluice.gateway.config;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One tenant: who a set of API keys belongs to, and what it may do. Immutable.
+ * One tenant: who a set of API keys belongs to, and what it may do. Immutable and thread-safe.
  *
  * @param id the tenant id: letters, digits, {@code .}, {@code _} and {@code -}; the first level of
  *     the flow key ({@code id/end-user})
@@ -22,7 +23,7 @@ import java.util.Objects;
 public record Tenant(
     String id,
     double weight,
-    @org.jspecify.annotations.Nullable String maxObjective,
+    @Nullable String maxObjective,
     int maxPriority,
     int maxConcurrentRequests,
     int maxQueuedRequests,
@@ -36,7 +37,7 @@ public record Tenant(
   }
 
   /** Whether this tenant has either limit on its requests. */
-  boolean limited() {
+  public boolean limited() {
     return maxConcurrentRequests > 0 || maxQueuedRequests > 0;
   }
 }

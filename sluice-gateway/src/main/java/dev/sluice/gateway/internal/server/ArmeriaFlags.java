@@ -1,4 +1,4 @@
-package dev.sluice.gateway;
+package dev.sluice.gateway.internal.server;
 
 import com.linecorp.armeria.common.FlagsProvider;
 
