@@ -11,7 +11,8 @@
 # round, the ratios to direct and to nginx, and the load average when the round started.
 #   sluice-bench/proxy/run.sh [seconds=10] [rounds=3] [connections="1 16 64"]
 # Environment: SKIP_BUILD=1 uses the jars already built; JAVA_OPTS for both JVMs (default
-# -Xms256m -Xmx256m); STREAM_CHUNKS (default 64) chunks per streamed answer; STREAM=0 skips the
+# -Xms256m -Xmx256m); WARMUP seconds of load per JVM target, twice, before measuring (default
+# 20); STREAM_CHUNKS (default 64) chunks per streamed answer; STREAM=0 skips the
 # streaming case; SLUICE_SATURATION replaces the gateway's saturation section.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -73,6 +74,14 @@ bench() { # main-class args...
   # shellcheck disable=SC2086
   java $java_opts -cp sluice-bench/target/benchmarks.jar "$@" > "$work/$1.$2.log" 2>&1 &
 }
+pid_of() { # port -> the JVM listening there (for its CPU time)
+  for _ in $(seq 1 300); do
+    pid=$(ss -Htlnp "sport = :$1" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)
+    [ -n "$pid" ] && { echo "$pid"; return 0; }
+    sleep 0.1
+  done
+  echo 0
+}
 wait_for() { # url
   for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
   echo "proxy bench: $1 did not come up" >&2; exit 1
@@ -98,22 +107,31 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"model":"m","stream":true,"messages":[{"role":"user","content":"Say hello to the proxy benchmark."}]}'
 LUA
-# The JVMs compile their hot paths first: a few seconds of load through every proxy.
+# The JVMs compile their hot paths first. On a busy machine the JIT threads get little CPU and a
+# short warm-up measures the interpreter: load every JVM target twice, WARMUP seconds each time.
+warmup=${WARMUP:-20}
 warm="post.lua:$PLAIN post.lua:$GATEWAY"
 [ "${STREAM:-1}" != 0 ] && warm="$warm stream.lua:$STREAM_PLAIN stream.lua:$STREAM_GATEWAY"
-for target in $warm; do
-  wrk -t2 -c64 -d5s -s "$work/${target%%:*}" "http://127.0.0.1:${target##*:}/v1/chat/completions" >/dev/null
+for _ in 1 2; do
+  for target in $warm; do
+    wrk -t2 -c64 -d"${warmup}s" -s "$work/${target%%:*}" "http://127.0.0.1:${target##*:}/v1/chat/completions" >/dev/null
+  done
 done
+PLAIN_PID=$(pid_of $PLAIN); GATEWAY_PID=$(pid_of $GATEWAY)
 
 usec() { # wrk's latency ("152.00us", "1.20ms", "2.00s") in microseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else if (v ~ /s$/) print n * 1000000; else print n }'
 }
-run() { # script port conns -> "req/s p50-us"
+cpu_ticks() { if [ "$1" -gt 0 ]; then awk '{print $14 + $15}' "/proc/$1/stat"; else echo 0; fi; }
+run() { # script port conns [pid] -> "req/s p50-us cpu-us-per-request"
   local threads=2; [ "$3" -lt 2 ] && threads=1
-  local out
+  local out before after
+  before=$(cpu_ticks "${4:-0}")
   out=$(wrk -t$threads -c"$3" -d"${seconds}s" --latency -s "$work/$1" "http://127.0.0.1:$2/v1/chat/completions")
+  after=$(cpu_ticks "${4:-0}")
   if echo "$out" | grep -q 'Non-2xx'; then echo "proxy bench: non-2xx answers from port $2" >&2; echo "$out" >&2; exit 1; fi
-  echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(usec "$(echo "$out" | awk '$1=="50%" {print $2}')")"
+  echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(usec "$(echo "$out" | awk '$1=="50%" {print $2}')")" \
+    "$(echo "$out" | awk -v b="$before" -v a="$after" -v t="$(getconf CLK_TCK)" '/requests in/ {printf "%.0f", (a - b) / t * 1e6 / $1}')"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
@@ -122,16 +140,16 @@ echo
 echo "$(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1), wrk -d${seconds}s (-t2, -t1 at 1 connection)," \
   "POST of a 90-byte chat body; JVMs: $java_opts; gateway saturation: $saturation"
 echo
-echo "| round | conns | load | direct req/s | nginx req/s | plain Armeria req/s | Sluice req/s | nginx / direct | plain / direct | Sluice / direct | Sluice / nginx | Sluice / plain | p50 direct / nginx / plain / Sluice (µs) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| round | conns | load | direct req/s | nginx req/s | plain Armeria req/s | Sluice req/s | nginx / direct | plain / direct | Sluice / direct | Sluice / nginx | Sluice / plain | p50 direct / nginx / plain / Sluice (µs) | JVM CPU µs per request, plain / Sluice |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for round in $(seq 1 "$rounds"); do
   for c in $connections; do
     load=$(cut -d' ' -f1 /proc/loadavg)
-    read -r d dp <<<"$(run post.lua $BACKEND "$c")"
-    read -r n np <<<"$(run post.lua $NGINX "$c")"
-    read -r p pp <<<"$(run post.lua $PLAIN "$c")"
-    read -r s sp <<<"$(run post.lua $GATEWAY "$c")"
-    echo "| $round | $c | $load | $d | $n | $p | $s | $(ratio "$n" "$d") | $(ratio "$p" "$d") | $(ratio "$s" "$d") | $(ratio "$s" "$n") | $(ratio "$s" "$p") | $dp / $np / $pp / $sp |"
+    read -r d dp _ <<<"$(run post.lua $BACKEND "$c")"
+    read -r n np _ <<<"$(run post.lua $NGINX "$c")"
+    read -r p pp pc <<<"$(run post.lua $PLAIN "$c" "$PLAIN_PID")"
+    read -r s sp sc <<<"$(run post.lua $GATEWAY "$c" "$GATEWAY_PID")"
+    echo "| $round | $c | $load | $d | $n | $p | $s | $(ratio "$n" "$d") | $(ratio "$p" "$d") | $(ratio "$s" "$d") | $(ratio "$s" "$n") | $(ratio "$s" "$p") | $dp / $np / $pp / $sp | $pc / $sc |"
   done
 done
 [ "${STREAM:-1}" = 0 ] && exit 0
@@ -143,11 +161,23 @@ echo "|---|---|---|---|---|---|---|---|---|---|"
 for round in $(seq 1 "$rounds"); do
   for c in 16; do
     load=$(cut -d' ' -f1 /proc/loadavg)
-    read -r d _ <<<"$(run stream.lua $STREAM_BACKEND "$c")"
-    read -r n _ <<<"$(run stream.lua $STREAM_NGINX "$c")"
-    read -r p _ <<<"$(run stream.lua $STREAM_PLAIN "$c")"
-    read -r s _ <<<"$(run stream.lua $STREAM_GATEWAY "$c")"
+    read -r d _ _ <<<"$(run stream.lua $STREAM_BACKEND "$c")"
+    read -r n _ _ <<<"$(run stream.lua $STREAM_NGINX "$c")"
+    read -r p _ _ <<<"$(run stream.lua $STREAM_PLAIN "$c")"
+    read -r s _ _ <<<"$(run stream.lua $STREAM_GATEWAY "$c")"
     cps() { awk -v r="$1" -v k="$chunks" 'BEGIN { printf "%.0f", r * k }'; }
     echo "| $round | $c | $load | $(cps "$d") | $(cps "$n") | $(cps "$p") | $(cps "$s") | $(ratio "$s" "$d") | $(ratio "$s" "$n") | $(ratio "$s" "$p") |"
   done
 done
+echo
+echo "Streaming, first byte: median time to the first byte of a streamed answer over 50 sequential curl requests (one connection each)."
+echo
+echo "| direct µs | nginx µs | plain Armeria µs | Sluice µs |"
+echo "|---|---|---|---|"
+ttfb() { # port -> median time_starttransfer in µs
+  for _ in $(seq 1 50); do
+    curl -s -o /dev/null -w '%{time_starttransfer}\n' -H 'Content-Type: application/json' \
+      -d '{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$1/v1/chat/completions"
+  done | sort -n | awk '{v[NR] = $1} END {printf "%.0f", v[int((NR + 1) / 2)] * 1e6}'
+}
+echo "| $(ttfb $STREAM_BACKEND) | $(ttfb $STREAM_NGINX) | $(ttfb $STREAM_PLAIN) | $(ttfb $STREAM_GATEWAY) |"
