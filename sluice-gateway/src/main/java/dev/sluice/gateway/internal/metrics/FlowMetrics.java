@@ -80,6 +80,8 @@ public final class FlowMetrics implements FlowControlListener {
   private final PrometheusMeterRegistry registry;
   private final FairnessLabels labels;
   private final Map<FlowLabel, Cells> flowGauges = new ConcurrentHashMap<>();
+  // Bounded as the labels are: fairness ids (FairnessLabels), priorities, outcomes.
+  private final Map<OutcomeLabel, OutcomeMeters> outcomeMeters = new ConcurrentHashMap<>();
   private volatile @Nullable FlowController controller; // set by bind()
 
   /**
@@ -158,22 +160,34 @@ public final class FlowMetrics implements FlowControlListener {
 
   @Override
   public void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
+    OutcomeLabel key =
+        new OutcomeLabel(
+            labels.label(request.flowKey().id()), request.flowKey().priority(), outcome);
+    OutcomeMeters meters = outcomeMeters.get(key);
+    if (meters == null) {
+      meters = outcomeMeters.computeIfAbsent(key, this::register);
+    }
+    meters.requests().increment();
+    meters.queueDuration().record(queueNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The meters of one label set, registered once: an outcome costs two map lookups, no tags. */
+  private OutcomeMeters register(OutcomeLabel key) {
     Tags tags =
         Tags.of(
-            "fairness_id", labels.label(request.flowKey().id()),
-            "priority", Integer.toString(request.flowKey().priority()),
-            "outcome", outcome.reason());
-    Counter.builder("sluice.flow_control.requests")
-        .description("Requests by how they ended in flow control")
-        .tags(tags)
-        .register(registry)
-        .increment();
-    Timer.builder("sluice.flow_control.request_queue_duration")
-        .description("Time from arrival to the flow-control outcome")
-        .tags(tags)
-        .serviceLevelObjectives(QUEUE_BUCKETS)
-        .register(registry)
-        .record(queueNanos, TimeUnit.NANOSECONDS);
+            "fairness_id", key.fairnessId(),
+            "priority", Integer.toString(key.priority()),
+            "outcome", key.outcome().reason());
+    return new OutcomeMeters(
+        Counter.builder("sluice.flow_control.requests")
+            .description("Requests by how they ended in flow control")
+            .tags(tags)
+            .register(registry),
+        Timer.builder("sluice.flow_control.request_queue_duration")
+            .description("Time from arrival to the flow-control outcome")
+            .tags(tags)
+            .serviceLevelObjectives(QUEUE_BUCKETS)
+            .register(registry));
   }
 
   /** Recomputes the gauges from the controller's statistics and renders the registry. */
@@ -239,6 +253,10 @@ public final class FlowMetrics implements FlowControlListener {
   }
 
   private record FlowLabel(String fairnessId, int priority) {}
+
+  private record OutcomeLabel(String fairnessId, int priority, Outcome outcome) {}
+
+  private record OutcomeMeters(Counter requests, Timer queueDuration) {}
 
   /** The latest values of one flow's gauges. */
   private static final class Cells {

@@ -100,10 +100,10 @@ public final class RequestBodyGuard {
     @Override
     public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) throws Exception {
       Reception reception = new Reception(ctx, req);
-      // The body's bytes are given back when the answer starts, or when the exchange ends.
+      // The body's bytes are given back when the answer starts, or when the exchange ends (a
+      // complete log has its response headers too, so this one future covers both).
       CompletableFuture<Void> unused =
           ctx.log().whenAvailable(RequestLogProperty.RESPONSE_HEADERS).thenRun(reception::release);
-      unused = ctx.log().whenComplete().thenRun(reception::release);
       if (!timeout.isZero()) {
         reception.timer =
             ctx.eventLoop().schedule(reception::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
