@@ -78,8 +78,7 @@ class BenchmarkSmokeTest {
             .run();
     assertThat(results).hasSize(4);
     // Thousands of dispatches in 50 ms even here: the harness keeps the controller saturated.
-    assertThat(results)
-        .allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+    assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
   }
 
   @Test
@@ -133,8 +132,7 @@ class BenchmarkSmokeTest {
     assertThat(results)
         .extracting(r -> r.getParams().getBenchmark().replaceAll(".*\\.", ""))
         .containsExactlyInAnyOrder("cancel", "expire");
-    assertThat(results)
-        .allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+    assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
   }
 
   @Test
