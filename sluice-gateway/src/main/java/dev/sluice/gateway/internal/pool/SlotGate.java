@@ -19,6 +19,10 @@ import org.jspecify.annotations.Nullable;
  * priority, counted over itself and the bands above it, so the lowest band never goes over the
  * slots, and the requests in flight on a backend are at most its slots times the bands in flight
  * there.
+ *
+ * <p><b>Held slots.</b> A slot held for a flow that comes straight back ({@link ReturningFlows}) is
+ * kept from that flow's band and the bands below, not from higher ones: a higher-priority request
+ * that finds no other free slot takes it, and the hold ends, before it would preempt anyone.
  */
 final class SlotGate extends PoolGate {
 
@@ -89,11 +93,22 @@ final class SlotGate extends PoolGate {
   @Override
   boolean admits(FlowRequest request, double ceiling) {
     returning.expire(pool.ticker().read());
+    int priority = request.flowKey().priority();
     int usable = usableSlots();
-    int used = usedSlots(request.flowKey().priority());
-    int heldForOthers = returning.held() - (returning.isHeld(request.flowKey()) ? 1 : 0);
+    int used = usedSlots(priority);
+    boolean ownHold = returning.isHeld(request.flowKey());
+    // Slots held for flows below this one's priority are not kept from it (ReturningFlows).
+    int heldForOthers = returning.heldAtOrAbove(priority) - (ownHold ? 1 : 0);
     if (usable > 0 && (double) (used + heldForOthers) / usable < ceiling) {
       heldEndpoint = returning.dispatched(request.flowKey());
+      if (!ownHold && usedSlots(Integer.MIN_VALUE) + returning.held() >= usable) {
+        // No slot is free but for those held: take one held for a lower priority, if any, before
+        // preempting anyone (an idle slot costs its flow a short wait; a preemption, its prefill).
+        ReturningFlows.Yield yielded = returning.yieldTo(priority);
+        if (yielded.yielded()) {
+          heldEndpoint = yielded.where();
+        }
+      }
       return true;
     }
     for (Endpoint endpoint : pool.endpoints()) {

@@ -52,6 +52,33 @@ class ReturningFlowsTest {
   }
 
   @Test
+  void aHigherPriorityTakesTheNewestHoldOfALowerOneAndNoOther() {
+    Endpoint first = new Endpoint("127.0.0.1:1", null, "/metrics", false);
+    Endpoint second = new Endpoint("127.0.0.1:2", null, "/metrics", false);
+    run(LIGHT, 0);
+    run(HEAVY, 0);
+    run(PREMIUM, 0);
+    flows.finished(PREMIUM, 8, 9 * MS, null);
+    flows.finished(LIGHT, 8, 10 * MS, first);
+    flows.finished(HEAVY, 8, 11 * MS, second);
+    assertThat(flows.held()).isEqualTo(3);
+    assertThat(flows.heldAtOrAbove(10)).isEqualTo(1);
+    assertThat(flows.heldAtOrAbove(0)).isEqualTo(3);
+
+    assertThat(flows.yieldTo(10)).isEqualTo(new ReturningFlows.Yield(true, second));
+    assertThat(flows.isHeld(HEAVY)).isFalse();
+    assertThat(flows.isHeld(LIGHT)).isTrue();
+    assertThat(flows.yieldTo(0))
+        .as("none below priority 0")
+        .isEqualTo(new ReturningFlows.Yield(false, null));
+    assertThat(flows.yieldTo(10).where()).isSameAs(first);
+    assertThat(flows.yieldTo(10).yielded())
+        .as("premium's own hold is not yielded to premium")
+        .isFalse();
+    assertThat(flows.isHeld(PREMIUM)).isTrue();
+  }
+
+  @Test
   void theDispatchThatTakesAHeldSlotLearnsItsEndpoint() {
     Endpoint where = new Endpoint("127.0.0.1:1", null, "/metrics", false);
     run(LIGHT, 0);

@@ -15,9 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code slots} gate with backends that schedule by priority: a slot a lower-priority request
- * holds is free to a higher-priority one, and to nobody else. Driven directly: no scraping, each
- * backend's slots set by the test.
+ * The {@code slots} gate across priorities: with backends that schedule by priority, a slot a
+ * lower-priority request holds is free to a higher-priority one, and to nobody else; with or
+ * without, a slot held for a lower-priority flow that comes straight back is free to a higher one.
+ * Driven directly: no scraping, each backend's slots set by the test.
  */
 class SlotGateEnginePriorityTest {
 
@@ -30,7 +31,13 @@ class SlotGateEnginePriorityTest {
 
   /** A pool of {@code backends} backends of {@value #SLOTS} slots each, learned and fresh. */
   private EndpointPool pool(ClientFactory factory, boolean enginePriority, int backends) {
-    StringBuilder yaml = new StringBuilder("saturation: {slotHold: 0s}\nbackends:\n");
+    return pool(factory, enginePriority, backends, "0s");
+  }
+
+  /** As {@link #pool(ClientFactory, boolean, int)}, holding slots for up to {@code slotHold}. */
+  private EndpointPool pool(
+      ClientFactory factory, boolean enginePriority, int backends, String slotHold) {
+    StringBuilder yaml = new StringBuilder("saturation: {slotHold: " + slotHold + "}\nbackends:\n");
     for (int i = 1; i <= backends; i++) {
       yaml.append("  - {url: http://127.0.0.1:")
           .append(i)
@@ -111,6 +118,56 @@ class SlotGateEnginePriorityTest {
       assertThat(gate.saturation()).as("batch waiting").isEqualTo(1.0);
       pool.arrived(request(PREMIUM));
       assertThat(gate.saturation()).as("premium waiting").isZero();
+    }
+  }
+
+  /**
+   * Fills every slot with batch requests of one flow, then ends one with nothing of batch queued:
+   * its slot is held for batch's next request. Returns the endpoint of the held slot.
+   */
+  private Endpoint batchHoldsASlot(EndpointPool pool) {
+    int slots = SLOTS * pool.endpoints().size();
+    for (int i = 0; i < slots; i++) {
+      assertThat(offer(pool, BATCH)).isTrue();
+    }
+    FlowRequest ended = dispatched.remove(dispatched.size() - 1);
+    Endpoint freed = pool.placed(ended);
+    pool.gate().onFinished(ended);
+    assertThat(pool.gate().holdsFor(request(BATCH))).as("batch's slot held").isTrue();
+    return freed;
+  }
+
+  @Test
+  void aHigherBandTakesASlotHeldForALowerOne() {
+    for (boolean enginePriority : List.of(false, true)) {
+      try (ClientFactory factory = ClientFactory.builder().build()) {
+        EndpointPool pool = pool(factory, enginePriority, 2, "1s");
+        Endpoint held = batchHoldsASlot(pool);
+
+        assertThat(offer(pool, PREMIUM))
+            .as(
+                "premium, with only a slot held for batch free (engine priority %s)",
+                enginePriority)
+            .isTrue();
+        assertThat(pool.placed(dispatched.get(dispatched.size() - 1)))
+            .as("on the held slot's backend, preempting nobody")
+            .isSameAs(held);
+        assertThat(pool.gate().holdsFor(request(BATCH))).as("the hold ended").isFalse();
+        assertThat(offer(pool, BATCH)).as("batch's next request waits its turn").isFalse();
+      }
+      dispatched.clear();
+    }
+  }
+
+  @Test
+  void aHoldStillKeepsItsSlotFromItsOwnBand() {
+    try (ClientFactory factory = ClientFactory.builder().build()) {
+      EndpointPool pool = pool(factory, false, 1, "1s");
+      batchHoldsASlot(pool);
+      FlowRequest other =
+          FlowRequest.builder(FlowKey.of("other", BATCH)).payload(new Placement("m")).build();
+      pool.arrived(other);
+      assertThat(pool.gate().tryDispatch(other, 1.0)).as("another batch flow").isFalse();
     }
   }
 
