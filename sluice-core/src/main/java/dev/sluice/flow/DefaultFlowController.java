@@ -224,7 +224,7 @@ final class DefaultFlowController implements FlowController {
    * Queues, or rejects, a request holding a lease on {@code flow}; dispatch completes the future.
    */
   private CompletableFuture<Admission> queue(FlowRequest request, Flow flow, long maxWaitNanos) {
-    long callerDeadline = Durations.callerDeadline(ticker.read(), maxWaitNanos);
+    long callerDeadline = Durations.callerDeadline(ticker, maxWaitNanos);
     QueuedRequest item = new QueuedRequest(request, flow, callerDeadline, false);
     placement.admit(item);
     return item.future;

@@ -3,6 +3,7 @@ package dev.sluice.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Conversions saturate instead of overflowing, so a huge wait or TTL means "no deadline". */
@@ -30,6 +31,20 @@ class DurationsTest {
     assertThat(Durations.callerDeadline(100, 0)).isEqualTo(100);
     assertThat(Durations.callerDeadline(100, 50)).isEqualTo(150);
     assertThat(Durations.callerDeadline(100, Long.MAX_VALUE)).isEqualTo(Durations.NEVER);
+  }
+
+  @Test
+  void callerDeadlineReadsTheClockOnlyForAWait() {
+    AtomicInteger reads = new AtomicInteger();
+    Ticker ticker =
+        () -> {
+          reads.incrementAndGet();
+          return 100;
+        };
+    assertThat(Durations.callerDeadline(ticker, -1)).isEqualTo(Durations.NEVER);
+    assertThat(reads).as("no wait: no clock read on the submit path").hasValue(0);
+    assertThat(Durations.callerDeadline(ticker, 50)).isEqualTo(150);
+    assertThat(reads).hasValue(1);
   }
 
   @Test
