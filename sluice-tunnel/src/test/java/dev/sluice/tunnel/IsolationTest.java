@@ -32,13 +32,14 @@ class IsolationTest {
   @Test
   void healthyConnectionKeepsFlowingBesideAStalledDestination() throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server = TunnelServer.builder().window(256 * 1024).build().start();
+        Started started = Started.start(TunnelServer.builder().window(256 * 1024));
         TunnelAgent agent =
-            TunnelAgent.builder("127.0.0.1", server.agentPort())
+            TunnelAgent.builder("127.0.0.1", started.server().agentPort())
                 .window(256 * 1024)
                 .maxQueuedPackets(4)
                 .build()
                 .start()) {
+      TunnelServer server = started.server();
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       int echo = loopback.echoServer();
 
@@ -77,13 +78,14 @@ class IsolationTest {
   @Test
   void withoutCreditTheStalledDestinationWedgesTheTunnel() throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server = TunnelServer.builder().window(0).build().start();
+        Started started = Started.start(TunnelServer.builder().window(0));
         TunnelAgent agent =
-            TunnelAgent.builder("127.0.0.1", server.agentPort())
+            TunnelAgent.builder("127.0.0.1", started.server().agentPort())
                 .window(0)
                 .maxQueuedPackets(4)
                 .build()
                 .start()) {
+      TunnelServer server = started.server();
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       int echo = loopback.echoServer();
 
