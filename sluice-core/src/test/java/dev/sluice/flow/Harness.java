@@ -70,11 +70,10 @@ final class Harness implements AutoCloseable {
   List<FlowRequest> closeOldest() {
     collectAdmissions();
     assertThat(open).as("an open admission to close").isNotEmpty();
-    int before = recorder.dispatched().size();
+    int before = recorder.dispatchedCount();
     open.remove(0).close();
     collectAdmissions();
-    List<FlowRequest> dispatched = recorder.dispatched();
-    return new ArrayList<>(dispatched.subList(before, dispatched.size()));
+    return recorder.dispatchedSince(before);
   }
 
   /**
@@ -98,9 +97,9 @@ final class Harness implements AutoCloseable {
   }
 
   private void collectAdmissions() {
-    List<FlowRequest> dispatched = recorder.dispatched();
-    for (; seen < dispatched.size(); seen++) {
-      CompletableFuture<Admission> future = futures.get(dispatched.get(seen));
+    for (FlowRequest request : recorder.dispatchedSince(seen)) {
+      seen++;
+      CompletableFuture<Admission> future = futures.get(request);
       if (future != null) {
         open.add(future.join());
       }

@@ -13,11 +13,15 @@ final class Recorder implements FlowControlListener {
   record Event(FlowRequest request, Outcome outcome, long queueNanos) {}
 
   private final List<Event> events = new ArrayList<>();
+  private final List<FlowRequest> dispatched = new ArrayList<>();
   final Map<String, AtomicLong> lifecycle = new ConcurrentHashMap<>();
 
   @Override
   public synchronized void onOutcome(FlowRequest request, Outcome outcome, long queueNanos) {
     events.add(new Event(request, outcome, queueNanos));
+    if (outcome == Outcome.DISPATCHED) {
+      dispatched.add(request);
+    }
   }
 
   @Override
@@ -53,14 +57,22 @@ final class Recorder implements FlowControlListener {
     return new ArrayList<>(events);
   }
 
+  /** The dispatched requests, in dispatch order. */
   synchronized List<FlowRequest> dispatched() {
-    List<FlowRequest> dispatched = new ArrayList<>();
-    for (Event event : events) {
-      if (event.outcome() == Outcome.DISPATCHED) {
-        dispatched.add(event.request());
-      }
-    }
-    return dispatched;
+    return new ArrayList<>(dispatched);
+  }
+
+  /** How many requests were dispatched so far. */
+  synchronized int dispatchedCount() {
+    return dispatched.size();
+  }
+
+  /**
+   * The requests dispatched after the first {@code from}, in dispatch order: what a caller that has
+   * seen {@code from} of them has not seen yet, without copying the whole history.
+   */
+  synchronized List<FlowRequest> dispatchedSince(int from) {
+    return new ArrayList<>(dispatched.subList(from, dispatched.size()));
   }
 
   synchronized Outcome outcomeOf(FlowRequest request) {

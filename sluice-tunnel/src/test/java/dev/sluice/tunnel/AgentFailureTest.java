@@ -60,7 +60,8 @@ class AgentFailureTest {
   @Test
   void agentKilledMidTransferEndsEverythingAndARestartedAgentServesAgain() throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server = TunnelServer.builder().window(64 * 1024).build().start()) {
+        Started started = Started.start(TunnelServer.builder().window(64 * 1024))) {
+      TunnelServer server = started.server();
       TunnelAgent agent =
           TunnelAgent.builder("127.0.0.1", server.agentPort()).agentId("a").build().start();
       assertThat(server.awaitAgents(1, BOUND)).isTrue();
@@ -86,12 +87,13 @@ class AgentFailureTest {
   @Test
   void droppedTunnelEndsItsConnectionsAndTheAgentDialsBack() throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server = TunnelServer.builder().window(64 * 1024).build().start();
+        Started started = Started.start(TunnelServer.builder().window(64 * 1024));
         TunnelAgent agent =
-            TunnelAgent.builder("127.0.0.1", server.agentPort())
+            TunnelAgent.builder("127.0.0.1", started.server().agentPort())
                 .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .build()
                 .start()) {
+      TunnelServer server = started.server();
       assertThat(server.awaitAgents(1, BOUND)).isTrue();
       ServerLink link = server.links().get(0);
       AgentLink agentSide = agent.currentLink();

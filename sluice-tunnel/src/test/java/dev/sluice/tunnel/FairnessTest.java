@@ -44,8 +44,10 @@ class FairnessTest {
   /** The most stream bytes the interactive connection's packets waited behind, server to agent. */
   private static long interactiveWaitedBehind(boolean fair) throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server = TunnelServer.builder().fair(fair).build().start();
-        TunnelAgent agent = TunnelAgent.builder("127.0.0.1", server.agentPort()).build().start()) {
+        Started started = Started.start(TunnelServer.builder().fair(fair));
+        TunnelAgent agent =
+            TunnelAgent.builder("127.0.0.1", started.server().agentPort()).build().start()) {
+      TunnelServer server = started.server();
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       int echo = loopback.echoServer();
       AtomicLong received = new AtomicLong();

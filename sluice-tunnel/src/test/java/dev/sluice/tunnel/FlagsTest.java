@@ -66,9 +66,9 @@ class FlagsTest {
     TunnelServer.Builder server =
         TunnelServerMain.configure(
             new String[] {"--agent-port", "0", "--connect-port", "0", "--admin-port", "-1"});
-    try (TunnelServer started = server.build().start()) {
-      assertThat(started.adminPort()).isEqualTo(-1);
-      assertThat(started.agentPort()).isPositive();
+    try (Started started = Started.start(server)) {
+      assertThat(started.server().adminPort()).isEqualTo(-1);
+      assertThat(started.server().agentPort()).isPositive();
     }
     assertThat(
             TunnelAgentMain.configure(new String[] {"--server", "[::1]:8091", "--agent-id", "a"})

@@ -26,19 +26,29 @@ class IsolationTest {
   /** Small echoes whose median is the connection's latency. */
   private static final int ROUND_TRIPS = 200;
 
-  /** Far beyond the solo transfer time on any machine this runs on. */
+  /** Bound on waiting for an event (a stall, a wedge); a passing test does not wait it out. */
   private static final Duration WEDGE_BOUND = Duration.ofSeconds(15);
+
+  /**
+   * How many solo transfer times a transfer must stay unfinished to count as hung: far beyond any
+   * slowdown a tunnel with credit shows beside a stall (at most 2x, asserted in the first test), at
+   * least {@link #MIN_HUNG} and at most {@link #WEDGE_BOUND}.
+   */
+  private static final int HUNG_FACTOR = 20;
+
+  private static final Duration MIN_HUNG = Duration.ofSeconds(3);
 
   @Test
   void healthyConnectionKeepsFlowingBesideAStalledDestination() throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server = TunnelServer.builder().window(256 * 1024).build().start();
+        Started started = Started.start(TunnelServer.builder().window(256 * 1024));
         TunnelAgent agent =
-            TunnelAgent.builder("127.0.0.1", server.agentPort())
+            TunnelAgent.builder("127.0.0.1", started.server().agentPort())
                 .window(256 * 1024)
                 .maxQueuedPackets(4)
                 .build()
                 .start()) {
+      TunnelServer server = started.server();
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       int echo = loopback.echoServer();
 
@@ -77,17 +87,23 @@ class IsolationTest {
   @Test
   void withoutCreditTheStalledDestinationWedgesTheTunnel() throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server = TunnelServer.builder().window(0).build().start();
+        Started started = Started.start(TunnelServer.builder().window(0));
         TunnelAgent agent =
-            TunnelAgent.builder("127.0.0.1", server.agentPort())
+            TunnelAgent.builder("127.0.0.1", started.server().agentPort())
                 .window(0)
                 .maxQueuedPackets(4)
                 .build()
                 .start()) {
+      TunnelServer server = started.server();
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       int echo = loopback.echoServer();
 
-      solo(loopback, server, echo); // works while nothing is stalled
+      Solo solo = solo(loopback, server, echo); // works while nothing is stalled
+      Duration hung =
+          Duration.ofNanos(
+              Math.min(
+                  WEDGE_BOUND.toNanos(),
+                  Math.max(MIN_HUNG.toNanos(), HUNG_FACTOR * solo.transfer())));
 
       stall(loopback, server, 0);
       // The agent's one receive loop stops on the stalled connection's full queue.
@@ -97,14 +113,18 @@ class IsolationTest {
       if (healthy.status() == 200) {
         CompletableFuture<Long> transfer =
             loopback.run(() -> loopback.echo(healthy.socket(), TRANSFER)).thenApply(unused -> 0L);
-        // Not completed within the bound: it hangs (TimeoutException), or, seen once in about
-        // ten runs before 2026-12-03 and not reproduced in the runs since, its connection ends
-        // early. What could end it is printed: the whole tunnel (the agent then dials again, so
-        // connects > 1) or this connection alone (its close, or the echo destination's).
-        assertThat(transfer).failsWithin(WEDGE_BOUND);
+        // Not completed within 20 solo transfer times: it hangs (TimeoutException), or, seen
+        // once in about ten runs before 2026-12-03 and not reproduced in the runs since, its
+        // connection ends early. What could end it is printed: the whole tunnel (the agent then
+        // dials again, so connects > 1) or this connection alone (its close, or the echo
+        // destination's).
+        assertThat(transfer).failsWithin(hung);
         System.out.printf(
-            "wedge: healthy CONNECT 200, transfer %s; agent tunnels opened %d, server tunnels %d%n",
+            "wedge: healthy CONNECT 200, transfer %s (%d ms; solo %d ms); agent tunnels opened %d,"
+                + " server tunnels %d%n",
             transfer.isDone() ? "ended early: " + transfer.handle((v, e) -> e).join() : "hung",
+            hung.toMillis(),
+            solo.transfer() / 1_000_000,
             agent.connects(),
             server.agentCount());
       } else {

@@ -26,14 +26,15 @@ class MemoryBoundTest {
   @Test
   void bufferedBytesStayUnderTheWindowsWhileReadersStallAndCatchUp() throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server =
-            TunnelServer.builder().window(WINDOW).tunnelWindow(TUNNEL_WINDOW).build().start();
+        Started started =
+            Started.start(TunnelServer.builder().window(WINDOW).tunnelWindow(TUNNEL_WINDOW));
         TunnelAgent agent =
-            TunnelAgent.builder("127.0.0.1", server.agentPort())
+            TunnelAgent.builder("127.0.0.1", started.server().agentPort())
                 .window(WINDOW)
                 .tunnelWindow(TUNNEL_WINDOW)
                 .build()
                 .start()) {
+      TunnelServer server = started.server();
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       CompletableFuture<Void> gate = new CompletableFuture<>();
       AtomicLong received = new AtomicLong();
@@ -88,14 +89,15 @@ class MemoryBoundTest {
   void aLargeUploadIntoASlowReaderStaysUnderTheWindows() throws Exception {
     long upload = Long.getLong("sluice.tunnel.slowReaderMiB", 1024) << 20;
     try (Loopback loopback = new Loopback();
-        TunnelServer server =
-            TunnelServer.builder().window(WINDOW).tunnelWindow(TUNNEL_WINDOW).build().start();
+        Started started =
+            Started.start(TunnelServer.builder().window(WINDOW).tunnelWindow(TUNNEL_WINDOW));
         TunnelAgent agent =
-            TunnelAgent.builder("127.0.0.1", server.agentPort())
+            TunnelAgent.builder("127.0.0.1", started.server().agentPort())
                 .window(WINDOW)
                 .tunnelWindow(TUNNEL_WINDOW)
                 .build()
                 .start()) {
+      TunnelServer server = started.server();
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       AtomicLong received = new AtomicLong();
       int sink = loopback.sinkServer(CompletableFuture.completedFuture(null), received, 2048);
@@ -138,9 +140,13 @@ class MemoryBoundTest {
   @Test
   void withoutCreditTheAgentBuffersFarMore() throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server = TunnelServer.builder().window(0).build().start();
+        Started started = Started.start(TunnelServer.builder().window(0));
         TunnelAgent agent =
-            TunnelAgent.builder("127.0.0.1", server.agentPort()).window(0).build().start()) {
+            TunnelAgent.builder("127.0.0.1", started.server().agentPort())
+                .window(0)
+                .build()
+                .start()) {
+      TunnelServer server = started.server();
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       AtomicLong received = new AtomicLong();
       int sink = loopback.sinkServer(new CompletableFuture<>(), received);

@@ -24,8 +24,8 @@ class MetricsTest {
   @Test
   void konnectivityNamesAndCreditCounters() throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server =
-            TunnelServer.builder().adminPort(0).window(64 * 1024).build().start()) {
+        Started started = Started.start(TunnelServer.builder().adminPort(0).window(64 * 1024))) {
+      TunnelServer server = started.server();
       TunnelAgent agent =
           TunnelAgent.builder("127.0.0.1", server.agentPort()).window(64 * 1024).build().start();
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();

@@ -21,12 +21,13 @@ class MixedWindowsTest {
   @CsvSource({"0, 65536", "65536, 0", "0, 0", "16384, 8192"})
   void transfersCompleteWhateverTheWindows(long serverWindow, long agentWindow) throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server = TunnelServer.builder().window(serverWindow).build().start();
+        Started started = Started.start(TunnelServer.builder().window(serverWindow));
         TunnelAgent agent =
-            TunnelAgent.builder("127.0.0.1", server.agentPort())
+            TunnelAgent.builder("127.0.0.1", started.server().agentPort())
                 .window(agentWindow)
                 .build()
                 .start()) {
+      TunnelServer server = started.server();
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       int echo = loopback.echoServer();
       Loopback.Connect connect = loopback.connect(server.connectPort(), "127.0.0.1:" + echo);
@@ -39,9 +40,13 @@ class MixedWindowsTest {
   @Test
   void creditIsUsedOnlyWhenBothEndsAdvertise() throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server = TunnelServer.builder().window(0).build().start();
+        Started started = Started.start(TunnelServer.builder().window(0));
         TunnelAgent agent =
-            TunnelAgent.builder("127.0.0.1", server.agentPort()).window(65536).build().start()) {
+            TunnelAgent.builder("127.0.0.1", started.server().agentPort())
+                .window(65536)
+                .build()
+                .start()) {
+      TunnelServer server = started.server();
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       int echo = loopback.echoServer();
       Loopback.Connect connect = loopback.connect(server.connectPort(), "127.0.0.1:" + echo);

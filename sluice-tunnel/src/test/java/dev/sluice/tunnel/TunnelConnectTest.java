@@ -63,8 +63,8 @@ class TunnelConnectTest {
   @Test
   void withoutAnAgentConnectIs503() throws Exception {
     agent.close();
-    try (TunnelServer lonely = TunnelServer.builder().build().start()) {
-      Loopback.Connect connect = loopback.connect(lonely.connectPort(), "127.0.0.1:1");
+    try (Started lonely = Started.start(TunnelServer.builder())) {
+      Loopback.Connect connect = loopback.connect(lonely.server().connectPort(), "127.0.0.1:1");
       assertThat(connect.status()).isEqualTo(503);
       assertThat(connect.body()).contains("no agent connected");
     }

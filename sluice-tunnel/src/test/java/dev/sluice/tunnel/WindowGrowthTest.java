@@ -26,14 +26,15 @@ class WindowGrowthTest {
   @Test
   void aGrowingWindowStaysUnderItsCapAndCarriesEveryByte() throws Exception {
     try (Loopback loopback = new Loopback();
-        TunnelServer server =
-            TunnelServer.builder().window(WINDOW).maxWindow(MAX_WINDOW).build().start();
+        Started started =
+            Started.start(TunnelServer.builder().window(WINDOW).maxWindow(MAX_WINDOW));
         TunnelAgent agent =
-            TunnelAgent.builder("127.0.0.1", server.agentPort())
+            TunnelAgent.builder("127.0.0.1", started.server().agentPort())
                 .window(WINDOW)
                 .maxWindow(MAX_WINDOW)
                 .build()
                 .start()) {
+      TunnelServer server = started.server();
       assertThat(server.awaitAgents(1, Duration.ofSeconds(10))).isTrue();
       AtomicLong received = new AtomicLong();
       int sink = loopback.sinkServer(CompletableFuture.completedFuture(null), received);

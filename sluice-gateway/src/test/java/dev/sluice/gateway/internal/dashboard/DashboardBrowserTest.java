@@ -63,10 +63,11 @@ class DashboardBrowserTest {
     if (browser != null) {
       browser.quit();
     }
+    // Not joined (Netty's 2 s quiet period on each port): every port here is ephemeral.
+    backends.forEach(SimulatorServer::closeAsync);
     if (gateway != null) {
-      gateway.close();
+      gateway.closeAsync();
     }
-    ClosedLoop.stop(backends);
   }
 
   private Gateway startGateway(int adminPort) {
