@@ -21,7 +21,7 @@ public final class ClusterDemo {
   private ClusterDemo() {}
 
   /** Runs the demo. */
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws Exception {
     Duration duration = Duration.ofSeconds(6);
     boolean scoreboard = false;
     for (int i = 0; i < args.length; i++) {
@@ -42,6 +42,7 @@ public final class ClusterDemo {
     Trace trace = Trace.standard(duration);
     if (scoreboard) {
       scoreboard(trace, System.out);
+      faults(trace, System.out);
     } else {
       demo(trace, System.out);
     }
@@ -110,6 +111,25 @@ public final class ClusterDemo {
     out.println();
     Score.header().forEach(out::println);
     scores.forEach(s -> out.println(s.row()));
+  }
+
+  /** The fault drill, on a Redis of its own. */
+  static FaultDrill.Drill faults(Trace trace, PrintStream out) throws Exception {
+    FaultDrill.Drill drill;
+    try (RedisProcess redis = RedisProcess.start()) {
+      out.println("fault drill ...");
+      drill = FaultDrill.run(trace, redis);
+    }
+    out.println();
+    Fault.header().forEach(out::println);
+    drill.faults().forEach(f -> out.println(f.row()));
+    out.printf(
+        Locale.ROOT,
+        "%nAfterwards (%d calls, all ended): Redis records %d units for the pool; the ground truth"
+            + " is 0.%n",
+        drill.calls(),
+        drill.unitsAfter());
+    return drill;
   }
 
   private static Duration seconds(String value) {

@@ -88,6 +88,11 @@ final class Fleet implements AutoCloseable {
     return replicas;
   }
 
+  /** Whether every live replica reports mode {@code mode} on {@code /metrics}. */
+  boolean allInMode(String mode) {
+    return replicas.stream().filter(ReplicaProcess::isAlive).allMatch(r -> r.inMode(mode));
+  }
+
   private static ReplicaProcess start(String name, String yaml) {
     try {
       return ReplicaProcess.start(name, yaml);

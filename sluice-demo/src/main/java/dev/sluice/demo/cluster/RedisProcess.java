@@ -137,11 +137,15 @@ public final class RedisProcess implements AutoCloseable {
    * {@code r:<replica>} fields of its hash.
    */
   public long reserved(String pool, String limit) {
-    Map<String, String> fields = call(c -> c.hgetall("sluice:{" + pool + "}:limit:" + limit));
-    return fields.entrySet().stream()
+    return fields(pool, "limit:" + limit).entrySet().stream()
         .filter(e -> e.getKey().startsWith("r:"))
         .mapToLong(e -> Long.parseLong(e.getValue()))
         .sum();
+  }
+
+  /** The fields of pool {@code pool}'s hash {@code sluice:{pool}:<key>}, empty if none. */
+  public Map<String, String> fields(String pool, String key) {
+    return call(c -> c.hgetall("sluice:{" + pool + "}:" + key));
   }
 
   @Override

@@ -4,9 +4,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -28,6 +33,7 @@ final class ReplicaProcess implements AutoCloseable {
   private static final Pattern STARTED =
       Pattern.compile("sluice gateway: http://[^:]+:(\\d+)/v1\\s+admin http://[^:]+:(\\d+)");
   private static final int TAIL = 40;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Process process;
   private final Path config;
@@ -85,6 +91,31 @@ final class ReplicaProcess implements AutoCloseable {
   /** The admin listener's port (loopback). */
   int adminPort() {
     return adminPort;
+  }
+
+  /** Its admin listener's {@code /metrics} page. */
+  String metrics() {
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading /metrics", e);
+    }
+  }
+
+  /** Whether its {@code sluice_cluster_mode{mode}} gauge is 1 for {@code mode}. */
+  boolean inMode(String mode) {
+    return Pattern.compile("(?m)^sluice_cluster_mode\\{[^}]*mode=\"" + mode + "\"[^}]*} 1(\\.0)?$")
+        .matcher(metrics())
+        .find();
   }
 
   /** Whether the process is still running. */

@@ -1,0 +1,164 @@
+package dev.sluice.demo.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The faults of issue 15, one after the other, on three replicas sharing the pool's limit through
+ * Redis (fail-open) under the saturated phase's load, spread evenly: kill a replica (SIGKILL), kill
+ * and restart Redis, hang Redis (SIGSTOP) for 2 s, {@code SCRIPT FLUSH}. For each: the calls that
+ * failed, and the most the backend ran against the bound the docs promise. Afterwards, with every
+ * call ended, the reservations in Redis must be 0, the ground truth: no drift from replayed or late
+ * commands. Stateless.
+ */
+final class FaultDrill {
+
+  private static final Duration RECOVERY = Duration.ofSeconds(20);
+
+  private FaultDrill() {}
+
+  /** Runs the drill. */
+  static Drill run(Trace trace, RedisProcess redis) throws Exception {
+    List<Fault> faults = new ArrayList<>();
+    int limit = trace.limit();
+    try (Fleet fleet = new Fleet(Setup.REDIS, limit, redis);
+        LoadDriver driver = new LoadDriver(fleet.replicas(), Balance.EVEN, trace.seed())) {
+      Poll.until("every replica global", RECOVERY, () -> fleet.allInMode("global"));
+      LoadDriver.Run run = driver.start(LoadDriver.threeTenants(trace.users()));
+      Pause.of(Duration.ofSeconds(1));
+
+      // 1. A replica crashes: its units return once its heartbeat (3 x 300 ms) expires.
+      long from = run.now();
+      fleet.probe().resetMax();
+      ReplicaProcess victim = fleet.replicas().get(2);
+      victim.kill();
+      driver.markDead(2);
+      long reclaim =
+          Poll.until(
+              "the dead replica's reservation dropped",
+              RECOVERY,
+              () ->
+                  !redis.fields(Fleet.POOL, "limit:pool").keySet().stream()
+                      .anyMatch(f -> f.startsWith("r:replica-2-")));
+      long refill =
+          reclaim
+              + Poll.until(
+                  "the survivors run the whole limit",
+                  RECOVERY,
+                  () -> fleet.probe().running() >= limit);
+      Pause.of(Duration.ofMillis(500));
+      double retired =
+          LoadDriver.threeTenants(1).keySet().stream().mapToDouble(t -> retired(redis, t)).sum();
+      faults.add(
+          new Fault(
+              "SIGKILL replica 2",
+              errors(run, from, 2),
+              fleet.probe().max(),
+              limit,
+              String.format(
+                  Locale.ROOT,
+                  "reservation dropped after %d ms, survivors at the limit after %d ms"
+                      + " (heartbeat TTL 900 ms); its service kept as retired: %.0f",
+                  reclaim / 1_000_000,
+                  refill / 1_000_000,
+                  retired)));
+
+      // 2. Redis dies and comes back empty.
+      from = run.now();
+      fleet.probe().resetMax();
+      redis.kill();
+      long degraded =
+          Poll.until("every replica degraded", RECOVERY, () -> fleet.allInMode("degraded"));
+      Pause.of(Duration.ofSeconds(1));
+      redis.restart();
+      long global = Poll.until("every replica global", RECOVERY, () -> fleet.allInMode("global"));
+      Pause.of(Duration.ofMillis(500));
+      faults.add(
+          new Fault(
+              "SIGKILL Redis, restart after 1 s",
+              errors(run, from, -1),
+              fleet.probe().max(),
+              Math.max(limit, 2),
+              String.format(
+                  Locale.ROOT,
+                  "degraded after %d ms, global %d ms after the restart",
+                  degraded / 1_000_000,
+                  global / 1_000_000)));
+
+      // 3. Redis hangs with its sockets open.
+      from = run.now();
+      fleet.probe().resetMax();
+      redis.signal("STOP");
+      Pause.of(Duration.ofSeconds(2));
+      redis.signal("CONT");
+      global = Poll.until("every replica global", RECOVERY, () -> fleet.allInMode("global"));
+      Pause.of(Duration.ofMillis(500));
+      faults.add(
+          new Fault(
+              "SIGSTOP Redis 2 s",
+              errors(run, from, -1),
+              fleet.probe().max(),
+              Math.max(limit, 2),
+              String.format(Locale.ROOT, "global %d ms after SIGCONT", global / 1_000_000)));
+
+      // 4. The script cache is emptied: the next rounds get NOSCRIPT and send the script again.
+      from = run.now();
+      fleet.probe().resetMax();
+      redis.call(c -> c.scriptFlush());
+      Pause.of(Duration.ofSeconds(1));
+      faults.add(
+          new Fault(
+              "SCRIPT FLUSH",
+              errors(run, from, -1),
+              fleet.probe().max(),
+              limit,
+              fleet.allInMode("global") ? "global throughout" : "not global after 1 s"));
+
+      List<Call> calls = run.stop();
+      Poll.until("the backend idle", RECOVERY, () -> fleet.probe().running() == 0);
+      return new Drill(faults, calls.size(), settled(redis));
+    }
+  }
+
+  /**
+   * The drill's results.
+   *
+   * @param faults each fault's result, in order
+   * @param calls the calls made during the whole drill
+   * @param unitsAfter the units Redis records for the pool once every call ended: the ground truth
+   *     is 0
+   */
+  record Drill(List<Fault> faults, int calls, long unitsAfter) {}
+
+  /** Failed calls that ended since {@code from}, not counting replica {@code killed}'s. */
+  private static int errors(LoadDriver.Run run, long from, int killed) {
+    return (int)
+        run.calls().stream()
+            .filter(c -> c.ended() >= from && c.error() != null && c.replica() != killed)
+            .count();
+  }
+
+  /**
+   * The reservations once the replicas have had a few rounds to hand back their units: the value
+   * they settle on, read until two reads 300 ms apart agree and are 0, or after 5 s.
+   */
+  private static long settled(RedisProcess redis) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    long units = redis.reserved(Fleet.POOL, "pool");
+    while (units != 0 && System.nanoTime() < deadline) {
+      Pause.of(Duration.ofMillis(300));
+      units = redis.reserved(Fleet.POOL, "pool");
+    }
+    return units;
+  }
+
+  /** The service of replicas gone that tenant {@code tenant}'s hash keeps, 0 if none. */
+  private static double retired(RedisProcess redis, String tenant) {
+    Map<String, String> fields = redis.fields(Fleet.POOL, "svc:band0:" + tenant);
+    String value = fields.get("retired");
+    return value == null ? 0 : Double.parseDouble(value);
+  }
+}

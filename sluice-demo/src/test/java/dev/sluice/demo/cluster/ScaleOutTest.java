@@ -1,0 +1,70 @@
+package dev.sluice.demo.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three gateway replicas in separate processes behind a skewed load balancer (tenant {@code a}
+ * pinned to replica 0), one shared simulated backend, a real {@code redis-server} on a free
+ * loopback port (Debian package {@code redis-server}; the test skips, naming it, where it is
+ * absent).
+ */
+class ScaleOutTest {
+
+  private static final Trace TRACE =
+      new Trace(6, 8, 1, Duration.ofSeconds(1), Duration.ofSeconds(4), 15L);
+
+  private static RedisProcess redis;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    assumeTrue(RedisProcess.binary() != null, RedisProcess.MISSING);
+    redis = RedisProcess.start();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @Test
+  void redisCorrectsTheSkewedTenantsShareAndKeepsTheFleetUnderTheLimit() throws Exception {
+    Score local = ScaleOut.score(Setup.LOCAL, Balance.SKEWED, TRACE, null);
+    Score shared = ScaleOut.score(Setup.REDIS, Balance.SKEWED, TRACE, redis);
+    Score.header().forEach(System.out::println);
+    System.out.println(local.row());
+    System.out.println(shared.row());
+
+    assertThat(local.errors()).isZero();
+    assertThat(shared.errors()).isZero();
+    // Alone, replica 0 splits its part among a, b and c while b and c have two more replicas: a
+    // gets about a ninth. Each replica admits the whole limit.
+    assertThat(local.pinnedShare()).isLessThan(0.2);
+    assertThat(local.maxInFlight()).isGreaterThan(TRACE.limit());
+    // With Redis, replica 0 serves a first (b and c were served elsewhere) and the replicas split
+    // the limit: a gets about its third, and the fleet never runs more than the limit.
+    assertThat(shared.pinnedShare()).isBetween(0.22, 0.5);
+    assertThat(shared.pinnedShare()).isGreaterThan(local.pinnedShare() + 0.1);
+    assertThat(shared.maxInFlight()).isLessThanOrEqualTo(TRACE.limit());
+  }
+
+  @Test
+  void failOpenRidesOutEveryFaultWithoutAnErrorAndTheCountersEndTrue() throws Exception {
+    FaultDrill.Drill drill = ClusterDemo.faults(TRACE, System.out);
+
+    assertThat(drill.faults()).hasSize(4);
+    for (Fault fault : drill.faults()) {
+      assertThat(fault.errors()).as(fault.name()).isZero();
+      assertThat(fault.maxInFlight()).as(fault.name()).isLessThanOrEqualTo(fault.bound());
+    }
+    assertThat(drill.faults().get(0).detail()).doesNotContain("retired: 0 ");
+    assertThat(drill.unitsAfter()).isZero();
+  }
+}
