@@ -114,12 +114,17 @@ public final class ClusterDemo {
   }
 
   /** The fault drill, on a Redis of its own. */
-  static FaultDrill.Drill faults(Trace trace, PrintStream out) throws Exception {
+  static void faults(Trace trace, PrintStream out) throws Exception {
     FaultDrill.Drill drill;
     try (RedisProcess redis = RedisProcess.start()) {
       out.println("fault drill ...");
       drill = FaultDrill.run(trace, redis);
     }
+    print(drill, out);
+  }
+
+  /** The drill's results as a table. */
+  static void print(FaultDrill.Drill drill, PrintStream out) {
     out.println();
     Fault.header().forEach(out::println);
     drill.faults().forEach(f -> out.println(f.row()));
@@ -129,7 +134,6 @@ public final class ClusterDemo {
             + " is 0.%n",
         drill.calls(),
         drill.unitsAfter());
-    return drill;
   }
 
   private static Duration seconds(String value) {

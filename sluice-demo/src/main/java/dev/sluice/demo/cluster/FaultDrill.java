@@ -20,107 +20,116 @@ final class FaultDrill {
 
   private FaultDrill() {}
 
-  /** Runs the drill. */
+  /** Runs the drill on a fleet of its own, the load spread evenly. */
   static Drill run(Trace trace, RedisProcess redis) throws Exception {
+    try (Fleet fleet = new Fleet(Setup.REDIS, trace.limit(), redis);
+        LoadDriver driver = new LoadDriver(fleet.replicas(), Balance.EVEN, trace.seed())) {
+      return run(fleet, driver, trace, redis);
+    }
+  }
+
+  /**
+   * Runs the drill on {@code fleet} (three replicas sharing through {@code redis}), loaded by
+   * {@code driver}; replica 2 is killed.
+   */
+  static Drill run(Fleet fleet, LoadDriver driver, Trace trace, RedisProcess redis)
+      throws Exception {
     List<Fault> faults = new ArrayList<>();
     int limit = trace.limit();
-    try (Fleet fleet = new Fleet(Setup.REDIS, limit, redis);
-        LoadDriver driver = new LoadDriver(fleet.replicas(), Balance.EVEN, trace.seed())) {
-      Poll.until("every replica global", RECOVERY, () -> fleet.allInMode("global"));
-      LoadDriver.Run run = driver.start(LoadDriver.threeTenants(trace.users()));
-      Pause.of(Duration.ofSeconds(1));
+    Poll.until("every replica global", RECOVERY, () -> fleet.allInMode("global"));
+    LoadDriver.Run run = driver.start(LoadDriver.threeTenants(trace.users()));
+    Pause.of(Duration.ofSeconds(1));
 
-      // 1. A replica crashes: its units return once its heartbeat (3 x 300 ms) expires.
-      long from = run.now();
-      fleet.probe().resetMax();
-      ReplicaProcess victim = fleet.replicas().get(2);
-      victim.kill();
-      driver.markDead(2);
-      long reclaim =
-          Poll.until(
-              "the dead replica's reservation dropped",
-              RECOVERY,
-              () ->
-                  !redis.fields(Fleet.POOL, "limit:pool").keySet().stream()
-                      .anyMatch(f -> f.startsWith("r:replica-2-")));
-      long refill =
-          reclaim
-              + Poll.until(
-                  "the survivors run the whole limit",
-                  RECOVERY,
-                  () -> fleet.probe().running() >= limit);
-      Pause.of(Duration.ofMillis(500));
-      double retired =
-          LoadDriver.threeTenants(1).keySet().stream().mapToDouble(t -> retired(redis, t)).sum();
-      faults.add(
-          new Fault(
-              "SIGKILL replica 2",
-              errors(run, from, 2),
-              fleet.probe().max(),
-              limit,
-              String.format(
-                  Locale.ROOT,
-                  "reservation dropped after %d ms, survivors at the limit after %d ms"
-                      + " (heartbeat TTL 900 ms); its service kept as retired: %.0f",
-                  reclaim / 1_000_000,
-                  refill / 1_000_000,
-                  retired)));
+    // 1. A replica crashes: its units return once its heartbeat (3 x 1 s) expires.
+    long from = run.now();
+    fleet.probe().resetMax();
+    ReplicaProcess victim = fleet.replicas().get(2);
+    victim.kill();
+    driver.markDead(2);
+    long reclaim =
+        Poll.until(
+            "the dead replica's reservation dropped",
+            RECOVERY,
+            () ->
+                !redis.fields(Fleet.POOL, "limit:pool").keySet().stream()
+                    .anyMatch(f -> f.startsWith("r:replica-2-")));
+    long refill =
+        reclaim
+            + Poll.until(
+                "the survivors run the whole limit",
+                RECOVERY,
+                () -> fleet.probe().running() >= limit);
+    Pause.of(Duration.ofMillis(500));
+    double retired =
+        LoadDriver.threeTenants(1).keySet().stream().mapToDouble(t -> retired(redis, t)).sum();
+    faults.add(
+        new Fault(
+            "SIGKILL replica 2",
+            errors(run, from, 2),
+            fleet.probe().max(),
+            limit,
+            String.format(
+                Locale.ROOT,
+                "reservation dropped after %d ms, survivors at the limit after %d ms"
+                    + " (heartbeat TTL 3 s); its service kept as retired: %.0f",
+                reclaim / 1_000_000,
+                refill / 1_000_000,
+                retired)));
 
-      // 2. Redis dies and comes back empty.
-      from = run.now();
-      fleet.probe().resetMax();
-      redis.kill();
-      long degraded =
-          Poll.until("every replica degraded", RECOVERY, () -> fleet.allInMode("degraded"));
-      Pause.of(Duration.ofSeconds(1));
-      redis.restart();
-      long global = Poll.until("every replica global", RECOVERY, () -> fleet.allInMode("global"));
-      Pause.of(Duration.ofMillis(500));
-      faults.add(
-          new Fault(
-              "SIGKILL Redis, restart after 1 s",
-              errors(run, from, -1),
-              fleet.probe().max(),
-              Math.max(limit, 2),
-              String.format(
-                  Locale.ROOT,
-                  "degraded after %d ms, global %d ms after the restart",
-                  degraded / 1_000_000,
-                  global / 1_000_000)));
+    // 2. Redis dies and comes back empty.
+    from = run.now();
+    fleet.probe().resetMax();
+    redis.kill();
+    long degraded =
+        Poll.until("every replica degraded", RECOVERY, () -> fleet.allInMode("degraded"));
+    Pause.of(Duration.ofSeconds(1));
+    redis.restart();
+    long global = Poll.until("every replica global", RECOVERY, () -> fleet.allInMode("global"));
+    Pause.of(Duration.ofMillis(500));
+    faults.add(
+        new Fault(
+            "SIGKILL Redis, restart after 1 s",
+            errors(run, from, -1),
+            fleet.probe().max(),
+            Math.max(limit, 2),
+            String.format(
+                Locale.ROOT,
+                "degraded after %d ms, global %d ms after the restart",
+                degraded / 1_000_000,
+                global / 1_000_000)));
 
-      // 3. Redis hangs with its sockets open.
-      from = run.now();
-      fleet.probe().resetMax();
-      redis.signal("STOP");
-      Pause.of(Duration.ofSeconds(2));
-      redis.signal("CONT");
-      global = Poll.until("every replica global", RECOVERY, () -> fleet.allInMode("global"));
-      Pause.of(Duration.ofMillis(500));
-      faults.add(
-          new Fault(
-              "SIGSTOP Redis 2 s",
-              errors(run, from, -1),
-              fleet.probe().max(),
-              Math.max(limit, 2),
-              String.format(Locale.ROOT, "global %d ms after SIGCONT", global / 1_000_000)));
+    // 3. Redis hangs with its sockets open.
+    from = run.now();
+    fleet.probe().resetMax();
+    redis.signal("STOP");
+    Pause.of(Duration.ofSeconds(2));
+    redis.signal("CONT");
+    global = Poll.until("every replica global", RECOVERY, () -> fleet.allInMode("global"));
+    Pause.of(Duration.ofMillis(500));
+    faults.add(
+        new Fault(
+            "SIGSTOP Redis 2 s",
+            errors(run, from, -1),
+            fleet.probe().max(),
+            Math.max(limit, 2),
+            String.format(Locale.ROOT, "global %d ms after SIGCONT", global / 1_000_000)));
 
-      // 4. The script cache is emptied: the next rounds get NOSCRIPT and send the script again.
-      from = run.now();
-      fleet.probe().resetMax();
-      redis.call(c -> c.scriptFlush());
-      Pause.of(Duration.ofSeconds(1));
-      faults.add(
-          new Fault(
-              "SCRIPT FLUSH",
-              errors(run, from, -1),
-              fleet.probe().max(),
-              limit,
-              fleet.allInMode("global") ? "global throughout" : "not global after 1 s"));
+    // 4. The script cache is emptied: the next rounds get NOSCRIPT and send the script again.
+    from = run.now();
+    fleet.probe().resetMax();
+    redis.call(c -> c.scriptFlush());
+    Pause.of(Duration.ofSeconds(1));
+    faults.add(
+        new Fault(
+            "SCRIPT FLUSH",
+            errors(run, from, -1),
+            fleet.probe().max(),
+            limit,
+            fleet.allInMode("global") ? "global throughout" : "not global after 1 s"));
 
-      List<Call> calls = run.stop();
-      Poll.until("the backend idle", RECOVERY, () -> fleet.probe().running() == 0);
-      return new Drill(faults, calls.size(), settled(redis));
-    }
+    List<Call> calls = run.stop();
+    Poll.until("the backend idle", RECOVERY, () -> fleet.probe().running() == 0);
+    return new Drill(faults, calls.size(), settled(redis));
   }
 
   /**

@@ -103,8 +103,8 @@ final class Fleet implements AutoCloseable {
 
   /**
    * Replica {@code index}'s configuration: the backend, the limit as its own concurrency bound, and
-   * in mode redis the shared pool limit (fail-open) and global fairness; a heartbeat of 300 ms so
-   * that a dead replica's units return within a second.
+   * in mode redis the shared pool limit (fail-open) and global fairness, with the default timings
+   * but a 250 ms command timeout (the machine may be busy).
    */
   private String yaml(int index, @Nullable RedisProcess redis) {
     String cluster =
@@ -116,7 +116,6 @@ final class Fleet implements AutoCloseable {
               uri: %s
               pool: %s
               replicaId: replica-%d
-              heartbeatInterval: 300ms
               commandTimeout: 250ms
               decay: 2s
               expectedReplicas: %d

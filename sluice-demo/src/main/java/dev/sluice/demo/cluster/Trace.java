@@ -30,8 +30,11 @@ record Trace(int limit, int users, int lightUsers, Duration light, Duration satu
         saturated);
   }
 
-  /** The demo's and the scoreboard's trace: limit 6, 8 users per tenant, 2 s light phase. */
+  /**
+   * The demo's and the scoreboard's trace: limit 6; 16 users per tenant, so that even the tenants
+   * spread over three replicas keep every replica's queue full; a 2 s light phase of 1 user each.
+   */
   static Trace standard(Duration saturated) {
-    return new Trace(6, 8, 1, Duration.ofSeconds(2), saturated, 15L);
+    return new Trace(6, 16, 1, Duration.ofSeconds(2), saturated, 15L);
   }
 }
