@@ -79,6 +79,7 @@ final class FaultDrill {
     // 2. Redis dies and comes back empty.
     from = run.now();
     fleet.probe().resetMax();
+    PeakWatch watch = new PeakWatch(fleet);
     redis.kill();
     long degraded =
         Poll.until("every replica degraded", RECOVERY, () -> fleet.allInMode("degraded"));
@@ -86,6 +87,7 @@ final class FaultDrill {
     redis.restart();
     long global = Poll.until("every replica global", RECOVERY, () -> fleet.allInMode("global"));
     Pause.of(Duration.ofMillis(500));
+    watch.stop();
     faults.add(
         new Fault(
             "SIGKILL Redis, restart after 1 s",
@@ -94,25 +96,29 @@ final class FaultDrill {
             Math.max(limit, 2),
             String.format(
                 Locale.ROOT,
-                "degraded after %d ms, global %d ms after the restart",
+                "degraded after %d ms, global %d ms after the restart; %s",
                 degraded / 1_000_000,
-                global / 1_000_000)));
+                global / 1_000_000,
+                watch.peak())));
 
     // 3. Redis hangs with its sockets open.
     from = run.now();
     fleet.probe().resetMax();
+    watch = new PeakWatch(fleet);
     redis.signal("STOP");
     Pause.of(Duration.ofSeconds(2));
     redis.signal("CONT");
     global = Poll.until("every replica global", RECOVERY, () -> fleet.allInMode("global"));
     Pause.of(Duration.ofMillis(500));
+    watch.stop();
     faults.add(
         new Fault(
             "SIGSTOP Redis 2 s",
             errors(run, from, -1),
             fleet.probe().max(),
             Math.max(limit, 2),
-            String.format(Locale.ROOT, "global %d ms after SIGCONT", global / 1_000_000)));
+            String.format(
+                Locale.ROOT, "global %d ms after SIGCONT; %s", global / 1_000_000, watch.peak())));
 
     // 4. The script cache is emptied: the next rounds get NOSCRIPT and send the script again.
     from = run.now();
