@@ -18,6 +18,9 @@ final class FaultDrill {
 
   private static final Duration RECOVERY = Duration.ofSeconds(20);
 
+  /** The gateway's default {@code cluster.decay}, which the fleet keeps. */
+  private static final Duration DECAY = Duration.ofSeconds(10);
+
   private FaultDrill() {}
 
   /** Runs the drill on a fleet of its own, the load spread evenly. */
@@ -93,7 +96,7 @@ final class FaultDrill {
             "SIGKILL Redis, restart after 1 s",
             errors(run, from, -1),
             fleet.probe().max(),
-            Math.max(limit, 2),
+            degradedBound(limit, 2, run, from),
             String.format(
                 Locale.ROOT,
                 "degraded after %d ms, global %d ms after the restart; %s",
@@ -116,7 +119,7 @@ final class FaultDrill {
             "SIGSTOP Redis 2 s",
             errors(run, from, -1),
             fleet.probe().max(),
-            Math.max(limit, 2),
+            degradedBound(limit, 2, run, from),
             String.format(
                 Locale.ROOT, "global %d ms after SIGCONT; %s", global / 1_000_000, watch.peak())));
 
@@ -147,6 +150,24 @@ final class FaultDrill {
    *     is 0
    */
   record Drill(List<Fault> faults, int calls, long unitsAfter) {}
+
+  /**
+   * The in-flight bound while degraded, fail-open: the shares sum to at most {@code max(L, N)}, and
+   * a replica whose share decays below what it runs keeps running that until those requests end,
+   * while the units move to the others at {@code (L - L/N) / decay} per second: at most {@code
+   * ceil((L - L/N) * T / decay)} more, {@code T} the longest a request ran (here measured: the
+   * longest dispatch-to-end of the calls that ended since {@code from}).
+   */
+  static int degradedBound(int limit, int replicas, LoadDriver.Run run, long from) {
+    long longest =
+        run.calls().stream()
+            .filter(c -> c.ended() >= from && c.dispatched() >= 0)
+            .mapToLong(c -> c.ended() - c.dispatched())
+            .max()
+            .orElse(0);
+    double moving = limit - Math.max(1, limit / replicas);
+    return Math.max(limit, replicas) + (int) Math.ceil(moving * longest / DECAY.toNanos());
+  }
 
   /** Failed calls that ended since {@code from}, not counting replica {@code killed}'s. */
   private static int errors(LoadDriver.Run run, long from, int killed) {

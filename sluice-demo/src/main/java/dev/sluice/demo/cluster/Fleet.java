@@ -117,7 +117,6 @@ final class Fleet implements AutoCloseable {
               pool: %s
               replicaId: replica-%d
               commandTimeout: 250ms
-              decay: 2s
               expectedReplicas: %d
               fairness: global
               limits:

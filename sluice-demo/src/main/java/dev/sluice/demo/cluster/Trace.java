@@ -7,8 +7,9 @@ import java.time.Duration;
 /**
  * The seeded load every setup is scored on: three tenants {@code a}, {@code b}, {@code c} of equal
  * weight. First a light phase ({@code lightUsers} users per tenant, fewer in all than the limit, so
- * nothing waits for capacity) that measures what admission adds to a call; then a saturated phase
- * ({@code users} per tenant, more than the whole fleet runs) that measures shares and overshoot.
+ * nothing waits for capacity), run twice and measured the second time, for what admission adds to a
+ * call; then a saturated phase ({@code users} per tenant, more than the whole fleet runs) that
+ * measures shares and overshoot.
  *
  * @param limit the pool's limit: in flight, all replicas together
  * @param users closed-loop users per tenant in the saturated phase
