@@ -49,6 +49,7 @@ final class Fleet implements AutoCloseable {
             .observer(probe)
             .build()
             .start();
+    probe.watch(() -> backend.engine().metrics().running());
     List<CompletableFuture<ReplicaProcess>> starting = new ArrayList<>();
     for (int i = 0; i < setup.replicas(); i++) {
       String yaml = yaml(i, redis);
