@@ -152,11 +152,12 @@ final class FaultDrill {
   record Drill(List<Fault> faults, int calls, long unitsAfter) {}
 
   /**
-   * The in-flight bound while degraded, fail-open: the shares sum to at most {@code max(L, N)}, and
-   * a replica whose share decays below what it runs keeps running that until those requests end,
-   * while the units move to the others at {@code (L - L/N) / decay} per second: at most {@code
-   * ceil((L - L/N) * T / decay)} more, {@code T} the longest a request ran (here measured: the
-   * longest dispatch-to-end of the calls that ended since {@code from}).
+   * The in-flight bound around an outage, fail-open: the degraded shares sum to at most {@code
+   * max(L, N)}, but they move between replicas at {@code (L - L/N) / decay} units per second, and
+   * units that leave a replica still run there until their requests end, and a replica back in
+   * global mode re-publishes its share before the others have left degraded mode. So at most {@code
+   * ceil((L - L/N) * max(T, D) / decay)} more, {@code T} the longest a request ran and {@code D}
+   * how long the fault lasted, both measured (since {@code from}, until now).
    */
   static int degradedBound(int limit, int replicas, LoadDriver.Run run, long from) {
     long longest =
@@ -165,8 +166,9 @@ final class FaultDrill {
             .mapToLong(c -> c.ended() - c.dispatched())
             .max()
             .orElse(0);
+    long window = Math.max(longest, run.now() - from);
     double moving = limit - Math.max(1, limit / replicas);
-    return Math.max(limit, replicas) + (int) Math.ceil(moving * longest / DECAY.toNanos());
+    return Math.max(limit, replicas) + (int) Math.ceil(moving * window / DECAY.toNanos());
   }
 
   /** Failed calls that ended since {@code from}, not counting replica {@code killed}'s. */
