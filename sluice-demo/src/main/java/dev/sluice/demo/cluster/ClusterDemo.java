@@ -38,7 +38,8 @@ public final class ClusterDemo {
       System.err.println("demo cluster: " + RedisProcess.MISSING);
       System.exit(3);
     }
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    // The demo prints its own progress; the servers' start-up lines would only interleave with it.
+    System.setProperty("org.slf4j.simpleLogger.log.com.linecorp.armeria.server.Server", "warn");
     Trace trace = Trace.standard(duration);
     if (scoreboard) {
       scoreboard(trace, System.out);

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The faults of issue 15, one after the other, on three replicas sharing the pool's limit through
@@ -47,6 +46,7 @@ final class FaultDrill {
     long from = run.now();
     fleet.probe().resetMax();
     ReplicaProcess victim = fleet.replicas().get(2);
+    double victimService = service(redis, "v:replica-2-");
     victim.kill();
     driver.markDead(2);
     long reclaim =
@@ -63,8 +63,7 @@ final class FaultDrill {
                 RECOVERY,
                 () -> fleet.probe().running() >= limit);
     Pause.of(Duration.ofMillis(500));
-    double retired =
-        LoadDriver.threeTenants(1).keySet().stream().mapToDouble(t -> retired(redis, t)).sum();
+    double retired = service(redis, "retired");
     faults.add(
         new Fault(
             "SIGKILL replica 2",
@@ -74,9 +73,10 @@ final class FaultDrill {
             String.format(
                 Locale.ROOT,
                 "reservation dropped after %d ms, survivors at the limit after %d ms"
-                    + " (heartbeat TTL 3 s); its service kept as retired: %.0f",
+                    + " (heartbeat TTL 3 s); its service %.0f before, retired after: %.0f",
                 reclaim / 1_000_000,
                 refill / 1_000_000,
+                victimService,
                 retired)));
 
     // 2. Redis dies and comes back empty.
@@ -138,18 +138,22 @@ final class FaultDrill {
 
     List<Call> calls = run.stop();
     Poll.until("the backend idle", RECOVERY, () -> fleet.probe().running() == 0);
-    return new Drill(faults, calls.size(), settled(redis));
+    return new Drill(faults, victimService, retired, calls.size(), settled(redis));
   }
 
   /**
    * The drill's results.
    *
    * @param faults each fault's result, in order
+   * @param victimService the killed replica's service, all tenants, as Redis had it before the kill
+   * @param retiredAfter the service Redis keeps as retired once the killed replica was dropped: at
+   *     least {@code victimService} if its tenants got no refund
    * @param calls the calls made during the whole drill
    * @param unitsAfter the units Redis records for the pool once every call ended: the ground truth
    *     is 0
    */
-  record Drill(List<Fault> faults, int calls, long unitsAfter) {}
+  record Drill(
+      List<Fault> faults, double victimService, double retiredAfter, int calls, long unitsAfter) {}
 
   /**
    * The in-flight bound around an outage, fail-open: the degraded shares sum to at most {@code
@@ -193,10 +197,15 @@ final class FaultDrill {
     return units;
   }
 
-  /** The service of replicas gone that tenant {@code tenant}'s hash keeps, 0 if none. */
-  private static double retired(RedisProcess redis, String tenant) {
-    Map<String, String> fields = redis.fields(Fleet.POOL, "svc:band0:" + tenant);
-    String value = fields.get("retired");
-    return value == null ? 0 : Double.parseDouble(value);
+  /**
+   * The service the band's hashes hold, summed over the tenants, in fields whose name starts with
+   * {@code field} ({@code v:<replica>} for a replica's, {@code retired} for the dead ones').
+   */
+  private static double service(RedisProcess redis, String field) {
+    return LoadDriver.threeTenants(1).keySet().stream()
+        .flatMap(t -> redis.fields(Fleet.POOL, "svc:band0:" + t).entrySet().stream())
+        .filter(e -> e.getKey().startsWith(field))
+        .mapToDouble(e -> Double.parseDouble(e.getValue()))
+        .sum();
   }
 }
