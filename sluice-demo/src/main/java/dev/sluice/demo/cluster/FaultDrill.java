@@ -17,9 +17,6 @@ final class FaultDrill {
 
   private static final Duration RECOVERY = Duration.ofSeconds(20);
 
-  /** The gateway's default {@code cluster.decay}, which the fleet keeps. */
-  private static final Duration DECAY = Duration.ofSeconds(10);
-
   private FaultDrill() {}
 
   /** Runs the drill on a fleet of its own, the load spread evenly. */
@@ -96,7 +93,7 @@ final class FaultDrill {
             "SIGKILL Redis, restart after 1 s",
             errors(run, from, -1),
             fleet.probe().max(),
-            degradedBound(limit, 2, run, from),
+            outageBound(limit, 2),
             String.format(
                 Locale.ROOT,
                 "degraded after %d ms, global %d ms after the restart; %s",
@@ -119,7 +116,7 @@ final class FaultDrill {
             "SIGSTOP Redis 2 s",
             errors(run, from, -1),
             fleet.probe().max(),
-            degradedBound(limit, 2, run, from),
+            outageBound(limit, 2),
             String.format(
                 Locale.ROOT, "global %d ms after SIGCONT; %s", global / 1_000_000, watch.peak())));
 
@@ -156,23 +153,14 @@ final class FaultDrill {
       List<Fault> faults, double victimService, double retiredAfter, int calls, long unitsAfter) {}
 
   /**
-   * The in-flight bound around an outage, fail-open: the degraded shares sum to at most {@code
-   * max(L, N)}, but they move between replicas at {@code (L - L/N) / decay} units per second, and
-   * units that leave a replica still run there until their requests end, and a replica back in
-   * global mode re-publishes its share before the others have left degraded mode. So at most {@code
-   * ceil((L - L/N) * max(T, D) / decay)} more, {@code T} the longest a request ran and {@code D}
-   * how long the fault lasted, both measured (since {@code from}, until now).
+   * The in-flight bound around a Redis outage, fail-open: {@code L + max(L, N)}. While degraded,
+   * the shares sum to at most {@code max(L, N)} but move between replicas while the units that left
+   * still run; and when Redis is back, a replica that reconnects first finds the others'
+   * reservations gone (a restarted Redis is empty, and Lettuce's reconnect back-off reaches 500 ms)
+   * and can take the whole limit while they still run on their degraded shares.
    */
-  static int degradedBound(int limit, int replicas, LoadDriver.Run run, long from) {
-    long longest =
-        run.calls().stream()
-            .filter(c -> c.ended() >= from && c.dispatched() >= 0)
-            .mapToLong(c -> c.ended() - c.dispatched())
-            .max()
-            .orElse(0);
-    long window = Math.max(longest, run.now() - from);
-    double moving = limit - Math.max(1, limit / replicas);
-    return Math.max(limit, replicas) + (int) Math.ceil(moving * window / DECAY.toNanos());
+  static int outageBound(int limit, int replicas) {
+    return limit + Math.max(limit, replicas);
   }
 
   /** Failed calls that ended since {@code from}, not counting replica {@code killed}'s. */
