@@ -6,7 +6,6 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.logging.RequestLog;
-import com.linecorp.armeria.common.util.SafeCloseable;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.sluice.flow.Admission;
@@ -19,11 +18,8 @@ import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.internal.pool.Endpoint;
 import dev.sluice.gateway.internal.pool.EndpointPool;
 import dev.sluice.gateway.internal.tenant.TenantResolver;
-import io.netty.channel.EventLoop;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code /v1/*} proxy: reads the body (up to the configured limit), identifies the flow,
@@ -153,8 +149,7 @@ public final class InferenceService implements HttpService {
     }
     CompletableFuture<HttpResponse> client = new CompletableFuture<>();
     await(admission, new Call(ctx, request, exchange, client));
-    // Granted at once (the usual case below saturation): the upstream response itself.
-    return client.isDone() ? client.join() : HttpResponse.of(client);
+    return HttpResponse.of(client);
   }
 
   /** One client request through its admissions: the first, and any after a preemption. */
@@ -164,29 +159,19 @@ public final class InferenceService implements HttpService {
       Exchange exchange,
       CompletableFuture<HttpResponse> client) {}
 
-  /**
-   * Forwards {@code call} once {@code admission} is granted, or answers why it was not, on the
-   * request's event loop: at once if it is decided and this is that loop, else as a task there.
-   */
-  @SuppressWarnings("try") // the pushed context is the resource
+  /** Forwards {@code call} once {@code admission} is granted, or answers why it was not. */
   private void await(CompletableFuture<Admission> admission, Call call) {
-    BiFunction<Admission, Throwable, @Nullable Void> next =
-        (granted, cause) -> {
-          if (cause != null) {
-            call.client.complete(refusals.refused(Errors.unwrap(cause)));
-          } else {
-            forward(granted, call);
-          }
-          return null;
-        };
-    EventLoop loop = call.ctx.eventLoop();
-    if (admission.isDone() && loop.inEventLoop()) {
-      try (SafeCloseable ignored = call.ctx.push()) { // as the loop's tasks run: tracing reads it
-        CompletableFuture<@Nullable Void> unused = admission.handle(next);
-      }
-    } else {
-      CompletableFuture<@Nullable Void> unused = admission.handleAsync(next, loop);
-    }
+    CompletableFuture<Void> unused =
+        admission.handleAsync(
+            (granted, cause) -> {
+              if (cause != null) {
+                call.client.complete(refusals.refused(Errors.unwrap(cause)));
+              } else {
+                forward(granted, call);
+              }
+              return null;
+            },
+            call.ctx.eventLoop());
   }
 
   private void forward(Admission admission, Call call) {
