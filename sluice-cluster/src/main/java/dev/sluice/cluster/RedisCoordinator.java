@@ -45,6 +45,7 @@ public final class RedisCoordinator implements ClusterCoordinator {
   private final String keyPrefix;
   private final long syncNanos;
   private final long heartbeatTtlMillis;
+  private final long heartbeatTtlNanos;
   private final ConcurrentHashMap<String, CreditLimit> limits = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ServiceLedger> services = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
@@ -70,6 +71,7 @@ public final class RedisCoordinator implements ClusterCoordinator {
     this.keyPrefix = "sluice:{" + config.pool + "}:";
     this.syncNanos = config.syncInterval.toNanos();
     this.heartbeatTtlMillis = 3 * config.heartbeatInterval.toMillis();
+    this.heartbeatTtlNanos = TimeUnit.MILLISECONDS.toNanos(heartbeatTtlMillis);
     this.liveReplicas = config.expectedReplicas;
     this.lastRoundStart = ticker.read() - syncNanos;
     this.noGrowthUntil = ticker.read(); // a ticker may start anywhere, negative values included
@@ -326,7 +328,10 @@ public final class RedisCoordinator implements ClusterCoordinator {
       batch.get(i).update((Long) reply.get(1 + 2 * i), (Long) reply.get(2 + 2 * i));
     }
     if (mode == Mode.DEGRADED) { // the shares first, so that whoever sees the mode sees them
-      noGrowthUntil = ticker.read() + syncNanos;
+      // No growth for one heartbeat TTL: a restarted Redis is empty, and a replica that is still
+      // reconnecting (Lettuce backs off up to 500 ms) runs on its degraded share unrecorded. By the
+      // end of a TTL every live replica has published again or counts as dead.
+      noGrowthUntil = ticker.read() + Math.max(syncNanos, heartbeatTtlNanos);
       mode = Mode.GLOBAL;
       LOG.log(Level.INFO, "cluster coordinator for {0}: mode global (Redis reachable)", replica);
     }

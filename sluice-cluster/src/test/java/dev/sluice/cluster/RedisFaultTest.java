@@ -130,7 +130,9 @@ class RedisFaultTest {
     redis.restart();
     Await.until("global", () -> a.mode() == Mode.GLOBAL);
     assertThat(limit.tryAcquire()).isFalse(); // no growth until every replica re-published
-    clock.advance(Duration.ofSeconds(1));
+    clock.advance(Duration.ofMillis(2_900));
+    assertThat(limit.tryAcquire()).isFalse(); // that is, for one heartbeat TTL (3 x 1 s)
+    clock.advance(Duration.ofMillis(100));
     take(limit, 3);
     assertThat(limit.tryAcquire()).isFalse();
     for (int i = 0; i < 4; i++) {
